@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ppt: reserve PCI functions for passthrough to virtual machines.
+ *
+ * ppt holds PCI functions away from host drivers, keeps their life-cycle
+ * state and owner, and hands them to vfio-pci for a VM and back.  Functions
+ * are named at boot with module parameters, which also work on the kernel
+ * command line when ppt is loaded from the initramfs:
+ *
+ *	ppt.ids=1234:1111,8086:293e ppt.devices=0000:03:00.0
+ *	ppt.paths=0000:00/02.0/00.0
+ *
+ * or bound by hand like pci-stub:
+ *
+ *	echo ppt > /sys/bus/pci/devices/0000:03:00.0/driver_override
+ *	echo 0000:03:00.0 > /sys/bus/pci/drivers_probe
+ *
+ * Everything else goes through the "ppt" generic netlink family, for which
+ * include/uapi/linux/ppt.h is the reference; pptadm(8) is its command line.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+
+#include "ppt.h"
+
+static char *ids;
+module_param(ids, charp, 0444);
+MODULE_PARM_DESC(ids,
+		 "Reserve functions by id: comma-separated vendor:device[:subvendor[:subdevice[:class[:class_mask]]]] in hex (ffffffff = any; a class without mask matches exactly)");
+
+static char *devices;
+module_param(devices, charp, 0444);
+MODULE_PARM_DESC(devices,
+		 "Reserve functions by PCI address: comma-separated [domain:]bus:dev.fn in hex, as lspci -D prints");
+
+static char *paths;
+module_param(paths, charp, 0444);
+MODULE_PARM_DESC(paths,
+		 "Reserve functions by topology path, stable across bus renumbering: comma-separated [domain:]rootbus/dev.fn[/dev.fn...] in hex, as pptadm list prints");
+
+static int __init ppt_init(void)
+{
+	int ret;
+
+	ret = ppt_match_init(ids, devices, paths);
+	if (ret)
+		return ret;
+	ret = ppt_netlink_init();
+	if (ret)
+		goto err_match;
+	ret = pci_register_driver(&ppt_pci_driver);
+	if (ret)
+		goto err_netlink;
+	pr_info("loaded, protocol version %d\n", PPT_GENL_VERSION);
+	return 0;
+
+err_netlink:
+	ppt_netlink_exit();
+err_match:
+	ppt_match_exit();
+	return ret;
+}
+
+static void __exit ppt_exit(void)
+{
+	pci_unregister_driver(&ppt_pci_driver);
+	ppt_netlink_exit();
+	ppt_match_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(ppt_init);
+module_exit(ppt_exit);
+
+MODULE_DESCRIPTION("Reserve PCI functions for passthrough and hand them to vfio-pci");
+MODULE_AUTHOR("The ppt developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(PPT_VERSION);
