@@ -176,7 +176,7 @@ void ppt_dev_path(struct pci_dev *pdev, struct ppt_path_match *path)
 }
 
 static bool ppt_path_equal(const struct ppt_path_match *a,
-		       const struct ppt_path_match *b)
+			   const struct ppt_path_match *b)
 {
 	return a->domain == b->domain && a->root_bus == b->root_bus &&
 	       a->nhops == b->nhops && a->nhops &&

@@ -1,25 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The device life cycle.  The names here are the ones pptadm prints and the
- * netlink spec documents; keep the three in step.
+ * The device life cycle.
  */
 #include <linux/kernel.h>
 
 #include "ppt_state.h"
 
-static const char * const ppt_state_names[] = {
-	[PPT_STATE_UNSPEC]	= "unspec",
-	[PPT_STATE_RESERVED]	= "reserved",
-	[PPT_STATE_CLAIMED]	= "claimed",
-	[PPT_STATE_ASSIGNING]	= "assigning",
-	[PPT_STATE_ASSIGNED]	= "assigned",
-	[PPT_STATE_UNASSIGNING]	= "unassigning",
-	[PPT_STATE_DIRTY]	= "dirty",
-	[PPT_STATE_CLEANING]	= "cleaning",
-	[PPT_STATE_QUARANTINED]	= "quarantined",
-	[PPT_STATE_RELEASING]	= "releasing",
-	[PPT_STATE_DETACHED]	= "detached",
-};
+static const char * const ppt_state_names[] = PPT_STATE_NAMES;
 
 static_assert(ARRAY_SIZE(ppt_state_names) == __PPT_STATE_MAX);
 

@@ -13,6 +13,7 @@
 
 #include "ppt.h"
 
+/* Guards ppt_table, every entry's state and owner, and ppt_table_gen. */
 DEFINE_MUTEX(ppt_table_lock);
 LIST_HEAD(ppt_table);
 

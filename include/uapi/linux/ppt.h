@@ -54,6 +54,24 @@ enum ppt_state {
 	PPT_STATE_MAX = __PPT_STATE_MAX - 1
 };
 
+/*
+ * The states' printable names, as an array initializer indexed by enum
+ * ppt_state.  The kernel log, pptadm and the netlink spec use these names.
+ */
+#define PPT_STATE_NAMES {					\
+	[PPT_STATE_UNSPEC]	= "unspec",			\
+	[PPT_STATE_RESERVED]	= "reserved",			\
+	[PPT_STATE_CLAIMED]	= "claimed",			\
+	[PPT_STATE_ASSIGNING]	= "assigning",			\
+	[PPT_STATE_ASSIGNED]	= "assigned",			\
+	[PPT_STATE_UNASSIGNING]	= "unassigning",		\
+	[PPT_STATE_DIRTY]	= "dirty",			\
+	[PPT_STATE_CLEANING]	= "cleaning",			\
+	[PPT_STATE_QUARANTINED]	= "quarantined",		\
+	[PPT_STATE_RELEASING]	= "releasing",			\
+	[PPT_STATE_DETACHED]	= "detached",			\
+}
+
 /**
  * enum ppt_cmd - commands of the ppt family
  * @PPT_CMD_UNSPEC: invalid

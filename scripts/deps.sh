@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Install every Debian package ppt needs to build, test and demo.
+#
+#   scripts/deps.sh          (what `make deps` runs)
+#
+# Idempotent and quick when everything is present: it asks dpkg first and
+# runs apt-get only for what is missing.  Needs root for the install.
+set -euo pipefail
+
+packages=(
+	# build: module, userspace
+	gcc make libc6-dev pkg-config bc flex bison libelf-dev libssl-dev dwarves
+	libnl-3-dev libnl-genl-3-dev libpci-dev pciutils
+	# the kernels ppt is tested on, their headers, and source for the debug kernel
+	linux-image-amd64 linux-headers-amd64
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	linux-source-6.1
+	# the VM rig
+	qemu-system-x86 busybox-static kmod cpio gzip xz-utils zstd python3
+	# static checks and packaging
+	sparse perl dkms
+	# netlink tools used by the tests
+	libnl-utils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$status" = installed ] || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: all ${#packages[@]} packages installed"
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages: ${missing[*]}" >&2
+	echo "deps: run 'make deps' as root, or: apt-get install ${missing[*]}" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
