@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,7 +78,29 @@ static int open_ppt(struct ppt_handle **h)
 	return ret;
 }
 
-/* Add libpci's "Vendor Device" names to the kernel's view. */
+static void pci_quiet(char *msg, ...)
+{
+	(void)msg;
+}
+
+static _Noreturn void pci_fatal(char *msg, ...)
+{
+	va_list ap;
+
+	va_start(ap, msg);
+	fputs("pptadm: libpci: ", stderr);
+	vfprintf(stderr, msg, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(EXIT_FAIL);
+}
+
+/*
+ * Add libpci's "Vendor Device" names to the kernel's view.  Name lookups
+ * need no pci_init(), but an id missing from pci.ids makes libpci consult
+ * udev's hwdb and call the debug and warning hooks, which only pci_init()
+ * would set: set them here.
+ */
 static void add_names(struct out_device *devs, size_t n)
 {
 	struct pci_access *pacc = pci_alloc();
@@ -85,6 +108,9 @@ static void add_names(struct out_device *devs, size_t n)
 
 	if (!pacc)
 		return;
+	pacc->warning = pci_quiet;
+	pacc->debug = pci_quiet;
+	pacc->error = pci_fatal;
 	for (i = 0; i < n; i++) {
 		char *name = pci_lookup_name(pacc, devs[i].name,
 					     sizeof(devs[i].name),
