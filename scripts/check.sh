@@ -1,0 +1,121 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# `make check`: every test ppt has, from nothing.
+#
+#   scripts/check.sh [STAGE...]     (default: all stages, in this order)
+#
+# Stages: build, userspace, static, dkms, kunit, vm-6.1, vm-6.12.
+# Each stage prints its own results and ends with "NAME: N passed,
+# N failed"; a stage that fails without saying how much counts as one
+# failure.  A failing stage does not stop the others.  The last line is
+# the total, "N passed, N failed"; the exit status is 1 on any failure.
+# Logs go to build/check/STAGE.log, kernel builds are cached in
+# $PPT_CACHE (default ~/.cache/ppt).
+set -uo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+cd "$src"
+build=${PPT_BUILD:-$src/build}
+export PPT_BUILD=$build
+export PPT_CACHE=${PPT_CACHE:-$HOME/.cache/ppt}
+logdir=$build/check
+mkdir -p "$logdir"
+
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(build userspace static dkms kunit vm-6.1 vm-6.12)
+
+total_pass=0 total_fail=0
+summary=()
+
+# run_stage NAME COMMAND...: run, log, and add the stage's counts.
+run_stage() {
+	local name=$1 log=$logdir/$1.log t0 rc line p f
+	shift
+	echo "=== $name"
+	t0=$(date +%s)
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^[^ ].*: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	p=$(sed -En 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1/p' <<<"$line")
+	f=$(sed -En 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\2/p' <<<"$line")
+	p=${p:-0} f=${f:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - stage $name exited with status $rc"
+		f=1
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	summary+=("$(printf '%-10s %4d passed, %d failed  (%ds)' "$name" "$p" "$f" $(($(date +%s) - t0)))")
+}
+
+# Kernel build directories and releases for the Debian kernels.
+resolve() {	# resolve NAME -> KDIR_<n>, KREL_<n>
+	local out
+	out=$(scripts/rig/kernel-resolve.sh "$1") || return 1
+	eval "$out"
+}
+
+stage_build() {
+	local n=0 failed=0 k
+	for k in 6.1 6.12; do
+		n=$((n + 1))
+		if resolve "$k" && scripts/build-kmod.sh "$KDIR" "$build/kmod/$KREL" W=1 >"$logdir/build-$k.log" 2>&1; then
+			echo "ok $n - ppt.ko builds against $k ($KREL)"
+		else
+			echo "not ok $n - ppt.ko builds against $k"
+			tail -n 30 "$logdir/build-$k.log" | sed 's/^/#   /'
+			failed=$((failed + 1))
+		fi
+	done
+	n=$((n + 1))
+	if make -s -C userspace O="$build/userspace" >"$logdir/build-userspace.log" 2>&1; then
+		echo "ok $n - libppt and pptadm build"
+	else
+		echo "not ok $n - libppt and pptadm build"
+		tail -n 30 "$logdir/build-userspace.log" | sed 's/^/#   /'
+		failed=$((failed + 1))
+	fi
+	echo "build: $((n - failed)) passed, $failed failed"
+}
+
+stage_static() {
+	local kdirs=() k
+	for k in 6.1 6.12; do
+		resolve "$k" && kdirs+=("$KDIR")
+	done
+	scripts/tap-run.sh --name static scripts/static-checks.sh "${kdirs[@]}"
+}
+
+stage_dkms() {
+	local krels=() k
+	for k in 6.1 6.12; do
+		resolve "$k" && krels+=("$KREL")
+	done
+	scripts/tap-run.sh --name dkms scripts/dkms-check.sh "${krels[@]}"
+}
+
+stage_vm() {
+	local k=$1
+	resolve "$k" || { echo "vm-$k: cannot resolve kernel $k"; return 1; }
+	PPT_KMOD_DIR=$build/kmod/$KREL \
+	PPT_GUEST_BINS="$build/userspace/pptadm" \
+		scripts/rig/vm-suite.sh "$k"
+}
+
+for s in "${stages[@]}"; do
+	case $s in
+	build)		run_stage build stage_build ;;
+	userspace)	run_stage userspace make -s -C tests/userspace O="$build/tests/userspace" check ;;
+	static)		run_stage static stage_static ;;
+	dkms)		run_stage dkms stage_dkms ;;
+	kunit)		run_stage kunit scripts/rig/kunit-run.py ;;
+	vm-*)		run_stage "$s" stage_vm "${s#vm-}" ;;
+	*)		echo "check: unknown stage '$s' (stages: build userspace static dkms kunit vm-6.1 vm-6.12)" >&2; exit 2 ;;
+	esac
+done
+
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
