@@ -9,6 +9,7 @@
  *	ppt_match.c	the parsed boot lists and matching devices against them
  *	ppt_table.c	the table of devices ppt manages, and its lock
  *	ppt_driver.c	the "ppt" PCI driver: probe and remove
+ *	ppt_bind.c	claiming functions for ppt, and giving them back
  *	ppt_netlink.c	the "ppt" generic netlink family
  *	ppt_compat.h	differences between kernel versions, from Kbuild probes
  */
@@ -29,7 +30,7 @@
  * @pdev: the function; holds a reference (pci_dev_get) for the entry's life
  * @state: life-cycle state; under ppt_table_lock
  * @owner: owner string, empty when none; under ppt_table_lock
- * @boot_listed: matched ids=, devices= or paths= when it was probed
+ * @boot_listed: a boot list (ids=, devices=, paths=) names the function
  */
 struct ppt_device {
 	struct list_head node;
@@ -45,8 +46,10 @@ extern struct list_head ppt_table;
 extern unsigned int ppt_table_gen;
 struct ppt_device *ppt_table_find(struct pci_dev *pdev);
 struct ppt_device *ppt_table_find_name(const char *name);
-int ppt_table_add(struct pci_dev *pdev, bool boot_listed);
-void ppt_table_del(struct pci_dev *pdev);
+struct ppt_device *ppt_table_insert(struct pci_dev *pdev,
+				    enum ppt_state state, bool boot_listed);
+void ppt_table_remove(struct ppt_device *pd);
+void ppt_table_set_state(struct ppt_device *pd, enum ppt_state state);
 
 /* ppt_match.c */
 int ppt_match_init(const char *ids, const char *devices, const char *paths);
@@ -56,6 +59,13 @@ void ppt_dev_path(struct pci_dev *pdev, struct ppt_path_match *path);
 
 /* ppt_driver.c */
 extern struct pci_driver ppt_pci_driver;
+extern bool ppt_exiting;
+
+/* ppt_bind.c */
+int ppt_bind_init(void);
+void ppt_bind_exit(void);
+void ppt_bind_claim_present(void);
+void ppt_bind_return_to_host(void);
 
 /* ppt_netlink.c */
 int ppt_netlink_init(void);

@@ -20,10 +20,43 @@ static inline int ppt_set_driver_override(struct pci_dev *pdev,
 					  const char *name)
 {
 #ifdef PPT_HAVE_DEVICE_DRIVER_OVERRIDE
-	return device_set_driver_override(&pdev->dev, name);
+	/* NULL is -EINVAL here: the empty string clears */
+	return device_set_driver_override(&pdev->dev, name ?: "");
 #else
 	return driver_set_override(&pdev->dev, &pdev->driver_override,
 				   name ?: "", name ? strlen(name) : 0);
+#endif
+}
+
+/*
+ * Is the function's driver override set to the driver called @name?
+ *
+ * Context: may take device_lock (6.1), so not from probe, remove or a bus
+ * notifier that runs under it.
+ */
+static inline bool ppt_driver_override_is(struct pci_dev *pdev,
+					  const char *name)
+{
+#ifdef PPT_HAVE_DEVICE_DRIVER_OVERRIDE
+	/*
+	 * What device_match_driver_override() does, spelled out: its
+	 * guard(spinlock) is beyond Debian 12's sparse (0.6.4), which reports
+	 * a context imbalance in every caller.
+	 */
+	bool match;
+
+	spin_lock(&pdev->dev.driver_override.lock);
+	match = pdev->dev.driver_override.name &&
+		!strcmp(pdev->dev.driver_override.name, name);
+	spin_unlock(&pdev->dev.driver_override.lock);
+	return match;
+#else
+	bool match;
+
+	device_lock(&pdev->dev);
+	match = pdev->driver_override && !strcmp(pdev->driver_override, name);
+	device_unlock(&pdev->dev);
+	return match;
 #endif
 }
 

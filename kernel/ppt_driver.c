@@ -1,37 +1,69 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The "ppt" PCI driver.  Binding a function to ppt is what keeps host
- * drivers off it: a function has one driver at a time.  ppt's probe does not
- * touch the hardware; it records the function in the device table as
- * reserved.
+ * drivers off it: a function has one driver at a time.  ppt's probe and
+ * remove do not touch the hardware; they keep the device table true about
+ * which functions ppt holds.
+ *
+ * Both run under the function's device_lock (taken by the driver core) and
+ * take ppt_table_lock inside it, the documented order.
  */
 #include "ppt.h"
 
 /*
- * No static ids: ppt binds only the functions it is told to, through the
- * boot lists and runtime requests, never every function of some model.
+ * No static ids: ppt binds only the functions whose driver override names
+ * it (set from the boot lists or by a runtime request), never every
+ * function of some model.
  */
 static const struct pci_device_id ppt_pci_ids[] = {
 	{ }
 };
 MODULE_DEVICE_TABLE(pci, ppt_pci_ids);
 
+/* Set while the module unloads: remove() then leaves entries to ppt_exit(). */
+bool ppt_exiting;
+
 static int ppt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
-	bool listed = ppt_match_boot_listed(pdev);
-	int ret;
+	struct ppt_device *pd;
+	enum ppt_state state;
+	int ret = 0;
 
-	ret = ppt_table_add(pdev, listed);
-	if (ret)
-		return ret;
-	pci_info(pdev, "reserved by ppt%s\n", listed ? " (boot list)" : "");
-	return 0;
+	mutex_lock(&ppt_table_lock);
+	pd = ppt_table_find(pdev);
+	if (!pd) {
+		pd = ppt_table_insert(pdev, PPT_STATE_RESERVED,
+				      ppt_match_boot_listed(pdev));
+		if (!pd)
+			ret = -ENOMEM;
+	} else if (pd->state == PPT_STATE_DETACHED) {
+		/* back from another driver, which may have left anything behind */
+		ppt_table_set_state(pd, PPT_STATE_DIRTY);
+	}
+	/* in a transitional state, the operation that bound ppt completes it */
+	state = pd ? pd->state : PPT_STATE_UNSPEC;
+	mutex_unlock(&ppt_table_lock);
+	if (!ret)
+		pci_info(pdev, "held by ppt, %s\n", ppt_state_name(state));
+	return ret;
 }
 
 static void ppt_pci_remove(struct pci_dev *pdev)
 {
-	ppt_table_del(pdev);
-	pci_info(pdev, "no longer reserved by ppt\n");
+	struct ppt_device *pd;
+
+	mutex_lock(&ppt_table_lock);
+	pd = ppt_table_find(pdev);
+	/*
+	 * Unbound behind ppt's back (sysfs unbind, driverctl) or on its way
+	 * out of the system: ppt no longer holds it.  An operation in a
+	 * transitional state unbinds ppt itself and records the outcome.
+	 */
+	if (pd && !ppt_exiting && !ppt_state_is_transitional(pd->state)) {
+		ppt_table_set_state(pd, PPT_STATE_DETACHED);
+		pci_info(pdev, "released from ppt behind its back\n");
+	}
+	mutex_unlock(&ppt_table_lock);
 }
 
 struct pci_driver ppt_pci_driver = {

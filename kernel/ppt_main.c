@@ -49,12 +49,19 @@ static int __init ppt_init(void)
 	ret = ppt_netlink_init();
 	if (ret)
 		goto err_match;
-	ret = pci_register_driver(&ppt_pci_driver);
+	ret = ppt_bind_init();
 	if (ret)
 		goto err_netlink;
+	ppt_bind_claim_present();
+	ret = pci_register_driver(&ppt_pci_driver);
+	if (ret)
+		goto err_bind;
 	pr_info("loaded, protocol version %d\n", PPT_GENL_VERSION);
 	return 0;
 
+err_bind:
+	ppt_bind_exit();
+	ppt_bind_return_to_host();
 err_netlink:
 	ppt_netlink_exit();
 err_match:
@@ -62,10 +69,17 @@ err_match:
 	return ret;
 }
 
+/*
+ * Unloading never stops a VM: functions with vfio-pci stay there.  The
+ * rest go back to host drivers.  Must also survive rmmod -f.
+ */
 static void __exit ppt_exit(void)
 {
-	pci_unregister_driver(&ppt_pci_driver);
 	ppt_netlink_exit();
+	ppt_bind_exit();
+	ppt_exiting = true;
+	pci_unregister_driver(&ppt_pci_driver);
+	ppt_bind_return_to_host();
 	ppt_match_exit();
 	pr_info("unloaded\n");
 }

@@ -2,18 +2,19 @@
 /*
  * The table of devices ppt manages.
  *
- * Locking: ppt_table_lock (a mutex) guards the list, every entry's state
- * and owner, and ppt_table_gen.  It is a leaf lock: nothing that takes
- * device_lock, the genetlink locks or a PCI reset is called while it is
- * held, so it may be taken from probe/remove (which run under device_lock)
- * and from netlink handlers alike.
+ * Locking: ppt_table_lock (a mutex) guards the list, every entry's state,
+ * owner and flags, and ppt_table_gen.  It is a leaf lock: nothing that
+ * takes device_lock, the genetlink locks, the IOMMU core or a PCI reset is
+ * called while it is held, so it may be taken from probe/remove and the bus
+ * notifier (which run under device_lock) and from netlink handlers alike.
+ * See docs/design.md.
  */
 #include <linux/mutex.h>
 #include <linux/slab.h>
 
 #include "ppt.h"
 
-/* Guards ppt_table, every entry's state and owner, and ppt_table_gen. */
+/* Guards ppt_table, every entry's state, owner and flags, and ppt_table_gen. */
 DEFINE_MUTEX(ppt_table_lock);
 LIST_HEAD(ppt_table);
 
@@ -60,61 +61,62 @@ struct ppt_device *ppt_table_find_name(const char *name)
 }
 
 /**
- * ppt_table_add() - start managing a device, in state reserved
- * @pdev: the PCI function, bound to ppt
- * @boot_listed: whether a boot list named it
+ * ppt_table_insert() - start managing a device
+ * @pdev: the PCI function
+ * @state: its first state
+ * @boot_listed: whether a boot list names it
  *
- * Context: process context; takes ppt_table_lock.
- * Return: 0, -ENOMEM, or -EEXIST when @pdev is in the table already.
+ * Context: ppt_table_lock held; may sleep (allocates).
+ * Return: the new entry, or NULL when out of memory.
  */
-int ppt_table_add(struct pci_dev *pdev, bool boot_listed)
+struct ppt_device *ppt_table_insert(struct pci_dev *pdev,
+				    enum ppt_state state, bool boot_listed)
 {
 	struct ppt_device *pd;
-	int ret = 0;
 
+	lockdep_assert_held(&ppt_table_lock);
 	pd = kzalloc(sizeof(*pd), GFP_KERNEL);
 	if (!pd)
-		return -ENOMEM;
+		return NULL;
 	pd->pdev = pci_dev_get(pdev);
-	pd->state = PPT_STATE_RESERVED;
+	pd->state = state;
 	pd->boot_listed = boot_listed;
-
-	mutex_lock(&ppt_table_lock);
-	if (ppt_table_find(pdev)) {
-		ret = -EEXIST;
-		goto unlock;
-	}
 	list_add_tail(&pd->node, &ppt_table);
 	ppt_table_gen++;
-	pd = NULL;
-unlock:
-	mutex_unlock(&ppt_table_lock);
-	if (pd) {
-		pci_dev_put(pd->pdev);
-		kfree(pd);
-	}
-	return ret;
+	return pd;
 }
 
 /**
- * ppt_table_del() - stop managing a device
- * @pdev: the PCI function
+ * ppt_table_remove() - stop managing a device and free its entry
+ * @pd: the entry
  *
- * Context: process context; takes ppt_table_lock.
+ * Context: ppt_table_lock held.
  */
-void ppt_table_del(struct pci_dev *pdev)
+void ppt_table_remove(struct ppt_device *pd)
 {
-	struct ppt_device *pd;
+	lockdep_assert_held(&ppt_table_lock);
+	list_del(&pd->node);
+	ppt_table_gen++;
+	pci_dev_put(pd->pdev);
+	kfree(pd);
+}
 
-	mutex_lock(&ppt_table_lock);
-	pd = ppt_table_find(pdev);
-	if (pd) {
-		list_del(&pd->node);
-		ppt_table_gen++;
-	}
-	mutex_unlock(&ppt_table_lock);
-	if (pd) {
-		pci_dev_put(pd->pdev);
-		kfree(pd);
-	}
+/**
+ * ppt_table_set_state() - move a device to a new state
+ * @pd: the entry
+ * @state: the new state; the caller has checked it with ppt_state_check()
+ *	or is recording what happened to the device behind ppt's back
+ *
+ * A device that leaves its owner's hands (back to reserved, or detached
+ * from ppt) loses its owner.
+ *
+ * Context: ppt_table_lock held.
+ */
+void ppt_table_set_state(struct ppt_device *pd, enum ppt_state state)
+{
+	lockdep_assert_held(&ppt_table_lock);
+	pd->state = state;
+	if (state == PPT_STATE_RESERVED || state == PPT_STATE_DETACHED)
+		pd->owner[0] = '\0';
+	ppt_table_gen++;
 }

@@ -84,7 +84,7 @@ stage_static() {
 	for k in 6.1 6.12; do
 		resolve "$k" && kdirs+=("$KDIR")
 	done
-	scripts/tap-run.sh --name static scripts/static-checks.sh "${kdirs[@]}"
+	scripts/tap-run.sh --name static -- scripts/static-checks.sh "${kdirs[@]}"
 }
 
 stage_dkms() {
@@ -92,7 +92,7 @@ stage_dkms() {
 	for k in 6.1 6.12; do
 		resolve "$k" && krels+=("$KREL")
 	done
-	scripts/tap-run.sh --name dkms scripts/dkms-check.sh "${krels[@]}"
+	scripts/tap-run.sh --name dkms -- scripts/dkms-check.sh "${krels[@]}"
 }
 
 stage_vm() {

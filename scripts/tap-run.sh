@@ -4,6 +4,7 @@
 # Run TAP-producing test programs and count their results.
 #
 #   scripts/tap-run.sh [--name NAME] PROGRAM...
+#   scripts/tap-run.sh [--name NAME] -- COMMAND [ARG...]   (one command with arguments)
 #
 # Prints each program's output, then "NAME: N passed, N failed".  A program
 # that exits non-zero without reporting a failure (a crash, a sanitizer
@@ -18,10 +19,22 @@ if [ "${1:-}" = --name ]; then
 	shift 2
 fi
 
+one=
+if [ "${1:-}" = -- ]; then
+	shift
+	one=1
+fi
+
 passed=0 failed=0
 for prog in "$@"; do
-	echo "# $prog"
-	out=$("$prog" 2>&1)
+	if [ -n "$one" ]; then
+		prog="$*"
+		echo "# $prog"
+		out=$("$@" 2>&1)
+	else
+		echo "# $prog"
+		out=$("$prog" 2>&1)
+	fi
 	rc=$?
 	printf '%s\n' "$out"
 	p=$(grep -c '^ok ' <<<"$out")
@@ -36,6 +49,7 @@ for prog in "$@"; do
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
+	[ -z "$one" ] || break
 done
 echo "$name: $passed passed, $failed failed"
 [ -n "${PPT_CHECK_COUNTS:-}" ] && echo "$name $passed $failed" >> "$PPT_CHECK_COUNTS"

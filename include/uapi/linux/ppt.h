@@ -34,8 +34,11 @@
  * @PPT_STATE_QUARANTINED: cleaning or the device failed; held until an
  *	administrator clears it
  * @PPT_STATE_RELEASING: being returned to host drivers (transitional)
- * @PPT_STATE_DETACHED: listed for ppt but bound to another driver behind
- *	ppt's back, or not bound at all; ppt does not touch it
+ * @PPT_STATE_DETACHED: known to ppt (listed, or released behind ppt's
+ *	back) but not held by it: bound to another driver or to none; ppt
+ *	does not touch it
+ * @PPT_STATE_RESERVING: being taken from its host driver for ppt
+ *	(transitional)
  */
 enum ppt_state {
 	PPT_STATE_UNSPEC,
@@ -49,6 +52,7 @@ enum ppt_state {
 	PPT_STATE_QUARANTINED,
 	PPT_STATE_RELEASING,
 	PPT_STATE_DETACHED,
+	PPT_STATE_RESERVING,
 
 	__PPT_STATE_MAX,
 	PPT_STATE_MAX = __PPT_STATE_MAX - 1
@@ -70,6 +74,7 @@ enum ppt_state {
 	[PPT_STATE_QUARANTINED]	= "quarantined",		\
 	[PPT_STATE_RELEASING]	= "releasing",			\
 	[PPT_STATE_DETACHED]	= "detached",			\
+	[PPT_STATE_RESERVING]	= "reserving",			\
 }
 
 /**
