@@ -12,9 +12,13 @@
 #define PPT_PARSE_H
 
 #include <linux/types.h>
+#include <uapi/linux/ppt.h>
 
-/* The longest token accepted; anything longer is refused, not truncated. */
-#define PPT_TOKEN_MAX		64
+/*
+ * The longest token accepted, long enough for the longest path; anything
+ * longer is refused, not truncated.
+ */
+#define PPT_TOKEN_MAX		(PPT_PATH_MAX - 1)
 
 /* A topology path has at most this many dev.fn hops below the root bus. */
 #define PPT_PATH_MAX_HOPS	16

@@ -24,7 +24,7 @@ extern "C" {
 
 /* "dddd:bb:dd.f" with a domain of up to eight digits, plus NUL. */
 #define PPT_ADDR_BUFLEN	17
-#define PPT_PATH_BUFLEN	65
+#define PPT_PATH_BUFLEN	PPT_PATH_MAX
 #define PPT_DRIVER_BUFLEN 64
 
 struct ppt_handle;

@@ -21,6 +21,12 @@
 /* Longest owner string, including its terminating NUL. */
 #define PPT_OWNER_MAX		65
 
+/*
+ * Longest topology path (PPT_A_DEV_PATH, the paths= parameter), including
+ * its NUL: "7fffffff:ff" and 16 hops of "/1f.7".
+ */
+#define PPT_PATH_MAX		92
+
 /**
  * enum ppt_state - where a device ppt manages is in its life cycle
  * @PPT_STATE_UNSPEC: not a state; never reported
