@@ -18,7 +18,7 @@ packages=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	linux-source-6.1
 	# the VM rig
-	qemu-system-x86 busybox-static kmod cpio gzip xz-utils zstd python3
+	qemu-system-x86 busybox-static kmod cpio gzip xz-utils zstd python3 rsync
 	# static checks and packaging
 	sparse perl dkms
 	# netlink tools used by the tests
