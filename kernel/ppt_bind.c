@@ -17,14 +17,19 @@
  * - While a function is with vfio-pci on ppt's behalf its override is
  *   "ppt" again: if vfio-pci lets go of it, ppt takes it back rather than a
  *   host driver, and a reloaded ppt recognises it as one it handed over.
- * - At unload, every function ppt holds goes back to host drivers (override
- *   cleared, reprobed), except those with vfio-pci, whose VMs keep running.
+ * - At unload, every clean function ppt holds goes back to host drivers
+ *   (override cleared, reprobed).  Functions with vfio-pci stay there, so
+ *   their VMs keep running; dirty and quarantined ones stay without a
+ *   driver, so no host driver gets a previous tenant's leftovers.  Both
+ *   keep the override "ppt", by which a reload recognises them.
  *
  * Bridges are never claimed: they carry other functions' traffic.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/iommu.h>
 #include <linux/slab.h>
 
 #include "ppt.h"
@@ -102,14 +107,28 @@ void ppt_bind_exit(void)
 	bus_unregister_notifier(&pci_bus_type, &ppt_bus_nb);
 }
 
+static void ppt_bind_load_owner(struct pci_dev *pdev, char *owner);
+
 /* Record a function in the table, unless it is there already. */
 static void ppt_bind_record(struct pci_dev *pdev, enum ppt_state state,
-			    bool listed)
+			    bool listed, const char *owner)
 {
+	struct ppt_device *pd;
+
 	mutex_lock(&ppt_table_lock);
-	if (!ppt_table_find(pdev) && !ppt_table_insert(pdev, state, listed))
+	if (ppt_table_find(pdev))
+		goto unlock;
+	pd = ppt_table_insert(pdev, state, listed);
+	if (!pd) {
 		pci_warn(pdev, "out of memory recording it as %s\n",
 			 ppt_state_name(state));
+		goto unlock;
+	}
+	if (state == PPT_STATE_ASSIGNED) {
+		pd->adopted = true;
+		strscpy(pd->owner, owner, sizeof(pd->owner));
+	}
+unlock:
 	mutex_unlock(&ppt_table_lock);
 }
 
@@ -127,6 +146,7 @@ static void ppt_bind_record(struct pci_dev *pdev, enum ppt_state state,
 void ppt_bind_claim_present(void)
 {
 	struct pci_dev *pdev = NULL;
+	char owner[PPT_OWNER_MAX];
 	const char *drv;
 	bool listed, ours;
 	int ret;
@@ -139,17 +159,19 @@ void ppt_bind_claim_present(void)
 		if (!listed && !ours)
 			continue;
 
+		ppt_bind_load_owner(pdev, owner);
 		device_lock(&pdev->dev);
 		drv = ppt_driver_name(pdev);
 		if (ours && drv && !strcmp(drv, "vfio-pci")) {
-			ppt_bind_record(pdev, PPT_STATE_ASSIGNED, listed);
-			pci_info(pdev, "with vfio-pci since an earlier load of ppt: adopted as assigned\n");
+			ppt_bind_record(pdev, PPT_STATE_ASSIGNED, listed, owner);
+			pci_info(pdev, "with vfio-pci since an earlier load of ppt: adopted as assigned to \"%s\"\n",
+				 owner);
 		} else if (drv) {
-			ppt_bind_record(pdev, PPT_STATE_DETACHED, listed);
+			ppt_bind_record(pdev, PPT_STATE_DETACHED, listed, NULL);
 			pci_info(pdev, "listed for ppt but bound to %s: not taken (a forced reserve takes it)\n",
 				 drv);
 		} else if (ours) {
-			ppt_bind_record(pdev, PPT_STATE_DIRTY, listed);
+			ppt_bind_record(pdev, PPT_STATE_DIRTY, listed, NULL);
 		}
 		device_unlock(&pdev->dev);
 
@@ -167,9 +189,10 @@ void ppt_bind_claim_present(void)
  *
  * Called after ppt's driver was unregistered (which unbound every function
  * from ppt while ppt_exiting kept their entries): functions with vfio-pci
- * stay there, keeping the override "ppt" as the mark a reloaded ppt adopts
- * them by; every other function loses the override and is offered to host
- * drivers.  Empties the table.
+ * stay there, and dirty or quarantined ones stay without a driver, all
+ * keeping the override "ppt" as the mark a reloaded ppt knows them by;
+ * every other function loses the override and is offered to host drivers.
+ * Empties the table.
  *
  * Context: module exit, with the bus notifier and netlink gone.
  */
@@ -186,8 +209,14 @@ void ppt_bind_return_to_host(void)
 	list_for_each_entry_safe(pd, tmp, &gone, node) {
 		struct pci_dev *pdev = pd->pdev;
 
-		if (pd->state != PPT_STATE_ASSIGNED &&
-		    ppt_driver_override_is(pdev, ppt_pci_driver.name)) {
+		bool keep = pd->state == PPT_STATE_ASSIGNED ||
+			    pd->state == PPT_STATE_DIRTY ||
+			    pd->state == PPT_STATE_QUARANTINED;
+
+		if (keep)
+			pci_info(pdev, "left %s by ppt's unload\n",
+				 ppt_state_name(pd->state));
+		else if (ppt_driver_override_is(pdev, ppt_pci_driver.name)) {
 			ppt_set_driver_override(pdev, NULL);
 			if (device_attach(&pdev->dev) > 0)
 				pci_info(pdev, "returned to %s\n",
@@ -197,4 +226,124 @@ void ppt_bind_return_to_host(void)
 		pci_dev_put(pdev);
 		kfree(pd);
 	}
+}
+
+/* Is the function bound to the driver called @name now? */
+static bool ppt_bound_to(struct pci_dev *pdev, const char *name)
+{
+	bool ret;
+
+	device_lock(&pdev->dev);
+	ret = pdev->dev.driver && !strcmp(pdev->dev.driver->name, name);
+	device_unlock(&pdev->dev);
+	return ret;
+}
+
+/**
+ * ppt_bind_move() - rebind a function to another driver
+ * @pdev: the function
+ * @to: the driver to bind ("ppt", "vfio-pci"), or NULL for whichever host
+ *	driver matches (the override is cleared)
+ * @mark: the override to leave once the move is done, or NULL to leave
+ *	@to's
+ *
+ * Unbinds the current driver (whose remove may take a while: a NIC's
+ * driver tears down its queues) and lets the driver core bind @to through
+ * the function's driver override.
+ *
+ * Context: process context, no ppt lock held: the driver core takes
+ * device_lock, and ppt's probe and remove take ppt_table_lock inside it.
+ * Return: 0 when the function ended up bound to @to (with @to NULL: always,
+ * even when no host driver wanted it), -EIO when another driver or none
+ * bound it, or a negative errno from setting the override.
+ */
+int ppt_bind_move(struct pci_dev *pdev, const char *to, const char *mark)
+{
+	int ret;
+
+	ret = ppt_set_driver_override(pdev, to);
+	if (ret)
+		return ret;
+	device_release_driver(&pdev->dev);
+	ret = device_attach(&pdev->dev);
+	if (ret >= 0)
+		ret = !to || ppt_bound_to(pdev, to) ? 0 : -EIO;
+	if (mark)
+		ppt_set_driver_override(pdev, mark);
+	return ret;
+}
+
+/* The driver bound to the function now, or NULL; for messages. */
+const char *ppt_bind_driver_name(struct pci_dev *pdev)
+{
+	return ppt_driver_name(pdev);
+}
+
+/*
+ * The owner of an assigned group survives a reload of ppt in the IOMMU
+ * group's iommu_data: memory the IOMMU core owns and frees with
+ * kfree_link() (a kfree() with the release callback's signature, built
+ * into the kernel), so nothing points into ppt's code after it unloads.
+ * x86's IOMMU drivers leave iommu_data unused; where someone else uses it,
+ * ppt stores nothing.
+ */
+#define PPT_OWNER_RECORD_MAGIC	0x70707431	/* "ppt1" */
+
+struct ppt_owner_record {
+	u32 magic;
+	char owner[PPT_OWNER_MAX];
+};
+
+static struct ppt_owner_record *ppt_owner_record(struct iommu_group *group)
+{
+	struct ppt_owner_record *rec = iommu_group_get_iommudata(group);
+
+	return rec && rec->magic == PPT_OWNER_RECORD_MAGIC ? rec : NULL;
+}
+
+/**
+ * ppt_bind_save_owner() - remember an assigned group's owner across reloads
+ * @pdev: a function of the group
+ * @owner: the owner, or NULL to forget it
+ *
+ * Context: process context, no ppt lock held.
+ */
+void ppt_bind_save_owner(struct pci_dev *pdev, const char *owner)
+{
+	struct iommu_group *group = iommu_group_get(&pdev->dev);
+	struct ppt_owner_record *old, *rec = NULL;
+
+	if (!group)
+		return;
+	old = ppt_owner_record(group);
+	if (!old && iommu_group_get_iommudata(group)) {
+		pci_info(pdev, "IOMMU group data in use: the owner will not survive a reload of ppt\n");
+		goto out;
+	}
+	if (owner) {
+		rec = kzalloc(sizeof(*rec), GFP_KERNEL);
+		if (!rec)
+			goto out;
+		rec->magic = PPT_OWNER_RECORD_MAGIC;
+		strscpy(rec->owner, owner, sizeof(rec->owner));
+	}
+	iommu_group_set_iommudata(group, rec, rec ? kfree_link : NULL);
+	kfree(old);
+out:
+	iommu_group_put(group);
+}
+
+/* Copy the owner an earlier load of ppt saved for the group into @owner. */
+static void ppt_bind_load_owner(struct pci_dev *pdev, char *owner)
+{
+	struct iommu_group *group = iommu_group_get(&pdev->dev);
+	struct ppt_owner_record *rec;
+
+	owner[0] = '\0';
+	if (!group)
+		return;
+	rec = ppt_owner_record(group);
+	if (rec)
+		strscpy(owner, rec->owner, PPT_OWNER_MAX);
+	iommu_group_put(group);
 }

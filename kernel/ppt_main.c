@@ -46,9 +46,12 @@ static int __init ppt_init(void)
 	ret = ppt_match_init(ids, devices, paths);
 	if (ret)
 		return ret;
-	ret = ppt_netlink_init();
+	ret = ppt_ops_init();
 	if (ret)
 		goto err_match;
+	ret = ppt_netlink_init();
+	if (ret)
+		goto err_ops;
 	ret = ppt_bind_init();
 	if (ret)
 		goto err_netlink;
@@ -64,6 +67,8 @@ err_bind:
 	ppt_bind_return_to_host();
 err_netlink:
 	ppt_netlink_exit();
+err_ops:
+	ppt_ops_exit();
 err_match:
 	ppt_match_exit();
 	return ret;
@@ -76,6 +81,7 @@ err_match:
 static void __exit ppt_exit(void)
 {
 	ppt_netlink_exit();
+	ppt_ops_exit();
 	ppt_bind_exit();
 	ppt_exiting = true;
 	pci_unregister_driver(&ppt_pci_driver);

@@ -8,16 +8,31 @@
  * serialise them with other families; they still run under genetlink's
  * cb_lock (read), which family (un)registration takes for write host-wide,
  * so no handler may sleep on hardware or on the driver core.  They take
- * only ppt_table_lock, and briefly.
+ * only ppt_table_lock, and briefly; operations that wait on the driver
+ * core are queued to ppt's workqueue (ppt_ops.c) and report through the
+ * events group.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/iommu.h>
+#include <linux/sched.h>
 #include <net/genetlink.h>
 
 #include "ppt.h"
 
 static struct genl_family ppt_nl_family;
+
+/*
+ * Notifications go out only while the family is registered: cleared under
+ * ppt_table_lock before it is unregistered, and every notification is sent
+ * under that lock.
+ */
+static bool ppt_nl_live;
+
+/* Sequence number of the last notification; under ppt_table_lock. */
+static u64 ppt_nl_event_seq;
+
+static atomic64_t ppt_nl_req_ids = ATOMIC64_INIT(0);
 
 /* Add the device's attributes to msg; -EMSGSIZE when they do not fit. */
 static int ppt_nl_dev_put(struct sk_buff *msg, struct ppt_device *pd)
@@ -26,7 +41,7 @@ static int ppt_nl_dev_put(struct sk_buff *msg, struct ppt_device *pd)
 	struct device_driver *drv = READ_ONCE(pdev->dev.driver);
 	struct ppt_path_match path;
 	struct iommu_group *group;
-	char pathbuf[PPT_TOKEN_MAX + 1];
+	char pathbuf[PPT_PATH_MAX];
 
 	if (nla_put_string(msg, PPT_A_DEV_ADDR, pci_name(pdev)) ||
 	    nla_put_u16(msg, PPT_A_DEV_VENDOR, pdev->vendor) ||
@@ -55,6 +70,8 @@ static int ppt_nl_dev_put(struct sk_buff *msg, struct ppt_device *pd)
 		return -EMSGSIZE;
 	if (pd->boot_listed && nla_put_flag(msg, PPT_A_DEV_BOOT_LISTED))
 		return -EMSGSIZE;
+	if (pd->adopted && nla_put_flag(msg, PPT_A_DEV_ADOPTED))
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -78,22 +95,149 @@ static int ppt_nl_dev_fill(struct sk_buff *msg, struct ppt_device *pd,
 	return 0;
 }
 
+/* A request's outcome: what failed, and the device that blocked it. */
+static int ppt_nl_req_put(struct sk_buff *msg, const struct ppt_req *req,
+			  struct pci_dev *pdev, int err)
+{
+	const char *drv;
+
+	if (nla_put_u64_64bit(msg, PPT_A_REQ_ID, req->id, PPT_A_PAD) ||
+	    nla_put_u8(msg, PPT_A_REQ_CMD, req->cmd) ||
+	    nla_put_string(msg, PPT_A_DEV_ADDR, pci_name(pdev)) ||
+	    nla_put_u32(msg, PPT_A_REQ_ERRNO, -err))
+		return -EMSGSIZE;
+	if (err && req->why && nla_put_string(msg, PPT_A_REQ_MSG, req->why))
+		return -EMSGSIZE;
+	if (!req->blocker)
+		return 0;
+	if (nla_put_string(msg, PPT_A_BLOCKER_ADDR, pci_name(req->blocker)))
+		return -EMSGSIZE;
+	drv = ppt_bind_driver_name(req->blocker);
+	if (drv && nla_put_string(msg, PPT_A_BLOCKER_DRIVER, drv))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static void ppt_nl_multicast(struct sk_buff *msg, void *hdr)
+{
+	lockdep_assert_held(&ppt_table_lock);
+	if (nla_put_u64_64bit(msg, PPT_A_EVENT_SEQ, ++ppt_nl_event_seq,
+			      PPT_A_PAD)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&ppt_nl_family, msg, 0, 0, GFP_KERNEL);
+}
+
+/**
+ * ppt_nl_notify_device() - announce a device's new state
+ * @pd: the device
+ * @removed: ppt is about to forget it
+ *
+ * Context: ppt_table_lock held.
+ */
+void ppt_nl_notify_device(struct ppt_device *pd, bool removed)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	lockdep_assert_held(&ppt_table_lock);
+	if (!ppt_nl_live)
+		return;
+	/* every notification counts, heard or not, so gaps stay meaningful */
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto lost;
+	hdr = genlmsg_put(msg, 0, 0, &ppt_nl_family, 0, PPT_CMD_DEVICE_NTF);
+	if (!hdr || ppt_nl_dev_put(msg, pd) ||
+	    (removed && nla_put_flag(msg, PPT_A_DEV_REMOVED))) {
+		nlmsg_free(msg);
+		goto lost;
+	}
+	ppt_nl_multicast(msg, hdr);
+	return;
+lost:
+	ppt_nl_event_seq++;
+}
+
+/**
+ * ppt_nl_notify_request() - announce the outcome of an asynchronous request
+ * @req: the request
+ * @pdev: the device it named
+ * @err: 0 or the negative errno it failed with
+ *
+ * Context: process context; takes ppt_table_lock.
+ */
+void ppt_nl_notify_request(const struct ppt_req *req, struct pci_dev *pdev,
+			   int err)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	mutex_lock(&ppt_table_lock);
+	if (!ppt_nl_live)
+		goto unlock;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		ppt_nl_event_seq++;
+		goto unlock;
+	}
+	hdr = genlmsg_put(msg, 0, 0, &ppt_nl_family, 0, PPT_CMD_REQUEST_NTF);
+	if (!hdr || ppt_nl_req_put(msg, req, pdev, err)) {
+		nlmsg_free(msg);
+		ppt_nl_event_seq++;
+		goto unlock;
+	}
+	ppt_nl_multicast(msg, hdr);
+unlock:
+	mutex_unlock(&ppt_table_lock);
+}
+
+/*
+ * Find the PCI function a request names.  The address is parsed by the
+ * same code as the devices= parameter, so "01:00.0" works too.
+ */
+static struct pci_dev *ppt_nl_get_pdev(struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[PPT_A_DEV_ADDR];
+	struct ppt_addr_match addr;
+	struct pci_dev *pdev;
+	const char *why;
+
+	if (ppt_parse_addr(nla_data(attr), &addr, &why)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "malformed PCI address (want [domain:]bus:dev.fn)");
+		return ERR_PTR(-EINVAL);
+	}
+	pdev = pci_get_domain_bus_and_slot(addr.domain, addr.bus, addr.devfn);
+	if (!pdev) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such PCI device");
+		return ERR_PTR(-ENODEV);
+	}
+	return pdev;
+}
+
 static int ppt_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ppt_device *pd;
+	struct pci_dev *pdev;
 	struct sk_buff *msg;
 	int ret;
 
-	if (!info->attrs[PPT_A_DEV_ADDR]) {
-		NL_SET_ERR_MSG(info->extack, "missing device address");
+	if (GENL_REQ_ATTR_CHECK(info, PPT_A_DEV_ADDR))
 		return -EINVAL;
-	}
+	pdev = ppt_nl_get_pdev(info);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		pci_dev_put(pdev);
 		return -ENOMEM;
+	}
 
 	mutex_lock(&ppt_table_lock);
-	pd = ppt_table_find_name(nla_data(info->attrs[PPT_A_DEV_ADDR]));
+	pd = ppt_table_find(pdev);
 	if (!pd) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PPT_A_DEV_ADDR],
 				    "device not managed by ppt");
@@ -104,6 +248,7 @@ static int ppt_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 			      PPT_CMD_DEVICE_GET, NULL);
 unlock:
 	mutex_unlock(&ppt_table_lock);
+	pci_dev_put(pdev);
 	if (ret) {
 		nlmsg_free(msg);
 		return ret;
@@ -141,21 +286,184 @@ static int ppt_nl_dev_get_dumpit(struct sk_buff *skb,
 	return ret ?: skb->len;
 }
 
+/*
+ * Everything but reading needs CAP_SYS_ADMIN in the initial user namespace:
+ * handing a device to a VM hands it DMA into host memory, and CAP_NET_ADMIN
+ * (what GENL_ADMIN_PERM checks) is held by too many network daemons.
+ */
+static int ppt_nl_req_init(struct sk_buff *skb, struct genl_info *info,
+			   struct ppt_req *req, struct pci_dev **pdevp)
+{
+	struct nlattr *owner = info->attrs[PPT_A_DEV_OWNER];
+	struct pci_dev *pdev;
+	const char *p;
+
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "changing devices needs CAP_SYS_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	if (GENL_REQ_ATTR_CHECK(info, PPT_A_DEV_ADDR))
+		return -EINVAL;
+	memset(req, 0, sizeof(*req));
+	req->cmd = info->genlhdr->cmd;
+	req->force = nla_get_flag(info->attrs[PPT_A_FORCE]);
+	req->uid = from_kuid(&init_user_ns, current_uid());
+	req->pid = task_tgid_nr(current);
+	if (owner) {
+		/* opaque, but it reaches logs and terminals: no control bytes */
+		for (p = nla_data(owner); *p; p++) {
+			if (*p < 0x20 || *p == 0x7f) {
+				NL_SET_ERR_MSG_ATTR(info->extack, owner,
+						    "owner contains a control character");
+				return -EINVAL;
+			}
+		}
+		if (!nla_len(owner) || !*(char *)nla_data(owner)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, owner, "owner is empty");
+			return -EINVAL;
+		}
+		nla_strscpy(req->owner, owner, sizeof(req->owner));
+	}
+	pdev = ppt_nl_get_pdev(info);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	*pdevp = pdev;
+	return 0;
+}
+
+/*
+ * Answer a request.  A failure carries the reason as extack message; when
+ * a device blocked it, a reply message names that device too (6.1's
+ * extack cannot carry formatted text), ahead of the error.
+ */
+static int ppt_nl_req_reply(struct genl_info *info, struct ppt_req *req,
+			    struct pci_dev *pdev, int err)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	/*
+	 * NL_SET_ERR_MSG() wants a literal; the reasons are string constants
+	 * chosen by the operation, so store the pointer as it would.
+	 */
+	if (err && req->why && info->extack)
+		info->extack->_msg = req->why;
+	if (err && !req->blocker)
+		return err;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return err ?: -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ppt_nl_family, 0, req->cmd);
+	if (!hdr || ppt_nl_req_put(msg, req, pdev, err)) {
+		nlmsg_free(msg);
+		return err ?: -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_reply(msg, info);
+	return err;
+}
+
+static int ppt_nl_sync_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pci_dev *pdev;
+	struct ppt_req req;
+	int ret;
+
+	ret = ppt_nl_req_init(skb, info, &req, &pdev);
+	if (ret)
+		return ret;
+	if (!req.owner[0]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, NULL, "missing owner");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, PPT_A_DEV_OWNER);
+		ret = -EINVAL;
+		goto out;
+	}
+	if (req.cmd == PPT_CMD_DEVICE_CLAIM)
+		ret = ppt_op_claim(&req, pdev);
+	else
+		ret = ppt_op_unclaim(&req, pdev);
+	ret = ppt_nl_req_reply(info, &req, pdev, ret);
+out:
+	ppt_req_release(&req);
+	pci_dev_put(pdev);
+	return ret;
+}
+
+static int ppt_nl_async_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ppt_op *op = NULL;
+	struct pci_dev *pdev;
+	struct ppt_req req;
+	int ret;
+
+	ret = ppt_nl_req_init(skb, info, &req, &pdev);
+	if (ret)
+		return ret;
+	if (req.cmd == PPT_CMD_DEVICE_ASSIGN && !req.owner[0]) {
+		NL_SET_ERR_MSG(info->extack, "missing owner");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, PPT_A_DEV_OWNER);
+		ret = -EINVAL;
+		goto out;
+	}
+	req.id = atomic64_inc_return(&ppt_nl_req_ids);
+	ret = ppt_op_prepare(&req, pdev, &op);
+	/*
+	 * Reply before queueing: the outcome's notification then reaches a
+	 * caller that listens on the same socket after the reply.
+	 */
+	ret = ppt_nl_req_reply(info, &req, pdev, ret);
+	if (op)
+		ppt_op_start(op);
+out:
+	ppt_req_release(&req);
+	pci_dev_put(pdev);
+	return ret;
+}
+
 /* "ffffffff:ff:1f.7" is the longest address pci_name() can print. */
 #define PPT_ADDR_MAX_LEN	16
 
-static const struct nla_policy ppt_nl_dev_get_policy[PPT_A_DEV_ADDR + 1] = {
+/*
+ * Every policy spans all attributes, so info->attrs (sized by maxattr) can
+ * be read for any of them; strict validation rejects an attribute a
+ * command's policy does not list ("Unsupported attribute").
+ */
+static const struct nla_policy ppt_nl_addr_policy[PPT_A_MAX + 1] = {
 	[PPT_A_DEV_ADDR] = { .type = NLA_NUL_STRING, .len = PPT_ADDR_MAX_LEN },
 };
+
+static const struct nla_policy ppt_nl_reserve_policy[PPT_A_MAX + 1] = {
+	[PPT_A_DEV_ADDR] = { .type = NLA_NUL_STRING, .len = PPT_ADDR_MAX_LEN },
+	[PPT_A_FORCE] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy ppt_nl_owner_policy[PPT_A_MAX + 1] = {
+	[PPT_A_DEV_ADDR] = { .type = NLA_NUL_STRING, .len = PPT_ADDR_MAX_LEN },
+	[PPT_A_DEV_OWNER] = { .type = NLA_NUL_STRING, .len = PPT_OWNER_MAX - 1 },
+};
+
+#define PPT_NL_OP(_cmd, _doit, _policy) {				\
+	.cmd = _cmd,							\
+	.doit = _doit,							\
+	.policy = _policy,						\
+	.maxattr = PPT_A_MAX,						\
+}
 
 static const struct genl_ops ppt_nl_ops[] = {
 	{
 		.cmd	= PPT_CMD_DEVICE_GET,
 		.doit	= ppt_nl_dev_get_doit,
 		.dumpit	= ppt_nl_dev_get_dumpit,
-		.policy	= ppt_nl_dev_get_policy,
-		.maxattr = ARRAY_SIZE(ppt_nl_dev_get_policy) - 1,
+		.policy	= ppt_nl_addr_policy,
+		.maxattr = PPT_A_MAX,
 	},
+	PPT_NL_OP(PPT_CMD_DEVICE_RESERVE, ppt_nl_async_doit, ppt_nl_reserve_policy),
+	PPT_NL_OP(PPT_CMD_DEVICE_RELEASE, ppt_nl_async_doit, ppt_nl_addr_policy),
+	PPT_NL_OP(PPT_CMD_DEVICE_CLAIM, ppt_nl_sync_doit, ppt_nl_owner_policy),
+	PPT_NL_OP(PPT_CMD_DEVICE_UNCLAIM, ppt_nl_sync_doit, ppt_nl_owner_policy),
+	PPT_NL_OP(PPT_CMD_DEVICE_ASSIGN, ppt_nl_async_doit, ppt_nl_owner_policy),
+	PPT_NL_OP(PPT_CMD_DEVICE_UNASSIGN, ppt_nl_async_doit, ppt_nl_owner_policy),
 };
 
 static const struct genl_multicast_group ppt_nl_mcgrps[] = {
@@ -184,7 +492,14 @@ static struct genl_family ppt_nl_family = {
  */
 int ppt_netlink_init(void)
 {
-	return genl_register_family(&ppt_nl_family);
+	int ret = genl_register_family(&ppt_nl_family);
+
+	if (!ret) {
+		mutex_lock(&ppt_table_lock);
+		ppt_nl_live = true;
+		mutex_unlock(&ppt_table_lock);
+	}
+	return ret;
 }
 
 /**
@@ -194,5 +509,9 @@ int ppt_netlink_init(void)
  */
 void ppt_netlink_exit(void)
 {
+	mutex_lock(&ppt_table_lock);
+	ppt_nl_live = false;
+	mutex_unlock(&ppt_table_lock);
+	/* waits for handlers still running */
 	genl_unregister_family(&ppt_nl_family);
 }

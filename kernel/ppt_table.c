@@ -107,8 +107,8 @@ void ppt_table_remove(struct ppt_device *pd)
  * @state: the new state; the caller has checked it with ppt_state_check()
  *	or is recording what happened to the device behind ppt's back
  *
- * A device that leaves its owner's hands (back to reserved, or detached
- * from ppt) loses its owner.
+ * Only claimed and assigned devices (and those on their way between) have
+ * an owner; every other state clears it.
  *
  * Context: ppt_table_lock held.
  */
@@ -116,7 +116,14 @@ void ppt_table_set_state(struct ppt_device *pd, enum ppt_state state)
 {
 	lockdep_assert_held(&ppt_table_lock);
 	pd->state = state;
-	if (state == PPT_STATE_RESERVED || state == PPT_STATE_DETACHED)
+	switch (state) {
+	case PPT_STATE_CLAIMED:
+	case PPT_STATE_ASSIGNING:
+	case PPT_STATE_ASSIGNED:
+	case PPT_STATE_UNASSIGNING:
+		break;
+	default:
 		pd->owner[0] = '\0';
+	}
 	ppt_table_gen++;
 }

@@ -76,6 +76,14 @@ stage_build() {
 		tail -n 30 "$logdir/build-userspace.log" | sed 's/^/#   /'
 		failed=$((failed + 1))
 	fi
+	n=$((n + 1))
+	if make -s -C tests/vm/bin O="$build/tests/vm-bin" >"$logdir/build-vm-bin.log" 2>&1; then
+		echo "ok $n - the VM tests' programs build"
+	else
+		echo "not ok $n - the VM tests' programs build"
+		tail -n 30 "$logdir/build-vm-bin.log" | sed 's/^/#   /'
+		failed=$((failed + 1))
+	fi
 	echo "build: $((n - failed)) passed, $failed failed"
 }
 
@@ -99,7 +107,7 @@ stage_vm() {
 	local k=$1
 	resolve "$k" || { echo "vm-$k: cannot resolve kernel $k"; return 1; }
 	PPT_KMOD_DIR=$build/kmod/$KREL \
-	PPT_GUEST_BINS="$build/userspace/pptadm" \
+	PPT_GUEST_BINS="$build/userspace/pptadm $build/tests/vm-bin/vfio-test" \
 		scripts/rig/vm-suite.sh "$k"
 }
 

@@ -44,6 +44,7 @@ struct ppt_device_info {
 	int64_t iommu_group;		/**< IOMMU group, -1 when none */
 	char path[PPT_PATH_BUFLEN];	/**< topology path, "" when unknown */
 	bool boot_listed;		/**< named by a boot list */
+	bool adopted;			/**< with vfio-pci when ppt loaded */
 };
 
 /**
@@ -62,9 +63,57 @@ void ppt_close(struct ppt_handle *h);
 /**
  * ppt_errmsg() - the kernel's message for the last failed call
  *
- * Return: the extended ack text, or NULL when the kernel sent none.
+ * Return: the extended ack text (or an asynchronous request's failure
+ * message), or NULL when the kernel sent none.
  */
 const char *ppt_errmsg(const struct ppt_handle *h);
+
+/**
+ * ppt_blocker() - the device that made the last call fail
+ * @driver: if not NULL, receives that device's driver ("" when none)
+ *
+ * Return: its PCI address, or NULL when no device blocked the call.
+ */
+const char *ppt_blocker(const struct ppt_handle *h, const char **driver);
+
+/*
+ * Changing devices needs CAP_SYS_ADMIN (-EPERM otherwise).
+ *
+ * Reserve, release, assign and unassign complete asynchronously in the
+ * kernel.  These calls wait for the outcome for up to timeout_ms
+ * milliseconds (-ETIMEDOUT after that: the operation goes on in the kernel)
+ * and return it; with timeout_ms 0 they return once the kernel has accepted
+ * the request.
+ */
+#define PPT_WAIT_FOREVER	(-1)
+
+/** ppt_device_reserve() - take a device for ppt; @force takes it from a host driver. */
+int ppt_device_reserve(struct ppt_handle *h, const char *addr, bool force,
+		       int timeout_ms);
+/** ppt_device_release() - give a device back to host drivers. */
+int ppt_device_release(struct ppt_handle *h, const char *addr,
+		       int timeout_ms);
+/** ppt_device_claim() - give a reserved device an owner (synchronous). */
+int ppt_device_claim(struct ppt_handle *h, const char *addr,
+		     const char *owner);
+/** ppt_device_unclaim() - make a device the owner claimed reserved again. */
+int ppt_device_unclaim(struct ppt_handle *h, const char *addr,
+		       const char *owner);
+/**
+ * ppt_device_assign() - hand a claimed device and its IOMMU group to vfio-pci
+ *
+ * On -EBUSY, ppt_blocker() names the device of the group that blocked it.
+ */
+int ppt_device_assign(struct ppt_handle *h, const char *addr,
+		      const char *owner, int timeout_ms);
+/**
+ * ppt_device_unassign() - take an assigned device back from vfio-pci
+ * @owner: NULL, or the owner, which must then match
+ *
+ * Return: -EBUSY at once while a VM (a VFIO user) holds the device.
+ */
+int ppt_device_unassign(struct ppt_handle *h, const char *addr,
+			const char *owner, int timeout_ms);
 
 /**
  * ppt_device_get() - get one device

@@ -40,6 +40,7 @@ GETTER(revision, "%02x", d->info.revision)
 GETTER(path, "%s", d->info.path)
 GETTER(name, "%s", d->name)
 GETTER(boot, "%s", d->info.boot_listed ? "yes" : "no")
+GETTER(adopted, "%s", d->info.adopted ? "yes" : "no")
 
 static void get_group(const struct out_device *d, char *buf, size_t len)
 {
@@ -63,6 +64,7 @@ static const struct field fields[] = {
 	{ "revision", "REV", F_HEX2, false, get_revision },
 	{ "path", "PATH", F_STR, false, get_path },
 	{ "boot", "BOOT", F_BOOL, false, get_boot },
+	{ "adopted", "ADOPTED", F_BOOL, false, get_adopted },
 	{ "name", "NAME", F_STR, true, get_name },
 };
 

@@ -24,6 +24,9 @@
 struct opts {
 	enum out_format fmt;
 	const char *fields;
+	const char *owner;
+	bool force;
+	int timeout_ms;		/* for asynchronous operations; 0: --no-wait */
 };
 
 static struct opts opt;
@@ -33,16 +36,26 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: pptadm [-j | -p -o FIELD,...] [-o FIELD,...] COMMAND [ARGS]\n"
 		"\n"
-		"commands:\n"
-		"  list              devices ppt manages\n"
-		"  show DEVICE       one device (DEVICE: 0000:01:00.0 or 01:00.0)\n"
-		"  version           pptadm's and the module's versions\n"
-		"  help              this text\n"
+		"commands (DEVICE: 0000:01:00.0 or 01:00.0):\n"
+		"  list                          devices ppt knows\n"
+		"  show DEVICE                   one device\n"
+		"  reserve [--force] DEVICE...   take devices for ppt (--force: from host drivers)\n"
+		"  release DEVICE...             give devices back to host drivers\n"
+		"  claim --owner ID DEVICE...    give reserved devices an owner\n"
+		"  unclaim --owner ID DEVICE...  make claimed devices reserved again\n"
+		"  assign --owner ID DEVICE...   hand devices, with their IOMMU groups, to vfio-pci\n"
+		"  unassign [--owner ID] DEVICE... take devices back from vfio-pci (they become dirty)\n"
+		"  version                       pptadm's and the module's versions\n"
+		"  help                          this text\n"
 		"\n"
 		"options:\n"
 		"  -j, --json        JSON output\n"
 		"  -p, --parseable   ':'-separated output (needs -o)\n"
-		"  -o, --output F,.. fields: %s\n",
+		"  -o, --output F,.. fields: %s\n"
+		"  --owner ID        owner of the devices (a VM's UUID, say)\n"
+		"  --force           with reserve: take devices from host drivers\n"
+		"  --no-wait         do not wait for asynchronous operations to finish\n"
+		"  --timeout SECS    how long to wait for them (default 60)\n",
 		out_field_names());
 }
 
@@ -227,12 +240,103 @@ static int cmd_version(int argc, char **argv)
 	return 0;
 }
 
+/* Report a failed mutation with the kernel's reason and any blocker. */
+static void report_op(struct ppt_handle *h, const char *verb,
+		      const char *dev, int err)
+{
+	const char *drv = NULL, *blocker = ppt_blocker(h, &drv);
+	const char *kmsg = ppt_errmsg(h);
+	char what[96], detail[512];
+
+	snprintf(what, sizeof(what), "%s %s", verb, dev);
+	if (blocker) {
+		snprintf(detail, sizeof(detail), "%s (blocking: %s, %s%s)",
+			 kmsg ? kmsg : "blocked", blocker,
+			 drv && drv[0] ? "driver " : "no driver",
+			 drv && drv[0] ? drv : "");
+		kmsg = detail;
+	}
+	report(what, err, kmsg);
+}
+
+/* The verbs that change devices: one operation per DEVICE argument. */
+static int cmd_mutate(const char *verb, int argc, char **argv)
+{
+	char canon[PPT_ADDR_BUFLEN];
+	struct ppt_handle *h;
+	int i, ret, status = 0;
+	bool needs_owner = !strcmp(verb, "claim") || !strcmp(verb, "unclaim") ||
+			   !strcmp(verb, "assign");
+
+	if (argc < 1) {
+		fprintf(stderr, "pptadm: %s needs at least one DEVICE\n", verb);
+		return EXIT_USAGE;
+	}
+	if (needs_owner && !opt.owner) {
+		fprintf(stderr, "pptadm: %s needs --owner ID\n", verb);
+		return EXIT_USAGE;
+	}
+	if (opt.force && strcmp(verb, "reserve")) {
+		fprintf(stderr, "pptadm: --force goes with reserve only\n");
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < argc; i++) {
+		if (ppt_addr_normalize(argv[i], canon)) {
+			fprintf(stderr,
+				"pptadm: \"%s\" is not a PCI address (want [domain:]bus:dev.fn, e.g. 0000:01:00.0)\n",
+				argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (open_ppt(&h))
+		return EXIT_FAIL;
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(verb, "reserve"))
+			ret = ppt_device_reserve(h, argv[i], opt.force, opt.timeout_ms);
+		else if (!strcmp(verb, "release"))
+			ret = ppt_device_release(h, argv[i], opt.timeout_ms);
+		else if (!strcmp(verb, "claim"))
+			ret = ppt_device_claim(h, argv[i], opt.owner);
+		else if (!strcmp(verb, "unclaim"))
+			ret = ppt_device_unclaim(h, argv[i], opt.owner);
+		else if (!strcmp(verb, "assign"))
+			ret = ppt_device_assign(h, argv[i], opt.owner, opt.timeout_ms);
+		else
+			ret = ppt_device_unassign(h, argv[i], opt.owner, opt.timeout_ms);
+		if (ret) {
+			ppt_addr_normalize(argv[i], canon);
+			report_op(h, verb, canon, ret);
+			status = EXIT_FAIL;
+		}
+	}
+	ppt_close(h);
+	return status;
+}
+
+#define MUTATOR(name)							\
+	static int cmd_##name(int argc, char **argv)			\
+	{								\
+		return cmd_mutate(#name, argc, argv);			\
+	}
+MUTATOR(reserve)
+MUTATOR(release)
+MUTATOR(claim)
+MUTATOR(unclaim)
+MUTATOR(assign)
+MUTATOR(unassign)
+
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } commands[] = {
 	{ "list", cmd_list },
 	{ "show", cmd_show },
+	{ "reserve", cmd_reserve },
+	{ "release", cmd_release },
+	{ "claim", cmd_claim },
+	{ "unclaim", cmd_unclaim },
+	{ "assign", cmd_assign },
+	{ "unassign", cmd_unassign },
 	{ "version", cmd_version },
 };
 
@@ -243,13 +347,20 @@ int main(int argc, char **argv)
 		{ "parseable", no_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "owner", required_argument, NULL, 'O' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "no-wait", no_argument, NULL, 'W' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool parseable = false;
+	bool parseable = false, no_wait = false;
+	char *end;
+	long secs;
 	size_t i;
 	int c;
 
 	opt.fmt = OUT_TABLE;
+	opt.timeout_ms = 60 * 1000;
 	while ((c = getopt_long(argc, argv, "jpo:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -264,6 +375,30 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 'O':
+			if (!optarg[0] || strlen(optarg) >= PPT_OWNER_MAX) {
+				fprintf(stderr, "pptadm: --owner must be 1 to %d bytes\n",
+					PPT_OWNER_MAX - 1);
+				return EXIT_USAGE;
+			}
+			opt.owner = optarg;
+			break;
+		case 'F':
+			opt.force = true;
+			break;
+		case 'W':
+			no_wait = true;
+			break;
+		case 'T':
+			errno = 0;
+			secs = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || secs < 1 || secs > 86400) {
+				fprintf(stderr, "pptadm: --timeout \"%s\": want whole seconds, 1 to 86400\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			opt.timeout_ms = (int)secs * 1000;
+			break;
 		default:
 			usage(stderr);
 			return EXIT_USAGE;
@@ -280,6 +415,8 @@ int main(int argc, char **argv)
 		}
 		opt.fmt = OUT_PARSEABLE;
 	}
+	if (no_wait)
+		opt.timeout_ms = 0;
 	if (optind >= argc) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -84,15 +84,58 @@ enum ppt_state {
 }
 
 /**
- * enum ppt_cmd - commands of the ppt family
+ * enum ppt_cmd - commands and notifications of the ppt family
  * @PPT_CMD_UNSPEC: invalid
  * @PPT_CMD_DEVICE_GET: get one device (doit, by %PPT_A_DEV_ADDR) or every
- *	device ppt manages (dumpit).  Open to everyone.  Replies carry
- *	%PPT_CMD_DEVICE_GET with the device attributes.
+ *	device ppt knows (dumpit).  Open to everyone.  Replies carry the
+ *	device attributes.  A dump that spans several messages and races with
+ *	changes is flagged NLM_F_DUMP_INTR: dump again.
+ * @PPT_CMD_DEVICE_RESERVE: take a device for ppt (%PPT_A_DEV_ADDR).  A
+ *	device bound to a host driver is taken only with %PPT_A_FORCE.
+ *	Asynchronous.  Bridges are never reserved.
+ * @PPT_CMD_DEVICE_RELEASE: give a reserved, dirty, quarantined or detached
+ *	device back to host drivers (%PPT_A_DEV_ADDR); ppt forgets it.
+ *	Asynchronous.
+ * @PPT_CMD_DEVICE_CLAIM: give a reserved device an owner (%PPT_A_DEV_ADDR,
+ *	%PPT_A_DEV_OWNER).  Synchronous.
+ * @PPT_CMD_DEVICE_UNCLAIM: make a claimed device reserved again
+ *	(%PPT_A_DEV_ADDR, %PPT_A_DEV_OWNER, which must match).  Synchronous.
+ * @PPT_CMD_DEVICE_ASSIGN: hand a claimed device, with every other endpoint
+ *	of its IOMMU group, to vfio-pci (%PPT_A_DEV_ADDR, %PPT_A_DEV_OWNER).
+ *	The other endpoints must be reserved or claimed by the same owner; a
+ *	device that is not blocks the request and is named in
+ *	%PPT_A_BLOCKER_ADDR and %PPT_A_BLOCKER_DRIVER.  Asynchronous.
+ * @PPT_CMD_DEVICE_UNASSIGN: take an assigned device and its group back
+ *	from vfio-pci; they become dirty (%PPT_A_DEV_ADDR, optionally
+ *	%PPT_A_DEV_OWNER, which must then match).  Fails at once with EBUSY
+ *	while a VFIO user (a VM) holds the group.  Asynchronous.
+ * @PPT_CMD_DEVICE_NTF: notification on the events group: a device changed
+ *	state (or, with %PPT_A_DEV_REMOVED, left ppt); carries the device
+ *	attributes and %PPT_A_EVENT_SEQ.
+ * @PPT_CMD_REQUEST_NTF: notification on the events group: an asynchronous
+ *	request finished; carries %PPT_A_REQ_ID, %PPT_A_REQ_CMD,
+ *	%PPT_A_DEV_ADDR, %PPT_A_REQ_ERRNO (0 on success), on failure
+ *	%PPT_A_REQ_MSG and any blocker, and %PPT_A_EVENT_SEQ.
+ *
+ * Asynchronous requests are those that wait on hardware or the driver
+ * core.  Their handler checks and changes state, replies at once with the
+ * command and %PPT_A_REQ_ID, and queues the work; the outcome follows as a
+ * %PPT_CMD_REQUEST_NTF with the same %PPT_A_REQ_ID.  Subscribe to the
+ * events group before sending so the outcome cannot be missed.  Every
+ * command but %PPT_CMD_DEVICE_GET needs CAP_SYS_ADMIN in the initial user
+ * namespace; the family exists only in the initial network namespace.
  */
 enum ppt_cmd {
 	PPT_CMD_UNSPEC,
 	PPT_CMD_DEVICE_GET,
+	PPT_CMD_DEVICE_RESERVE,
+	PPT_CMD_DEVICE_RELEASE,
+	PPT_CMD_DEVICE_CLAIM,
+	PPT_CMD_DEVICE_UNCLAIM,
+	PPT_CMD_DEVICE_ASSIGN,
+	PPT_CMD_DEVICE_UNASSIGN,
+	PPT_CMD_DEVICE_NTF,
+	PPT_CMD_REQUEST_NTF,
 
 	__PPT_CMD_MAX,
 	PPT_CMD_MAX = __PPT_CMD_MAX - 1
@@ -110,11 +153,26 @@ enum ppt_cmd {
  * @PPT_A_DEV_REVISION: u8, revision id
  * @PPT_A_DEV_STATE: u32, enum ppt_state
  * @PPT_A_DEV_DRIVER: string, the driver bound now; absent when none
- * @PPT_A_DEV_OWNER: string, the owner; absent when none
+ * @PPT_A_DEV_OWNER: string, the owner (1 to %PPT_OWNER_MAX - 1 bytes);
+ *	absent when none
  * @PPT_A_DEV_IOMMU_GROUP: u32, IOMMU group number; absent without IOMMU
  * @PPT_A_DEV_PATH: string, topology path as the paths= parameter takes it
- * @PPT_A_DEV_BOOT_LISTED: flag, the device matched a boot list entry
+ * @PPT_A_DEV_BOOT_LISTED: flag, a boot list names the device
  * @PPT_A_PAD: padding for 64-bit attributes
+ * @PPT_A_FORCE: flag, with %PPT_CMD_DEVICE_RESERVE: take a device from its
+ *	host driver
+ * @PPT_A_REQ_ID: u64, the id of an asynchronous request
+ * @PPT_A_REQ_CMD: u8, the command of an asynchronous request
+ * @PPT_A_REQ_ERRNO: u32, a finished request's errno (0: success)
+ * @PPT_A_REQ_MSG: string, why a request failed
+ * @PPT_A_BLOCKER_ADDR: string, the device that made a request fail
+ * @PPT_A_BLOCKER_DRIVER: string, that device's driver; absent when none
+ * @PPT_A_EVENT_SEQ: u64, the notification's sequence number; a gap means
+ *	notifications were lost (socket overrun): dump to resynchronise
+ * @PPT_A_DEV_ADOPTED: flag, the device was with vfio-pci when ppt loaded
+ *	and was adopted as assigned
+ * @PPT_A_DEV_REMOVED: flag, in %PPT_CMD_DEVICE_NTF: ppt no longer knows
+ *	the device (released, or removed from the system)
  */
 enum ppt_attr {
 	PPT_A_UNSPEC,
@@ -132,6 +190,16 @@ enum ppt_attr {
 	PPT_A_DEV_PATH,
 	PPT_A_DEV_BOOT_LISTED,
 	PPT_A_PAD,
+	PPT_A_FORCE,
+	PPT_A_REQ_ID,
+	PPT_A_REQ_CMD,
+	PPT_A_REQ_ERRNO,
+	PPT_A_REQ_MSG,
+	PPT_A_BLOCKER_ADDR,
+	PPT_A_BLOCKER_DRIVER,
+	PPT_A_EVENT_SEQ,
+	PPT_A_DEV_ADOPTED,
+	PPT_A_DEV_REMOVED,
 
 	__PPT_A_MAX,
 	PPT_A_MAX = __PPT_A_MAX - 1

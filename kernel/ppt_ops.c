@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The operations requests start.
+ *
+ * Claim and unclaim only change state and answer at once.  Reserve,
+ * release, assign and unassign wait on the driver core (a host driver's
+ * remove, vfio-pci's probe), so they run on ppt's own workqueue: the
+ * request moves every function it touches to a transitional state under
+ * ppt_table_lock (which makes every other request for them fail with EBUSY
+ * instead of waiting), the caller is answered, and a work item does the
+ * binding with no ppt lock held and records the outcome.  The workqueue is
+ * unbound, so a slow operation on one device delays no other.
+ *
+ * Every entry point has the same shape: look up and check under
+ * ppt_table_lock, change state, unlock; nothing else is ever called with
+ * the lock held.  See docs/design.md.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/iommu.h>
+#include <linux/kmod.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "ppt.h"
+
+static struct workqueue_struct *ppt_wq;
+
+/**
+ * struct ppt_op_dev - one function an operation moves
+ * @pdev: the function; holds a reference
+ * @prev: its state before the operation, restored if the operation fails
+ * @new_entry: the operation added it to the table (a reserve); a failure
+ *	removes it again
+ */
+struct ppt_op_dev {
+	struct pci_dev *pdev;
+	enum ppt_state prev;
+	bool new_entry;
+};
+
+/**
+ * struct ppt_op - an asynchronous operation
+ * @work: runs ppt_op_work() on ppt_wq
+ * @req: the request, copied; its outcome is reported with its id
+ * @n: number of functions in @devs
+ * @devs: the functions, the one the request named first
+ */
+struct ppt_op {
+	struct work_struct work;
+	struct ppt_req req;
+	int n;
+	struct ppt_op_dev devs[];
+};
+
+static const char * const ppt_cmd_names[] = {
+	[PPT_CMD_DEVICE_GET]		= "get",
+	[PPT_CMD_DEVICE_RESERVE]	= "reserve",
+	[PPT_CMD_DEVICE_RELEASE]	= "release",
+	[PPT_CMD_DEVICE_CLAIM]		= "claim",
+	[PPT_CMD_DEVICE_UNCLAIM]	= "unclaim",
+	[PPT_CMD_DEVICE_ASSIGN]		= "assign",
+	[PPT_CMD_DEVICE_UNASSIGN]	= "unassign",
+};
+
+/**
+ * ppt_cmd_name() - a command's name for the kernel log
+ * @cmd: enum ppt_cmd
+ *
+ * Return: a constant string.
+ */
+const char *ppt_cmd_name(u8 cmd)
+{
+	if (cmd < ARRAY_SIZE(ppt_cmd_names) && ppt_cmd_names[cmd])
+		return ppt_cmd_names[cmd];
+	return "unknown";
+}
+
+/* Log a mutation with who asked and how it ended, for the audit trail. */
+static void ppt_audit(const struct ppt_req *req, struct pci_dev *pdev, int err)
+{
+	if (err)
+		pci_info(pdev, "%s by uid %u pid %d owner \"%s\": failed (%d): %s\n",
+			 ppt_cmd_name(req->cmd), req->uid, req->pid, req->owner,
+			 err, req->why ?: "-");
+	else
+		pci_info(pdev, "%s by uid %u pid %d owner \"%s\": done\n",
+			 ppt_cmd_name(req->cmd), req->uid, req->pid, req->owner);
+}
+
+/**
+ * ppt_req_release() - drop what a request holds
+ * @req: the request
+ */
+void ppt_req_release(struct ppt_req *req)
+{
+	pci_dev_put(req->blocker);
+	req->blocker = NULL;
+}
+
+/* Fail a request: record the reason and the device that blocks it. */
+static int ppt_refuse(struct ppt_req *req, int err, const char *why,
+		      struct pci_dev *blocker)
+{
+	req->why = why;
+	if (blocker && !req->blocker)
+		req->blocker = pci_dev_get(blocker);
+	return err;
+}
+
+/* Move a device to a new state, checked, and announce it. */
+static int ppt_move(struct ppt_req *req, struct ppt_device *pd,
+		    enum ppt_state to)
+{
+	const char *why;
+	int ret;
+
+	lockdep_assert_held(&ppt_table_lock);
+	ret = ppt_state_check(pd->state, to, &why);
+	if (ret)
+		return ppt_refuse(req, ret, why, NULL);
+	ppt_table_set_state(pd, to);
+	ppt_nl_notify_device(pd, false);
+	return 0;
+}
+
+/**
+ * ppt_op_claim() - give a reserved device an owner
+ * @req: the request, with its owner
+ * @pdev: the device
+ *
+ * Context: process context; takes ppt_table_lock.
+ * Return: 0 or a negative errno, with @req->why set.
+ */
+int ppt_op_claim(struct ppt_req *req, struct pci_dev *pdev)
+{
+	struct ppt_device *pd;
+	int ret;
+
+	mutex_lock(&ppt_table_lock);
+	pd = ppt_table_find(pdev);
+	if (!pd) {
+		ret = ppt_refuse(req, -ENODEV, "device not managed by ppt", NULL);
+		goto unlock;
+	}
+	ret = ppt_state_check(pd->state, PPT_STATE_CLAIMED, &req->why);
+	if (ret)
+		goto unlock;
+	ppt_table_set_state(pd, PPT_STATE_CLAIMED);
+	strscpy(pd->owner, req->owner, sizeof(pd->owner));
+	ppt_nl_notify_device(pd, false);
+unlock:
+	mutex_unlock(&ppt_table_lock);
+	ppt_audit(req, pdev, ret);
+	return ret;
+}
+
+/**
+ * ppt_op_unclaim() - make a claimed device reserved again
+ * @req: the request; its owner must be the device's
+ * @pdev: the device
+ *
+ * Context: process context; takes ppt_table_lock.
+ * Return: 0 or a negative errno, with @req->why set.
+ */
+int ppt_op_unclaim(struct ppt_req *req, struct pci_dev *pdev)
+{
+	struct ppt_device *pd;
+	int ret;
+
+	mutex_lock(&ppt_table_lock);
+	pd = ppt_table_find(pdev);
+	if (!pd) {
+		ret = ppt_refuse(req, -ENODEV, "device not managed by ppt", NULL);
+		goto unlock;
+	}
+	if (pd->state == PPT_STATE_CLAIMED && strcmp(pd->owner, req->owner)) {
+		ret = ppt_refuse(req, -EPERM, "device is claimed by another owner",
+				 NULL);
+		goto unlock;
+	}
+	ret = ppt_move(req, pd, PPT_STATE_RESERVED);
+unlock:
+	mutex_unlock(&ppt_table_lock);
+	ppt_audit(req, pdev, ret);
+	return ret;
+}
+
+static void ppt_op_free(struct ppt_op *op)
+{
+	int i;
+
+	for (i = 0; i < op->n; i++)
+		pci_dev_put(op->devs[i].pdev);
+	ppt_req_release(&op->req);
+	kfree(op);
+}
+
+/* Collect @pdev and every other endpoint of its IOMMU group. */
+struct ppt_group_walk {
+	struct pci_dev *first;
+	struct ppt_op *op;
+	int max;
+};
+
+static int ppt_group_add(struct device *dev, void *data)
+{
+	struct ppt_group_walk *w = data;
+	struct pci_dev *pdev;
+
+	if (!dev_is_pci(dev))
+		return 0;
+	pdev = to_pci_dev(dev);
+	/* bridges carry other functions' traffic: never handed over */
+	if (pdev == w->first || pci_is_bridge(pdev))
+		return 0;
+	if (w->op->n == w->max)
+		return -E2BIG;
+	w->op->devs[w->op->n++].pdev = pci_dev_get(pdev);
+	return 0;
+}
+
+static int ppt_group_count(struct device *dev, void *data)
+{
+	(*(int *)data)++;
+	return 0;
+}
+
+/*
+ * Allocate an operation for @pdev, with the other endpoints of its IOMMU
+ * group when @whole_group.  Called without ppt_table_lock: walking a group
+ * takes the IOMMU core's group mutex.
+ */
+static struct ppt_op *ppt_op_alloc(struct ppt_req *req, struct pci_dev *pdev,
+				   bool whole_group, int *err)
+{
+	struct iommu_group *group = NULL;
+	struct ppt_group_walk w = { .first = pdev };
+	struct ppt_op *op;
+	int max = 1;
+
+	if (whole_group) {
+		group = iommu_group_get(&pdev->dev);
+		if (!group) {
+			*err = ppt_refuse(req, -EOPNOTSUPP,
+					  "device has no IOMMU group: is the IOMMU enabled?",
+					  NULL);
+			return NULL;
+		}
+		iommu_group_for_each_dev(group, &max, ppt_group_count);
+	}
+	op = kzalloc(struct_size(op, devs, max), GFP_KERNEL);
+	if (!op) {
+		*err = -ENOMEM;
+		goto out;
+	}
+	op->req = *req;
+	op->req.blocker = NULL;
+	op->devs[0].pdev = pci_dev_get(pdev);
+	op->n = 1;
+	if (group) {
+		w.op = op;
+		w.max = max;
+		*err = iommu_group_for_each_dev(group, &w, ppt_group_add);
+		if (*err) {
+			ppt_refuse(req, *err, "the IOMMU group changed while ppt read it",
+				   NULL);
+			ppt_op_free(op);
+			op = NULL;
+		}
+	}
+out:
+	iommu_group_put(group);
+	return op;
+}
+
+/* The state each command moves its functions to while it runs. */
+static enum ppt_state ppt_op_transitional(u8 cmd)
+{
+	switch (cmd) {
+	case PPT_CMD_DEVICE_RESERVE:
+		return PPT_STATE_RESERVING;
+	case PPT_CMD_DEVICE_RELEASE:
+		return PPT_STATE_RELEASING;
+	case PPT_CMD_DEVICE_ASSIGN:
+		return PPT_STATE_ASSIGNING;
+	default:
+		return PPT_STATE_UNASSIGNING;
+	}
+}
+
+/*
+ * Check that every function of an assignment or unassignment may go, and
+ * say which one blocks it.  The function the request named must itself be
+ * claimed (assign) or assigned (unassign) by the request's owner; the
+ * other endpoints of its group go along when reserved or claimed by the
+ * same owner (assign), or assigned to it (unassign).
+ */
+static int ppt_op_check_group(struct ppt_req *req, struct ppt_op *op)
+{
+	bool assign = req->cmd == PPT_CMD_DEVICE_ASSIGN;
+	enum ppt_state want = assign ? PPT_STATE_CLAIMED : PPT_STATE_ASSIGNED;
+	struct ppt_device *pd;
+	int i;
+
+	for (i = 0; i < op->n; i++) {
+		struct pci_dev *pdev = op->devs[i].pdev;
+
+		pd = ppt_table_find(pdev);
+		if (!pd || pd->state == PPT_STATE_DETACHED)
+			return ppt_refuse(req, -EBUSY, i ?
+					  "another device of the IOMMU group is not held by ppt" :
+					  "device not managed by ppt",
+					  i ? pdev : NULL);
+		if (i && assign && pd->state == PPT_STATE_RESERVED)
+			continue;
+		if (pd->state != want) {
+			const char *why;
+			int ret = ppt_state_check(pd->state,
+						  ppt_op_transitional(req->cmd),
+						  &why);
+
+			if (i)
+				return ppt_refuse(req, -EBUSY,
+						  "another device of the IOMMU group is in use",
+						  pdev);
+			return ppt_refuse(req, ret ?: -EINVAL, why, NULL);
+		}
+		if ((assign || req->owner[0]) && strcmp(pd->owner, req->owner))
+			return ppt_refuse(req, -EPERM, i ?
+					  "another device of the IOMMU group has another owner" :
+					  "device is claimed by another owner",
+					  i ? pdev : NULL);
+	}
+	return 0;
+}
+
+/*
+ * Check a request and move its functions to their transitional state.
+ * Reserve adds a function ppt does not know yet.
+ */
+static int ppt_op_begin(struct ppt_req *req, struct ppt_op *op)
+{
+	enum ppt_state to = ppt_op_transitional(req->cmd);
+	struct ppt_device *pd;
+	const char *why;
+	int i, ret = 0;
+
+	lockdep_assert_held(&ppt_table_lock);
+	if (req->cmd == PPT_CMD_DEVICE_ASSIGN ||
+	    req->cmd == PPT_CMD_DEVICE_UNASSIGN) {
+		ret = ppt_op_check_group(req, op);
+		if (ret)
+			return ret;
+	} else {
+		pd = ppt_table_find(op->devs[0].pdev);
+		if (!pd && req->cmd == PPT_CMD_DEVICE_RESERVE) {
+			pd = ppt_table_insert(op->devs[0].pdev, to,
+					      ppt_match_boot_listed(op->devs[0].pdev));
+			if (!pd)
+				return -ENOMEM;
+			op->devs[0].new_entry = true;
+			op->devs[0].prev = PPT_STATE_DETACHED;
+			ppt_nl_notify_device(pd, false);
+			return 0;
+		}
+		if (!pd)
+			return ppt_refuse(req, -ENODEV, "device not managed by ppt",
+					  NULL);
+		ret = ppt_state_check(pd->state, to, &why);
+		if (ret)
+			return ppt_refuse(req, ret, why, NULL);
+	}
+	for (i = 0; i < op->n; i++) {
+		pd = ppt_table_find(op->devs[i].pdev);
+		op->devs[i].prev = pd->state;
+		if (req->cmd == PPT_CMD_DEVICE_ASSIGN)
+			strscpy(pd->owner, req->owner, sizeof(pd->owner));
+		ppt_table_set_state(pd, to);
+		ppt_nl_notify_device(pd, false);
+	}
+	return 0;
+}
+
+/*
+ * Record the outcome: each function moves to @to, or back to where it was
+ * when @to is PPT_STATE_UNSPEC.  A function that left the system meanwhile
+ * has no entry any more and is skipped.
+ */
+static void ppt_op_finish(struct ppt_op *op, enum ppt_state to)
+{
+	struct ppt_device *pd;
+	int i;
+
+	mutex_lock(&ppt_table_lock);
+	for (i = 0; i < op->n; i++) {
+		pd = ppt_table_find(op->devs[i].pdev);
+		if (!pd)
+			continue;
+		if (to == PPT_STATE_UNSPEC && op->devs[i].new_entry) {
+			ppt_nl_notify_device(pd, true);
+			ppt_table_remove(pd);
+			continue;
+		}
+		ppt_table_set_state(pd, to == PPT_STATE_UNSPEC ?
+				    op->devs[i].prev : to);
+		if (pd->state != PPT_STATE_ASSIGNED)
+			pd->adopted = false;
+		ppt_nl_notify_device(pd, false);
+	}
+	mutex_unlock(&ppt_table_lock);
+}
+
+static int ppt_run_reserve(struct ppt_op *op)
+{
+	struct pci_dev *pdev = op->devs[0].pdev;
+	const char *drv = NULL;
+	int ret;
+
+	device_lock(&pdev->dev);
+	if (pdev->dev.driver && pdev->dev.driver != &ppt_pci_driver.driver)
+		drv = pdev->dev.driver->name;
+	device_unlock(&pdev->dev);
+	if (drv && !op->req.force) {
+		ret = ppt_refuse(&op->req, -EBUSY,
+				 "device is bound to a host driver: force takes it",
+				 pdev);
+		goto fail;
+	}
+	ret = ppt_bind_move(pdev, ppt_pci_driver.name, NULL);
+	if (ret) {
+		ppt_refuse(&op->req, ret, "ppt could not bind the device", NULL);
+		/* give it back to whoever wants it */
+		ppt_bind_move(pdev, NULL, NULL);
+		goto fail;
+	}
+	ppt_op_finish(op, PPT_STATE_RESERVED);
+	return 0;
+fail:
+	ppt_op_finish(op, PPT_STATE_UNSPEC);
+	return ret;
+}
+
+static int ppt_run_release(struct ppt_op *op)
+{
+	struct pci_dev *pdev = op->devs[0].pdev;
+	struct ppt_device *pd;
+
+	/* a detached device keeps whatever driver it has now */
+	if (op->devs[0].prev != PPT_STATE_DETACHED)
+		ppt_bind_move(pdev, NULL, NULL);
+	else if (ppt_driver_override_is(pdev, ppt_pci_driver.name))
+		ppt_set_driver_override(pdev, NULL);
+
+	mutex_lock(&ppt_table_lock);
+	pd = ppt_table_find(pdev);
+	if (pd) {
+		ppt_nl_notify_device(pd, true);
+		ppt_table_remove(pd);
+	}
+	mutex_unlock(&ppt_table_lock);
+	return 0;
+}
+
+static int ppt_run_assign(struct ppt_op *op)
+{
+	int i, ret;
+
+	/* kmod's modprobe also loads vfio_iommu_type1, a softdep of vfio-pci */
+	request_module("vfio-pci");
+	for (i = 0; i < op->n; i++) {
+		/*
+		 * While with vfio-pci the override is "ppt" again: if vfio-pci
+		 * lets go, ppt takes the function back, not a host driver.
+		 */
+		ret = ppt_bind_move(op->devs[i].pdev, "vfio-pci",
+				    ppt_pci_driver.name);
+		if (ret) {
+			ppt_refuse(&op->req, ret,
+				   "vfio-pci did not bind the device (is vfio-pci available?)",
+				   op->devs[i].pdev);
+			goto undo;
+		}
+	}
+	ppt_bind_save_owner(op->devs[0].pdev, op->req.owner);
+	ppt_op_finish(op, PPT_STATE_ASSIGNED);
+	return 0;
+undo:
+	for (; i >= 0; i--)
+		ppt_bind_move(op->devs[i].pdev, ppt_pci_driver.name, NULL);
+	ppt_op_finish(op, PPT_STATE_UNSPEC);
+	return ret;
+}
+
+static int ppt_run_unassign(struct ppt_op *op)
+{
+	struct iommu_group *group = iommu_group_get(&op->devs[0].pdev->dev);
+	int i, ret;
+
+	/*
+	 * vfio-pci's remove blocks until its user lets go of the device, and
+	 * vfio has no "is it open" query.  But a VFIO user (container or
+	 * iommufd) owns the group's DMA, and claiming that ownership fails
+	 * while anyone holds it: so this tells, without blocking, whether a
+	 * VM holds the group, and while ppt holds the claim no VFIO user can
+	 * open it.
+	 */
+	ret = group ? iommu_group_claim_dma_owner(group, op) : -ENODEV;
+	if (ret) {
+		ppt_refuse(&op->req, -EBUSY,
+			   "the VFIO device is open: a VM or program holds the group",
+			   NULL);
+		ppt_op_finish(op, PPT_STATE_UNSPEC);
+		iommu_group_put(group);
+		return -EBUSY;
+	}
+	for (i = 0; i < op->n; i++) {
+		ret = ppt_bind_move(op->devs[i].pdev, ppt_pci_driver.name, NULL);
+		if (ret)
+			pci_warn(op->devs[i].pdev,
+				 "ppt did not bind it back from vfio-pci (%d); it stays dirty\n",
+				 ret);
+	}
+	iommu_group_release_dma_owner(group);
+	iommu_group_put(group);
+	ppt_bind_save_owner(op->devs[0].pdev, NULL);
+	ppt_op_finish(op, PPT_STATE_DIRTY);
+	return 0;
+}
+
+static void ppt_op_work(struct work_struct *work)
+{
+	struct ppt_op *op = container_of(work, struct ppt_op, work);
+	struct pci_dev *pdev = op->devs[0].pdev;
+	int ret;
+
+	switch (op->req.cmd) {
+	case PPT_CMD_DEVICE_RESERVE:
+		ret = ppt_run_reserve(op);
+		break;
+	case PPT_CMD_DEVICE_RELEASE:
+		ret = ppt_run_release(op);
+		break;
+	case PPT_CMD_DEVICE_ASSIGN:
+		ret = ppt_run_assign(op);
+		break;
+	default:
+		ret = ppt_run_unassign(op);
+		break;
+	}
+	ppt_audit(&op->req, pdev, ret);
+	ppt_nl_notify_request(&op->req, pdev, ret);
+	ppt_op_free(op);
+}
+
+/**
+ * ppt_op_prepare() - check an asynchronous request and take its devices
+ * @req: the request (reserve, release, assign or unassign)
+ * @pdev: the device it names
+ * @opp: receives the operation, to be started with ppt_op_start() once
+ *	the caller has answered
+ *
+ * On success every function the request touches is in its transitional
+ * state, so no other request can take them.
+ *
+ * Context: process context, no ppt lock held.
+ * Return: 0, or a negative errno with @req->why (and maybe @req->blocker)
+ * set.
+ */
+int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
+		   struct ppt_op **opp)
+{
+	bool group = req->cmd == PPT_CMD_DEVICE_ASSIGN ||
+		     req->cmd == PPT_CMD_DEVICE_UNASSIGN;
+	struct ppt_op *op;
+	int ret = 0;
+
+	if (req->cmd == PPT_CMD_DEVICE_RESERVE && pci_is_bridge(pdev))
+		return ppt_refuse(req, -EINVAL,
+				  "bridges are never reserved: they carry other devices' traffic",
+				  NULL);
+	op = ppt_op_alloc(req, pdev, group, &ret);
+	if (!op)
+		goto out;
+	mutex_lock(&ppt_table_lock);
+	ret = ppt_op_begin(req, op);
+	mutex_unlock(&ppt_table_lock);
+	if (ret) {
+		ppt_op_free(op);
+		goto out;
+	}
+	INIT_WORK(&op->work, ppt_op_work);
+	*opp = op;
+	return 0;
+out:
+	ppt_audit(req, pdev, ret);
+	return ret;
+}
+
+/**
+ * ppt_op_start() - queue a prepared operation
+ * @op: from ppt_op_prepare()
+ *
+ * Context: any.
+ */
+void ppt_op_start(struct ppt_op *op)
+{
+	queue_work(ppt_wq, &op->work);
+}
+
+/**
+ * ppt_ops_init() - create ppt's workqueue
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ppt_ops_init(void)
+{
+	/* unbound: one device's slow reset or unbind delays no other */
+	ppt_wq = alloc_workqueue("ppt", WQ_UNBOUND, 0);
+	return ppt_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * ppt_ops_exit() - finish every queued operation and destroy the workqueue
+ *
+ * Context: module exit, after netlink is gone so nothing new is queued.
+ */
+void ppt_ops_exit(void)
+{
+	destroy_workqueue(ppt_wq);
+}
