@@ -66,6 +66,32 @@ static int ppt_bus_notify(struct notifier_block *nb, unsigned long action,
 		else
 			pci_info(pdev, "listed for ppt: held from host drivers\n");
 		break;
+	case BUS_NOTIFY_BOUND_DRIVER:
+	case BUS_NOTIFY_UNBOUND_DRIVER:
+		/* under device_lock: only the table may be touched */
+		mutex_lock(&ppt_table_lock);
+		pd = ppt_table_find(pdev);
+		if (!pd || ppt_state_is_transitional(pd->state))
+			goto unlock;
+		if (action == BUS_NOTIFY_UNBOUND_DRIVER &&
+		    pd->state == PPT_STATE_ASSIGNED) {
+			/*
+			 * vfio-pci let go behind ppt's back (a sysfs unbind,
+			 * libvirt's managed detach): the tenant's leftovers are
+			 * still in the device.  Its override "ppt" keeps host
+			 * drivers off it.
+			 */
+			ppt_table_set_state(pd, PPT_STATE_DIRTY);
+			pd->adopted = false;
+			pci_info(pdev, "vfio-pci released it behind ppt's back: dirty\n");
+			ppt_nl_notify_device(pd, false);
+		} else if (pd->state == PPT_STATE_DETACHED) {
+			/* a detached device's driver changed: say so */
+			ppt_nl_notify_device(pd, false);
+		}
+unlock:
+		mutex_unlock(&ppt_table_lock);
+		break;
 	case BUS_NOTIFY_DEL_DEVICE:
 		/* hot-unplug or removal through sysfs, in whatever state */
 		mutex_lock(&ppt_table_lock);
@@ -73,6 +99,7 @@ static int ppt_bus_notify(struct notifier_block *nb, unsigned long action,
 		if (pd) {
 			pci_info(pdev, "removed from the system while %s\n",
 				 ppt_state_name(pd->state));
+			ppt_nl_notify_device(pd, true);
 			ppt_table_remove(pd);
 		}
 		mutex_unlock(&ppt_table_lock);

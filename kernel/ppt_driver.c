@@ -36,9 +36,12 @@ static int ppt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 				      ppt_match_boot_listed(pdev));
 		if (!pd)
 			ret = -ENOMEM;
+		else
+			ppt_nl_notify_device(pd, false);
 	} else if (pd->state == PPT_STATE_DETACHED) {
 		/* back from another driver, which may have left anything behind */
 		ppt_table_set_state(pd, PPT_STATE_DIRTY);
+		ppt_nl_notify_device(pd, false);
 	}
 	/* in a transitional state, the operation that bound ppt completes it */
 	state = pd ? pd->state : PPT_STATE_UNSPEC;
@@ -61,6 +64,7 @@ static void ppt_pci_remove(struct pci_dev *pdev)
 	 */
 	if (pd && !ppt_exiting && !ppt_state_is_transitional(pd->state)) {
 		ppt_table_set_state(pd, PPT_STATE_DETACHED);
+		ppt_nl_notify_device(pd, false);
 		pci_info(pdev, "released from ppt behind its back\n");
 	}
 	mutex_unlock(&ppt_table_lock);
