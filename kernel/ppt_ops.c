@@ -76,16 +76,20 @@ const char *ppt_cmd_name(u8 cmd)
 	return "unknown";
 }
 
-/* Log a mutation with who asked and how it ended, for the audit trail. */
+/*
+ * Log a mutation with who asked and how it ended, for the audit trail.
+ * Always "ppt: ADDR: ...", whichever driver holds the device by then.
+ */
 static void ppt_audit(const struct ppt_req *req, struct pci_dev *pdev, int err)
 {
 	if (err)
-		pci_info(pdev, "%s by uid %u pid %d owner \"%s\": failed (%d): %s\n",
-			 ppt_cmd_name(req->cmd), req->uid, req->pid, req->owner,
-			 err, req->why ?: "-");
+		pr_info("%s: %s by uid %u pid %d owner \"%s\": failed (%d): %s\n",
+			pci_name(pdev), ppt_cmd_name(req->cmd), req->uid,
+			req->pid, req->owner, err, req->why ?: "-");
 	else
-		pci_info(pdev, "%s by uid %u pid %d owner \"%s\": done\n",
-			 ppt_cmd_name(req->cmd), req->uid, req->pid, req->owner);
+		pr_info("%s: %s by uid %u pid %d owner \"%s\": done\n",
+			pci_name(pdev), ppt_cmd_name(req->cmd), req->uid,
+			req->pid, req->owner);
 }
 
 /**

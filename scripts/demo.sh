@@ -18,7 +18,11 @@ scripts/build-kmod.sh "$KDIR" "$build/kmod/$KREL" >"$build/demo-build.log" 2>&1 
 	{ tail -n 30 "$build/demo-build.log" >&2; exit 1; }
 make -s -C userspace O="$build/userspace" >>"$build/demo-build.log" 2>&1 ||
 	{ tail -n 30 "$build/demo-build.log" >&2; exit 1; }
+make -s -C tests/vm/bin O="$build/tests/vm-bin" >>"$build/demo-build.log" 2>&1 ||
+	{ tail -n 30 "$build/demo-build.log" >&2; exit 1; }
 echo "demo: booting the gpu topology on $KREL under QEMU (TCG; about 15 s)" >&2
 exec scripts/rig/run-vm.py --kernel "$kernel" --topology gpu \
+	--append "ppt.ids=1234:1111" \
 	--test scripts/demo/guest.sh --kmod "$build/kmod/$KREL" \
-	--bin "$build/userspace/pptadm" --out "$build/vm/demo"
+	--bin "$build/userspace/pptadm" "$build/tests/vm-bin/vfio-test" \
+	--out "$build/vm/demo"

@@ -2,38 +2,52 @@
 # The guest side of `make demo`: runs in the VM on the gpu topology and
 # narrates what ppt does with the two fake GPUs (bochs-display 1234:1111,
 # each with an ich9-intel-hda audio function in the same slot and IOMMU
-# group: the "GPU with HDMI audio" of a real host).
+# group: the "GPU with HDMI audio" of a real host), booted with
+# ppt.ids=1234:1111 on the kernel command line.
 # topology: gpu
 . /ppt/lib.sh
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@" 2>&1; }
 
-say "The host's PCI devices (lspci -nn), as a fresh host sees them"
-run lspci -nn
-
 g=$(bdf gpu0) a=$(bdf gpu0-audio)
-say "Load ppt"
+
+say "The host's GPUs and their audio functions (lspci -nn -d ::0380, -d ::0403)"
+run lspci -nn -d ::0380
+run lspci -nn -d ::0403
+say "Kernel command line: $(tr ' ' '\n' </proc/cmdline | grep '^ppt\.')"
+
+say "ppt loads first (as from the initramfs), then every host driver, as udev would"
 run modprobe ppt
-run pptadm version
-
-say "Reserve the first fake GPU and its audio function, the way pci-stub is used"
-for d in "$g" "$a"; do
-	echo "\$ echo ppt > /sys/bus/pci/devices/$d/driver_override"
-	echo ppt >"/sys/bus/pci/devices/$d/driver_override"
-	echo "\$ echo $d > /sys/bus/pci/drivers_probe"
-	echo "$d" >/sys/bus/pci/drivers_probe
-done
-
-say "ppt's inventory (pptadm list)"
+for d in /sys/bus/pci/devices/*; do modprobe -q "$(cat "$d/modalias")" 2>/dev/null; done
 run pptadm list
-say "The same for programs (pptadm -j list)"
-run pptadm -j list
-say "Every field of one device (pptadm -o ... show $g)"
-run pptadm -o addr,state,driver,group,vendor,device,subvendor,subdevice,class,revision,path,boot,name show "$g"
-say "A device ppt does not manage"
-run pptadm show "$(bdf nic0)"
+echo "(bochs-drm is loaded, yet both fake GPUs are ppt's; the audio functions went to snd_hda_intel)"
 
-say "IOMMU group $(iommu_group "$g") holds: $(group_devices "$(iommu_group "$g")" | tr '\n' ' ')"
+say "Claim the first GPU for a VM, and try to hand it to vfio-pci"
+run pptadm claim --owner vm-0001 "$g"
+run pptadm assign --owner vm-0001 "$g"
+echo "(refused: its audio function shares the IOMMU group and belongs to a host driver)"
+
+say "Take the audio function too, then assign: the whole group goes to vfio-pci"
+run pptadm reserve --force "$a"
+run pptadm assign --owner vm-0001 "$g"
+run pptadm -o addr,state,driver,owner,group list
+run ls -l /dev/vfio/
+
+if [ -x /ppt/bin/vfio-test ]; then
+	say "A VM's view: open the device through VFIO and read its config space, as QEMU would"
+	run /ppt/bin/vfio-test "$g"
+fi
+
+say "The VM is gone: take the group back. It comes back dirty, to be cleaned before reuse"
+run pptadm unassign --owner vm-0001 "$g"
+run pptadm -o addr,state,driver,owner list
+run pptadm claim --owner vm-0002 "$g"
+
+say "The same inventory for programs (pptadm -j list)"
+run pptadm -j -o addr,state,driver,owner,group,path,boot list
+
+say "What the kernel logged: every change, with who asked"
+dmesg | grep -E 'ppt|vfio-pci' | grep -E 'by uid|held by ppt|listed' | sed 's/^\[ *[0-9.]*\] //'
 pass "demo ran"
 done_testing
