@@ -5,7 +5,9 @@
 #
 #   scripts/check.sh [STAGE...]     (default: all stages, in this order)
 #
-# Stages: build, userspace, static, dkms, kunit, vm-6.1, vm-6.12.
+# Stages: build, userspace, static, dkms, kunit, vm-6.1, vm-6.12, vm-debug
+# (the VM tests that list "debug" in their "# kernels:" line, on the
+# lockdep debug kernel the KUnit stage builds).
 # Each stage prints its own results and ends with "NAME: N passed,
 # N failed"; a stage that fails without saying how much counts as one
 # failure.  A failing stage does not stop the others.  The last line is
@@ -23,7 +25,7 @@ logdir=$build/check
 mkdir -p "$logdir"
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(build userspace static dkms kunit vm-6.1 vm-6.12)
+[ ${#stages[@]} -gt 0 ] || stages=(build userspace static dkms kunit vm-6.1 vm-6.12 vm-debug)
 
 total_pass=0 total_fail=0
 summary=()
@@ -106,6 +108,12 @@ stage_dkms() {
 stage_vm() {
 	local k=$1
 	resolve "$k" || { echo "vm-$k: cannot resolve kernel $k"; return 1; }
+	if [ "$k" = debug ] &&
+	   ! scripts/build-kmod.sh "$KDIR" "$build/kmod/$KREL" W=1 >"$logdir/build-debug.log" 2>&1; then
+		tail -n 30 "$logdir/build-debug.log"
+		echo "vm-debug: ppt.ko does not build against the debug kernel"
+		return 1
+	fi
 	PPT_KMOD_DIR=$build/kmod/$KREL \
 	PPT_GUEST_BINS="$build/userspace/pptadm $build/tests/vm-bin/vfio-test" \
 		scripts/rig/vm-suite.sh "$k"
@@ -119,7 +127,7 @@ for s in "${stages[@]}"; do
 	dkms)		run_stage dkms stage_dkms ;;
 	kunit)		run_stage kunit scripts/rig/kunit-run.py ;;
 	vm-*)		run_stage "$s" stage_vm "${s#vm-}" ;;
-	*)		echo "check: unknown stage '$s' (stages: build userspace static dkms kunit vm-6.1 vm-6.12)" >&2; exit 2 ;;
+	*)		echo "check: unknown stage '$s' (stages: build userspace static dkms kunit vm-6.1 vm-6.12 vm-debug)" >&2; exit 2 ;;
 	esac
 done
 

@@ -6,7 +6,7 @@
 # reload adopts it with its owner.
 # topology: gpu
 # append: ppt.ids=1234:1111
-# kernels: 6.1 6.12
+# kernels: 6.1 6.12 debug
 # timeout: 300
 # shellcheck source=tests/vm/lib.sh
 . /ppt/lib.sh

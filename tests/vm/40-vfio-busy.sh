@@ -6,7 +6,7 @@
 # device does not disturb the program, and a reload adopts the device.
 # topology: basic
 # append: ppt.ids=1234:11e8
-# kernels: 6.1 6.12
+# kernels: 6.1 6.12 debug
 # timeout: 300
 # shellcheck source=tests/vm/lib.sh
 . /ppt/lib.sh
