@@ -24,6 +24,10 @@ done
 is "gpu0 reserved by ppt" "$(st "$g0"):$(drv "$g0")" reserved:ppt
 is "gpu0-audio with its host driver" "$(drv "$a0")" snd_hda_intel
 
+out=$(pptadm reserve --force "$(bdf rp1)" 2>&1)
+like "a bridge (gpu0's root port) is never reserved" "$out" 'bridges are never reserved'
+fails "... and ppt does not list it" pptadm show "$(bdf rp1)"
+
 # --- claim ---
 out=$(pptadm assign --owner vm1 "$g0" 2>&1); rc=$?
 is "assign before claim fails" "$rc" 1
@@ -92,5 +96,8 @@ is "gpu1-audio adopted too" "$(pptadm -p -o state,owner show "$a1")" assigned:vm
 is "the reload finds gpu0 dirty, with ppt" "$(st "$g0"):$(drv "$g0")" dirty:ppt
 ok "unassign gpu1 after the reload" pptadm unassign --owner vm2 "$g1"
 is "gpu1 dirty, with ppt" "$(st "$g1"):$(drv "$g1")" dirty:ppt
+ok "release gpu1 (claimed by ids=) to its host driver" pptadm release "$g1"
+is "gpu1 went to bochs-drm" "$(drv "$g1")" bochs-drm
+is "its override is cleared" "$(cat "/sys/bus/pci/devices/$g1/driver_override")" "(null)"
 ok "rmmod ppt" rmmod ppt
 done_testing
