@@ -7,7 +7,8 @@
 #
 # Stages: build, userspace, static, dkms, kunit, vm-6.1, vm-6.12, vm-debug
 # (the VM tests that list "debug" in their "# kernels:" line, on the
-# lockdep debug kernel the KUnit stage builds).
+# lockdep debug kernel the KUnit stage builds), vm-kasan (the tests that
+# load, unload and hand devices over, on the KASAN + kmemleak variant).
 # Each stage prints its own results and ends with "NAME: N passed,
 # N failed"; a stage that fails without saying how much counts as one
 # failure.  A failing stage does not stop the others.  The last line is
@@ -25,7 +26,7 @@ logdir=$build/check
 mkdir -p "$logdir"
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(build userspace static dkms kunit vm-6.1 vm-6.12 vm-debug)
+[ ${#stages[@]} -gt 0 ] || stages=(build userspace static dkms kunit vm-6.1 vm-6.12 vm-debug vm-kasan)
 
 total_pass=0 total_fail=0
 summary=()
@@ -105,18 +106,28 @@ stage_dkms() {
 	scripts/tap-run.sh --name dkms -- scripts/dkms-check.sh "${krels[@]}"
 }
 
+# stage_vm KERNEL [TEST...]: the VM tests for KERNEL (default: per header)
 stage_vm() {
 	local k=$1
+	shift
 	resolve "$k" || { echo "vm-$k: cannot resolve kernel $k"; return 1; }
-	if [ "$k" = debug ] &&
-	   ! scripts/build-kmod.sh "$KDIR" "$build/kmod/$KREL" W=1 >"$logdir/build-debug.log" 2>&1; then
-		tail -n 30 "$logdir/build-debug.log"
-		echo "vm-debug: ppt.ko does not build against the debug kernel"
-		return 1
-	fi
+	case $k in
+	debug*)
+		if ! scripts/build-kmod.sh "$KDIR" "$build/kmod/$KREL" W=1 >"$logdir/build-$k.log" 2>&1; then
+			tail -n 30 "$logdir/build-$k.log"
+			echo "vm-$k: ppt.ko does not build against the $k kernel"
+			return 1
+		fi
+		;;
+	esac
 	PPT_KMOD_DIR=$build/kmod/$KREL \
 	PPT_GUEST_BINS="$build/userspace/pptadm $build/tests/vm-bin/vfio-test" \
-		scripts/rig/vm-suite.sh "$k"
+		scripts/rig/vm-suite.sh "$k" "$@"
+}
+
+# KASAN slows the guest several times over: fewer tests, more time each.
+stage_vm_kasan() {
+	PPT_VM_ARGS="--timeout 1200" stage_vm debug-kasan 10-module 40-vfio-busy
 }
 
 for s in "${stages[@]}"; do
@@ -126,8 +137,9 @@ for s in "${stages[@]}"; do
 	static)		run_stage static stage_static ;;
 	dkms)		run_stage dkms stage_dkms ;;
 	kunit)		run_stage kunit scripts/rig/kunit-run.py ;;
+	vm-kasan)	run_stage vm-kasan stage_vm_kasan ;;
 	vm-*)		run_stage "$s" stage_vm "${s#vm-}" ;;
-	*)		echo "check: unknown stage '$s' (stages: build userspace static dkms kunit vm-6.1 vm-6.12 vm-debug)" >&2; exit 2 ;;
+	*)		echo "check: unknown stage '$s' (stages: build userspace static dkms kunit vm-6.1 vm-6.12 vm-debug vm-kasan)" >&2; exit 2 ;;
 	esac
 done
 

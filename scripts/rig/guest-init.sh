@@ -59,6 +59,9 @@ status=$?
 chan "@@RIG END TAP status=$status"
 
 if [ -e /sys/kernel/debug/kmemleak ]; then
+	# kmemleak reports an object only when two scans in a row find it
+	# unreferenced and unchanged (its first checksum counts as a change)
+	echo scan >/sys/kernel/debug/kmemleak 2>/dev/null
 	echo scan >/sys/kernel/debug/kmemleak 2>/dev/null
 	chan "@@RIG BEGIN KMEMLEAK"
 	cat /sys/kernel/debug/kmemleak >&3 2>&1
