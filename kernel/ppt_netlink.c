@@ -325,6 +325,13 @@ static int ppt_nl_req_init(struct sk_buff *skb, struct genl_info *info,
 		}
 		nla_strscpy(req->owner, owner, sizeof(req->owner));
 	}
+	if (!owner && (req->cmd == PPT_CMD_DEVICE_CLAIM ||
+		       req->cmd == PPT_CMD_DEVICE_UNCLAIM ||
+		       req->cmd == PPT_CMD_DEVICE_ASSIGN)) {
+		NL_SET_ERR_MSG(info->extack, "missing owner");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, PPT_A_DEV_OWNER);
+		return -EINVAL;
+	}
 	pdev = ppt_nl_get_pdev(info);
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);
@@ -373,18 +380,11 @@ static int ppt_nl_sync_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = ppt_nl_req_init(skb, info, &req, &pdev);
 	if (ret)
 		return ret;
-	if (!req.owner[0]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, NULL, "missing owner");
-		NL_SET_ERR_ATTR_MISS(info->extack, NULL, PPT_A_DEV_OWNER);
-		ret = -EINVAL;
-		goto out;
-	}
 	if (req.cmd == PPT_CMD_DEVICE_CLAIM)
 		ret = ppt_op_claim(&req, pdev);
 	else
 		ret = ppt_op_unclaim(&req, pdev);
 	ret = ppt_nl_req_reply(info, &req, pdev, ret);
-out:
 	ppt_req_release(&req);
 	pci_dev_put(pdev);
 	return ret;
@@ -400,12 +400,6 @@ static int ppt_nl_async_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = ppt_nl_req_init(skb, info, &req, &pdev);
 	if (ret)
 		return ret;
-	if (req.cmd == PPT_CMD_DEVICE_ASSIGN && !req.owner[0]) {
-		NL_SET_ERR_MSG(info->extack, "missing owner");
-		NL_SET_ERR_ATTR_MISS(info->extack, NULL, PPT_A_DEV_OWNER);
-		ret = -EINVAL;
-		goto out;
-	}
 	req.id = atomic64_inc_return(&ppt_nl_req_ids);
 	ret = ppt_op_prepare(&req, pdev, &op);
 	/*
@@ -415,7 +409,6 @@ static int ppt_nl_async_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = ppt_nl_req_reply(info, &req, pdev, ret);
 	if (op)
 		ppt_op_start(op);
-out:
 	ppt_req_release(&req);
 	pci_dev_put(pdev);
 	return ret;

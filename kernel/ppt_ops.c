@@ -128,6 +128,16 @@ static int ppt_move(struct ppt_req *req, struct ppt_device *pd,
 	return 0;
 }
 
+/* The entry of a device ppt manages, or NULL with the request refused. */
+static struct ppt_device *ppt_find(struct ppt_req *req, struct pci_dev *pdev)
+{
+	struct ppt_device *pd = ppt_table_find(pdev);
+
+	if (!pd)
+		ppt_refuse(req, -ENODEV, "device not managed by ppt", NULL);
+	return pd;
+}
+
 /**
  * ppt_op_claim() - give a reserved device an owner
  * @req: the request, with its owner
@@ -142,9 +152,9 @@ int ppt_op_claim(struct ppt_req *req, struct pci_dev *pdev)
 	int ret;
 
 	mutex_lock(&ppt_table_lock);
-	pd = ppt_table_find(pdev);
+	pd = ppt_find(req, pdev);
 	if (!pd) {
-		ret = ppt_refuse(req, -ENODEV, "device not managed by ppt", NULL);
+		ret = -ENODEV;
 		goto unlock;
 	}
 	ret = ppt_state_check(pd->state, PPT_STATE_CLAIMED, &req->why);
@@ -173,9 +183,9 @@ int ppt_op_unclaim(struct ppt_req *req, struct pci_dev *pdev)
 	int ret;
 
 	mutex_lock(&ppt_table_lock);
-	pd = ppt_table_find(pdev);
+	pd = ppt_find(req, pdev);
 	if (!pd) {
-		ret = ppt_refuse(req, -ENODEV, "device not managed by ppt", NULL);
+		ret = -ENODEV;
 		goto unlock;
 	}
 	if (pd->state == PPT_STATE_CLAIMED && strcmp(pd->owner, req->owner)) {
@@ -368,9 +378,8 @@ static int ppt_op_begin(struct ppt_req *req, struct ppt_op *op)
 			ppt_nl_notify_device(pd, false);
 			return 0;
 		}
-		if (!pd)
-			return ppt_refuse(req, -ENODEV, "device not managed by ppt",
-					  NULL);
+		if (!pd && !ppt_find(req, op->devs[0].pdev))
+			return -ENODEV;
 		ret = ppt_state_check(pd->state, to, &why);
 		if (ret)
 			return ppt_refuse(req, ret, why, NULL);

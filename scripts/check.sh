@@ -59,34 +59,38 @@ resolve() {	# resolve NAME -> KDIR_<n>, KREL_<n>
 	eval "$out"
 }
 
+# build_step N DESCRIPTION LOG COMMAND...: one TAP line for one build.
+build_step() {
+	local n=$1 desc=$2 log=$3
+	shift 3
+	if "$@" >"$log" 2>&1; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		tail -n 30 "$log" | sed 's/^/#   /'
+		return 1
+	fi
+}
+
 stage_build() {
 	local n=0 failed=0 k
 	for k in 6.1 6.12; do
 		n=$((n + 1))
-		if resolve "$k" && scripts/build-kmod.sh "$KDIR" "$build/kmod/$KREL" W=1 >"$logdir/build-$k.log" 2>&1; then
-			echo "ok $n - ppt.ko builds against $k ($KREL)"
-		else
-			echo "not ok $n - ppt.ko builds against $k"
-			tail -n 30 "$logdir/build-$k.log" | sed 's/^/#   /'
+		if ! resolve "$k"; then
+			echo "not ok $n - ppt.ko builds against $k (no such kernel)"
 			failed=$((failed + 1))
+			continue
 		fi
+		build_step $n "ppt.ko builds against $k ($KREL)" "$logdir/build-$k.log" \
+			scripts/build-kmod.sh "$KDIR" "$build/kmod/$KREL" W=1 ||
+			failed=$((failed + 1))
 	done
 	n=$((n + 1))
-	if make -s -C userspace O="$build/userspace" >"$logdir/build-userspace.log" 2>&1; then
-		echo "ok $n - libppt and pptadm build"
-	else
-		echo "not ok $n - libppt and pptadm build"
-		tail -n 30 "$logdir/build-userspace.log" | sed 's/^/#   /'
-		failed=$((failed + 1))
-	fi
+	build_step $n "libppt and pptadm build" "$logdir/build-userspace.log" \
+		make -s -C userspace O="$build/userspace" || failed=$((failed + 1))
 	n=$((n + 1))
-	if make -s -C tests/vm/bin O="$build/tests/vm-bin" >"$logdir/build-vm-bin.log" 2>&1; then
-		echo "ok $n - the VM tests' programs build"
-	else
-		echo "not ok $n - the VM tests' programs build"
-		tail -n 30 "$logdir/build-vm-bin.log" | sed 's/^/#   /'
-		failed=$((failed + 1))
-	fi
+	build_step $n "the VM tests' programs build" "$logdir/build-vm-bin.log" \
+		make -s -C tests/vm/bin O="$build/tests/vm-bin" || failed=$((failed + 1))
 	echo "build: $((n - failed)) passed, $failed failed"
 }
 
