@@ -23,6 +23,8 @@ packages=(
 	sparse perl dkms
 	# netlink tools used by the tests
 	libnl-utils
+	# the protocol spec check and the independent pyroute2 client
+	python3-yaml python3-pyroute2
 )
 
 missing=()

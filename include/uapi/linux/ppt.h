@@ -45,6 +45,8 @@
  *	does not touch it
  * @PPT_STATE_RESERVING: being taken from its host driver for ppt
  *	(transitional)
+ * @PPT_STATE_RESETTING: being reset on request; returns to the state it
+ *	came from, or becomes quarantined if the reset fails (transitional)
  */
 enum ppt_state {
 	PPT_STATE_UNSPEC,
@@ -59,6 +61,7 @@ enum ppt_state {
 	PPT_STATE_RELEASING,
 	PPT_STATE_DETACHED,
 	PPT_STATE_RESERVING,
+	PPT_STATE_RESETTING,
 
 	__PPT_STATE_MAX,
 	PPT_STATE_MAX = __PPT_STATE_MAX - 1
@@ -81,6 +84,38 @@ enum ppt_state {
 	[PPT_STATE_RELEASING]	= "releasing",			\
 	[PPT_STATE_DETACHED]	= "detached",			\
 	[PPT_STATE_RESERVING]	= "reserving",			\
+	[PPT_STATE_RESETTING]	= "resetting",			\
+}
+
+/**
+ * enum ppt_reset_method - how a device is reset
+ * @PPT_RESET_AUTO: the first method the device supports, in the order
+ *	flr, pm, sbr (PCI core order: function-level before bus-level)
+ * @PPT_RESET_FLR: Function Level Reset (PCIe FLR, or conventional PCI
+ *	Advanced Features FLR)
+ * @PPT_RESET_PM: power-management reset: D0 -> D3hot -> D0, on devices
+ *	that do not advertise No_Soft_Reset
+ * @PPT_RESET_SBR: secondary bus reset of the parent bridge; the kernel
+ *	allows it only when the device is alone below that bridge
+ *
+ * Bit i of %PPT_A_DEV_RESET_METHODS is set when method i is supported.
+ */
+enum ppt_reset_method {
+	PPT_RESET_AUTO,
+	PPT_RESET_FLR,
+	PPT_RESET_PM,
+	PPT_RESET_SBR,
+
+	__PPT_RESET_MAX,
+	PPT_RESET_MAX = __PPT_RESET_MAX - 1
+};
+
+/* The reset methods' names (pptadm, the kernel log, the netlink spec). */
+#define PPT_RESET_NAMES {					\
+	[PPT_RESET_AUTO]	= "auto",			\
+	[PPT_RESET_FLR]		= "flr",			\
+	[PPT_RESET_PM]		= "pm",				\
+	[PPT_RESET_SBR]		= "sbr",			\
 }
 
 /**
@@ -116,6 +151,31 @@ enum ppt_state {
  *	request finished; carries %PPT_A_REQ_ID, %PPT_A_REQ_CMD,
  *	%PPT_A_DEV_ADDR, %PPT_A_REQ_ERRNO (0 on success), on failure
  *	%PPT_A_REQ_MSG and any blocker, and %PPT_A_EVENT_SEQ.
+ * @PPT_CMD_DEVICE_RESET: reset a reserved, dirty or quarantined device
+ *	(%PPT_A_DEV_ADDR, optionally %PPT_A_RESET_METHOD, default auto).
+ *	Config space is saved before and restored after.  The device returns
+ *	to the state it had; a failed reset quarantines it.  A reset does not
+ *	make a dirty device clean: only %PPT_CMD_DEVICE_CLEAN does.
+ *	Asynchronous.
+ * @PPT_CMD_DEVICE_CLEAN: clean a dirty or quarantined device
+ *	(%PPT_A_DEV_ADDR, optionally %PPT_A_RESET_METHOD): reset it, restore
+ *	the config space ppt saved when it reserved the device, and verify
+ *	(the device answers with its own ids, bus mastering is off).  Success
+ *	makes it reserved; failure quarantines it.  Cleaning a quarantined
+ *	device is how an administrator clears it.  Asynchronous.
+ * @PPT_CMD_MATCH_ADD: add a runtime match, the twin of a boot list entry:
+ *	exactly one of %PPT_A_MATCH_IDS, %PPT_A_MATCH_DEVICE or
+ *	%PPT_A_MATCH_PATH, in the syntax of the ids=, devices= and paths=
+ *	parameters.  Matching functions that no driver holds are reserved
+ *	now; matching functions added later are claimed before host drivers
+ *	bind.  Functions bound to a host driver are left alone (reserve them
+ *	with %PPT_A_FORCE).  -EEXIST for a duplicate.  Synchronous.
+ * @PPT_CMD_MATCH_DEL: remove a runtime match (the same attribute and text
+ *	as it was added with).  Devices it reserved stay reserved.  Boot list
+ *	entries cannot be removed (-EPERM).  Synchronous.
+ * @PPT_CMD_MATCH_GET: dump every match (dumpit only): one message per
+ *	entry with its attribute, and %PPT_A_MATCH_BOOT for boot list
+ *	entries.  Open to everyone.
  *
  * Asynchronous requests are those that wait on hardware or the driver
  * core.  Their handler checks and changes state, replies at once with the
@@ -136,6 +196,11 @@ enum ppt_cmd {
 	PPT_CMD_DEVICE_UNASSIGN,
 	PPT_CMD_DEVICE_NTF,
 	PPT_CMD_REQUEST_NTF,
+	PPT_CMD_DEVICE_RESET,
+	PPT_CMD_DEVICE_CLEAN,
+	PPT_CMD_MATCH_ADD,
+	PPT_CMD_MATCH_DEL,
+	PPT_CMD_MATCH_GET,
 
 	__PPT_CMD_MAX,
 	PPT_CMD_MAX = __PPT_CMD_MAX - 1
@@ -173,6 +238,23 @@ enum ppt_cmd {
  *	and was adopted as assigned
  * @PPT_A_DEV_REMOVED: flag, in %PPT_CMD_DEVICE_NTF: ppt no longer knows
  *	the device (released, or removed from the system)
+ * @PPT_A_RESET_METHOD: u32, enum ppt_reset_method, with
+ *	%PPT_CMD_DEVICE_RESET and %PPT_CMD_DEVICE_CLEAN
+ * @PPT_A_DEV_RESET_METHODS: u32, the reset methods the device supports:
+ *	bit i set for enum ppt_reset_method i (never for auto)
+ * @PPT_A_DEV_LAST_RESET: u32, enum ppt_reset_method that last reset the
+ *	device under ppt; absent before the first reset
+ * @PPT_A_DEV_LAST_RESET_USEC: u64, how long that reset took, including
+ *	the save and restore of config space, in microseconds
+ * @PPT_A_DEV_SLOT: string, the physical slot label the platform gives
+ *	(ACPI/PCIe slot number); absent where it gives none
+ * @PPT_A_MATCH_IDS: string, an ids= entry
+ *	"vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]"
+ * @PPT_A_MATCH_DEVICE: string, a devices= entry "[domain:]bus:dev.fn"
+ * @PPT_A_MATCH_PATH: string, a paths= entry
+ *	"[domain:]rootbus/dev.fn[/dev.fn...]"
+ * @PPT_A_MATCH_BOOT: flag, in %PPT_CMD_MATCH_GET: the entry comes from a
+ *	module parameter (a boot list), not from %PPT_CMD_MATCH_ADD
  */
 enum ppt_attr {
 	PPT_A_UNSPEC,
@@ -200,6 +282,15 @@ enum ppt_attr {
 	PPT_A_EVENT_SEQ,
 	PPT_A_DEV_ADOPTED,
 	PPT_A_DEV_REMOVED,
+	PPT_A_RESET_METHOD,
+	PPT_A_DEV_RESET_METHODS,
+	PPT_A_DEV_LAST_RESET,
+	PPT_A_DEV_LAST_RESET_USEC,
+	PPT_A_DEV_SLOT,
+	PPT_A_MATCH_IDS,
+	PPT_A_MATCH_DEVICE,
+	PPT_A_MATCH_PATH,
+	PPT_A_MATCH_BOOT,
 
 	__PPT_A_MAX,
 	PPT_A_MAX = __PPT_A_MAX - 1
