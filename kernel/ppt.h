@@ -6,11 +6,12 @@
  *	ppt_main.c	module parameters, init and exit
  *	ppt_parse.c	pure parsers for the boot lists (KUnit-tested)
  *	ppt_state.c	the device life cycle (KUnit-tested)
- *	ppt_match.c	the parsed boot lists and matching devices against them
+ *	ppt_match.c	the match lists (boot and runtime) and matching devices
  *	ppt_table.c	the table of devices ppt manages, and its lock
  *	ppt_driver.c	the "ppt" PCI driver: probe and remove
  *	ppt_bind.c	claiming functions for ppt, and giving them back
  *	ppt_ops.c	the operations requests start, on ppt's workqueue
+ *	ppt_reset.c	resetting and cleaning functions
  *	ppt_netlink.c	the "ppt" generic netlink family
  *	ppt_compat.h	differences between kernel versions, from Kbuild probes
  */
@@ -26,6 +27,29 @@
 #include "ppt_state.h"
 
 /**
+ * struct ppt_snapshot - a function's config space when ppt reserved it
+ * @state: the PCI core's saved state (header and capabilities), loaded
+ *	back by cleaning
+ * @header: the standard header as read then, for verifying a clean
+ */
+struct ppt_snapshot {
+	struct pci_saved_state *state;
+	u32 header[16];
+};
+
+/**
+ * struct ppt_reset_result - one reset: how it was asked for and how it went
+ * @method: in: enum ppt_reset_method wanted; out: the method that ran
+ * @usec: how long the reset took, with the config save and restore
+ * @why: on failure, a constant reason
+ */
+struct ppt_reset_result {
+	enum ppt_reset_method method;
+	u64 usec;
+	const char *why;
+};
+
+/**
  * struct ppt_device - one PCI function ppt manages
  * @node: entry in the device table, under ppt_table_lock
  * @pdev: the function; holds a reference (pci_dev_get) for the entry's life
@@ -33,6 +57,10 @@
  * @owner: owner string, empty when none; under ppt_table_lock
  * @boot_listed: a boot list (ids=, devices=, paths=) names the function
  * @adopted: was with vfio-pci when ppt loaded, and adopted as assigned
+ * @snap: config space when reserved; NULL when ppt never saw the function
+ *	clean, and while a clean operation borrows it
+ * @reset_done: a reset ran under ppt; @last_reset is valid
+ * @last_reset: the method and duration of the last reset
  */
 struct ppt_device {
 	struct list_head node;
@@ -41,6 +69,9 @@ struct ppt_device {
 	char owner[PPT_OWNER_MAX];
 	bool boot_listed;
 	bool adopted;
+	struct ppt_snapshot *snap;
+	bool reset_done;
+	struct ppt_reset_result last_reset;
 };
 
 /**
@@ -48,6 +79,7 @@ struct ppt_device {
  * @id: request id, reported with an asynchronous request's outcome
  * @cmd: the netlink command (enum ppt_cmd)
  * @force: %PPT_A_FORCE was given
+ * @method: %PPT_A_RESET_METHOD (enum ppt_reset_method), auto when absent
  * @owner: %PPT_A_DEV_OWNER, "" when absent
  * @uid: who asked, for the kernel log
  * @pid: who asked (thread group), for the kernel log
@@ -59,11 +91,34 @@ struct ppt_req {
 	u64 id;
 	u8 cmd;
 	bool force;
+	u8 method;
 	char owner[PPT_OWNER_MAX];
 	uid_t uid;
 	pid_t pid;
 	const char *why;
 	struct pci_dev *blocker;
+};
+
+/**
+ * struct ppt_match_entry - one entry of the match lists
+ * @node: entry in ppt_match_list, under ppt_match_lock
+ * @kind: %PPT_A_MATCH_IDS, %PPT_A_MATCH_DEVICE or %PPT_A_MATCH_PATH
+ * @boot: from a module parameter, not a runtime request
+ * @text: the entry as it was given
+ * @id: the parsed ids= entry
+ * @addr: the parsed devices= entry
+ * @path: the parsed paths= entry
+ */
+struct ppt_match_entry {
+	struct list_head node;
+	int kind;
+	bool boot;
+	char text[PPT_TOKEN_MAX + 1];
+	union {
+		struct ppt_id_match id;
+		struct ppt_addr_match addr;
+		struct ppt_path_match path;
+	};
 };
 
 struct ppt_op;
@@ -77,12 +132,19 @@ struct ppt_device *ppt_table_find_name(const char *name);
 struct ppt_device *ppt_table_insert(struct pci_dev *pdev,
 				    enum ppt_state state, bool boot_listed);
 void ppt_table_remove(struct ppt_device *pd);
+void ppt_table_free(struct ppt_device *pd);
 void ppt_table_set_state(struct ppt_device *pd, enum ppt_state state);
 
 /* ppt_match.c */
 int ppt_match_init(const char *ids, const char *devices, const char *paths);
 void ppt_match_exit(void);
 bool ppt_match_boot_listed(struct pci_dev *pdev);
+bool ppt_match_wanted(struct pci_dev *pdev);
+int ppt_match_add(int kind, const char *text, const char **why);
+int ppt_match_del(int kind, const char *text, const char **why);
+extern struct mutex ppt_match_lock;
+extern struct list_head ppt_match_list;
+extern unsigned int ppt_match_gen;
 void ppt_dev_path(struct pci_dev *pdev, struct ppt_path_match *path);
 
 /* ppt_driver.c */
@@ -100,10 +162,23 @@ int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 void ppt_op_start(struct ppt_op *op);
 const char *ppt_cmd_name(u8 cmd);
 
+/* ppt_reset.c */
+const char *ppt_reset_name(unsigned int method);
+u32 ppt_reset_methods(struct pci_dev *pdev);
+int ppt_reset_check(struct pci_dev *pdev, unsigned int method,
+		    const char **why, struct pci_dev **blocker);
+int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res,
+		  struct pci_saved_state *restore);
+int ppt_clean_run(struct pci_dev *pdev, const struct ppt_snapshot *snap,
+		  struct ppt_reset_result *res);
+struct ppt_snapshot *ppt_snapshot_take(struct pci_dev *pdev);
+void ppt_snapshot_free(struct ppt_snapshot *snap);
+
 /* ppt_bind.c */
 int ppt_bind_init(void);
 void ppt_bind_exit(void);
 void ppt_bind_claim_present(void);
+int ppt_bind_take_unbound(void);
 void ppt_bind_return_to_host(void);
 int ppt_bind_move(struct pci_dev *pdev, const char *to, const char *mark);
 const char *ppt_bind_driver_name(struct pci_dev *pdev);

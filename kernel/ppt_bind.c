@@ -34,10 +34,10 @@
 
 #include "ppt.h"
 
-/* Functions ppt takes when they appear: named by a boot list, not a bridge. */
+/* Functions ppt takes when they appear: named by a match, not a bridge. */
 static bool ppt_bind_wanted(struct pci_dev *pdev)
 {
-	return !pci_is_bridge(pdev) && ppt_match_boot_listed(pdev);
+	return !pci_is_bridge(pdev) && ppt_match_wanted(pdev);
 }
 
 static const char *ppt_driver_name(struct pci_dev *pdev)
@@ -135,6 +135,7 @@ void ppt_bind_exit(void)
 }
 
 static void ppt_bind_load_owner(struct pci_dev *pdev, char *owner);
+static bool ppt_bound_to(struct pci_dev *pdev, const char *name);
 
 /* Record a function in the table, unless it is there already. */
 static void ppt_bind_record(struct pci_dev *pdev, enum ppt_state state,
@@ -181,7 +182,7 @@ void ppt_bind_claim_present(void)
 	for_each_pci_dev(pdev) {
 		if (pci_is_bridge(pdev))
 			continue;
-		listed = ppt_match_boot_listed(pdev);
+		listed = ppt_match_wanted(pdev);
 		ours = ppt_driver_override_is(pdev, ppt_pci_driver.name);
 		if (!listed && !ours)
 			continue;
@@ -209,6 +210,46 @@ void ppt_bind_claim_present(void)
 					 ret);
 		}
 	}
+}
+
+/**
+ * ppt_bind_take_unbound() - reserve present functions a new match names
+ *
+ * Every function that a match names, that no driver holds and that ppt
+ * does not know yet gets the override and is bound to ppt.  Functions
+ * bound to a host driver are left alone: taking one is a forced reserve.
+ *
+ * Context: process context, no ppt lock held; takes device_lock.  Binding
+ * a driverless function to ppt does not wait on hardware: ppt's probe
+ * only reads config space.
+ * Return: the number of functions bound.
+ */
+int ppt_bind_take_unbound(void)
+{
+	struct pci_dev *pdev = NULL;
+	bool known, unbound;
+	int n = 0;
+
+	for_each_pci_dev(pdev) {
+		if (!ppt_bind_wanted(pdev))
+			continue;
+		mutex_lock(&ppt_table_lock);
+		known = ppt_table_find(pdev);
+		mutex_unlock(&ppt_table_lock);
+		device_lock(&pdev->dev);
+		unbound = !pdev->dev.driver;
+		device_unlock(&pdev->dev);
+		if (known || !unbound)
+			continue;
+		if (ppt_set_driver_override(pdev, ppt_pci_driver.name))
+			continue;
+		if (device_attach(&pdev->dev) > 0 &&
+		    ppt_bound_to(pdev, ppt_pci_driver.name))
+			n++;
+		else
+			ppt_set_driver_override(pdev, NULL);
+	}
+	return n;
 }
 
 /**
@@ -250,8 +291,7 @@ void ppt_bind_return_to_host(void)
 					 ppt_driver_name(pdev) ?: "a host driver");
 		}
 		list_del(&pd->node);
-		pci_dev_put(pdev);
-		kfree(pd);
+		ppt_table_free(pd);
 	}
 }
 

@@ -25,9 +25,18 @@ bool ppt_exiting;
 
 static int ppt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
+	struct ppt_snapshot *snap;
 	struct ppt_device *pd;
 	enum ppt_state state;
 	int ret = 0;
+
+	/*
+	 * The config space as ppt reserves the function is what cleaning
+	 * restores after a tenant.  Config reads only, and bus mastering off.
+	 */
+	snap = ppt_snapshot_take(pdev);
+	if (!snap)
+		pci_warn(pdev, "out of memory saving its config space: cleaning will restore the state before each reset\n");
 
 	mutex_lock(&ppt_table_lock);
 	pd = ppt_table_find(pdev);
@@ -45,7 +54,14 @@ static int ppt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	/* in a transitional state, the operation that bound ppt completes it */
 	state = pd ? pd->state : PPT_STATE_UNSPEC;
+	/* reserved from a host driver or from nothing: that is its clean state */
+	if (pd && !pd->snap && (state == PPT_STATE_RESERVED ||
+				state == PPT_STATE_RESERVING)) {
+		pd->snap = snap;
+		snap = NULL;
+	}
 	mutex_unlock(&ppt_table_lock);
+	ppt_snapshot_free(snap);
 	if (!ret)
 		pci_info(pdev, "held by ppt, %s\n", ppt_state_name(state));
 	return ret;

@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The boot lists (module parameters ids=, devices=, paths=) in parsed form,
- * and matching PCI functions against them.
+ * The match lists: which functions ppt takes for itself.
  *
- * The lists are parsed once at module load and are read-only afterwards, so
- * matching needs no lock.  A token that does not parse is logged with the
- * reason and skipped; the rest of the list still applies.
+ * Entries come from the boot lists (module parameters ids=, devices=,
+ * paths=, parsed at load; a token that does not parse is logged with the
+ * reason and skipped, the rest of the list still applies) and from
+ * runtime requests (netlink MATCH_ADD / MATCH_DEL, which take the same
+ * syntax).  One list holds both; boot entries cannot be removed, so the
+ * module parameters in sysfs stay true.
+ *
+ * Locking: ppt_match_lock guards the list and ppt_match_gen.  It is a leaf
+ * lock: nothing is called with it held but allocation and the pure
+ * matchers, so it may be taken under device_lock (the bus notifier) and
+ * under ppt_table_lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,82 +20,89 @@
 
 #include "ppt.h"
 
-struct ppt_boot_lists {
-	struct ppt_id_match *ids;
-	struct ppt_addr_match *addrs;
-	struct ppt_path_match *paths;
-	unsigned int nids, naddrs, npaths;
+/* Guards ppt_match_list and ppt_match_gen; a leaf lock (see above). */
+DEFINE_MUTEX(ppt_match_lock);
+LIST_HEAD(ppt_match_list);
+
+/* Bumped on every change to the list, for netlink dumps. */
+unsigned int ppt_match_gen;
+
+static const char * const ppt_match_params[] = {
+	[PPT_A_MATCH_IDS]	= "ids",
+	[PPT_A_MATCH_DEVICE]	= "devices",
+	[PPT_A_MATCH_PATH]	= "paths",
 };
 
-static struct ppt_boot_lists boot;
-
-/* An upper bound on the tokens in a list: one more than its commas. */
-static unsigned int count_tokens(const char *list)
+/* Parse one token of @kind (a PPT_A_MATCH_* attribute) into @e. */
+static int ppt_match_parse(struct ppt_match_entry *e, int kind,
+			   const char *tok, const char **why)
 {
-	unsigned int n = 1;
-
-	if (!list || !*list)
-		return 0;
-	for (; *list; list++)
-		n += *list == ',';
-	return n;
+	e->kind = kind;
+	switch (kind) {
+	case PPT_A_MATCH_IDS:
+		return ppt_parse_id(tok, &e->id, why);
+	case PPT_A_MATCH_DEVICE:
+		return ppt_parse_addr(tok, &e->addr, why);
+	case PPT_A_MATCH_PATH:
+		return ppt_parse_path(tok, &e->path, why);
+	default:
+		*why = "unknown match kind";
+		return -EINVAL;
+	}
 }
 
-/*
- * Parse one list into an array of @size-byte entries with @parse.  Bad
- * tokens are logged and skipped.  Returns the number of good entries in
- * *out (NULL when none), or -ENOMEM.
- */
-static int parse_list(const char *param, const char *list, size_t size,
-		      int (*parse)(const char *tok, void *m, const char **why),
-		      void **out)
+/* Do two parsed entries name the same functions the same way? */
+static bool ppt_match_same(const struct ppt_match_entry *a,
+			   const struct ppt_match_entry *b)
 {
-	char tok[PPT_TOKEN_MAX + 1];
-	unsigned int max = count_tokens(list);
-	unsigned int n = 0;
-	const char *why;
-	void *arr;
-	int len;
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case PPT_A_MATCH_IDS:
+		return !memcmp(&a->id, &b->id, sizeof(a->id));
+	case PPT_A_MATCH_DEVICE:
+		return a->addr.domain == b->addr.domain &&
+		       a->addr.bus == b->addr.bus &&
+		       a->addr.devfn == b->addr.devfn;
+	default:
+		return a->path.domain == b->path.domain &&
+		       a->path.root_bus == b->path.root_bus &&
+		       a->path.nhops == b->path.nhops &&
+		       !memcmp(a->path.hops, b->path.hops, a->path.nhops);
+	}
+}
 
-	*out = NULL;
-	if (!max)
-		return 0;
-	arr = kcalloc(max, size, GFP_KERNEL);
-	if (!arr)
-		return -ENOMEM;
-	while ((len = ppt_next_token(&list, tok)) >= 0) {
+/* Parse one boot list into entries; bad tokens are logged and skipped. */
+static int ppt_match_parse_list(int kind, const char *list)
+{
+	const char *param = ppt_match_params[kind];
+	char tok[PPT_TOKEN_MAX + 1];
+	struct ppt_match_entry *e;
+	const char *why;
+	int len, n = 0;
+
+	while (list && (len = ppt_next_token(&list, tok)) >= 0) {
 		if (len > PPT_TOKEN_MAX) {
 			pr_warn("%s: ignoring entry \"%s...\": entry too long (max %d characters)\n",
 				param, tok, PPT_TOKEN_MAX);
 			continue;
 		}
-		if (parse(tok, arr + n * size, &why)) {
+		e = kzalloc(sizeof(*e), GFP_KERNEL);
+		if (!e)
+			return -ENOMEM;
+		if (ppt_match_parse(e, kind, tok, &why)) {
 			pr_warn("%s: ignoring entry \"%s\": %s\n", param, tok, why);
+			kfree(e);
 			continue;
 		}
+		e->boot = true;
+		strscpy(e->text, tok, sizeof(e->text));
+		mutex_lock(&ppt_match_lock);
+		list_add_tail(&e->node, &ppt_match_list);
+		mutex_unlock(&ppt_match_lock);
 		n++;
 	}
-	if (!n) {
-		kfree(arr);
-		arr = NULL;
-	}
-	*out = arr;
 	return n;
-}
-
-static int parse_id_entry(const char *tok, void *m, const char **why)
-{
-	return ppt_parse_id(tok, m, why);
-}
-
-static int parse_addr_entry(const char *tok, void *m, const char **why)
-{
-	return ppt_parse_addr(tok, m, why);
-}
-
-static int parse_path_entry(const char *tok, void *m, const char **why)
-{
-	return ppt_parse_path(tok, m, why);
 }
 
 /**
@@ -102,49 +116,122 @@ static int parse_path_entry(const char *tok, void *m, const char **why)
  */
 int ppt_match_init(const char *ids, const char *devices, const char *paths)
 {
-	void *arr;
-	int n;
+	int nids, ndevs, npaths;
 
-	n = parse_list("ids", ids, sizeof(*boot.ids), parse_id_entry, &arr);
-	if (n < 0)
-		goto nomem;
-	boot.ids = arr;
-	boot.nids = n;
-
-	n = parse_list("devices", devices, sizeof(*boot.addrs),
-		       parse_addr_entry, &arr);
-	if (n < 0)
-		goto nomem;
-	boot.addrs = arr;
-	boot.naddrs = n;
-
-	n = parse_list("paths", paths, sizeof(*boot.paths), parse_path_entry,
-		       &arr);
-	if (n < 0)
-		goto nomem;
-	boot.paths = arr;
-	boot.npaths = n;
-
-	if (boot.nids || boot.naddrs || boot.npaths)
-		pr_info("boot lists: %u ids, %u devices, %u paths\n",
-			boot.nids, boot.naddrs, boot.npaths);
+	nids = ppt_match_parse_list(PPT_A_MATCH_IDS, ids);
+	ndevs = ppt_match_parse_list(PPT_A_MATCH_DEVICE, devices);
+	npaths = ppt_match_parse_list(PPT_A_MATCH_PATH, paths);
+	if (nids < 0 || ndevs < 0 || npaths < 0) {
+		ppt_match_exit();
+		return -ENOMEM;
+	}
+	if (nids || ndevs || npaths)
+		pr_info("boot lists: %d ids, %d devices, %d paths\n",
+			nids, ndevs, npaths);
 	return 0;
-nomem:
-	ppt_match_exit();
-	return -ENOMEM;
 }
 
 /**
- * ppt_match_exit() - free the parsed boot lists
+ * ppt_match_exit() - free every entry
  *
  * Context: module init failure or exit.
  */
 void ppt_match_exit(void)
 {
-	kfree(boot.ids);
-	kfree(boot.addrs);
-	kfree(boot.paths);
-	memset(&boot, 0, sizeof(boot));
+	struct ppt_match_entry *e, *tmp;
+
+	mutex_lock(&ppt_match_lock);
+	list_for_each_entry_safe(e, tmp, &ppt_match_list, node) {
+		list_del(&e->node);
+		kfree(e);
+	}
+	ppt_match_gen++;
+	mutex_unlock(&ppt_match_lock);
+}
+
+/**
+ * ppt_match_add() - add a runtime entry
+ * @kind: PPT_A_MATCH_IDS, PPT_A_MATCH_DEVICE or PPT_A_MATCH_PATH
+ * @text: one token in the syntax of the matching module parameter
+ * @why: set to a constant reason on failure
+ *
+ * Context: process context; takes ppt_match_lock.
+ * Return: 0, -EINVAL (malformed), -EEXIST (the same entry is there) or
+ * -ENOMEM.
+ */
+int ppt_match_add(int kind, const char *text, const char **why)
+{
+	struct ppt_match_entry *e, *old;
+	int ret;
+
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e) {
+		*why = "out of memory";
+		return -ENOMEM;
+	}
+	ret = ppt_match_parse(e, kind, text, why);
+	if (ret)
+		goto free;
+	strscpy(e->text, text, sizeof(e->text));
+	mutex_lock(&ppt_match_lock);
+	list_for_each_entry(old, &ppt_match_list, node) {
+		if (ppt_match_same(old, e)) {
+			mutex_unlock(&ppt_match_lock);
+			*why = old->boot ? "a boot list has this entry already" :
+					   "this entry exists already";
+			ret = -EEXIST;
+			goto free;
+		}
+	}
+	list_add_tail(&e->node, &ppt_match_list);
+	ppt_match_gen++;
+	mutex_unlock(&ppt_match_lock);
+	pr_info("%s: added entry \"%s\"\n", ppt_match_params[kind], text);
+	return 0;
+free:
+	kfree(e);
+	return ret;
+}
+
+/**
+ * ppt_match_del() - remove a runtime entry
+ * @kind: as for ppt_match_add()
+ * @text: the entry, in any spelling that parses to the same match
+ * @why: set to a constant reason on failure
+ *
+ * Context: process context; takes ppt_match_lock.
+ * Return: 0, -EINVAL (malformed), -ENOENT (no such entry) or -EPERM (a
+ * boot list entry).
+ */
+int ppt_match_del(int kind, const char *text, const char **why)
+{
+	struct ppt_match_entry want, *e;
+	int ret;
+
+	ret = ppt_match_parse(&want, kind, text, why);
+	if (ret)
+		return ret;
+	mutex_lock(&ppt_match_lock);
+	ret = -ENOENT;
+	*why = "no such entry";
+	list_for_each_entry(e, &ppt_match_list, node) {
+		if (!ppt_match_same(e, &want))
+			continue;
+		if (e->boot) {
+			*why = "boot list entries stay until ppt is reloaded";
+			ret = -EPERM;
+			break;
+		}
+		list_del(&e->node);
+		ppt_match_gen++;
+		kfree(e);
+		ret = 0;
+		break;
+	}
+	mutex_unlock(&ppt_match_lock);
+	if (!ret)
+		pr_info("%s: removed entry \"%s\"\n", ppt_match_params[kind], text);
+	return ret;
 }
 
 /**
@@ -175,41 +262,68 @@ void ppt_dev_path(struct pci_dev *pdev, struct ppt_path_match *path)
 	path->nhops = depth;
 }
 
-static bool ppt_path_equal(const struct ppt_path_match *a,
-			   const struct ppt_path_match *b)
+/* Does entry @e name @pdev, whose topology path is @path? */
+static bool ppt_match_entry_dev(const struct ppt_match_entry *e,
+				struct pci_dev *pdev,
+				const struct ppt_path_match *path)
 {
-	return a->domain == b->domain && a->root_bus == b->root_bus &&
-	       a->nhops == b->nhops && a->nhops &&
-	       !memcmp(a->hops, b->hops, a->nhops);
+	switch (e->kind) {
+	case PPT_A_MATCH_IDS:
+		return ppt_id_match_dev(&e->id, pdev->vendor, pdev->device,
+					pdev->subsystem_vendor,
+					pdev->subsystem_device, pdev->class);
+	case PPT_A_MATCH_DEVICE:
+		return e->addr.domain == pci_domain_nr(pdev->bus) &&
+		       e->addr.bus == pdev->bus->number &&
+		       e->addr.devfn == pdev->devfn;
+	default:
+		return path->nhops && e->path.domain == path->domain &&
+		       e->path.root_bus == path->root_bus &&
+		       e->path.nhops == path->nhops &&
+		       !memcmp(e->path.hops, path->hops, path->nhops);
+	}
+}
+
+/* Does an entry name @pdev?  Only boot entries when @boot_only. */
+static bool ppt_match_dev(struct pci_dev *pdev, bool boot_only)
+{
+	struct ppt_path_match path;
+	struct ppt_match_entry *e;
+	bool found = false;
+
+	ppt_dev_path(pdev, &path);
+	mutex_lock(&ppt_match_lock);
+	list_for_each_entry(e, &ppt_match_list, node) {
+		if ((e->boot || !boot_only) &&
+		    ppt_match_entry_dev(e, pdev, &path)) {
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(&ppt_match_lock);
+	return found;
 }
 
 /**
  * ppt_match_boot_listed() - does a boot list name this function?
  * @pdev: the function
  *
- * Context: any; the lists are read-only after init.
+ * Context: process context; takes ppt_match_lock.
  * Return: true when an ids=, devices= or paths= entry matches @pdev.
  */
 bool ppt_match_boot_listed(struct pci_dev *pdev)
 {
-	struct ppt_path_match path;
-	unsigned int i;
+	return ppt_match_dev(pdev, true);
+}
 
-	for (i = 0; i < boot.nids; i++)
-		if (ppt_id_match_dev(&boot.ids[i], pdev->vendor, pdev->device,
-				     pdev->subsystem_vendor,
-				     pdev->subsystem_device, pdev->class))
-			return true;
-	for (i = 0; i < boot.naddrs; i++)
-		if (boot.addrs[i].domain == pci_domain_nr(pdev->bus) &&
-		    boot.addrs[i].bus == pdev->bus->number &&
-		    boot.addrs[i].devfn == pdev->devfn)
-			return true;
-	if (!boot.npaths)
-		return false;
-	ppt_dev_path(pdev, &path);
-	for (i = 0; i < boot.npaths; i++)
-		if (ppt_path_equal(&boot.paths[i], &path))
-			return true;
-	return false;
+/**
+ * ppt_match_wanted() - does any entry, boot or runtime, name this function?
+ * @pdev: the function
+ *
+ * Context: process context; takes ppt_match_lock.
+ * Return: true when ppt should take @pdev as it appears.
+ */
+bool ppt_match_wanted(struct pci_dev *pdev)
+{
+	return ppt_match_dev(pdev, false);
 }

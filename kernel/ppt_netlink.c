@@ -34,6 +34,20 @@ static u64 ppt_nl_event_seq;
 
 static atomic64_t ppt_nl_req_ids = ATOMIC64_INIT(0);
 
+/*
+ * The physical slot's label, where the platform gives one (ACPI _SUN, the
+ * PCIe slot capability through pciehp).  pci_slot_name() formats the
+ * slot's kobject name.
+ */
+static int ppt_nl_put_slot(struct sk_buff *msg, struct pci_dev *pdev)
+{
+	struct pci_slot *slot = READ_ONCE(pdev->slot);
+
+	if (!slot)
+		return 0;
+	return nla_put_string(msg, PPT_A_DEV_SLOT, pci_slot_name(slot));
+}
+
 /* Add the device's attributes to msg; -EMSGSIZE when they do not fit. */
 static int ppt_nl_dev_put(struct sk_buff *msg, struct ppt_device *pd)
 {
@@ -71,6 +85,20 @@ static int ppt_nl_dev_put(struct sk_buff *msg, struct ppt_device *pd)
 	if (pd->boot_listed && nla_put_flag(msg, PPT_A_DEV_BOOT_LISTED))
 		return -EMSGSIZE;
 	if (pd->adopted && nla_put_flag(msg, PPT_A_DEV_ADOPTED))
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, PPT_A_DEV_RESET_METHODS, ppt_reset_methods(pdev)))
+		return -EMSGSIZE;
+	if (pd->reset_done &&
+	    (nla_put_u32(msg, PPT_A_DEV_LAST_RESET, pd->last_reset.method) ||
+	     nla_put_u64_64bit(msg, PPT_A_DEV_LAST_RESET_USEC,
+			       pd->last_reset.usec, PPT_A_PAD)))
+		return -EMSGSIZE;
+	/*
+	 * pdev->slot is set and cleared under the PCI core's slot mutex, which
+	 * is not exported; a slot goes away only with its hotplug controller
+	 * or ACPI slot driver.
+	 */
+	if (ppt_nl_put_slot(msg, pdev))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -308,6 +336,8 @@ static int ppt_nl_req_init(struct sk_buff *skb, struct genl_info *info,
 	memset(req, 0, sizeof(*req));
 	req->cmd = info->genlhdr->cmd;
 	req->force = nla_get_flag(info->attrs[PPT_A_FORCE]);
+	if (info->attrs[PPT_A_RESET_METHOD])
+		req->method = nla_get_u32(info->attrs[PPT_A_RESET_METHOD]);
 	req->uid = from_kuid(&init_user_ns, current_uid());
 	req->pid = task_tgid_nr(current);
 	if (owner) {
@@ -414,6 +444,111 @@ static int ppt_nl_async_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/* The one PPT_A_MATCH_* attribute a match request carries. */
+static int ppt_nl_match_attr(struct genl_info *info)
+{
+	static const int kinds[] = {
+		PPT_A_MATCH_IDS, PPT_A_MATCH_DEVICE, PPT_A_MATCH_PATH,
+	};
+	int i, kind = 0;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		if (!info->attrs[kinds[i]])
+			continue;
+		if (kind) {
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[kinds[i]],
+					    "give exactly one of match ids, device or path");
+			return -EINVAL;
+		}
+		kind = kinds[i];
+	}
+	if (!kind) {
+		NL_SET_ERR_MSG(info->extack,
+			       "missing match: give one of match ids, device or path");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, PPT_A_MATCH_IDS);
+		return -EINVAL;
+	}
+	return kind;
+}
+
+static int ppt_nl_match_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	u8 cmd = info->genlhdr->cmd;
+	const char *why = NULL;
+	struct nlattr *attr;
+	int kind, ret, n;
+
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "changing devices needs CAP_SYS_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	kind = ppt_nl_match_attr(info);
+	if (kind < 0)
+		return kind;
+	attr = info->attrs[kind];
+	if (cmd == PPT_CMD_MATCH_ADD)
+		ret = ppt_match_add(kind, nla_data(attr), &why);
+	else
+		ret = ppt_match_del(kind, nla_data(attr), &why);
+	pr_info("%s \"%s\" by uid %u pid %d: %s%s\n", ppt_cmd_name(cmd),
+		(char *)nla_data(attr), from_kuid(&init_user_ns, current_uid()),
+		task_tgid_nr(current), ret ? "failed: " : "done",
+		ret ? why : "");
+	if (ret) {
+		if (info->extack) {
+			info->extack->_msg = why;
+			info->extack->bad_attr = attr;
+		}
+		return ret;
+	}
+	if (cmd == PPT_CMD_MATCH_ADD) {
+		n = ppt_bind_take_unbound();
+		if (n)
+			pr_info("match-add: reserved %d device%s no driver held\n",
+				n, n == 1 ? "" : "s");
+	}
+	return 0;
+}
+
+static int ppt_nl_match_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned long start = cb->args[0], idx = 0;
+	struct ppt_match_entry *e;
+	void *hdr;
+	int ret = 0;
+
+	mutex_lock(&ppt_match_lock);
+	cb->seq = (ppt_match_gen << 1) | 1;
+	list_for_each_entry(e, &ppt_match_list, node) {
+		if (idx < start) {
+			idx++;
+			continue;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &ppt_nl_family,
+				  NLM_F_MULTI, PPT_CMD_MATCH_GET);
+		if (!hdr) {
+			ret = -EMSGSIZE;
+			break;
+		}
+		genl_dump_check_consistent(cb, hdr);
+		if (nla_put_string(skb, e->kind, e->text) ||
+		    (e->boot && nla_put_flag(skb, PPT_A_MATCH_BOOT))) {
+			genlmsg_cancel(skb, hdr);
+			ret = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		idx++;
+	}
+	mutex_unlock(&ppt_match_lock);
+	cb->args[0] = idx;
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ?: skb->len;
+}
+
 /* "ffffffff:ff:1f.7" is the longest address pci_name() can print. */
 #define PPT_ADDR_MAX_LEN	16
 
@@ -434,6 +569,20 @@ static const struct nla_policy ppt_nl_reserve_policy[PPT_A_MAX + 1] = {
 static const struct nla_policy ppt_nl_owner_policy[PPT_A_MAX + 1] = {
 	[PPT_A_DEV_ADDR] = { .type = NLA_NUL_STRING, .len = PPT_ADDR_MAX_LEN },
 	[PPT_A_DEV_OWNER] = { .type = NLA_NUL_STRING, .len = PPT_OWNER_MAX - 1 },
+};
+
+static const struct nla_policy ppt_nl_reset_policy[PPT_A_MAX + 1] = {
+	[PPT_A_DEV_ADDR] = { .type = NLA_NUL_STRING, .len = PPT_ADDR_MAX_LEN },
+	[PPT_A_RESET_METHOD] = NLA_POLICY_MAX(NLA_U32, PPT_RESET_MAX),
+};
+
+static const struct nla_policy ppt_nl_match_policy[PPT_A_MAX + 1] = {
+	[PPT_A_MATCH_IDS] = { .type = NLA_NUL_STRING, .len = PPT_PATH_MAX - 1 },
+	[PPT_A_MATCH_DEVICE] = { .type = NLA_NUL_STRING, .len = PPT_PATH_MAX - 1 },
+	[PPT_A_MATCH_PATH] = { .type = NLA_NUL_STRING, .len = PPT_PATH_MAX - 1 },
+};
+
+static const struct nla_policy ppt_nl_none_policy[PPT_A_MAX + 1] = {
 };
 
 #define PPT_NL_OP(_cmd, _doit, _policy) {				\
@@ -457,6 +606,16 @@ static const struct genl_ops ppt_nl_ops[] = {
 	PPT_NL_OP(PPT_CMD_DEVICE_UNCLAIM, ppt_nl_sync_doit, ppt_nl_owner_policy),
 	PPT_NL_OP(PPT_CMD_DEVICE_ASSIGN, ppt_nl_async_doit, ppt_nl_owner_policy),
 	PPT_NL_OP(PPT_CMD_DEVICE_UNASSIGN, ppt_nl_async_doit, ppt_nl_owner_policy),
+	PPT_NL_OP(PPT_CMD_DEVICE_RESET, ppt_nl_async_doit, ppt_nl_reset_policy),
+	PPT_NL_OP(PPT_CMD_DEVICE_CLEAN, ppt_nl_async_doit, ppt_nl_reset_policy),
+	PPT_NL_OP(PPT_CMD_MATCH_ADD, ppt_nl_match_doit, ppt_nl_match_policy),
+	PPT_NL_OP(PPT_CMD_MATCH_DEL, ppt_nl_match_doit, ppt_nl_match_policy),
+	{
+		.cmd	= PPT_CMD_MATCH_GET,
+		.dumpit	= ppt_nl_match_dumpit,
+		.policy	= ppt_nl_none_policy,
+		.maxattr = PPT_A_MAX,
+	},
 };
 
 static const struct genl_multicast_group ppt_nl_mcgrps[] = {

@@ -4,7 +4,8 @@
  *
  * Claim and unclaim only change state and answer at once.  Reserve,
  * release, assign and unassign wait on the driver core (a host driver's
- * remove, vfio-pci's probe), so they run on ppt's own workqueue: the
+ * remove, vfio-pci's probe), and reset and clean on the hardware (100 ms
+ * and more per reset), so they run on ppt's own workqueue: the
  * request moves every function it touches to a transitional state under
  * ppt_table_lock (which makes every other request for them fail with EBUSY
  * instead of waiting), the caller is answered, and a work item does the
@@ -43,12 +44,17 @@ struct ppt_op_dev {
  * struct ppt_op - an asynchronous operation
  * @work: runs ppt_op_work() on ppt_wq
  * @req: the request, copied; its outcome is reported with its id
+ * @snap: a clean operation's borrowed snapshot of the function; given
+ *	back to its entry when the operation finishes
+ * @reset: a reset's or clean's method, duration and failure reason
  * @n: number of functions in @devs
  * @devs: the functions, the one the request named first
  */
 struct ppt_op {
 	struct work_struct work;
 	struct ppt_req req;
+	struct ppt_snapshot *snap;
+	struct ppt_reset_result reset;
 	int n;
 	struct ppt_op_dev devs[];
 };
@@ -61,6 +67,10 @@ static const char * const ppt_cmd_names[] = {
 	[PPT_CMD_DEVICE_UNCLAIM]	= "unclaim",
 	[PPT_CMD_DEVICE_ASSIGN]		= "assign",
 	[PPT_CMD_DEVICE_UNASSIGN]	= "unassign",
+	[PPT_CMD_DEVICE_RESET]		= "reset",
+	[PPT_CMD_DEVICE_CLEAN]		= "clean",
+	[PPT_CMD_MATCH_ADD]		= "match-add",
+	[PPT_CMD_MATCH_DEL]		= "match-del",
 };
 
 /**
@@ -207,6 +217,7 @@ static void ppt_op_free(struct ppt_op *op)
 	for (i = 0; i < op->n; i++)
 		pci_dev_put(op->devs[i].pdev);
 	ppt_req_release(&op->req);
+	ppt_snapshot_free(op->snap);
 	kfree(op);
 }
 
@@ -298,6 +309,10 @@ static enum ppt_state ppt_op_transitional(u8 cmd)
 		return PPT_STATE_RELEASING;
 	case PPT_CMD_DEVICE_ASSIGN:
 		return PPT_STATE_ASSIGNING;
+	case PPT_CMD_DEVICE_RESET:
+		return PPT_STATE_RESETTING;
+	case PPT_CMD_DEVICE_CLEAN:
+		return PPT_STATE_CLEANING;
 	default:
 		return PPT_STATE_UNASSIGNING;
 	}
@@ -383,6 +398,10 @@ static int ppt_op_begin(struct ppt_req *req, struct ppt_op *op)
 		ret = ppt_state_check(pd->state, to, &why);
 		if (ret)
 			return ppt_refuse(req, ret, why, NULL);
+		if (req->cmd == PPT_CMD_DEVICE_CLEAN) {
+			op->snap = pd->snap;
+			pd->snap = NULL;
+		}
 	}
 	for (i = 0; i < op->n; i++) {
 		pd = ppt_table_find(op->devs[i].pdev);
@@ -541,6 +560,78 @@ static int ppt_run_unassign(struct ppt_op *op)
 	return 0;
 }
 
+/*
+ * Record a reset's method and duration in the function's entry, and give
+ * back the snapshot a clean borrowed.
+ */
+static void ppt_op_record_reset(struct ppt_op *op)
+{
+	struct ppt_device *pd;
+
+	mutex_lock(&ppt_table_lock);
+	pd = ppt_table_find(op->devs[0].pdev);
+	if (pd) {
+		pd->reset_done = true;
+		pd->last_reset = op->reset;
+		if (!pd->snap) {
+			pd->snap = op->snap;
+			op->snap = NULL;
+		}
+	}
+	mutex_unlock(&ppt_table_lock);
+}
+
+/*
+ * Reset: the function returns to the state it came from.  A reset that
+ * failed left it in an unknown state, so it is quarantined.
+ */
+static int ppt_run_reset(struct ppt_op *op)
+{
+	struct pci_dev *pdev = op->devs[0].pdev;
+	int ret;
+
+	op->reset.method = op->req.method;
+	ret = ppt_reset_run(pdev, &op->reset, NULL);
+	ppt_op_record_reset(op);
+	if (ret) {
+		ppt_refuse(&op->req, ret, op->reset.why, NULL);
+		pci_warn(pdev, "%s reset failed (%d): quarantined\n",
+			 ppt_reset_name(op->reset.method), ret);
+		ppt_op_finish(op, PPT_STATE_QUARANTINED);
+		return ret;
+	}
+	pci_info(pdev, "%s reset in %llu us\n", ppt_reset_name(op->reset.method),
+		 op->reset.usec);
+	ppt_op_finish(op, PPT_STATE_UNSPEC);
+	return 0;
+}
+
+/*
+ * Clean: reset, restore the reserve-time snapshot, verify.  A clean
+ * function is reserved; anything else is quarantined, and only an
+ * administrator's clean or release gets it out of there.
+ */
+static int ppt_run_clean(struct ppt_op *op)
+{
+	struct pci_dev *pdev = op->devs[0].pdev;
+	int ret;
+
+	op->reset.method = op->req.method;
+	ret = ppt_clean_run(pdev, op->snap, &op->reset);
+	ppt_op_record_reset(op);
+	if (ret) {
+		ppt_refuse(&op->req, ret, op->reset.why, NULL);
+		pci_warn(pdev, "cleaning failed (%d): %s: quarantined\n", ret,
+			 op->reset.why);
+		ppt_op_finish(op, PPT_STATE_QUARANTINED);
+		return ret;
+	}
+	pci_info(pdev, "cleaned: %s reset in %llu us, config space restored and verified\n",
+		 ppt_reset_name(op->reset.method), op->reset.usec);
+	ppt_op_finish(op, PPT_STATE_RESERVED);
+	return 0;
+}
+
 static void ppt_op_work(struct work_struct *work)
 {
 	struct ppt_op *op = container_of(work, struct ppt_op, work);
@@ -557,6 +648,12 @@ static void ppt_op_work(struct work_struct *work)
 	case PPT_CMD_DEVICE_ASSIGN:
 		ret = ppt_run_assign(op);
 		break;
+	case PPT_CMD_DEVICE_RESET:
+		ret = ppt_run_reset(op);
+		break;
+	case PPT_CMD_DEVICE_CLEAN:
+		ret = ppt_run_clean(op);
+		break;
 	default:
 		ret = ppt_run_unassign(op);
 		break;
@@ -566,9 +663,31 @@ static void ppt_op_work(struct work_struct *work)
 	ppt_op_free(op);
 }
 
+/*
+ * A reset or clean is refused before it starts when the device is not in a
+ * state for it, or the method cannot run on it; the state is checked first
+ * so the answer names the most basic problem.  Checked again, under the
+ * lock, by ppt_op_begin().
+ */
+static int ppt_op_check_reset(struct ppt_req *req, struct pci_dev *pdev)
+{
+	struct ppt_device *pd;
+	const char *why;
+	int ret;
+
+	mutex_lock(&ppt_table_lock);
+	pd = ppt_find(req, pdev);
+	ret = pd ? ppt_state_check(pd->state, ppt_op_transitional(req->cmd),
+				   &why) : -ENODEV;
+	mutex_unlock(&ppt_table_lock);
+	if (ret)
+		return pd ? ppt_refuse(req, ret, why, NULL) : ret;
+	return ppt_reset_check(pdev, req->method, &req->why, &req->blocker);
+}
+
 /**
  * ppt_op_prepare() - check an asynchronous request and take its devices
- * @req: the request (reserve, release, assign or unassign)
+ * @req: the request (reserve, release, assign, unassign, reset or clean)
  * @pdev: the device it names
  * @opp: receives the operation, to be started with ppt_op_start() once
  *	the caller has answered
@@ -588,10 +707,18 @@ int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 	struct ppt_op *op;
 	int ret = 0;
 
-	if (req->cmd == PPT_CMD_DEVICE_RESERVE && pci_is_bridge(pdev))
-		return ppt_refuse(req, -EINVAL,
-				  "bridges are never reserved: they carry other devices' traffic",
-				  NULL);
+	if (req->cmd == PPT_CMD_DEVICE_RESERVE && pci_is_bridge(pdev)) {
+		ret = ppt_refuse(req, -EINVAL,
+				 "bridges are never reserved: they carry other devices' traffic",
+				 NULL);
+		goto out;
+	}
+	if (req->cmd == PPT_CMD_DEVICE_RESET ||
+	    req->cmd == PPT_CMD_DEVICE_CLEAN) {
+		ret = ppt_op_check_reset(req, pdev);
+		if (ret)
+			goto out;
+	}
 	op = ppt_op_alloc(req, pdev, group, &ret);
 	if (!op)
 		goto out;

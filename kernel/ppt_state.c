@@ -22,21 +22,23 @@ static_assert(ARRAY_SIZE(ppt_state_names) == __PPT_STATE_MAX);
 
 /* allowed[from] is the set of states a device in "from" may move to. */
 static const u32 allowed[__PPT_STATE_MAX] = {
-	[PPT_STATE_RESERVED]	= S(CLAIMED) | S(CLEANING) | S(RELEASING) |
-				  S(QUARANTINED) | S(DETACHED),
+	[PPT_STATE_RESERVED]	= S(CLAIMED) | S(CLEANING) | S(RESETTING) |
+				  S(RELEASING) | S(QUARANTINED) | S(DETACHED),
 	[PPT_STATE_CLAIMED]	= S(RESERVED) | S(ASSIGNING) | S(QUARANTINED) |
 				  S(DETACHED),
 	[PPT_STATE_ASSIGNING]	= S(ASSIGNED) | S(CLAIMED),
 	[PPT_STATE_ASSIGNED]	= S(UNASSIGNING) | S(DIRTY),
 	[PPT_STATE_UNASSIGNING]	= S(DIRTY) | S(ASSIGNED),
-	[PPT_STATE_DIRTY]	= S(CLEANING) | S(RELEASING) | S(QUARANTINED) |
-				  S(DETACHED),
+	[PPT_STATE_DIRTY]	= S(CLEANING) | S(RESETTING) | S(RELEASING) |
+				  S(QUARANTINED) | S(DETACHED),
 	[PPT_STATE_CLEANING]	= S(RESERVED) | S(QUARANTINED),
-	[PPT_STATE_QUARANTINED]	= S(DIRTY) | S(RELEASING) | S(DETACHED),
+	[PPT_STATE_QUARANTINED]	= S(CLEANING) | S(RESETTING) | S(DIRTY) |
+				  S(RELEASING) | S(DETACHED),
 	[PPT_STATE_RELEASING]	= S(RESERVED) | S(DIRTY) | S(QUARANTINED) |
 				  S(DETACHED),
 	[PPT_STATE_DETACHED]	= S(RESERVING) | S(RELEASING),
 	[PPT_STATE_RESERVING]	= S(RESERVED) | S(DETACHED),
+	[PPT_STATE_RESETTING]	= S(RESERVED) | S(DIRTY) | S(QUARANTINED),
 };
 
 /**
@@ -66,6 +68,7 @@ bool ppt_state_is_transitional(enum ppt_state state)
 	case PPT_STATE_CLEANING:
 	case PPT_STATE_RELEASING:
 	case PPT_STATE_RESERVING:
+	case PPT_STATE_RESETTING:
 		return true;
 	default:
 		return false;
@@ -120,6 +123,10 @@ static int refusal(enum ppt_state from, enum ppt_state to, const char **why)
 	case PPT_STATE_RESERVING:
 		*why = "device is already held by ppt";
 		return -EALREADY;
+	case PPT_STATE_CLEANING:
+	case PPT_STATE_RESETTING:
+		*why = "a claimed device must be unclaimed before it is reset";
+		return -EBUSY;
 	default:
 		*why = "state change not allowed";
 		return -EINVAL;

@@ -97,6 +97,16 @@ void ppt_table_remove(struct ppt_device *pd)
 	lockdep_assert_held(&ppt_table_lock);
 	list_del(&pd->node);
 	ppt_table_gen++;
+	ppt_table_free(pd);
+}
+
+/**
+ * ppt_table_free() - free an entry that is off the table
+ * @pd: the entry
+ */
+void ppt_table_free(struct ppt_device *pd)
+{
+	ppt_snapshot_free(pd->snap);
 	pci_dev_put(pd->pdev);
 	kfree(pd);
 }

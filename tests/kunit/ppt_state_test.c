@@ -52,6 +52,8 @@ static void state_names_stable_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, ppt_state_name(PPT_STATE_DETACHED), "detached");
 	KUNIT_EXPECT_STREQ(test, ppt_state_name(PPT_STATE_RESERVING),
 			   "reserving");
+	KUNIT_EXPECT_STREQ(test, ppt_state_name(PPT_STATE_RESETTING),
+			   "resetting");
 }
 
 static void state_name_out_of_range_test(struct kunit *test)
@@ -71,7 +73,8 @@ static const struct {
 	enum ppt_state from, to;
 } legal[] = {
 	{ PPT_STATE_RESERVED, PPT_STATE_CLAIMED },	/* claim */
-	{ PPT_STATE_RESERVED, PPT_STATE_CLEANING },	/* reset a clean device */
+	{ PPT_STATE_RESERVED, PPT_STATE_CLEANING },	/* clean a clean device */
+	{ PPT_STATE_RESERVED, PPT_STATE_RESETTING },	/* reset */
 	{ PPT_STATE_RESERVED, PPT_STATE_RELEASING },	/* release to host */
 	{ PPT_STATE_RESERVED, PPT_STATE_QUARANTINED },	/* device error */
 	{ PPT_STATE_RESERVED, PPT_STATE_DETACHED },	/* unbound behind ppt */
@@ -86,11 +89,14 @@ static const struct {
 	{ PPT_STATE_UNASSIGNING, PPT_STATE_DIRTY },	/* unassign done */
 	{ PPT_STATE_UNASSIGNING, PPT_STATE_ASSIGNED },	/* VFIO still open */
 	{ PPT_STATE_DIRTY, PPT_STATE_CLEANING },	/* clean */
+	{ PPT_STATE_DIRTY, PPT_STATE_RESETTING },	/* reset, stays dirty */
 	{ PPT_STATE_DIRTY, PPT_STATE_RELEASING },
 	{ PPT_STATE_DIRTY, PPT_STATE_QUARANTINED },
 	{ PPT_STATE_DIRTY, PPT_STATE_DETACHED },
 	{ PPT_STATE_CLEANING, PPT_STATE_RESERVED },	/* clean done */
 	{ PPT_STATE_CLEANING, PPT_STATE_QUARANTINED },	/* clean failed */
+	{ PPT_STATE_QUARANTINED, PPT_STATE_CLEANING },	/* administrator cleans */
+	{ PPT_STATE_QUARANTINED, PPT_STATE_RESETTING },
 	{ PPT_STATE_QUARANTINED, PPT_STATE_DIRTY },	/* administrator clears */
 	{ PPT_STATE_QUARANTINED, PPT_STATE_RELEASING },
 	{ PPT_STATE_QUARANTINED, PPT_STATE_DETACHED },
@@ -102,6 +108,9 @@ static const struct {
 	{ PPT_STATE_DETACHED, PPT_STATE_RELEASING },	/* forget it */
 	{ PPT_STATE_RESERVING, PPT_STATE_RESERVED },	/* reserve done */
 	{ PPT_STATE_RESERVING, PPT_STATE_DETACHED },	/* reserve failed */
+	{ PPT_STATE_RESETTING, PPT_STATE_RESERVED },	/* reset done: back */
+	{ PPT_STATE_RESETTING, PPT_STATE_DIRTY },	/* to where it was */
+	{ PPT_STATE_RESETTING, PPT_STATE_QUARANTINED },	/* reset failed */
 };
 
 static bool is_legal(enum ppt_state from, enum ppt_state to)
@@ -177,6 +186,10 @@ static void state_refusal_test(struct kunit *test)
 		  "device is already held by ppt" },
 		{ PPT_STATE_RESERVED, PPT_STATE_DIRTY, -EINVAL,
 		  "only a quarantined device can be cleared" },
+		{ PPT_STATE_CLAIMED, PPT_STATE_RESETTING, -EBUSY,
+		  "a claimed device must be unclaimed before it is reset" },
+		{ PPT_STATE_ASSIGNED, PPT_STATE_CLEANING, -EBUSY,
+		  "device is assigned: unassign it first" },
 	};
 	size_t i;
 
@@ -211,6 +224,7 @@ static void state_transitional_test(struct kunit *test)
 	}
 	KUNIT_EXPECT_TRUE(test, ppt_state_is_transitional(PPT_STATE_ASSIGNING));
 	KUNIT_EXPECT_TRUE(test, ppt_state_is_transitional(PPT_STATE_RESERVING));
+	KUNIT_EXPECT_TRUE(test, ppt_state_is_transitional(PPT_STATE_RESETTING));
 	KUNIT_EXPECT_FALSE(test, ppt_state_is_transitional(PPT_STATE_ASSIGNED));
 	KUNIT_EXPECT_FALSE(test, ppt_state_is_transitional(PPT_STATE_DIRTY));
 }
@@ -233,8 +247,13 @@ static void state_rules_test(struct kunit *test)
 					      PPT_STATE_RESERVED, &why), 0);
 	KUNIT_EXPECT_NE(test, ppt_state_check(PPT_STATE_QUARANTINED,
 					      PPT_STATE_RESERVED, &why), 0);
-	/* quarantine is left only towards cleaning (dirty) or release */
+	/*
+	 * quarantine is left only through an administrator's clean (which
+	 * verifies the device) or release: never straight to a tenant
+	 */
 	KUNIT_EXPECT_NE(test, ppt_state_check(PPT_STATE_QUARANTINED,
+					      PPT_STATE_CLAIMED, &why), 0);
+	KUNIT_EXPECT_EQ(test, ppt_state_check(PPT_STATE_QUARANTINED,
 					      PPT_STATE_CLEANING, &why), 0);
 }
 

@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Resetting and cleaning the functions ppt holds.
+ *
+ * A reset goes through the PCI core's own reset methods, one method at a
+ * time: ppt names the method it wants by narrowing the function's
+ * reset_methods list (as a write to the sysfs attribute reset_method does)
+ * for the length of the call, then puts the list back.  So every quirk the
+ * PCI core knows for a method (FLR erratum delays, the D3hot settle time,
+ * the link retraining after a secondary bus reset) applies unchanged.
+ *
+ * Cleaning is a reset followed by the restore of the config space saved
+ * when ppt reserved the function (not what a tenant left in it) and a
+ * check that the function came back: it answers config reads with its own
+ * ids, its header matches the snapshot, bus mastering is off and no
+ * transaction is pending.  A reset is not a sanitiser: FLR and secondary
+ * bus reset clear a function's registers, not its memory (a GPU's VRAM, an
+ * NVMe namespace).  ppt_clean_sanitise() is where a class-specific
+ * sanitiser belongs.
+ *
+ * Everything here runs on ppt's workqueue with no ppt lock held: a reset
+ * sleeps for 100 ms and more (PCIe r6.0 sec 6.6.2), under the function's
+ * pci_dev_lock only, so other functions' requests go on meanwhile.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ktime.h>
+#include <linux/slab.h>
+
+#include "ppt.h"
+
+/*
+ * The PCI core's reset methods, by their index in its method table
+ * (drivers/pci/pci.c pci_reset_fn_methods[], the numbers that
+ * pci_dev->reset_methods holds).  The table is not exported; its order is
+ * the same in every kernel ppt supports (6.1 added nothing, 6.2 appended
+ * cxl_bus), and tests/vm/36-reset.sh compares what ppt reports with the
+ * names sysfs reset_method prints.
+ */
+enum {
+	PCI_CORE_RESET_FLR = 3,		/* "flr": PCIe FLR */
+	PCI_CORE_RESET_AF_FLR = 4,	/* "af_flr": conventional PCI AF FLR */
+	PCI_CORE_RESET_PM = 5,		/* "pm": D3hot and back */
+	PCI_CORE_RESET_BUS = 6,		/* "bus": secondary bus reset */
+};
+
+static const char * const ppt_reset_names[] = PPT_RESET_NAMES;
+
+/**
+ * ppt_reset_name() - a reset method's name
+ * @method: enum ppt_reset_method
+ *
+ * Return: a constant string.
+ */
+const char *ppt_reset_name(unsigned int method)
+{
+	return method < ARRAY_SIZE(ppt_reset_names) ?
+	       ppt_reset_names[method] : "invalid";
+}
+
+/* Which ppt method a PCI core method is, or PPT_RESET_AUTO for none. */
+static enum ppt_reset_method ppt_reset_from_core(u8 m)
+{
+	switch (m) {
+	case PCI_CORE_RESET_FLR:
+	case PCI_CORE_RESET_AF_FLR:
+		return PPT_RESET_FLR;
+	case PCI_CORE_RESET_PM:
+		return PPT_RESET_PM;
+	case PCI_CORE_RESET_BUS:
+		return PPT_RESET_SBR;
+	default:
+		return PPT_RESET_AUTO;
+	}
+}
+
+/**
+ * ppt_reset_methods() - the reset methods a function supports
+ * @pdev: the function
+ *
+ * What the PCI core found when it enumerated the function, less what an
+ * administrator disabled through sysfs reset_method.
+ *
+ * Context: any process context.
+ * Return: a mask with BIT(enum ppt_reset_method) set for each method.
+ */
+u32 ppt_reset_methods(struct pci_dev *pdev)
+{
+	u32 mask = 0;
+	int i;
+
+	for (i = 0; i < PCI_NUM_RESET_METHODS; i++) {
+		u8 m = READ_ONCE(pdev->reset_methods[i]);
+
+		if (!m)
+			break;
+		if (ppt_reset_from_core(m) != PPT_RESET_AUTO)
+			mask |= BIT(ppt_reset_from_core(m));
+	}
+	return mask;
+}
+
+/*
+ * Reset with one PCI core method.  Context: pci_dev_lock held, so the
+ * function's reset_methods list can be narrowed for the call.
+ */
+static int ppt_reset_with(struct pci_dev *pdev, u8 core_method)
+{
+	u8 saved[PCI_NUM_RESET_METHODS];
+	int ret;
+
+	memcpy(saved, pdev->reset_methods, sizeof(saved));
+	memset(pdev->reset_methods, 0, sizeof(pdev->reset_methods));
+	pdev->reset_methods[0] = core_method;
+	ret = __pci_reset_function_locked(pdev);
+	memcpy(pdev->reset_methods, saved, sizeof(saved));
+	return ret;
+}
+
+/* pci_walk_bus() callback: is there a function other than @data on its bus? */
+static int ppt_reset_find_sibling(struct pci_dev *dev, void *data)
+{
+	struct pci_dev **found = data, *pdev = *found;
+
+	if (dev == pdev || dev->bus != pdev->bus)
+		return 0;
+	*found = dev;
+	return 1;
+}
+
+/*
+ * A secondary bus reset resets every function below the bridge, and the
+ * PCI core does not ask who owns them: ppt runs one only when the function
+ * is alone on its bus.  Returns the function that shares the bus, or NULL.
+ */
+static struct pci_dev *ppt_reset_sibling(struct pci_dev *pdev)
+{
+	struct pci_dev *found = pdev;
+
+	pci_walk_bus(pdev->bus, ppt_reset_find_sibling, &found);
+	return found == pdev ? NULL : found;
+}
+
+/*
+ * The methods that can run on @pdev now: those it supports, less a bus
+ * reset it would share with other functions or that has no bridge to
+ * reset (a function on a root bus).
+ */
+static u32 ppt_reset_usable(struct pci_dev *pdev, struct pci_dev **sibling)
+{
+	u32 mask = ppt_reset_methods(pdev);
+
+	*sibling = NULL;
+	if (!(mask & BIT(PPT_RESET_SBR)))
+		return mask;
+	if (pci_is_root_bus(pdev->bus))
+		return mask & ~BIT(PPT_RESET_SBR);
+	*sibling = ppt_reset_sibling(pdev);
+	if (*sibling)
+		mask &= ~BIT(PPT_RESET_SBR);
+	return mask;
+}
+
+/**
+ * ppt_reset_check() - can a reset with this method run on the function?
+ * @pdev: the function
+ * @method: enum ppt_reset_method
+ * @why: set to a constant reason when it cannot
+ * @blocker: set to a function that prevents it (a reference the caller
+ *	drops), or NULL
+ *
+ * Context: process context, no ppt lock held (walks the bus).
+ * Return: 0, -EINVAL for an unknown method, -EOPNOTSUPP when the function
+ * does not support the method (or, for auto, any method), -EBUSY when a
+ * bus reset would reset other functions too.
+ */
+int ppt_reset_check(struct pci_dev *pdev, unsigned int method,
+		    const char **why, struct pci_dev **blocker)
+{
+	struct pci_dev *sibling;
+	u32 usable;
+
+	*blocker = NULL;
+	if (method > PPT_RESET_MAX) {
+		*why = "unknown reset method";
+		return -EINVAL;
+	}
+	usable = ppt_reset_usable(pdev, &sibling);
+	if (method == PPT_RESET_AUTO) {
+		if (usable)
+			return 0;
+		if (sibling)
+			*why = "only a bus reset is left, and another device shares the bus";
+		else
+			*why = "the device supports no reset method";
+		goto refuse;
+	}
+	if (usable & BIT(method))
+		return 0;
+	if (!(ppt_reset_methods(pdev) & BIT(method))) {
+		*why = "the device does not support this reset method";
+		return -EOPNOTSUPP;
+	}
+	if (!sibling) {
+		*why = "the device is on a root bus: there is no bridge to reset";
+		return -EOPNOTSUPP;
+	}
+	*why = "another device shares the bus: a bus reset would reset it too";
+refuse:
+	if (!sibling)
+		return -EOPNOTSUPP;
+	*blocker = pci_dev_get(sibling);
+	return -EBUSY;
+}
+
+/*
+ * Run the first usable method of the function's list that is @want (any
+ * of them for auto), passing to the next one when a method answers
+ * ENOTTY ("not possible here"), as the PCI core does.
+ */
+static int ppt_reset_locked(struct pci_dev *pdev, enum ppt_reset_method want,
+			    u32 usable, enum ppt_reset_method *used)
+{
+	u8 list[PCI_NUM_RESET_METHODS];
+	int i, ret = -ENOTTY;
+
+	memcpy(list, pdev->reset_methods, sizeof(list));
+	for (i = 0; i < PCI_NUM_RESET_METHODS && list[i]; i++) {
+		enum ppt_reset_method m = ppt_reset_from_core(list[i]);
+
+		if (!(usable & BIT(m)) || (want != PPT_RESET_AUTO && m != want))
+			continue;
+		*used = m;
+		ret = ppt_reset_with(pdev, list[i]);
+		if (ret != -ENOTTY)
+			break;
+	}
+	return ret;
+}
+
+/**
+ * ppt_reset_run() - reset a function, saving and restoring its config space
+ * @pdev: the function; ppt holds it and no operation but this one runs on it
+ * @res: the method wanted; receives the method that ran, how long the
+ *	whole reset took, and on failure a reason for the caller
+ * @restore: config space to load after the reset, or NULL to restore what
+ *	was there before it
+ *
+ * The caller checked the method with ppt_reset_check().  A failure here
+ * happened with the device quiesced and partly reset: its state is
+ * unknown.
+ *
+ * Context: process context, no ppt lock held; takes pci_dev_lock (the
+ * function's config-access lock and device_lock) and sleeps for the reset.
+ * Return: 0, or a negative errno from the reset (-ENOTTY: no method
+ * worked, e.g. the link did not come back after a bus reset).
+ */
+int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res,
+		  struct pci_saved_state *restore)
+{
+	enum ppt_reset_method want = res->method;
+	ktime_t start = ktime_get();
+	struct pci_dev *sibling;
+	u32 usable;
+	int ret;
+
+	pci_dev_lock(pdev);
+	usable = ppt_reset_usable(pdev, &sibling);
+	pci_save_state(pdev);
+	/* quiesce: no interrupts, no DMA, no decoding while it resets */
+	pci_write_config_word(pdev, PCI_COMMAND, PCI_COMMAND_INTX_DISABLE);
+	ret = ppt_reset_locked(pdev, want, usable, &res->method);
+	if (restore && !ret)
+		pci_load_saved_state(pdev, restore);
+	pci_restore_state(pdev);
+	pci_dev_unlock(pdev);
+	res->usec = ktime_us_delta(ktime_get(), start);
+	if (ret)
+		res->why = "the reset failed: the device's state is unknown";
+	return ret;
+}
+
+/**
+ * ppt_snapshot_take() - save a function's config space as its clean state
+ * @pdev: the function, just bound to ppt
+ *
+ * Bus mastering is recorded as off: a clean function does no DMA.
+ *
+ * Context: process context, under the function's device_lock (probe).
+ * Return: the snapshot, or NULL when out of memory.
+ */
+struct ppt_snapshot *ppt_snapshot_take(struct pci_dev *pdev)
+{
+	struct ppt_snapshot *snap = kzalloc(sizeof(*snap), GFP_KERNEL);
+	int i;
+
+	if (!snap)
+		return NULL;
+	pci_clear_master(pdev);
+	pci_save_state(pdev);
+	snap->state = pci_store_saved_state(pdev);
+	if (!snap->state) {
+		kfree(snap);
+		return NULL;
+	}
+	for (i = 0; i < ARRAY_SIZE(snap->header); i++)
+		pci_read_config_dword(pdev, i * 4, &snap->header[i]);
+	return snap;
+}
+
+/**
+ * ppt_snapshot_free() - free a snapshot; NULL is allowed
+ * @snap: the snapshot
+ */
+void ppt_snapshot_free(struct ppt_snapshot *snap)
+{
+	if (!snap)
+		return;
+	kfree(snap->state);
+	kfree(snap);
+}
+
+/*
+ * The header dwords a clean function must give back as they were saved:
+ * ids, command (bus master), BARs, subsystem ids, ROM BAR, interrupt line
+ * and pin.  Status, class/revision (some devices change the revision they
+ * report), the cache line / latency / BIST dword and the capability pointer
+ * are left out.
+ */
+static const u8 ppt_verify_dwords[] = {
+	PCI_VENDOR_ID / 4, PCI_COMMAND / 4,
+	PCI_BASE_ADDRESS_0 / 4, PCI_BASE_ADDRESS_1 / 4, PCI_BASE_ADDRESS_2 / 4,
+	PCI_BASE_ADDRESS_3 / 4, PCI_BASE_ADDRESS_4 / 4, PCI_BASE_ADDRESS_5 / 4,
+	PCI_SUBSYSTEM_VENDOR_ID / 4, PCI_ROM_ADDRESS / 4, PCI_INTERRUPT_LINE / 4,
+};
+
+/*
+ * Is the function back as the snapshot had it?  The command register is
+ * compared in its low half only (the high half is the status register).
+ */
+static int ppt_clean_verify(struct pci_dev *pdev,
+			    const struct ppt_snapshot *snap, const char **why)
+{
+	u32 val, want, mask;
+	int i;
+
+	pci_read_config_dword(pdev, PCI_VENDOR_ID, &val);
+	if (PCI_POSSIBLE_ERROR(val)) {
+		*why = "the device does not answer config reads (all-ones)";
+		return -EIO;
+	}
+	if ((val & 0xffff) != pdev->vendor || (val >> 16) != pdev->device) {
+		*why = "the device answers with other vendor/device ids";
+		return -EIO;
+	}
+	pci_read_config_dword(pdev, PCI_COMMAND, &val);
+	if (val & PCI_COMMAND_MASTER) {
+		*why = "bus mastering is still on after the reset";
+		return -EIO;
+	}
+	if (!pci_wait_for_pending_transaction(pdev)) {
+		*why = "the device still has transactions pending";
+		return -EIO;
+	}
+	if (!snap)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(ppt_verify_dwords); i++) {
+		u8 dw = ppt_verify_dwords[i];
+
+		mask = dw == PCI_COMMAND / 4 ? 0xffff : 0xffffffff;
+		want = snap->header[dw] & mask;
+		pci_read_config_dword(pdev, dw * 4, &val);
+		if ((val & mask) != want) {
+			pci_warn(pdev, "config dword 0x%02x is %08x after cleaning, %08x when reserved\n",
+				 dw * 4, val & mask, want);
+			*why = "config space differs from the snapshot taken at reserve";
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The hook point for a class-specific sanitiser, run after the reset and
+ * the verification, before the function returns to the pool: e.g. an NVMe
+ * format or sanitize command, a GPU's VRAM scrub.  ppt ships none: the
+ * reset clears what a tenant left in the function's registers and
+ * queues, not what it wrote to device memory or media.
+ */
+static int ppt_clean_sanitise(struct pci_dev *pdev, const char **why)
+{
+	return 0;
+}
+
+/**
+ * ppt_clean_run() - clean a function: reset, restore, verify, sanitise
+ * @pdev: the function; ppt holds it and no operation but this one runs on it
+ * @snap: its snapshot from ppt_snapshot_take(), or NULL when ppt never saw
+ *	it clean (adopted dirty at load): then the config space from before
+ *	the reset is restored and the header comparison is skipped
+ * @res: as for ppt_reset_run()
+ *
+ * Context: as for ppt_reset_run().
+ * Return: 0 when the function is clean, or a negative errno with
+ * @res->why set.
+ */
+int ppt_clean_run(struct pci_dev *pdev, const struct ppt_snapshot *snap,
+		  struct ppt_reset_result *res)
+{
+	int ret;
+
+	ret = ppt_reset_run(pdev, res, snap ? snap->state : NULL);
+	if (ret)
+		return ret;
+	/* a restored snapshot never has bus mastering on; a tenant's may */
+	if (!snap)
+		pci_clear_master(pdev);
+	ret = ppt_clean_verify(pdev, snap, &res->why);
+	if (ret)
+		return ret;
+	return ppt_clean_sanitise(pdev, &res->why);
+}
