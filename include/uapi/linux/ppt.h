@@ -182,8 +182,11 @@ enum ppt_reset_method {
  * command and %PPT_A_REQ_ID, and queues the work; the outcome follows as a
  * %PPT_CMD_REQUEST_NTF with the same %PPT_A_REQ_ID.  Subscribe to the
  * events group before sending so the outcome cannot be missed.  Every
- * command but %PPT_CMD_DEVICE_GET needs CAP_SYS_ADMIN in the initial user
- * namespace; the family exists only in the initial network namespace.
+ * command but %PPT_CMD_DEVICE_GET and %PPT_CMD_MATCH_GET needs
+ * CAP_SYS_ADMIN in the initial user namespace; the family exists only in
+ * the initial network namespace.
+ *
+ * %PPT_A_REQ_CMD carries an enum ppt_cmd value.
  */
 enum ppt_cmd {
 	PPT_CMD_UNSPEC,
@@ -227,7 +230,7 @@ enum ppt_cmd {
  * @PPT_A_FORCE: flag, with %PPT_CMD_DEVICE_RESERVE: take a device from its
  *	host driver
  * @PPT_A_REQ_ID: u64, the id of an asynchronous request
- * @PPT_A_REQ_CMD: u8, the command of an asynchronous request
+ * @PPT_A_REQ_CMD: u8, the command (a PPT_CMD_ value) of a request
  * @PPT_A_REQ_ERRNO: u32, a finished request's errno (0: success)
  * @PPT_A_REQ_MSG: string, why a request failed
  * @PPT_A_BLOCKER_ADDR: string, the device that made a request fail
