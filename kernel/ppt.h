@@ -151,7 +151,11 @@ void ppt_dev_path(struct pci_dev *pdev, struct ppt_path_match *path);
 extern struct pci_driver ppt_pci_driver;
 extern bool ppt_exiting;
 
+/* ppt_main.c */
+extern bool ppt_auto_clean;
+
 /* ppt_ops.c */
+u64 ppt_req_new_id(void);
 int ppt_ops_init(void);
 void ppt_ops_exit(void);
 void ppt_req_release(struct ppt_req *req);
@@ -165,12 +169,14 @@ const char *ppt_cmd_name(u8 cmd);
 /* ppt_reset.c */
 const char *ppt_reset_name(unsigned int method);
 u32 ppt_reset_methods(struct pci_dev *pdev);
-int ppt_reset_check(struct pci_dev *pdev, unsigned int method,
-		    const char **why, struct pci_dev **blocker);
-int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res,
-		  struct pci_saved_state *restore);
-int ppt_clean_run(struct pci_dev *pdev, const struct ppt_snapshot *snap,
-		  struct ppt_reset_result *res);
+int ppt_reset_plan(struct pci_dev *pdev, unsigned int method,
+		   const char **why, struct pci_dev **blocker);
+int ppt_reset_domain(struct pci_dev *pdev, struct pci_dev **devs, int max,
+		     const char **why, struct pci_dev **blocker);
+int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res);
+int ppt_reset_bus_run(struct pci_dev *pdev, struct ppt_reset_result *res);
+int ppt_clean_finish(struct pci_dev *pdev, const struct ppt_snapshot *snap,
+		     const char **why);
 struct ppt_snapshot *ppt_snapshot_take(struct pci_dev *pdev);
 void ppt_snapshot_free(struct ppt_snapshot *snap);
 

@@ -39,6 +39,11 @@ module_param(paths, charp, 0444);
 MODULE_PARM_DESC(paths,
 		 "Reserve functions by topology path, stable across bus renumbering: comma-separated [domain:]rootbus/dev.fn[/dev.fn...] in hex, as pptadm list prints");
 
+bool ppt_auto_clean = true;
+module_param_named(auto_clean, ppt_auto_clean, bool, 0644);
+MODULE_PARM_DESC(auto_clean,
+		 "Clean a device as soon as it comes back from a tenant (default: on); off leaves it dirty until a clean request");
+
 static int __init ppt_init(void)
 {
 	int ret;

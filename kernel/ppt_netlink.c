@@ -32,8 +32,6 @@ static bool ppt_nl_live;
 /* Sequence number of the last notification; under ppt_table_lock. */
 static u64 ppt_nl_event_seq;
 
-static atomic64_t ppt_nl_req_ids = ATOMIC64_INIT(0);
-
 /*
  * The physical slot's label, where the platform gives one (ACPI _SUN, the
  * PCIe slot capability through pciehp).  pci_slot_name() formats the
@@ -430,7 +428,7 @@ static int ppt_nl_async_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = ppt_nl_req_init(skb, info, &req, &pdev);
 	if (ret)
 		return ret;
-	req.id = atomic64_inc_return(&ppt_nl_req_ids);
+	req.id = ppt_req_new_id();
 	ret = ppt_op_prepare(&req, pdev, &op);
 	/*
 	 * Reply before queueing: the outcome's notification then reaches a

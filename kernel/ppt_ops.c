@@ -27,34 +27,49 @@
 
 static struct workqueue_struct *ppt_wq;
 
+static atomic64_t ppt_req_ids = ATOMIC64_INIT(0);
+
+/**
+ * ppt_req_new_id() - a new asynchronous request id
+ *
+ * Return: an id, never 0, unique for the module's life.
+ */
+u64 ppt_req_new_id(void)
+{
+	return atomic64_inc_return(&ppt_req_ids);
+}
+
 /**
  * struct ppt_op_dev - one function an operation moves
  * @pdev: the function; holds a reference
  * @prev: its state before the operation, restored if the operation fails
  * @new_entry: the operation added it to the table (a reserve); a failure
  *	removes it again
+ * @snap: a clean operation's borrowed snapshot of the function; given back
+ *	to its entry when the operation finishes
  */
 struct ppt_op_dev {
 	struct pci_dev *pdev;
 	enum ppt_state prev;
 	bool new_entry;
+	struct ppt_snapshot *snap;
 };
 
 /**
  * struct ppt_op - an asynchronous operation
  * @work: runs ppt_op_work() on ppt_wq
  * @req: the request, copied; its outcome is reported with its id
- * @snap: a clean operation's borrowed snapshot of the function; given
- *	back to its entry when the operation finishes
  * @reset: a reset's or clean's method, duration and failure reason
+ * @plan: a reset's or clean's method from ppt_reset_plan(); %PPT_RESET_SBR
+ *	resets every function in @devs (the reset domain) together
  * @n: number of functions in @devs
  * @devs: the functions, the one the request named first
  */
 struct ppt_op {
 	struct work_struct work;
 	struct ppt_req req;
-	struct ppt_snapshot *snap;
 	struct ppt_reset_result reset;
+	int plan;
 	int n;
 	struct ppt_op_dev devs[];
 };
@@ -214,10 +229,11 @@ static void ppt_op_free(struct ppt_op *op)
 {
 	int i;
 
-	for (i = 0; i < op->n; i++)
+	for (i = 0; i < op->n; i++) {
 		pci_dev_put(op->devs[i].pdev);
+		ppt_snapshot_free(op->devs[i].snap);
+	}
 	ppt_req_release(&op->req);
-	ppt_snapshot_free(op->snap);
 	kfree(op);
 }
 
@@ -296,6 +312,47 @@ static struct ppt_op *ppt_op_alloc(struct ppt_req *req, struct pci_dev *pdev,
 	}
 out:
 	iommu_group_put(group);
+	return op;
+}
+
+/*
+ * Allocate a reset or clean operation for @pdev's whole reset domain (a
+ * bus reset): @pdev first, then every other function on its bus.
+ */
+static struct ppt_op *ppt_op_alloc_domain(struct ppt_req *req,
+					  struct pci_dev *pdev, int *err)
+{
+	struct pci_dev **others;
+	struct ppt_op *op;
+	int n, i;
+
+	n = ppt_reset_domain(pdev, NULL, 0, &req->why, &req->blocker);
+	if (n < 0) {
+		*err = n;
+		return NULL;
+	}
+	op = kzalloc(struct_size(op, devs, n + 1), GFP_KERNEL);
+	others = kcalloc(n + 1, sizeof(*others), GFP_KERNEL);
+	if (!op || !others) {
+		kfree(op);
+		kfree(others);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	op->req = *req;
+	op->req.blocker = NULL;
+	op->devs[0].pdev = pci_dev_get(pdev);
+	op->n = 1;
+	/* the bus may have changed since it was counted: take what is there */
+	*err = ppt_reset_domain(pdev, others, n + 1, &req->why, &req->blocker);
+	for (i = 0; i < *err; i++)
+		op->devs[op->n++].pdev = others[i];
+	kfree(others);
+	if (*err < 0) {
+		ppt_op_free(op);
+		return NULL;
+	}
+	*err = 0;
 	return op;
 }
 
@@ -398,14 +455,22 @@ static int ppt_op_begin(struct ppt_req *req, struct ppt_op *op)
 		ret = ppt_state_check(pd->state, to, &why);
 		if (ret)
 			return ppt_refuse(req, ret, why, NULL);
-		if (req->cmd == PPT_CMD_DEVICE_CLEAN) {
-			op->snap = pd->snap;
-			pd->snap = NULL;
+		/* the rest of a reset domain: held by ppt, with no tenant */
+		for (i = 1; i < op->n; i++) {
+			pd = ppt_table_find(op->devs[i].pdev);
+			if (!pd || ppt_state_check(pd->state, to, &why))
+				return ppt_refuse(req, -EBUSY,
+						  "another device in the reset domain is in use",
+						  op->devs[i].pdev);
 		}
 	}
 	for (i = 0; i < op->n; i++) {
 		pd = ppt_table_find(op->devs[i].pdev);
 		op->devs[i].prev = pd->state;
+		if (req->cmd == PPT_CMD_DEVICE_CLEAN) {
+			op->devs[i].snap = pd->snap;
+			pd->snap = NULL;
+		}
 		if (req->cmd == PPT_CMD_DEVICE_ASSIGN)
 			strscpy(pd->owner, req->owner, sizeof(pd->owner));
 		ppt_table_set_state(pd, to);
@@ -524,6 +589,36 @@ undo:
 	return ret;
 }
 
+/*
+ * Start cleaning a function a tenant gave back, as if an administrator
+ * had asked, unless it is no longer dirty (a reset domain's clean took it
+ * along with another function).
+ */
+static void ppt_auto_clean_start(struct pci_dev *pdev)
+{
+	struct ppt_req req = {
+		.cmd = PPT_CMD_DEVICE_CLEAN,
+		.method = PPT_RESET_AUTO,
+	};
+	struct ppt_device *pd;
+	struct ppt_op *op;
+	bool dirty;
+
+	mutex_lock(&ppt_table_lock);
+	pd = ppt_table_find(pdev);
+	dirty = pd && pd->state == PPT_STATE_DIRTY;
+	mutex_unlock(&ppt_table_lock);
+	if (!dirty)
+		return;
+	req.id = ppt_req_new_id();
+	if (ppt_op_prepare(&req, pdev, &op))
+		pci_warn(pdev, "not cleaned automatically: %s; it stays dirty\n",
+			 req.why ?: "out of memory");
+	else
+		ppt_op_start(op);
+	ppt_req_release(&req);
+}
+
 static int ppt_run_unassign(struct ppt_op *op)
 {
 	struct iommu_group *group = iommu_group_get(&op->devs[0].pdev->dev);
@@ -557,68 +652,111 @@ static int ppt_run_unassign(struct ppt_op *op)
 	iommu_group_put(group);
 	ppt_bind_save_owner(op->devs[0].pdev, NULL);
 	ppt_op_finish(op, PPT_STATE_DIRTY);
+	if (READ_ONCE(ppt_auto_clean))
+		for (i = 0; i < op->n; i++)
+			ppt_auto_clean_start(op->devs[i].pdev);
 	return 0;
 }
 
 /*
- * Record a reset's method and duration in the function's entry, and give
- * back the snapshot a clean borrowed.
+ * Record a reset's method and duration in every function's entry, and give
+ * back the snapshots a clean borrowed.
  */
 static void ppt_op_record_reset(struct ppt_op *op)
 {
 	struct ppt_device *pd;
+	int i;
 
 	mutex_lock(&ppt_table_lock);
-	pd = ppt_table_find(op->devs[0].pdev);
-	if (pd) {
+	for (i = 0; i < op->n; i++) {
+		pd = ppt_table_find(op->devs[i].pdev);
+		if (!pd)
+			continue;
 		pd->reset_done = true;
 		pd->last_reset = op->reset;
 		if (!pd->snap) {
-			pd->snap = op->snap;
-			op->snap = NULL;
+			pd->snap = op->devs[i].snap;
+			op->devs[i].snap = NULL;
 		}
 	}
 	mutex_unlock(&ppt_table_lock);
 }
 
+/* Reset the function, or with a bus reset its whole domain. */
+static int ppt_op_reset(struct ppt_op *op)
+{
+	op->reset.method = op->plan;
+	if (op->plan == PPT_RESET_SBR)
+		return ppt_reset_bus_run(op->devs[0].pdev, &op->reset);
+	return ppt_reset_run(op->devs[0].pdev, &op->reset);
+}
+
+/* Say how the reset went, for the kernel log. */
+static void ppt_op_log_reset(struct ppt_op *op, const char *what)
+{
+	if (op->n > 1)
+		pci_info(op->devs[0].pdev, "%s: %s reset of its slot/bus, with %d other function%s, in %llu us\n",
+			 what, ppt_reset_name(op->reset.method), op->n - 1,
+			 op->n == 2 ? "" : "s", op->reset.usec);
+	else
+		pci_info(op->devs[0].pdev, "%s: %s reset in %llu us\n", what,
+			 ppt_reset_name(op->reset.method), op->reset.usec);
+}
+
 /*
- * Reset: the function returns to the state it came from.  A reset that
- * failed left it in an unknown state, so it is quarantined.
+ * Reset: the functions return to the states they came from.  A reset that
+ * failed once started left them in an unknown state: quarantined.  A bus
+ * reset that could not lock the domain did nothing.
  */
 static int ppt_run_reset(struct ppt_op *op)
 {
 	struct pci_dev *pdev = op->devs[0].pdev;
 	int ret;
 
-	op->reset.method = op->req.method;
-	ret = ppt_reset_run(pdev, &op->reset, NULL);
+	ret = ppt_op_reset(op);
 	ppt_op_record_reset(op);
 	if (ret) {
 		ppt_refuse(&op->req, ret, op->reset.why, NULL);
+		if (ret == -EAGAIN) {
+			ppt_op_finish(op, PPT_STATE_UNSPEC);
+			return ret;
+		}
 		pci_warn(pdev, "%s reset failed (%d): quarantined\n",
 			 ppt_reset_name(op->reset.method), ret);
 		ppt_op_finish(op, PPT_STATE_QUARANTINED);
 		return ret;
 	}
-	pci_info(pdev, "%s reset in %llu us\n", ppt_reset_name(op->reset.method),
-		 op->reset.usec);
+	ppt_op_log_reset(op, "reset");
 	ppt_op_finish(op, PPT_STATE_UNSPEC);
 	return 0;
 }
 
 /*
- * Clean: reset, restore the reserve-time snapshot, verify.  A clean
- * function is reserved; anything else is quarantined, and only an
- * administrator's clean or release gets it out of there.
+ * Clean: reset (the whole domain for a bus reset: a GPU and its audio
+ * function are one unit), restore each function's reserve-time snapshot,
+ * verify.  Clean functions are reserved; if any function fails, every
+ * function of the unit is quarantined, and only an administrator's clean
+ * or release gets them out of there.
  */
 static int ppt_run_clean(struct ppt_op *op)
 {
 	struct pci_dev *pdev = op->devs[0].pdev;
-	int ret;
+	int i, ret;
 
-	op->reset.method = op->req.method;
-	ret = ppt_clean_run(pdev, op->snap, &op->reset);
+	ret = ppt_op_reset(op);
+	for (i = 0; !ret && i < op->n; i++) {
+		ret = ppt_clean_finish(op->devs[i].pdev, op->devs[i].snap,
+				       &op->reset.why);
+		if (ret)
+			pci_warn(op->devs[i].pdev, "not clean after the reset: %s\n",
+				 op->reset.why);
+	}
 	ppt_op_record_reset(op);
+	if (ret == -EAGAIN) {
+		ppt_refuse(&op->req, ret, op->reset.why, NULL);
+		ppt_op_finish(op, PPT_STATE_UNSPEC);
+		return ret;
+	}
 	if (ret) {
 		ppt_refuse(&op->req, ret, op->reset.why, NULL);
 		pci_warn(pdev, "cleaning failed (%d): %s: quarantined\n", ret,
@@ -626,8 +764,7 @@ static int ppt_run_clean(struct ppt_op *op)
 		ppt_op_finish(op, PPT_STATE_QUARANTINED);
 		return ret;
 	}
-	pci_info(pdev, "cleaned: %s reset in %llu us, config space restored and verified\n",
-		 ppt_reset_name(op->reset.method), op->reset.usec);
+	ppt_op_log_reset(op, "cleaned, config space restored and verified");
 	ppt_op_finish(op, PPT_STATE_RESERVED);
 	return 0;
 }
@@ -667,7 +804,7 @@ static void ppt_op_work(struct work_struct *work)
  * A reset or clean is refused before it starts when the device is not in a
  * state for it, or the method cannot run on it; the state is checked first
  * so the answer names the most basic problem.  Checked again, under the
- * lock, by ppt_op_begin().
+ * lock, by ppt_op_begin().  Returns the planned method or a negative errno.
  */
 static int ppt_op_check_reset(struct ppt_req *req, struct pci_dev *pdev)
 {
@@ -682,7 +819,7 @@ static int ppt_op_check_reset(struct ppt_req *req, struct pci_dev *pdev)
 	mutex_unlock(&ppt_table_lock);
 	if (ret)
 		return pd ? ppt_refuse(req, ret, why, NULL) : ret;
-	return ppt_reset_check(pdev, req->method, &req->why, &req->blocker);
+	return ppt_reset_plan(pdev, req->method, &req->why, &req->blocker);
 }
 
 /**
@@ -704,6 +841,7 @@ int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 {
 	bool group = req->cmd == PPT_CMD_DEVICE_ASSIGN ||
 		     req->cmd == PPT_CMD_DEVICE_UNASSIGN;
+	int plan = PPT_RESET_AUTO;
 	struct ppt_op *op;
 	int ret = 0;
 
@@ -715,13 +853,18 @@ int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 	}
 	if (req->cmd == PPT_CMD_DEVICE_RESET ||
 	    req->cmd == PPT_CMD_DEVICE_CLEAN) {
-		ret = ppt_op_check_reset(req, pdev);
+		plan = ppt_op_check_reset(req, pdev);
+		ret = min(plan, 0);
 		if (ret)
 			goto out;
 	}
-	op = ppt_op_alloc(req, pdev, group, &ret);
+	if (plan == PPT_RESET_SBR)
+		op = ppt_op_alloc_domain(req, pdev, &ret);
+	else
+		op = ppt_op_alloc(req, pdev, group, &ret);
 	if (!op)
 		goto out;
+	op->plan = plan;
 	mutex_lock(&ppt_table_lock);
 	ret = ppt_op_begin(req, op);
 	mutex_unlock(&ppt_table_lock);

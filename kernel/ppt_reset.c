@@ -2,12 +2,21 @@
 /*
  * Resetting and cleaning the functions ppt holds.
  *
- * A reset goes through the PCI core's own reset methods, one method at a
- * time: ppt names the method it wants by narrowing the function's
- * reset_methods list (as a write to the sysfs attribute reset_method does)
- * for the length of the call, then puts the list back.  So every quirk the
- * PCI core knows for a method (FLR erratum delays, the D3hot settle time,
- * the link retraining after a secondary bus reset) applies unchanged.
+ * A function-level reset (flr, pm) goes through the PCI core's own reset
+ * methods, one method at a time: ppt names the method it wants by narrowing
+ * the function's reset_methods list (as a write to the sysfs attribute
+ * reset_method does) for the length of the call, then puts the list back.
+ * So every quirk the PCI core knows for a method (FLR erratum delays, the
+ * D3hot settle time) applies unchanged.
+ *
+ * A secondary bus reset resets every function below the parent bridge, and
+ * the PCI core does not ask who owns them.  So its unit is the reset
+ * domain: every function on the bus.  ppt runs one only when it holds
+ * every function of the domain and none is with a tenant; the request
+ * then takes them all, and pci_reset_bus() resets them as one (through the
+ * slot's hotplug controller where there is one, so pciehp does not take
+ * the link going down for a removal).  Never on a root bus: it has no
+ * bridge.
  *
  * Cleaning is a reset followed by the restore of the config space saved
  * when ppt reserved the function (not what a tenant left in it) and a
@@ -24,6 +33,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
 
@@ -74,32 +84,6 @@ static enum ppt_reset_method ppt_reset_from_core(u8 m)
 	}
 }
 
-/**
- * ppt_reset_methods() - the reset methods a function supports
- * @pdev: the function
- *
- * What the PCI core found when it enumerated the function, less what an
- * administrator disabled through sysfs reset_method.
- *
- * Context: any process context.
- * Return: a mask with BIT(enum ppt_reset_method) set for each method.
- */
-u32 ppt_reset_methods(struct pci_dev *pdev)
-{
-	u32 mask = 0;
-	int i;
-
-	for (i = 0; i < PCI_NUM_RESET_METHODS; i++) {
-		u8 m = READ_ONCE(pdev->reset_methods[i]);
-
-		if (!m)
-			break;
-		if (ppt_reset_from_core(m) != PPT_RESET_AUTO)
-			mask |= BIT(ppt_reset_from_core(m));
-	}
-	return mask;
-}
-
 /*
  * Reset with one PCI core method.  Context: pci_dev_lock held, so the
  * function's reset_methods list can be narrowed for the call.
@@ -117,109 +101,179 @@ static int ppt_reset_with(struct pci_dev *pdev, u8 core_method)
 	return ret;
 }
 
-/* pci_walk_bus() callback: is there a function other than @data on its bus? */
-static int ppt_reset_find_sibling(struct pci_dev *dev, void *data)
-{
-	struct pci_dev **found = data, *pdev = *found;
-
-	if (dev == pdev || dev->bus != pdev->bus)
-		return 0;
-	*found = dev;
-	return 1;
-}
-
 /*
- * A secondary bus reset resets every function below the bridge, and the
- * PCI core does not ask who owns them: ppt runs one only when the function
- * is alone on its bus.  Returns the function that shares the bus, or NULL.
+ * Can the parent bridge reset the function's bus?  The PCI core lists
+ * "bus" for a function only when it was alone on the bus as it was
+ * enumerated (so never for function 1 of a slot); ppt asks the bridge.
  */
-static struct pci_dev *ppt_reset_sibling(struct pci_dev *pdev)
+static bool ppt_reset_bus_possible(struct pci_dev *pdev)
 {
-	struct pci_dev *found = pdev;
-
-	pci_walk_bus(pdev->bus, ppt_reset_find_sibling, &found);
-	return found == pdev ? NULL : found;
-}
-
-/*
- * The methods that can run on @pdev now: those it supports, less a bus
- * reset it would share with other functions or that has no bridge to
- * reset (a function on a root bus).
- */
-static u32 ppt_reset_usable(struct pci_dev *pdev, struct pci_dev **sibling)
-{
-	u32 mask = ppt_reset_methods(pdev);
-
-	*sibling = NULL;
-	if (!(mask & BIT(PPT_RESET_SBR)))
-		return mask;
 	if (pci_is_root_bus(pdev->bus))
-		return mask & ~BIT(PPT_RESET_SBR);
-	*sibling = ppt_reset_sibling(pdev);
-	if (*sibling)
-		mask &= ~BIT(PPT_RESET_SBR);
-	return mask;
+		return false;
+	return !pci_probe_reset_bus(pdev->bus);
 }
 
 /**
- * ppt_reset_check() - can a reset with this method run on the function?
+ * ppt_reset_methods() - the reset methods a function supports
  * @pdev: the function
- * @method: enum ppt_reset_method
- * @why: set to a constant reason when it cannot
+ *
+ * flr and pm as the PCI core found them when it enumerated the function,
+ * less what an administrator disabled through sysfs reset_method; sbr
+ * when the parent bridge can reset the bus.
+ *
+ * Context: any process context.
+ * Return: a mask with BIT(enum ppt_reset_method) set for each method.
+ */
+u32 ppt_reset_methods(struct pci_dev *pdev)
+{
+	u32 mask = 0;
+	int i;
+
+	for (i = 0; i < PCI_NUM_RESET_METHODS; i++) {
+		u8 m = READ_ONCE(pdev->reset_methods[i]);
+
+		if (!m)
+			break;
+		if (ppt_reset_from_core(m) != PPT_RESET_AUTO)
+			mask |= BIT(ppt_reset_from_core(m));
+	}
+	mask &= ~BIT(PPT_RESET_SBR);
+	if (ppt_reset_bus_possible(pdev))
+		mask |= BIT(PPT_RESET_SBR);
+	return mask;
+}
+
+struct ppt_domain_walk {
+	struct pci_dev *first;
+	struct pci_dev **devs;
+	int max, n;
+	struct pci_dev *blocker;
+	const char *why;
+};
+
+/* pci_walk_bus() callback: collect the domain, stop at what blocks it. */
+static int ppt_domain_add(struct pci_dev *dev, void *data)
+{
+	struct ppt_domain_walk *w = data;
+	struct device_driver *drv;
+
+	if (dev == w->first)
+		return 0;
+	if (pci_is_bridge(dev)) {
+		w->why = "a bridge below would be reset with the device";
+		w->blocker = dev;
+		return 1;
+	}
+	drv = READ_ONCE(dev->dev.driver);
+	if (drv != &ppt_pci_driver.driver) {
+		w->why =
+		"another device on the bus is not held by ppt: a bus reset would reset it too";
+		w->blocker = dev;
+		return 1;
+	}
+	if (w->devs) {
+		if (w->n == w->max) {
+			w->why = "the bus changed while ppt read it";
+			return 1;
+		}
+		w->devs[w->n] = pci_dev_get(dev);
+	}
+	w->n++;
+	return 0;
+}
+
+/**
+ * ppt_reset_domain() - the other functions a bus reset of @pdev resets
+ * @pdev: the function
+ * @devs: NULL to count them, or an array of @max to fill (with references
+ *	the caller drops)
+ * @max: the array's size
+ * @why: set to a constant reason when the domain cannot be reset
+ * @blocker: set to the function that prevents it (a reference the caller
+ *	drops), or NULL
+ *
+ * Every other function on @pdev's bus must be bound to ppt and none may be
+ * a bridge.  (Their states are the caller's to check, under the table
+ * lock.)
+ *
+ * Context: process context, no ppt lock held (walks the bus).
+ * Return: the number of other functions, or -EBUSY with @why and maybe
+ * @blocker set.
+ */
+int ppt_reset_domain(struct pci_dev *pdev, struct pci_dev **devs, int max,
+		     const char **why, struct pci_dev **blocker)
+{
+	struct ppt_domain_walk w = {
+		.first = pdev, .devs = devs, .max = max,
+	};
+
+	pci_walk_bus(pdev->bus, ppt_domain_add, &w);
+	if (w.why) {
+		while (devs && w.n > 0 && w.n <= max)
+			pci_dev_put(devs[--w.n]);
+		*why = w.why;
+		*blocker = pci_dev_get(w.blocker);
+		return -EBUSY;
+	}
+	return w.n;
+}
+
+/**
+ * ppt_reset_plan() - choose how to reset a function, or say why not
+ * @pdev: the function
+ * @method: enum ppt_reset_method asked for
+ * @why: set to a constant reason when it cannot be reset
  * @blocker: set to a function that prevents it (a reference the caller
  *	drops), or NULL
  *
+ * auto takes the function's first flr or pm method in the PCI core's
+ * order, and a bus reset only when the function has neither.
+ *
  * Context: process context, no ppt lock held (walks the bus).
- * Return: 0, -EINVAL for an unknown method, -EOPNOTSUPP when the function
- * does not support the method (or, for auto, any method), -EBUSY when a
- * bus reset would reset other functions too.
+ * Return: the method to run (never auto for a bus reset: a plan of
+ * %PPT_RESET_SBR means the whole reset domain), or -EINVAL for an unknown
+ * method, -EOPNOTSUPP when the function does not support it, -EBUSY when
+ * a bus reset would reset a function ppt does not hold.
  */
-int ppt_reset_check(struct pci_dev *pdev, unsigned int method,
-		    const char **why, struct pci_dev **blocker)
+int ppt_reset_plan(struct pci_dev *pdev, unsigned int method,
+		   const char **why, struct pci_dev **blocker)
 {
-	struct pci_dev *sibling;
-	u32 usable;
+	u32 mask = ppt_reset_methods(pdev);
+	int ret;
 
 	*blocker = NULL;
 	if (method > PPT_RESET_MAX) {
 		*why = "unknown reset method";
 		return -EINVAL;
 	}
-	usable = ppt_reset_usable(pdev, &sibling);
 	if (method == PPT_RESET_AUTO) {
-		if (usable)
-			return 0;
-		if (sibling)
-			*why = "only a bus reset is left, and another device shares the bus";
-		else
+		if (mask & (BIT(PPT_RESET_FLR) | BIT(PPT_RESET_PM)))
+			return PPT_RESET_AUTO;
+		if (!(mask & BIT(PPT_RESET_SBR))) {
 			*why = "the device supports no reset method";
-		goto refuse;
+			return -EOPNOTSUPP;
+		}
+		method = PPT_RESET_SBR;
 	}
-	if (usable & BIT(method))
-		return 0;
-	if (!(ppt_reset_methods(pdev) & BIT(method))) {
-		*why = "the device does not support this reset method";
+	if (!(mask & BIT(method))) {
+		*why = method == PPT_RESET_SBR && pci_is_root_bus(pdev->bus) ?
+		       "the device is on a root bus: there is no bridge to reset" :
+		       "the device does not support this reset method";
 		return -EOPNOTSUPP;
 	}
-	if (!sibling) {
-		*why = "the device is on a root bus: there is no bridge to reset";
-		return -EOPNOTSUPP;
-	}
-	*why = "another device shares the bus: a bus reset would reset it too";
-refuse:
-	if (!sibling)
-		return -EOPNOTSUPP;
-	*blocker = pci_dev_get(sibling);
-	return -EBUSY;
+	if (method != PPT_RESET_SBR)
+		return method;
+	ret = ppt_reset_domain(pdev, NULL, 0, why, blocker);
+	return ret < 0 ? ret : PPT_RESET_SBR;
 }
 
 /*
- * Run the first usable method of the function's list that is @want (any
- * of them for auto), passing to the next one when a method answers
- * ENOTTY ("not possible here"), as the PCI core does.
+ * Run the first flr or pm method of the function's list that is @want (any
+ * of them for auto), passing to the next one when a method answers ENOTTY
+ * ("not possible here"), as the PCI core does.
  */
 static int ppt_reset_locked(struct pci_dev *pdev, enum ppt_reset_method want,
-			    u32 usable, enum ppt_reset_method *used)
+			    enum ppt_reset_method *used)
 {
 	u8 list[PCI_NUM_RESET_METHODS];
 	int i, ret = -ENOTTY;
@@ -228,7 +282,8 @@ static int ppt_reset_locked(struct pci_dev *pdev, enum ppt_reset_method want,
 	for (i = 0; i < PCI_NUM_RESET_METHODS && list[i]; i++) {
 		enum ppt_reset_method m = ppt_reset_from_core(list[i]);
 
-		if (!(usable & BIT(m)) || (want != PPT_RESET_AUTO && m != want))
+		if (m == PPT_RESET_AUTO || m == PPT_RESET_SBR ||
+		    (want != PPT_RESET_AUTO && m != want))
 			continue;
 		*used = m;
 		ret = ppt_reset_with(pdev, list[i]);
@@ -239,44 +294,66 @@ static int ppt_reset_locked(struct pci_dev *pdev, enum ppt_reset_method want,
 }
 
 /**
- * ppt_reset_run() - reset a function, saving and restoring its config space
+ * ppt_reset_run() - reset one function, saving and restoring its config space
  * @pdev: the function; ppt holds it and no operation but this one runs on it
- * @res: the method wanted; receives the method that ran, how long the
- *	whole reset took, and on failure a reason for the caller
- * @restore: config space to load after the reset, or NULL to restore what
- *	was there before it
+ * @res: the method planned by ppt_reset_plan() (auto, flr or pm); receives
+ *	the method that ran, how long the whole reset took, and on failure a
+ *	reason for the caller
  *
- * The caller checked the method with ppt_reset_check().  A failure here
- * happened with the device quiesced and partly reset: its state is
- * unknown.
+ * A failure here happened with the device quiesced and maybe partly reset:
+ * its state is unknown.
  *
  * Context: process context, no ppt lock held; takes pci_dev_lock (the
  * function's config-access lock and device_lock) and sleeps for the reset.
- * Return: 0, or a negative errno from the reset (-ENOTTY: no method
- * worked, e.g. the link did not come back after a bus reset).
+ * Return: 0, or a negative errno from the reset.
  */
-int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res,
-		  struct pci_saved_state *restore)
+int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res)
 {
 	enum ppt_reset_method want = res->method;
 	ktime_t start = ktime_get();
-	struct pci_dev *sibling;
-	u32 usable;
 	int ret;
 
 	pci_dev_lock(pdev);
-	usable = ppt_reset_usable(pdev, &sibling);
 	pci_save_state(pdev);
 	/* quiesce: no interrupts, no DMA, no decoding while it resets */
 	pci_write_config_word(pdev, PCI_COMMAND, PCI_COMMAND_INTX_DISABLE);
-	ret = ppt_reset_locked(pdev, want, usable, &res->method);
-	if (restore && !ret)
-		pci_load_saved_state(pdev, restore);
+	ret = ppt_reset_locked(pdev, want, &res->method);
 	pci_restore_state(pdev);
 	pci_dev_unlock(pdev);
 	res->usec = ktime_us_delta(ktime_get(), start);
 	if (ret)
 		res->why = "the reset failed: the device's state is unknown";
+	return ret;
+}
+
+/**
+ * ppt_reset_bus_run() - secondary bus reset of a function's reset domain
+ * @pdev: a function of the domain; ppt holds every function on its bus
+ *	and the caller's operation holds them all
+ * @res: receives %PPT_RESET_SBR, the duration, and on failure a reason
+ *
+ * pci_reset_bus() saves and restores the config space of every function
+ * below the bridge.  It only trylocks them, so a lock held for a moment
+ * elsewhere (a sysfs reader) is waited out with a few retries.
+ *
+ * Context: process context, no ppt lock held; sleeps for the reset (the
+ * bridge's reset pulse, then up to a minute for the link and the devices).
+ * Return: 0 or a negative errno from pci_reset_bus() (-ENOTTY: the link
+ * did not come back).
+ */
+int ppt_reset_bus_run(struct pci_dev *pdev, struct ppt_reset_result *res)
+{
+	ktime_t start = ktime_get();
+	int tries = 0, ret;
+
+	res->method = PPT_RESET_SBR;
+	while ((ret = pci_reset_bus(pdev)) == -EAGAIN && ++tries < 10)
+		msleep(20);
+	res->usec = ktime_us_delta(ktime_get(), start);
+	if (ret == -EAGAIN)
+		res->why = "a function of the reset domain stayed locked: nothing was reset";
+	else if (ret)
+		res->why = "the bus reset failed: the devices' state is unknown";
 	return ret;
 }
 
@@ -393,30 +470,32 @@ static int ppt_clean_sanitise(struct pci_dev *pdev, const char **why)
 }
 
 /**
- * ppt_clean_run() - clean a function: reset, restore, verify, sanitise
- * @pdev: the function; ppt holds it and no operation but this one runs on it
+ * ppt_clean_finish() - after a reset: restore the snapshot, verify, sanitise
+ * @pdev: the function, just reset
  * @snap: its snapshot from ppt_snapshot_take(), or NULL when ppt never saw
- *	it clean (adopted dirty at load): then the config space from before
- *	the reset is restored and the header comparison is skipped
- * @res: as for ppt_reset_run()
+ *	it clean (found dirty at load): then the config space from before
+ *	the reset stays, bus mastering is turned off, and the header
+ *	comparison is skipped
+ * @why: set to a constant reason on failure
  *
- * Context: as for ppt_reset_run().
- * Return: 0 when the function is clean, or a negative errno with
- * @res->why set.
+ * Context: process context, no ppt lock held; takes pci_dev_lock.
+ * Return: 0 when the function is clean, or -EIO.
  */
-int ppt_clean_run(struct pci_dev *pdev, const struct ppt_snapshot *snap,
-		  struct ppt_reset_result *res)
+int ppt_clean_finish(struct pci_dev *pdev, const struct ppt_snapshot *snap,
+		     const char **why)
 {
 	int ret;
 
-	ret = ppt_reset_run(pdev, res, snap ? snap->state : NULL);
-	if (ret)
-		return ret;
-	/* a restored snapshot never has bus mastering on; a tenant's may */
-	if (!snap)
+	pci_dev_lock(pdev);
+	if (snap) {
+		pci_load_saved_state(pdev, snap->state);
+		pci_restore_state(pdev);
+	} else {
 		pci_clear_master(pdev);
-	ret = ppt_clean_verify(pdev, snap, &res->why);
+	}
+	ret = ppt_clean_verify(pdev, snap, why);
+	pci_dev_unlock(pdev);
 	if (ret)
 		return ret;
-	return ppt_clean_sanitise(pdev, &res->why);
+	return ppt_clean_sanitise(pdev, why);
 }

@@ -5,7 +5,7 @@
 # and change nothing; unload leaves an assigned group with vfio-pci and a
 # reload adopts it with its owner.
 # topology: gpu
-# append: ppt.ids=1234:1111
+# append: ppt.ids=1234:1111 ppt.auto_clean=0
 # kernels: 6.1 6.12 debug
 # timeout: 300
 # shellcheck source=tests/vm/lib.sh

@@ -5,7 +5,7 @@
 # it succeeds (dirty).  Unloading ppt while the program holds an assigned
 # device does not disturb the program, and a reload adopts the device.
 # topology: basic
-# append: ppt.ids=1234:11e8
+# append: ppt.ids=1234:11e8 ppt.auto_clean=0
 # kernels: 6.1 6.12 debug
 # timeout: 300
 # shellcheck source=tests/vm/lib.sh

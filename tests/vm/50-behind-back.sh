@@ -4,7 +4,7 @@
 # detach from vfio-pci, hot-unplug while claimed and while assigned; and
 # rmmod -f with a device assigned does not harm the host.
 # topology: basic
-# append: ppt.ids=1234:11e8
+# append: ppt.ids=1234:11e8 ppt.auto_clean=0
 # kernels: 6.1 6.12
 # timeout: 300
 #
