@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* libppt's PCI address normalisation and state names. */
+/* libppt's PCI address normalisation and the protocol's names. */
 #include <errno.h>
 
 #include "libppt.h"
@@ -55,5 +55,27 @@ int main(void)
 	is_str(ppt_state_name(__PPT_STATE_MAX), "invalid",
 	       "out-of-range state is \"invalid\"");
 	is_str(ppt_state_name(0xffffffffu), "invalid", "huge state");
+	is_str(ppt_state_name(PPT_STATE_RESETTING), "resetting", "the newest state");
+
+	is_str(ppt_reset_method_name(PPT_RESET_AUTO), "auto", "reset method auto");
+	is_str(ppt_reset_method_name(PPT_RESET_SBR), "sbr", "reset method sbr");
+	is_str(ppt_reset_method_name(__PPT_RESET_MAX), "invalid", "out-of-range method");
+	ok(ppt_reset_method_parse("flr") == PPT_RESET_FLR, "parse flr");
+	ok(ppt_reset_method_parse("pm") == PPT_RESET_PM, "parse pm");
+	ok(ppt_reset_method_parse("FLR") == -EINVAL, "method names are lower case");
+	ok(ppt_reset_method_parse("") == -EINVAL && ppt_reset_method_parse(NULL) == -EINVAL,
+	   "empty and NULL method names");
+
+	is_str(ppt_cmd_name(PPT_CMD_DEVICE_RESERVE), "reserve", "command name");
+	is_str(ppt_cmd_name(PPT_CMD_MATCH_ADD), "match-add", "match-add");
+	is_str(ppt_cmd_name(PPT_CMD_MAX), "match-get", "the last command has a name");
+	is_str(ppt_cmd_name(PPT_CMD_MAX + 1), "unknown", "past the last");
+
+	is_str(ppt_match_kind_name(PPT_MATCH_PATH), "path", "match kind name");
+	is_str(ppt_match_kind_name((enum ppt_match_kind)3), "invalid", "bad kind");
+	ok(ppt_match_kind_parse("ids") == PPT_MATCH_IDS &&
+	   ppt_match_kind_parse("device") == PPT_MATCH_DEVICE &&
+	   ppt_match_kind_parse("path") == PPT_MATCH_PATH, "parse kinds");
+	ok(ppt_match_kind_parse("paths") == -EINVAL, "\"paths\" is not a kind");
 	return tap_done();
 }

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * libppt: the netlink side.  Speaks the "ppt" generic netlink family with
- * libnl-genl-3.
+ * libppt: requests.  Speaks the "ppt" generic netlink family with
+ * libnl-genl-3: one call per command, dumps with retry, and the wait for an
+ * asynchronous request's outcome.  Event subscriptions are in ppt_events.c.
  *
  * libnl 3.7 has no extended-ack API, so the error callback reads the
- * NLMSGERR_ATTR_MSG attribute from the error message itself.
+ * NLMSGERR_ATTR_* attributes from the error message itself.
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,35 +20,12 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
-#include "libppt.h"
+#include "ppt_internal.h"
 
 /* How often a dump interrupted by concurrent changes is tried again. */
 #define DUMP_RETRIES	8
 
-struct ppt_handle {
-	struct nl_sock *sk;
-	int family;
-	int events_group;
-	char errmsg[256];
-	bool has_errmsg;
-	char blocker[PPT_ADDR_BUFLEN];
-	char blocker_driver[PPT_DRIVER_BUFLEN];
-};
-
-/* Per-request state shared by the callbacks. */
-struct request {
-	struct ppt_handle *h;
-	int error;			/* kernel errno, negative; 0 if none */
-	struct ppt_device_info *devs;	/* parsed device replies */
-	size_t ndevs, cap;
-	uint64_t req_id;		/* an asynchronous request's id */
-	bool have_req_id;
-	bool done;			/* its outcome arrived */
-	int outcome;			/* the outcome: 0 or negative errno */
-	bool complete;			/* the ACK or the dump's end arrived */
-};
-
-static struct nla_policy dev_policy[PPT_A_MAX + 1] = {
+struct nla_policy ppt__policy[PPT_A_MAX + 1] = {
 	[PPT_A_DEV_ADDR] = { .type = NLA_STRING },
 	[PPT_A_DEV_VENDOR] = { .type = NLA_U16 },
 	[PPT_A_DEV_DEVICE] = { .type = NLA_U16 },
@@ -69,10 +49,28 @@ static struct nla_policy dev_policy[PPT_A_MAX + 1] = {
 	[PPT_A_EVENT_SEQ] = { .type = NLA_U64 },
 	[PPT_A_DEV_ADOPTED] = { .type = NLA_FLAG },
 	[PPT_A_DEV_REMOVED] = { .type = NLA_FLAG },
+	[PPT_A_RESET_METHOD] = { .type = NLA_U32 },
+	[PPT_A_DEV_RESET_METHODS] = { .type = NLA_U32 },
+	[PPT_A_DEV_LAST_RESET] = { .type = NLA_U32 },
+	[PPT_A_DEV_LAST_RESET_USEC] = { .type = NLA_U64 },
+	[PPT_A_DEV_SLOT] = { .type = NLA_STRING },
+	[PPT_A_MATCH_IDS] = { .type = NLA_STRING },
+	[PPT_A_MATCH_DEVICE] = { .type = NLA_STRING },
+	[PPT_A_MATCH_PATH] = { .type = NLA_STRING },
+	[PPT_A_MATCH_BOOT] = { .type = NLA_FLAG },
 };
 
+/* The attribute that carries each kind of match entry. */
+static const int match_attr[] = {
+	[PPT_MATCH_IDS] = PPT_A_MATCH_IDS,
+	[PPT_MATCH_DEVICE] = PPT_A_MATCH_DEVICE,
+	[PPT_MATCH_PATH] = PPT_A_MATCH_PATH,
+};
+
+#define NMATCH_KINDS (sizeof(match_attr) / sizeof(match_attr[0]))
+
 /* Map libnl's error codes to errno for callers. */
-static int nl_to_errno(int nlerr)
+int ppt__nl_errno(int nlerr)
 {
 	switch (-nlerr) {
 	case NLE_NOMEM: return -ENOMEM;
@@ -87,7 +85,17 @@ static int nl_to_errno(int nlerr)
 	}
 }
 
-static void copy_str(char *dst, size_t len, struct nlattr *a)
+void ppt__set_errmsg(struct ppt_handle *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(h->errmsg, sizeof(h->errmsg), fmt, ap);
+	va_end(ap);
+	h->has_errmsg = true;
+}
+
+void ppt__copy_str(char *dst, size_t len, struct nlattr *a)
 {
 	if (a)
 		snprintf(dst, len, "%s", nla_get_string(a));
@@ -95,12 +103,12 @@ static void copy_str(char *dst, size_t len, struct nlattr *a)
 		dst[0] = '\0';
 }
 
-static int parse_device(struct nlattr **tb, struct ppt_device_info *d)
+int ppt__parse_device(struct nlattr **tb, struct ppt_device_info *d)
 {
 	if (!tb[PPT_A_DEV_ADDR] || !tb[PPT_A_DEV_STATE])
 		return -EPROTO;
 	memset(d, 0, sizeof(*d));
-	copy_str(d->addr, sizeof(d->addr), tb[PPT_A_DEV_ADDR]);
+	ppt__copy_str(d->addr, sizeof(d->addr), tb[PPT_A_DEV_ADDR]);
 	if (tb[PPT_A_DEV_VENDOR])
 		d->vendor = nla_get_u16(tb[PPT_A_DEV_VENDOR]);
 	if (tb[PPT_A_DEV_DEVICE])
@@ -114,96 +122,320 @@ static int parse_device(struct nlattr **tb, struct ppt_device_info *d)
 	if (tb[PPT_A_DEV_REVISION])
 		d->revision = nla_get_u8(tb[PPT_A_DEV_REVISION]);
 	d->state = nla_get_u32(tb[PPT_A_DEV_STATE]);
-	copy_str(d->driver, sizeof(d->driver), tb[PPT_A_DEV_DRIVER]);
-	copy_str(d->owner, sizeof(d->owner), tb[PPT_A_DEV_OWNER]);
+	ppt__copy_str(d->driver, sizeof(d->driver), tb[PPT_A_DEV_DRIVER]);
+	ppt__copy_str(d->owner, sizeof(d->owner), tb[PPT_A_DEV_OWNER]);
 	d->iommu_group = tb[PPT_A_DEV_IOMMU_GROUP] ?
 		(int64_t)nla_get_u32(tb[PPT_A_DEV_IOMMU_GROUP]) : -1;
-	copy_str(d->path, sizeof(d->path), tb[PPT_A_DEV_PATH]);
+	ppt__copy_str(d->path, sizeof(d->path), tb[PPT_A_DEV_PATH]);
 	d->boot_listed = tb[PPT_A_DEV_BOOT_LISTED] != NULL;
 	d->adopted = tb[PPT_A_DEV_ADOPTED] != NULL;
+	if (tb[PPT_A_DEV_RESET_METHODS])
+		d->reset_methods = nla_get_u32(tb[PPT_A_DEV_RESET_METHODS]);
+	d->last_reset = -1;
+	if (tb[PPT_A_DEV_LAST_RESET] &&
+	    nla_get_u32(tb[PPT_A_DEV_LAST_RESET]) <= INT32_MAX) {
+		d->last_reset = (int32_t)nla_get_u32(tb[PPT_A_DEV_LAST_RESET]);
+		if (tb[PPT_A_DEV_LAST_RESET_USEC])
+			d->last_reset_usec =
+				nla_get_u64(tb[PPT_A_DEV_LAST_RESET_USEC]);
+	}
+	ppt__copy_str(d->slot, sizeof(d->slot), tb[PPT_A_DEV_SLOT]);
 	return 0;
 }
+
+int ppt__parse_request(struct nlattr **tb, struct ppt_request_event *r)
+{
+	if (!tb[PPT_A_REQ_ID] || !tb[PPT_A_REQ_ERRNO])
+		return -EPROTO;
+	memset(r, 0, sizeof(*r));
+	r->id = nla_get_u64(tb[PPT_A_REQ_ID]);
+	if (tb[PPT_A_REQ_CMD])
+		r->cmd = nla_get_u8(tb[PPT_A_REQ_CMD]);
+	ppt__copy_str(r->addr, sizeof(r->addr), tb[PPT_A_DEV_ADDR]);
+	r->error = -(int)(nla_get_u32(tb[PPT_A_REQ_ERRNO]) & 0xffff);
+	ppt__copy_str(r->msg, sizeof(r->msg), tb[PPT_A_REQ_MSG]);
+	ppt__copy_str(r->blocker, sizeof(r->blocker), tb[PPT_A_BLOCKER_ADDR]);
+	ppt__copy_str(r->blocker_driver, sizeof(r->blocker_driver),
+		      tb[PPT_A_BLOCKER_DRIVER]);
+	return 0;
+}
+
+/* Per-request state shared by the callbacks. */
+struct request {
+	struct ppt_handle *h;
+	struct nl_msg *sent;		/* the request, to name a rejected attribute */
+	int error;			/* negative errno; 0 if none */
+	/* parses one reply that is not an asynchronous request's receipt */
+	int (*parse)(struct request *req, struct nlattr **tb);
+	struct ppt_device_info *devs;	/* device replies */
+	size_t ndevs, devcap;
+	struct ppt_match *matches;	/* match replies */
+	size_t nmatches, matchcap;
+	uint64_t req_id;		/* an asynchronous request's id */
+	bool have_req_id;
+	bool done;			/* its outcome arrived */
+	int outcome;			/* the outcome: 0 or negative errno */
+	bool complete;			/* the ACK, error or dump's end arrived */
+};
 
 /* A request's outcome attributes: its failure message and blocker. */
 static void note_outcome(struct ppt_handle *h, struct nlattr **tb)
 {
 	if (tb[PPT_A_REQ_MSG]) {
-		copy_str(h->errmsg, sizeof(h->errmsg), tb[PPT_A_REQ_MSG]);
+		ppt__copy_str(h->errmsg, sizeof(h->errmsg), tb[PPT_A_REQ_MSG]);
 		h->has_errmsg = true;
 	}
 	if (tb[PPT_A_BLOCKER_ADDR]) {
-		copy_str(h->blocker, sizeof(h->blocker), tb[PPT_A_BLOCKER_ADDR]);
-		copy_str(h->blocker_driver, sizeof(h->blocker_driver),
-			 tb[PPT_A_BLOCKER_DRIVER]);
+		ppt__copy_str(h->blocker, sizeof(h->blocker),
+			      tb[PPT_A_BLOCKER_ADDR]);
+		ppt__copy_str(h->blocker_driver, sizeof(h->blocker_driver),
+			      tb[PPT_A_BLOCKER_DRIVER]);
 	}
 }
 
-static int on_device(struct nl_msg *msg, void *arg)
+static int parse_device_reply(struct request *req, struct nlattr **tb)
+{
+	struct ppt_device_info *d;
+
+	if (req->ndevs == req->devcap) {
+		size_t cap = req->devcap ? req->devcap * 2 : 16;
+
+		d = realloc(req->devs, cap * sizeof(*d));
+		if (!d)
+			return -ENOMEM;
+		req->devs = d;
+		req->devcap = cap;
+	}
+	if (ppt__parse_device(tb, &req->devs[req->ndevs]))
+		return -EPROTO;
+	req->ndevs++;
+	return 0;
+}
+
+static int parse_match_reply(struct request *req, struct nlattr **tb)
+{
+	struct ppt_match *m;
+	size_t k;
+
+	if (req->nmatches == req->matchcap) {
+		size_t cap = req->matchcap ? req->matchcap * 2 : 16;
+
+		m = realloc(req->matches, cap * sizeof(*m));
+		if (!m)
+			return -ENOMEM;
+		req->matches = m;
+		req->matchcap = cap;
+	}
+	m = &req->matches[req->nmatches];
+	for (k = 0; k < NMATCH_KINDS; k++)
+		if (tb[match_attr[k]])
+			break;
+	if (k == NMATCH_KINDS)
+		return -EPROTO;
+	m->kind = (enum ppt_match_kind)k;
+	ppt__copy_str(m->text, sizeof(m->text), tb[match_attr[k]]);
+	m->boot = tb[PPT_A_MATCH_BOOT] != NULL;
+	req->nmatches++;
+	return 0;
+}
+
+/*
+ * A reply.  One that carries a request id is an asynchronous request's
+ * receipt, or a refusal that names a blocker ahead of the error.  A reply
+ * that cannot be used records the error and the rest is still read, so
+ * nothing of this request is left in the socket for the next one.
+ */
+static int on_reply(struct nl_msg *msg, void *arg)
 {
 	struct request *req = arg;
 	struct nlattr *tb[PPT_A_MAX + 1];
-	struct ppt_device_info *d;
 	int ret;
 
-	ret = genlmsg_parse(nlmsg_hdr(msg), 0, tb, PPT_A_MAX, dev_policy);
-	if (ret < 0) {
+	if (req->error)
+		return NL_SKIP;
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PPT_A_MAX, ppt__policy) < 0) {
 		req->error = -EPROTO;
-		return NL_STOP;
+		return NL_SKIP;
 	}
-	/* the reply to an asynchronous request, or a refusal with a blocker */
 	if (tb[PPT_A_REQ_ID]) {
 		req->req_id = nla_get_u64(tb[PPT_A_REQ_ID]);
 		req->have_req_id = true;
 		note_outcome(req->h, tb);
 		return NL_OK;
 	}
-	if (req->ndevs == req->cap) {
-		size_t cap = req->cap ? req->cap * 2 : 16;
-
-		d = realloc(req->devs, cap * sizeof(*d));
-		if (!d) {
-			req->error = -ENOMEM;
-			return NL_STOP;
-		}
-		req->devs = d;
-		req->cap = cap;
+	if (req->parse) {
+		ret = req->parse(req, tb);
+		if (ret)
+			req->error = ret;
 	}
-	ret = parse_device(tb, &req->devs[req->ndevs]);
-	if (ret) {
-		req->error = ret;
-		return NL_STOP;
-	}
-	req->ndevs++;
 	return NL_OK;
 }
 
-/* Record the kernel's errno and its extended ack message, if any. */
-static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
+/* The type of the attribute at offset off of the request, or -1. */
+static int attr_at(struct nl_msg *sent, uint32_t off)
 {
-	struct request *req = arg;
-	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
+	struct nlmsghdr *nlh;
+	struct nlattr *a;
+	int rem;
+
+	if (!sent)
+		return -1;
+	nlh = nlmsg_hdr(sent);
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if ((uint32_t)((char *)a - (char *)nlh) == off)
+			return nla_type(a);
+	}
+	return -1;
+}
+
+/*
+ * Name the attribute the kernel's extended ack points at: after the
+ * kernel's message, or as the whole message when it sent none.
+ */
+static void explain_attr(struct ppt_handle *h, const char *what, uint32_t type)
+{
+	char name[48], old[PPT_MSG_BUFLEN];
+
+	ppt__attr_name(type, name, sizeof(name));
+	if (h->has_errmsg) {
+		memcpy(old, h->errmsg, sizeof(old));
+		ppt__set_errmsg(h, "%.180s (%s %s)", old, what, name);
+	} else {
+		ppt__set_errmsg(h, "%s attribute %s", what, name);
+	}
+}
+
+void ppt__note_extack(struct ppt_handle *h, const struct nlmsghdr *nlh,
+		      struct nl_msg *sent)
+{
+	const struct nlmsgerr *err = nlmsg_data(nlh);
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	size_t off;
+	int type;
 
-	(void)nla;
-	req->error = err->error;
-	req->complete = true;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return NL_STOP;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*err))
+		return;
 	off = sizeof(*err);
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += err->msg.nlmsg_len - NLMSG_HDRLEN;
 	if (NLMSG_HDRLEN + off >= nlh->nlmsg_len)
-		return NL_STOP;
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)err + off),
-		      nlh->nlmsg_len - NLMSG_HDRLEN - off, NULL) < 0)
-		return NL_STOP;
-	if (tb[NLMSGERR_ATTR_MSG]) {
-		snprintf(req->h->errmsg, sizeof(req->h->errmsg), "%s",
-			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
-		req->h->has_errmsg = true;
-	}
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)nlmsg_data(nlh) + off),
+		      (int)(nlh->nlmsg_len - NLMSG_HDRLEN - off), NULL) < 0)
+		return;
+	if (tb[NLMSGERR_ATTR_MSG] && nla_len(tb[NLMSGERR_ATTR_MSG]) > 0 &&
+	    memchr(nla_data(tb[NLMSGERR_ATTR_MSG]), '\0',
+		   (size_t)nla_len(tb[NLMSGERR_ATTR_MSG])))
+		ppt__set_errmsg(h, "%s", nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+	if (tb[NLMSGERR_ATTR_MISS_TYPE] &&
+	    nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) >= 4)
+		explain_attr(h, "missing",
+			     nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]));
+	else if (tb[NLMSGERR_ATTR_OFFS] &&
+		 nla_len(tb[NLMSGERR_ATTR_OFFS]) >= 4 &&
+		 (type = attr_at(sent, nla_get_u32(tb[NLMSGERR_ATTR_OFFS]))) >= 0)
+		explain_attr(h, "invalid", (uint32_t)type);
+}
+
+/* Record the kernel's errno and its extended ack. */
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
+{
+	struct request *req = arg;
+
+	(void)nla;
+	if (!req->error)
+		req->error = err->error;
+	req->complete = true;
+	ppt__note_extack(req->h, (struct nlmsghdr *)((char *)err - NLMSG_HDRLEN),
+			 req->sent);
 	return NL_STOP;
+}
+
+/* The request's ACK, or the end of its dump: nothing more will come. */
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct request *req = arg;
+
+	(void)msg;
+	req->complete = true;
+	return NL_STOP;
+}
+
+/* Keep libnl's own words for an error that has no errno of its own. */
+static int nl_error(struct ppt_handle *h, int nlerr)
+{
+	int err = ppt__nl_errno(nlerr);
+
+	if (err == -EIO)
+		ppt__set_errmsg(h, "netlink: %s", nl_geterror(nlerr));
+	return err;
+}
+
+static void clear_error(struct ppt_handle *h)
+{
+	h->has_errmsg = false;
+	h->errmsg[0] = '\0';
+	h->blocker[0] = '\0';
+	h->blocker_driver[0] = '\0';
+}
+
+/*
+ * Send msg (consumed) and receive until the request completes: its ACK
+ * (every request asks for one), its error, or the end of its dump.
+ * Returns 0 or a negative errno.
+ */
+static int transact(struct ppt_handle *h, struct nl_msg *msg,
+		    struct request *req)
+{
+	struct nl_cb *cb;
+	int ret;
+
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_reply, req);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_finish, req);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, req);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, req);
+	req->sent = msg;
+	ret = nl_send_auto(h->sk, msg);
+	if (ret < 0) {
+		ret = nl_error(h, ret);
+		goto out;
+	}
+	do {
+		ret = nl_recvmsgs(h->sk, cb);
+	} while (ret >= 0 && !req->complete);
+	if (req->error)
+		ret = req->error;
+	else if (ret < 0)
+		ret = nl_error(h, ret);
+	else
+		ret = 0;
+out:
+	req->sent = NULL;
+	nlmsg_free(msg);
+	nl_cb_put(cb);
+	return ret;
+}
+
+static struct nl_msg *new_request(struct ppt_handle *h, uint8_t cmd,
+				  int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, h->family, 0,
+				flags | NLM_F_REQUEST | NLM_F_ACK, cmd,
+				PPT_GENL_VERSION)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
 }
 
 int ppt_open(struct ppt_handle **out)
@@ -221,7 +453,7 @@ int ppt_open(struct ppt_handle **out)
 	}
 	ret = genl_connect(h->sk);
 	if (ret < 0) {
-		ret = nl_to_errno(ret);
+		ret = ppt__nl_errno(ret);
 		goto fail;
 	}
 	/* extended acks carry the kernel's reason; keep the echoed request short */
@@ -252,6 +484,7 @@ void ppt_close(struct ppt_handle *h)
 {
 	if (!h)
 		return;
+	ppt_events_unsubscribe(h);
 	nl_socket_free(h->sk);
 	free(h);
 }
@@ -270,94 +503,27 @@ const char *ppt_blocker(const struct ppt_handle *h, const char **driver)
 	return h->blocker;
 }
 
-/* The request's ACK, or the end of its dump: nothing more will come. */
-static int on_finish(struct nl_msg *msg, void *arg)
+/* Canonical address, or -EINVAL with the reason for ppt_errmsg(). */
+static int check_addr(struct ppt_handle *h, const char *addr,
+		      char canon[PPT_ADDR_BUFLEN])
 {
-	struct request *req = arg;
-
-	(void)msg;
-	req->complete = true;
-	return NL_STOP;
-}
-
-/* Keep libnl's own words for an error that has no errno of its own. */
-static int nl_error(struct ppt_handle *h, int nlerr)
-{
-	int err = nl_to_errno(nlerr);
-
-	if (err == -EIO) {
-		snprintf(h->errmsg, sizeof(h->errmsg), "netlink: %s",
-			 nl_geterror(nlerr));
-		h->has_errmsg = true;
-	}
-	return err;
-}
-
-/*
- * Send msg (consumed) and receive until the request completes: its ACK
- * (every request asks for one), its error, or the end of its dump.
- * Replies go to on_device().  Returns 0 or a negative errno.
- */
-static int transact(struct ppt_handle *h, struct nl_msg *msg,
-		    struct request *req)
-{
-	struct nl_cb *cb;
-	int ret;
-
-	h->has_errmsg = false;
-	h->blocker[0] = '\0';
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_device, req);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_finish, req);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, req);
-	nl_cb_err(cb, NL_CB_CUSTOM, on_error, req);
-	ret = nl_send_auto(h->sk, msg);
-	nlmsg_free(msg);
-	if (ret < 0) {
-		ret = nl_error(h, ret);
-		goto out;
-	}
-	do {
-		ret = nl_recvmsgs(h->sk, cb);
-	} while (ret >= 0 && !req->complete && !req->error);
-	if (req->error)
-		ret = req->error;
-	else if (ret < 0)
-		ret = nl_error(h, ret);
-	else
-		ret = 0;
-out:
-	nl_cb_put(cb);
-	return ret;
-}
-
-static struct nl_msg *new_request(struct ppt_handle *h, uint8_t cmd,
-				  int flags)
-{
-	struct nl_msg *msg = nlmsg_alloc();
-
-	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, h->family, 0,
-				flags | NLM_F_REQUEST | NLM_F_ACK, cmd,
-				PPT_GENL_VERSION)) {
-		nlmsg_free(msg);
-		msg = NULL;
-	}
-	return msg;
+	if (ppt_addr_normalize(addr, canon) == 0)
+		return 0;
+	ppt__set_errmsg(h, "malformed PCI address \"%s\" (want [domain:]bus:dev.fn)",
+			addr ? addr : "(null)");
+	return -EINVAL;
 }
 
 int ppt_device_get(struct ppt_handle *h, const char *addr,
 		   struct ppt_device_info *out)
 {
 	char canon[PPT_ADDR_BUFLEN];
-	struct request req = { .h = h };
+	struct request req = { .h = h, .parse = parse_device_reply };
 	struct nl_msg *msg;
 	int ret;
 
-	if (ppt_addr_normalize(addr, canon))
+	clear_error(h);
+	if (check_addr(h, addr, canon))
 		return -EINVAL;
 	msg = new_request(h, PPT_CMD_DEVICE_GET, 0);
 	if (!msg)
@@ -375,27 +541,107 @@ int ppt_device_get(struct ppt_handle *h, const char *addr,
 	return ret;
 }
 
-int ppt_device_list(struct ppt_handle *h, struct ppt_device_info **out,
-		    size_t *n)
+/* A dump of cmd, retried while the kernel flags it as interrupted. */
+static int dump(struct ppt_handle *h, uint8_t cmd, struct request *out)
 {
 	int attempt, ret = -EAGAIN;
 
 	for (attempt = 0; attempt < DUMP_RETRIES && ret == -EAGAIN; attempt++) {
-		struct request req = { .h = h };
-		struct nl_msg *msg = new_request(h, PPT_CMD_DEVICE_GET,
-						 NLM_F_DUMP);
+		struct nl_msg *msg = new_request(h, cmd, NLM_F_DUMP);
 
+		clear_error(h);
+		free(out->devs);
+		free(out->matches);
+		*out = (struct request){ .h = h, .parse = out->parse };
 		if (!msg)
 			return -ENOMEM;
-		ret = transact(h, msg, &req);
-		if (ret) {
-			free(req.devs);
-			continue;
-		}
-		*out = req.devs;
-		*n = req.ndevs;
+		ret = transact(h, msg, out);
 	}
+	if (ret == -EAGAIN)
+		ppt__set_errmsg(h, "the kernel's table kept changing during %d dumps",
+				DUMP_RETRIES);
 	return ret;
+}
+
+int ppt_device_list(struct ppt_handle *h, struct ppt_device_info **out,
+		    size_t *n)
+{
+	struct request req = { .h = h, .parse = parse_device_reply };
+	int ret = dump(h, PPT_CMD_DEVICE_GET, &req);
+
+	if (ret) {
+		free(req.devs);
+		return ret;
+	}
+	*out = req.devs;
+	*n = req.ndevs;
+	return 0;
+}
+
+int ppt_device_foreach(struct ppt_handle *h,
+		       int (*cb)(const struct ppt_device_info *dev, void *arg),
+		       void *arg)
+{
+	struct ppt_device_info *devs = NULL;
+	size_t i, n = 0;
+	int ret = ppt_device_list(h, &devs, &n);
+
+	for (i = 0; !ret && i < n; i++)
+		ret = cb(&devs[i], arg);
+	free(devs);
+	return ret;
+}
+
+int ppt_match_list(struct ppt_handle *h, struct ppt_match **out, size_t *n)
+{
+	struct request req = { .h = h, .parse = parse_match_reply };
+	int ret = dump(h, PPT_CMD_MATCH_GET, &req);
+
+	if (ret) {
+		free(req.matches);
+		return ret;
+	}
+	*out = req.matches;
+	*n = req.nmatches;
+	return 0;
+}
+
+static int match_change(struct ppt_handle *h, uint8_t cmd,
+			enum ppt_match_kind kind, const char *text)
+{
+	struct request req = { .h = h };
+	struct nl_msg *msg;
+
+	clear_error(h);
+	if ((unsigned int)kind >= NMATCH_KINDS) {
+		ppt__set_errmsg(h, "unknown match kind %d", (int)kind);
+		return -EINVAL;
+	}
+	if (!text) {
+		ppt__set_errmsg(h, "no match entry given");
+		return -EINVAL;
+	}
+	msg = new_request(h, cmd, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, match_attr[kind], text) < 0) {
+		nlmsg_free(msg);
+		ppt__set_errmsg(h, "match entry too long for a netlink message");
+		return -EINVAL;
+	}
+	return transact(h, msg, &req);
+}
+
+int ppt_match_add(struct ppt_handle *h, enum ppt_match_kind kind,
+		  const char *text)
+{
+	return match_change(h, PPT_CMD_MATCH_ADD, kind, text);
+}
+
+int ppt_match_del(struct ppt_handle *h, enum ppt_match_kind kind,
+		  const char *text)
+{
+	return match_change(h, PPT_CMD_MATCH_DEL, kind, text);
 }
 
 /* Milliseconds on a clock that does not jump. */
@@ -427,26 +673,26 @@ static int open_events(struct ppt_handle *h, struct nl_sock **out)
 		ret = nl_socket_set_nonblocking(ev);
 	if (ret < 0) {
 		nl_socket_free(ev);
-		return nl_to_errno(ret);
+		return ppt__nl_errno(ret);
 	}
 	nl_socket_set_buffer_size(ev, 1 << 20, 0);
 	*out = ev;
 	return 0;
 }
 
-static int on_event(struct nl_msg *msg, void *arg)
+static int on_outcome(struct nl_msg *msg, void *arg)
 {
 	struct request *req = arg;
 	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
 	struct nlattr *tb[PPT_A_MAX + 1];
 
 	if (gh->cmd != PPT_CMD_REQUEST_NTF ||
-	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, PPT_A_MAX, dev_policy) < 0 ||
+	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, PPT_A_MAX, ppt__policy) < 0 ||
 	    !tb[PPT_A_REQ_ID] || nla_get_u64(tb[PPT_A_REQ_ID]) != req->req_id)
 		return NL_OK;
 	req->done = true;
 	req->outcome = tb[PPT_A_REQ_ERRNO] ?
-		-(int)nla_get_u32(tb[PPT_A_REQ_ERRNO]) : -EPROTO;
+		-(int)(nla_get_u32(tb[PPT_A_REQ_ERRNO]) & 0xffff) : -EPROTO;
 	if (req->outcome)
 		note_outcome(req->h, tb);
 	return NL_STOP;
@@ -470,7 +716,7 @@ static int wait_outcome(struct ppt_handle *h, struct nl_sock *ev,
 
 	if (!cb)
 		return -ENOMEM;
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_event, req);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_outcome, req);
 	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
 	while (!req->done) {
 		struct pollfd pfd = { .fd = nl_socket_get_fd(ev), .events = POLLIN };
@@ -491,9 +737,7 @@ static int wait_outcome(struct ppt_handle *h, struct nl_sock *ev,
 		}
 		/* a socket overrun loses notifications: maybe the outcome */
 		if (ret == -NLE_NOMEM) {
-			snprintf(h->errmsg, sizeof(h->errmsg),
-				 "the outcome notification was lost (socket overrun): check the device");
-			h->has_errmsg = true;
+			ppt__set_errmsg(h, "the outcome notification was lost (socket overrun): check the device");
 			ret = -ENOBUFS;
 		} else {
 			ret = nl_error(h, ret);
@@ -503,18 +747,24 @@ static int wait_outcome(struct ppt_handle *h, struct nl_sock *ev,
 	nl_cb_put(cb);
 	if (!ret && req->done)
 		ret = req->outcome;
-	if (ret == -ETIMEDOUT) {
-		snprintf(h->errmsg, sizeof(h->errmsg),
-			 "no outcome yet (request %llu goes on in the kernel)",
-			 (unsigned long long)req->req_id);
-		h->has_errmsg = true;
-	}
+	if (ret == -ETIMEDOUT)
+		ppt__set_errmsg(h, "no outcome yet (request %llu goes on in the kernel)",
+				(unsigned long long)req->req_id);
 	return ret;
 }
 
-/* Send a mutation and, for asynchronous ones, wait for its outcome. */
-static int mutate(struct ppt_handle *h, uint8_t cmd, const char *addr,
-		  const char *owner, bool force, bool async, int timeout_ms)
+/* What a device request carries besides its address. */
+struct change {
+	uint8_t cmd;
+	const char *owner;	/* PPT_A_DEV_OWNER, when not NULL */
+	bool force;		/* PPT_A_FORCE */
+	int method;		/* PPT_A_RESET_METHOD, when >= 0 */
+	bool async;		/* answered by a notification */
+};
+
+/* Send a device request and, for asynchronous ones, wait for its outcome. */
+static int change(struct ppt_handle *h, const struct change *c,
+		  const char *addr, int timeout_ms)
 {
 	char canon[PPT_ADDR_BUFLEN];
 	struct request req = { .h = h };
@@ -522,18 +772,21 @@ static int mutate(struct ppt_handle *h, uint8_t cmd, const char *addr,
 	struct nl_msg *msg;
 	int ret;
 
-	if (ppt_addr_normalize(addr, canon))
+	clear_error(h);
+	if (check_addr(h, addr, canon))
 		return -EINVAL;
-	if (async && timeout_ms != 0) {
+	if (c->async && timeout_ms != 0) {
 		ret = open_events(h, &ev);
 		if (ret)
 			return ret;
 	}
-	msg = new_request(h, cmd, 0);
+	msg = new_request(h, c->cmd, 0);
 	if (!msg ||
 	    nla_put_string(msg, PPT_A_DEV_ADDR, canon) < 0 ||
-	    (owner && nla_put_string(msg, PPT_A_DEV_OWNER, owner) < 0) ||
-	    (force && nla_put_flag(msg, PPT_A_FORCE) < 0)) {
+	    (c->owner && nla_put_string(msg, PPT_A_DEV_OWNER, c->owner) < 0) ||
+	    (c->force && nla_put_flag(msg, PPT_A_FORCE) < 0) ||
+	    (c->method >= 0 &&
+	     nla_put_u32(msg, PPT_A_RESET_METHOD, (uint32_t)c->method) < 0)) {
 		nlmsg_free(msg);
 		ret = -ENOMEM;
 		goto out;
@@ -542,12 +795,12 @@ static int mutate(struct ppt_handle *h, uint8_t cmd, const char *addr,
 	if (ret || !ev)
 		goto out;
 	if (!req.have_req_id) {
+		ppt__set_errmsg(h, "the kernel's reply carries no request id");
 		ret = -EPROTO;
 		goto out;
 	}
 	ret = wait_outcome(h, ev, &req, timeout_ms);
 out:
-	free(req.devs);
 	if (ev)
 		nl_socket_free(ev);
 	return ret;
@@ -556,38 +809,71 @@ out:
 int ppt_device_reserve(struct ppt_handle *h, const char *addr, bool force,
 		       int timeout_ms)
 {
-	return mutate(h, PPT_CMD_DEVICE_RESERVE, addr, NULL, force, true,
-		      timeout_ms);
+	struct change c = { PPT_CMD_DEVICE_RESERVE, NULL, force, -1, true };
+
+	return change(h, &c, addr, timeout_ms);
 }
 
 int ppt_device_release(struct ppt_handle *h, const char *addr, int timeout_ms)
 {
-	return mutate(h, PPT_CMD_DEVICE_RELEASE, addr, NULL, false, true,
-		      timeout_ms);
+	struct change c = { PPT_CMD_DEVICE_RELEASE, NULL, false, -1, true };
+
+	return change(h, &c, addr, timeout_ms);
 }
 
 int ppt_device_claim(struct ppt_handle *h, const char *addr,
 		     const char *owner)
 {
-	return mutate(h, PPT_CMD_DEVICE_CLAIM, addr, owner, false, false, 0);
+	struct change c = { PPT_CMD_DEVICE_CLAIM, owner, false, -1, false };
+
+	return change(h, &c, addr, 0);
 }
 
 int ppt_device_unclaim(struct ppt_handle *h, const char *addr,
 		       const char *owner)
 {
-	return mutate(h, PPT_CMD_DEVICE_UNCLAIM, addr, owner, false, false, 0);
+	struct change c = { PPT_CMD_DEVICE_UNCLAIM, owner, false, -1, false };
+
+	return change(h, &c, addr, 0);
 }
 
 int ppt_device_assign(struct ppt_handle *h, const char *addr,
 		      const char *owner, int timeout_ms)
 {
-	return mutate(h, PPT_CMD_DEVICE_ASSIGN, addr, owner, false, true,
-		      timeout_ms);
+	struct change c = { PPT_CMD_DEVICE_ASSIGN, owner, false, -1, true };
+
+	return change(h, &c, addr, timeout_ms);
 }
 
 int ppt_device_unassign(struct ppt_handle *h, const char *addr,
 			const char *owner, int timeout_ms)
 {
-	return mutate(h, PPT_CMD_DEVICE_UNASSIGN, addr, owner, false, true,
-		      timeout_ms);
+	struct change c = { PPT_CMD_DEVICE_UNASSIGN, owner, false, -1, true };
+
+	return change(h, &c, addr, timeout_ms);
+}
+
+static int reset_or_clean(struct ppt_handle *h, uint8_t cmd, const char *addr,
+			  uint32_t method, int timeout_ms)
+{
+	struct change c = { cmd, NULL, false, (int)method, true };
+
+	if (method > PPT_RESET_MAX) {
+		clear_error(h);
+		ppt__set_errmsg(h, "unknown reset method %u", method);
+		return -EINVAL;
+	}
+	return change(h, &c, addr, timeout_ms);
+}
+
+int ppt_device_reset(struct ppt_handle *h, const char *addr,
+		     uint32_t method, int timeout_ms)
+{
+	return reset_or_clean(h, PPT_CMD_DEVICE_RESET, addr, method, timeout_ms);
+}
+
+int ppt_device_clean(struct ppt_handle *h, const char *addr,
+		     uint32_t method, int timeout_ms)
+{
+	return reset_or_clean(h, PPT_CMD_DEVICE_CLEAN, addr, method, timeout_ms);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * PCI address and state names: the pure parts of libppt, apart from
- * netlink so the unit tests can link them alone.
+ * PCI addresses and the protocol's names: the pure parts of libppt, apart
+ * from netlink so the unit tests can link them alone.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "libppt.h"
+#include "ppt_internal.h"
 
 /* Parse exactly len hex digits (1..max_digits) of s into *out, up to max. */
 static int hex_field(const char *s, size_t len, size_t max_digits,
@@ -71,4 +72,125 @@ const char *ppt_state_name(uint32_t state)
 	if (state >= sizeof(state_names) / sizeof(state_names[0]))
 		return "invalid";
 	return state_names[state];
+}
+
+static const char *const reset_names[] = PPT_RESET_NAMES;
+
+_Static_assert(sizeof(reset_names) / sizeof(reset_names[0]) == __PPT_RESET_MAX,
+	       "a reset method in <linux/ppt.h> has no name in libppt");
+
+const char *ppt_reset_method_name(uint32_t method)
+{
+	if (method >= sizeof(reset_names) / sizeof(reset_names[0]))
+		return "invalid";
+	return reset_names[method];
+}
+
+int ppt_reset_method_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < sizeof(reset_names) / sizeof(reset_names[0]); i++)
+		if (!strcmp(name, reset_names[i]))
+			return (int)i;
+	return -EINVAL;
+}
+
+/* The kernel log uses the same names for the requests. */
+static const char *const cmd_names[] = {
+	[PPT_CMD_UNSPEC] = "unspec",
+	[PPT_CMD_DEVICE_GET] = "get",
+	[PPT_CMD_DEVICE_RESERVE] = "reserve",
+	[PPT_CMD_DEVICE_RELEASE] = "release",
+	[PPT_CMD_DEVICE_CLAIM] = "claim",
+	[PPT_CMD_DEVICE_UNCLAIM] = "unclaim",
+	[PPT_CMD_DEVICE_ASSIGN] = "assign",
+	[PPT_CMD_DEVICE_UNASSIGN] = "unassign",
+	[PPT_CMD_DEVICE_NTF] = "device-ntf",
+	[PPT_CMD_REQUEST_NTF] = "request-ntf",
+	[PPT_CMD_DEVICE_RESET] = "reset",
+	[PPT_CMD_DEVICE_CLEAN] = "clean",
+	[PPT_CMD_MATCH_ADD] = "match-add",
+	[PPT_CMD_MATCH_DEL] = "match-del",
+	[PPT_CMD_MATCH_GET] = "match-get",
+};
+
+const char *ppt_cmd_name(uint32_t cmd)
+{
+	if (cmd >= sizeof(cmd_names) / sizeof(cmd_names[0]) || !cmd_names[cmd])
+		return "unknown";
+	return cmd_names[cmd];
+}
+
+static const char *const kind_names[] = {
+	[PPT_MATCH_IDS] = "ids",
+	[PPT_MATCH_DEVICE] = "device",
+	[PPT_MATCH_PATH] = "path",
+};
+
+const char *ppt_match_kind_name(enum ppt_match_kind kind)
+{
+	if ((unsigned int)kind >= sizeof(kind_names) / sizeof(kind_names[0]))
+		return "invalid";
+	return kind_names[kind];
+}
+
+int ppt_match_kind_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+		if (!strcmp(name, kind_names[i]))
+			return (int)i;
+	return -EINVAL;
+}
+
+/*
+ * Attribute names for messages about a missing or rejected attribute: the
+ * enum's own names, so a reader finds them in <linux/ppt.h>.  A number
+ * added there later prints as a number until it is named here.
+ */
+static const char *const attr_names[] = {
+	[PPT_A_UNSPEC] = "PPT_A_UNSPEC",
+	[PPT_A_DEV_ADDR] = "PPT_A_DEV_ADDR",
+	[PPT_A_DEV_VENDOR] = "PPT_A_DEV_VENDOR",
+	[PPT_A_DEV_DEVICE] = "PPT_A_DEV_DEVICE",
+	[PPT_A_DEV_SUBVENDOR] = "PPT_A_DEV_SUBVENDOR",
+	[PPT_A_DEV_SUBDEVICE] = "PPT_A_DEV_SUBDEVICE",
+	[PPT_A_DEV_CLASS] = "PPT_A_DEV_CLASS",
+	[PPT_A_DEV_REVISION] = "PPT_A_DEV_REVISION",
+	[PPT_A_DEV_STATE] = "PPT_A_DEV_STATE",
+	[PPT_A_DEV_DRIVER] = "PPT_A_DEV_DRIVER",
+	[PPT_A_DEV_OWNER] = "PPT_A_DEV_OWNER",
+	[PPT_A_DEV_IOMMU_GROUP] = "PPT_A_DEV_IOMMU_GROUP",
+	[PPT_A_DEV_PATH] = "PPT_A_DEV_PATH",
+	[PPT_A_DEV_BOOT_LISTED] = "PPT_A_DEV_BOOT_LISTED",
+	[PPT_A_PAD] = "PPT_A_PAD",
+	[PPT_A_FORCE] = "PPT_A_FORCE",
+	[PPT_A_REQ_ID] = "PPT_A_REQ_ID",
+	[PPT_A_REQ_CMD] = "PPT_A_REQ_CMD",
+	[PPT_A_REQ_ERRNO] = "PPT_A_REQ_ERRNO",
+	[PPT_A_REQ_MSG] = "PPT_A_REQ_MSG",
+	[PPT_A_BLOCKER_ADDR] = "PPT_A_BLOCKER_ADDR",
+	[PPT_A_BLOCKER_DRIVER] = "PPT_A_BLOCKER_DRIVER",
+	[PPT_A_EVENT_SEQ] = "PPT_A_EVENT_SEQ",
+	[PPT_A_DEV_ADOPTED] = "PPT_A_DEV_ADOPTED",
+	[PPT_A_DEV_REMOVED] = "PPT_A_DEV_REMOVED",
+	[PPT_A_RESET_METHOD] = "PPT_A_RESET_METHOD",
+	[PPT_A_DEV_RESET_METHODS] = "PPT_A_DEV_RESET_METHODS",
+	[PPT_A_DEV_LAST_RESET] = "PPT_A_DEV_LAST_RESET",
+	[PPT_A_DEV_LAST_RESET_USEC] = "PPT_A_DEV_LAST_RESET_USEC",
+	[PPT_A_DEV_SLOT] = "PPT_A_DEV_SLOT",
+	[PPT_A_MATCH_IDS] = "PPT_A_MATCH_IDS",
+	[PPT_A_MATCH_DEVICE] = "PPT_A_MATCH_DEVICE",
+	[PPT_A_MATCH_PATH] = "PPT_A_MATCH_PATH",
+	[PPT_A_MATCH_BOOT] = "PPT_A_MATCH_BOOT",
+};
+
+void ppt__attr_name(uint32_t attr, char *buf, size_t len)
+{
+	if (attr < sizeof(attr_names) / sizeof(attr_names[0]) && attr_names[attr])
+		snprintf(buf, len, "%s", attr_names[attr]);
+	else
+		snprintf(buf, len, "attribute %u", attr);
 }
