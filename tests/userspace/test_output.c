@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* pptadm's output formats: JSON escaping, parseable escaping, -o fields. */
+/*
+ * pptadm's output formats: JSON escaping (controls, quotes, UTF-8),
+ * parseable escaping, -o fields and aliases, tables, show's vertical form,
+ * devices ppt does not manage, match rows, and JSON errors.
+ */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "output.h"
@@ -36,6 +41,181 @@ static struct out_device dev(const char *addr, const char *owner)
 	return d;
 }
 
+static void test_new_fields(void)
+{
+	struct out_device d = dev("0000:03:00.0", "vm1");
+	struct out_fields fl;
+	char bad[32], *got = NULL;
+
+	d.info.reset_methods = 1u << PPT_RESET_FLR | 1u << PPT_RESET_PM;
+	d.info.last_reset = PPT_RESET_FLR;
+	d.info.last_reset_usec = 51234;
+	snprintf(d.info.slot, sizeof(d.info.slot), "%s", "3");
+	snprintf(d.vendor_name, sizeof(d.vendor_name), "%s", "Vendor \"Q\"");
+	ok(out_fields_parse(&out_device_fields, "id,used_by,subsystem,iommu_group", &fl,
+			    bad, sizeof(bad)) == 0 && fl.n == 4,
+	   "RFD 114 names as aliases");
+	CAPTURE(got, out_devices(f, OUT_JSON, &fl, &d, 1));
+	is_str(got,
+	       "{\"devices\":[{\"addr\":\"0000:03:00.0\",\"owner\":\"vm1\",\"subdevice\":\"0000\",\"group\":null}]}\n",
+	       "aliases print under the field's own name");
+	free(got);
+
+	out_fields_parse(&out_device_fields, "slot,reset_methods,last_reset,last_reset_usec,vendor_name",
+			 &fl, bad, sizeof(bad));
+	CAPTURE(got, out_devices(f, OUT_JSON, &fl, &d, 1));
+	is_str(got,
+	       "{\"devices\":[{\"slot\":\"3\",\"reset_methods\":[\"flr\",\"pm\"],"
+	       "\"last_reset\":\"flr\",\"last_reset_usec\":51234,\"vendor_name\":\"Vendor \\\"Q\\\"\"}]}\n",
+	       "JSON: methods as an array, the duration as a number");
+	free(got);
+	CAPTURE(got, out_devices(f, OUT_PARSEABLE, &fl, &d, 1));
+	is_str(got, "3:flr,pm:flr:51234:Vendor \"Q\"\n", "parseable");
+	free(got);
+
+	d.info.reset_methods = 0;
+	d.info.last_reset = -1;
+	d.info.slot[0] = '\0';
+	CAPTURE(got, out_devices(f, OUT_JSON, &fl, &d, 1));
+	is_str(got,
+	       "{\"devices\":[{\"slot\":null,\"reset_methods\":[],\"last_reset\":null,"
+	       "\"last_reset_usec\":null,\"vendor_name\":\"Vendor \\\"Q\\\"\"}]}\n",
+	       "no methods: []; never reset: null");
+	free(got);
+	CAPTURE(got, out_devices(f, OUT_TABLE, &fl, &d, 1));
+	is_str(got,
+	       "SLOT  RESET_METHODS  LAST_RESET  LAST_RESET_USEC  VENDOR_NAME\n"
+	       "--    --             --          --               Vendor \"Q\"\n",
+	       "table: -- for what is missing");
+	free(got);
+
+	ok(out_fields_parse(&out_device_fields, "all", &fl, bad, sizeof(bad)) == 0 &&
+	   fl.n == (int)out_device_fields.n, "\"all\" selects every field");
+	ok(strstr(out_field_names(&out_device_fields), "reset_methods,last_reset,last_reset_usec") != NULL,
+	   "the field list names the new fields");
+}
+
+static void test_host_only(void)
+{
+	struct out_device d = dev("0000:00:1f.0", "");
+	struct out_fields fl;
+	char bad[32], *got = NULL;
+
+	d.host_only = true;
+	snprintf(d.info.driver, sizeof(d.info.driver), "%s", "lpc_ich");
+	out_fields_parse(&out_device_fields, "addr,state,driver,boot,reset_methods", &fl,
+			 bad, sizeof(bad));
+	CAPTURE(got, out_devices(f, OUT_TABLE, &fl, &d, 1));
+	is_str(got,
+	       "ADDR          STATE  DRIVER   BOOT  RESET_METHODS\n"
+	       "0000:00:1f.0  -      lpc_ich  --    --\n",
+	       "a device ppt does not manage: state -, the kernel's fields missing");
+	free(got);
+	CAPTURE(got, out_devices(f, OUT_PARSEABLE, &fl, &d, 1));
+	is_str(got, "0000\\:00\\:1f.0:-:lpc_ich::\n", "parseable: state -");
+	free(got);
+	CAPTURE(got, out_devices(f, OUT_JSON, &fl, &d, 1));
+	is_str(got,
+	       "{\"devices\":[{\"addr\":\"0000:00:1f.0\",\"state\":null,\"driver\":\"lpc_ich\","
+	       "\"boot\":null,\"reset_methods\":null}]}\n",
+	       "JSON: state null, and what only the kernel knows null");
+	free(got);
+}
+
+static void test_vertical_and_matches(void)
+{
+	struct out_device d[2] = { dev("0000:01:00.0", "vm1"), dev("0000:02:00.0", "") };
+	struct ppt_match m[2] = {
+		{ PPT_MATCH_IDS, "1234:1111", true },
+		{ PPT_MATCH_PATH, "0000:00/02.0/00.0", false },
+	};
+	struct out_fields fl;
+	char bad[32], *got = NULL;
+
+	out_fields_parse(&out_device_fields, "addr,owner,group", &fl, bad, sizeof(bad));
+	CAPTURE(got, out_rows_vertical(f, &out_device_fields, &fl, d, 2));
+	is_str(got,
+	       "addr:  0000:01:00.0\nowner: vm1\ngroup: --\n"
+	       "\n"
+	       "addr:  0000:02:00.0\nowner: --\ngroup: --\n",
+	       "show: field: value lines, a blank line between devices");
+	free(got);
+
+	ok(out_fields_parse(&out_match_fields, NULL, &fl, bad, sizeof(bad)) == 0 && fl.n == 3,
+	   "match fields: kind, text, boot");
+	CAPTURE(got, out_rows(f, OUT_TABLE, &out_match_fields, &fl, m, 2));
+	is_str(got,
+	       "KIND  TEXT               BOOT\n"
+	       "ids   1234:1111          yes\n"
+	       "path  0000:00/02.0/00.0  no\n",
+	       "match list table");
+	free(got);
+	CAPTURE(got, out_rows(f, OUT_JSON, &out_match_fields, &fl, m, 2));
+	is_str(got,
+	       "{\"matches\":[{\"kind\":\"ids\",\"text\":\"1234:1111\",\"boot\":true},"
+	       "{\"kind\":\"path\",\"text\":\"0000:00/02.0/00.0\",\"boot\":false}]}\n",
+	       "match list JSON");
+	free(got);
+	out_fields_parse(&out_match_fields, "text,boot", &fl, bad, sizeof(bad));
+	CAPTURE(got, out_rows(f, OUT_PARSEABLE, &out_match_fields, &fl, m, 1));
+	is_str(got, "1234\\:1111:yes\n", "match list parseable");
+	free(got);
+	ok(out_fields_parse(&out_match_fields, "kind,addr", &fl, bad, sizeof(bad)) == -1,
+	   "a device field is not a match field");
+	is_str(out_field_names(&out_match_fields), "kind,text,boot", "match field names");
+}
+
+static void test_errors(void)
+{
+	struct out_error e = {
+		.err = -EBUSY, .message = "another device of the IOMMU group is not held by ppt",
+		.operation = "assign", .device = "0000:01:00.0",
+		.blocker = "0000:01:00.1", .blocker_driver = "snd_hda_intel",
+	};
+	char *got = NULL, nb[16];
+
+	CAPTURE(got, out_error(f, stdout, OUT_TABLE, &e));
+	is_str(got,
+	       "pptadm: assign 0000:01:00.0: Device or resource busy: another device of the IOMMU "
+	       "group is not held by ppt (blocking: 0000:01:00.1, driver snd_hda_intel)\n",
+	       "human error: operation, device, strerror, message, blocker");
+	free(got);
+	CAPTURE(got, out_error(stderr, f, OUT_JSON, &e));
+	is_str(got,
+	       "{\"error\":{\"errno\":\"EBUSY\",\"code\":16,\"strerror\":\"Device or resource busy\","
+	       "\"message\":\"another device of the IOMMU group is not held by ppt\",\"operation\":\"assign\","
+	       "\"device\":\"0000:01:00.0\",\"blocker\":\"0000:01:00.1\",\"blocker_driver\":\"snd_hda_intel\"}}\n",
+	       "JSON error object");
+	free(got);
+
+	e = (struct out_error){ .err = -ENOENT, .what = "cannot reach the \"ppt\" family",
+				.operation = "list" };
+	CAPTURE(got, out_error(f, stdout, OUT_TABLE, &e));
+	is_str(got, "pptadm: cannot reach the \"ppt\" family: No such file or directory\n",
+	       "human error with its own words");
+	free(got);
+	CAPTURE(got, out_error(stderr, f, OUT_JSON, &e));
+	is_str(got,
+	       "{\"error\":{\"errno\":\"ENOENT\",\"code\":2,\"strerror\":\"No such file or directory\","
+	       "\"message\":\"cannot reach the \\\"ppt\\\" family\",\"operation\":\"list\","
+	       "\"device\":null,\"blocker\":null,\"blocker_driver\":null}}\n",
+	       "JSON error: the words as message, nulls for the rest");
+	free(got);
+
+	e = (struct out_error){ .err = -ENODEV, .operation = "show", .device = "0000:09:00.0" };
+	CAPTURE(got, out_error(f, stdout, OUT_TABLE, &e));
+	is_str(got, "pptadm: show 0000:09:00.0: No such device\n", "no message at all");
+	free(got);
+	is_str(out_errno_name(-EOPNOTSUPP, nb, sizeof(nb)), "EOPNOTSUPP", "errno names");
+	is_str(out_errno_name(4000, nb, sizeof(nb)), "E4000", "an errno without a name");
+	{
+		char m[64];
+
+		out_reset_methods(0xffffffff, m, sizeof(m));
+		is_str(m, "flr,pm,sbr", "every method bit, auto never");
+	}
+}
+
 int main(void)
 {
 	struct out_fields fl;
@@ -48,27 +228,35 @@ int main(void)
 	json_case("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"",
 		  "other controls as \\u");
 	json_case("caf\xc3\xa9", "\"caf\xc3\xa9\"", "UTF-8 passes through");
+	json_case("\xe2\x82\xac \xf0\x9f\x98\x80", "\"\xe2\x82\xac \xf0\x9f\x98\x80\"",
+		  "three- and four-byte UTF-8 pass through");
+	json_case("a\xffz", "\"a\\ufffdz\"", "an invalid byte becomes U+FFFD");
+	json_case("\xc3", "\"\\ufffd\"", "a truncated sequence at the end");
+	json_case("\xc0\xaf", "\"\\ufffd\\ufffd\"", "an overlong form, byte by byte");
+	json_case("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"", "a UTF-16 surrogate");
+	json_case("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"",
+		  "past U+10FFFF");
 	json_case("", "\"\"", "empty string");
 
 	CAPTURE(got, parseable_string(f, "a:b\\c"));
 	is_str(got, "a\\:b\\\\c", "parseable escapes ':' and '\\'");
 	free(got);
 
-	ok(out_fields_parse(NULL, &fl, bad, sizeof(bad)) == 0 && fl.n > 0,
+	ok(out_fields_parse(&out_device_fields, NULL, &fl, bad, sizeof(bad)) == 0 && fl.n > 0,
 	   "default fields");
-	ok(out_fields_parse("addr,STATE,owner", &fl, bad, sizeof(bad)) == 0 &&
+	ok(out_fields_parse(&out_device_fields, "addr,STATE,owner", &fl, bad, sizeof(bad)) == 0 &&
 	   fl.n == 3, "named fields, case-insensitive");
-	ok(out_fields_parse("addr,nosuch", &fl, bad, sizeof(bad)) == -1,
+	ok(out_fields_parse(&out_device_fields, "addr,nosuch", &fl, bad, sizeof(bad)) == -1,
 	   "unknown field rejected");
 	is_str(bad, "nosuch", "the unknown field is named");
-	ok(out_fields_parse("addr,", &fl, bad, sizeof(bad)) == -1,
+	ok(out_fields_parse(&out_device_fields, "addr,", &fl, bad, sizeof(bad)) == -1,
 	   "empty field name rejected");
-	ok(out_fields_parse("", &fl, bad, sizeof(bad)) == -1,
+	ok(out_fields_parse(&out_device_fields, "", &fl, bad, sizeof(bad)) == -1,
 	   "empty list rejected");
 
 	d[0] = dev("0000:01:00.0", "vm \"one\"");
 	d[1] = dev("0000:02:00.0", "");
-	out_fields_parse("addr,owner,group,boot", &fl, bad, sizeof(bad));
+	out_fields_parse(&out_device_fields, "addr,owner,group,boot", &fl, bad, sizeof(bad));
 	CAPTURE(got, out_devices(f, OUT_JSON, &fl, d, 2));
 	is_str(got,
 	       "{\"devices\":[{\"addr\":\"0000:01:00.0\",\"owner\":\"vm \\\"one\\\"\",\"group\":null,\"boot\":false},"
@@ -80,13 +268,13 @@ int main(void)
 	is_str(got, "{\"devices\":[]}\n", "JSON empty list");
 	free(got);
 
-	out_fields_parse("addr,owner", &fl, bad, sizeof(bad));
+	out_fields_parse(&out_device_fields, "addr,owner", &fl, bad, sizeof(bad));
 	CAPTURE(got, out_devices(f, OUT_PARSEABLE, &fl, d, 2));
 	is_str(got, "0000\\:01\\:00.0:vm \"one\"\n0000\\:02\\:00.0:\n",
 	       "parseable: escaped, empty for missing");
 	free(got);
 
-	out_fields_parse("addr,state,owner", &fl, bad, sizeof(bad));
+	out_fields_parse(&out_device_fields, "addr,state,owner", &fl, bad, sizeof(bad));
 	CAPTURE(got, out_devices(f, OUT_TABLE, &fl, d, 2));
 	is_str(got,
 	       "ADDR          STATE    OWNER\n"
@@ -94,5 +282,9 @@ int main(void)
 	       "0000:02:00.0  claimed  --\n",
 	       "table: aligned columns, -- for missing");
 	free(got);
+	test_new_fields();
+	test_host_only();
+	test_vertical_and_matches();
+	test_errors();
 	return tap_done();
 }

@@ -3,127 +3,258 @@
  * pptadm's output formats.  Every format prints the same fields from the
  * same table, so they cannot disagree.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 #include <strings.h>
 
 #include "output.h"
 
-enum field_kind { F_STR, F_HEX4, F_HEX6, F_HEX2, F_INT, F_BOOL };
+#define DEV(row) ((const struct out_device *)(row))
+#define MATCH(row) ((const struct ppt_match *)(row))
 
-struct field {
-	const char *name;	/* -o name and JSON key */
-	const char *header;	/* table header */
-	enum field_kind kind;
-	bool by_default;	/* shown without -o */
-	/* value as a string ("" = missing), and as a number for JSON */
-	void (*get)(const struct out_device *d, char *buf, size_t len);
-};
-
-#define GETTER(fname, fmt, expr)					\
-	static void get_##fname(const struct out_device *d, char *buf,	\
-				size_t len)				\
+#define GETTER(fname, cond, fmt, expr)					\
+	static bool get_##fname(const void *row, char *buf, size_t len)	\
 	{								\
+		const struct out_device *d = DEV(row);			\
+		if (!(cond))						\
+			return false;					\
 		snprintf(buf, len, fmt, expr);				\
+		return true;						\
 	}
 
-GETTER(addr, "%s", d->info.addr)
-GETTER(state, "%s", ppt_state_name(d->info.state))
-GETTER(driver, "%s", d->info.driver)
-GETTER(owner, "%s", d->info.owner)
-GETTER(vendor, "%04x", d->info.vendor)
-GETTER(device, "%04x", d->info.device)
-GETTER(subvendor, "%04x", d->info.subvendor)
-GETTER(subdevice, "%04x", d->info.subdevice)
-GETTER(class, "%06x", d->info.pci_class)
-GETTER(revision, "%02x", d->info.revision)
-GETTER(path, "%s", d->info.path)
-GETTER(name, "%s", d->name)
-GETTER(boot, "%s", d->info.boot_listed ? "yes" : "no")
-GETTER(adopted, "%s", d->info.adopted ? "yes" : "no")
+/* what the kernel knows, for devices it manages */
+#define KNOWN	(!d->host_only)
 
-static void get_group(const struct out_device *d, char *buf, size_t len)
+GETTER(addr, 1, "%s", d->info.addr)
+GETTER(state, KNOWN, "%s", ppt_state_name(d->info.state))
+GETTER(driver, d->info.driver[0], "%s", d->info.driver)
+GETTER(owner, d->info.owner[0], "%s", d->info.owner)
+GETTER(group, d->info.iommu_group >= 0, "%" PRId64, d->info.iommu_group)
+GETTER(vendor, 1, "%04x", d->info.vendor)
+GETTER(device, 1, "%04x", d->info.device)
+GETTER(subvendor, 1, "%04x", d->info.subvendor)
+GETTER(subdevice, 1, "%04x", d->info.subdevice)
+GETTER(class, 1, "%06x", d->info.pci_class)
+GETTER(revision, 1, "%02x", d->info.revision)
+GETTER(path, d->info.path[0], "%s", d->info.path)
+GETTER(slot, d->info.slot[0], "%s", d->info.slot)
+GETTER(boot, KNOWN, "%s", d->info.boot_listed ? "yes" : "no")
+GETTER(adopted, KNOWN, "%s", d->info.adopted ? "yes" : "no")
+GETTER(last_reset, KNOWN && d->info.last_reset >= 0, "%s",
+       ppt_reset_method_name((uint32_t)d->info.last_reset))
+GETTER(last_reset_usec, KNOWN && d->info.last_reset >= 0, "%" PRIu64,
+       d->info.last_reset_usec)
+GETTER(vendor_name, d->vendor_name[0], "%s", d->vendor_name)
+GETTER(device_name, d->device_name[0], "%s", d->device_name)
+GETTER(name, d->name[0], "%s", d->name)
+
+static bool get_reset_methods(const void *row, char *buf, size_t len)
 {
-	if (d->info.iommu_group < 0)
-		buf[0] = '\0';
-	else
-		snprintf(buf, len, "%" PRId64, d->info.iommu_group);
+	const struct out_device *d = DEV(row);
+
+	if (!KNOWN)
+		return false;
+	out_reset_methods(d->info.reset_methods, buf, len);
+	return true;
 }
 
-static const struct field fields[] = {
-	{ "addr", "ADDR", F_STR, true, get_addr },
-	{ "state", "STATE", F_STR, true, get_state },
-	{ "driver", "DRIVER", F_STR, true, get_driver },
-	{ "owner", "OWNER", F_STR, true, get_owner },
-	{ "group", "GROUP", F_INT, true, get_group },
-	{ "vendor", "VENDOR", F_HEX4, true, get_vendor },
-	{ "device", "DEVICE", F_HEX4, true, get_device },
-	{ "subvendor", "SUBVENDOR", F_HEX4, false, get_subvendor },
-	{ "subdevice", "SUBDEVICE", F_HEX4, false, get_subdevice },
-	{ "class", "CLASS", F_HEX6, false, get_class },
-	{ "revision", "REV", F_HEX2, false, get_revision },
-	{ "path", "PATH", F_STR, false, get_path },
-	{ "boot", "BOOT", F_BOOL, false, get_boot },
-	{ "adopted", "ADOPTED", F_BOOL, false, get_adopted },
-	{ "name", "NAME", F_STR, true, get_name },
+static const struct field device_fields[] = {
+	{ "addr", "ADDR", F_STR, true, NULL, get_addr },
+	{ "state", "STATE", F_STR, true, "-", get_state },
+	{ "driver", "DRIVER", F_STR, true, NULL, get_driver },
+	{ "owner", "OWNER", F_STR, true, NULL, get_owner },
+	{ "group", "GROUP", F_INT, true, NULL, get_group },
+	{ "vendor", "VENDOR", F_HEX, true, NULL, get_vendor },
+	{ "device", "DEVICE", F_HEX, true, NULL, get_device },
+	{ "subvendor", "SUBVENDOR", F_HEX, false, NULL, get_subvendor },
+	{ "subdevice", "SUBDEVICE", F_HEX, false, NULL, get_subdevice },
+	{ "class", "CLASS", F_HEX, false, NULL, get_class },
+	{ "revision", "REV", F_HEX, false, NULL, get_revision },
+	{ "path", "PATH", F_STR, false, NULL, get_path },
+	{ "slot", "SLOT", F_STR, false, NULL, get_slot },
+	{ "boot", "BOOT", F_BOOL, false, NULL, get_boot },
+	{ "adopted", "ADOPTED", F_BOOL, false, NULL, get_adopted },
+	{ "reset_methods", "RESET_METHODS", F_LIST, false, NULL, get_reset_methods },
+	{ "last_reset", "LAST_RESET", F_STR, false, NULL, get_last_reset },
+	{ "last_reset_usec", "LAST_RESET_USEC", F_INT, false, NULL, get_last_reset_usec },
+	{ "vendor_name", "VENDOR_NAME", F_STR, false, NULL, get_vendor_name },
+	{ "device_name", "DEVICE_NAME", F_STR, false, NULL, get_device_name },
+	{ "name", "NAME", F_STR, true, NULL, get_name },
 };
 
-#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+/* The inventory names of RFD 114 and a few spellings people reach for. */
+static const struct field_alias device_aliases[] = {
+	{ "id", "addr" },
+	{ "address", "addr" },
+	{ "used_by", "owner" },
+	{ "subsystem", "subdevice" },
+	{ "rev", "revision" },
+	{ "iommu_group", "group" },
+};
 
-const char *out_field_names(void)
+const struct field_set out_device_fields = {
+	"devices", device_fields, sizeof(device_fields) / sizeof(device_fields[0]),
+	device_aliases, sizeof(device_aliases) / sizeof(device_aliases[0]),
+	sizeof(struct out_device),
+};
+
+static bool get_kind(const void *row, char *buf, size_t len)
 {
-	static char names[256];
-	size_t i, off = 0;
-
-	if (names[0])
-		return names;
-	for (i = 0; i < NFIELDS; i++)
-		off += snprintf(names + off, sizeof(names) - off, "%s%s",
-				i ? "," : "", fields[i].name);
-	return names;
+	snprintf(buf, len, "%s", ppt_match_kind_name(MATCH(row)->kind));
+	return true;
 }
 
-int out_fields_parse(const char *list, struct out_fields *out,
-		     char *bad, size_t badlen)
+static bool get_text(const void *row, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", MATCH(row)->text);
+	return true;
+}
+
+static bool get_mboot(const void *row, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", MATCH(row)->boot ? "yes" : "no");
+	return true;
+}
+
+static const struct field match_fields[] = {
+	{ "kind", "KIND", F_STR, true, NULL, get_kind },
+	{ "text", "TEXT", F_STR, true, NULL, get_text },
+	{ "boot", "BOOT", F_BOOL, true, NULL, get_mboot },
+};
+
+const struct field_set out_match_fields = {
+	"matches", match_fields, sizeof(match_fields) / sizeof(match_fields[0]),
+	NULL, 0, sizeof(struct ppt_match),
+};
+
+void out_reset_methods(uint32_t mask, char *buf, size_t len)
+{
+	size_t off = 0;
+	uint32_t m;
+
+	buf[0] = '\0';
+	for (m = PPT_RESET_AUTO + 1; m <= PPT_RESET_MAX && off < len; m++)
+		if (mask & (1u << m))
+			off += snprintf(buf + off, len - off, "%s%s",
+					off ? "," : "", ppt_reset_method_name(m));
+}
+
+const char *out_errno_name(int err, char *buf, size_t len)
+{
+	const char *name;
+
+	if (err < 0)
+		err = -err;
+	name = strerrorname_np(err);
+	if (name)
+		return name;
+	snprintf(buf, len, "E%d", err);
+	return buf;
+}
+
+const char *out_field_names(const struct field_set *fs)
+{
+	/* one buffer per field set */
+	static char names[2][512];
+	char *buf = names[fs == &out_match_fields];
+	size_t i, off = 0;
+
+	if (buf[0])
+		return buf;
+	for (i = 0; i < fs->n; i++)
+		off += snprintf(buf + off, sizeof(names[0]) - off, "%s%s",
+				i ? "," : "", fs->fields[i].name);
+	return buf;
+}
+
+static int find_field(const struct field_set *fs, const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < fs->naliases; i++) {
+		if (strlen(fs->aliases[i].alias) == len &&
+		    !strncasecmp(fs->aliases[i].alias, p, len)) {
+			p = fs->aliases[i].name;
+			len = strlen(p);
+			break;
+		}
+	}
+	for (i = 0; i < fs->n; i++)
+		if (strlen(fs->fields[i].name) == len &&
+		    !strncasecmp(fs->fields[i].name, p, len))
+			return (int)i;
+	return -1;
+}
+
+int out_fields_parse(const struct field_set *fs, const char *list,
+		     struct out_fields *out, char *bad, size_t badlen)
 {
 	const char *p = list;
 	size_t i;
 
 	out->n = 0;
-	if (!list) {
-		for (i = 0; i < NFIELDS; i++)
-			if (fields[i].by_default)
+	if (!list || !strcasecmp(list, "all")) {
+		for (i = 0; i < fs->n && i < OUT_MAX_FIELDS; i++)
+			if (list || fs->fields[i].by_default)
 				out->idx[out->n++] = (int)i;
 		return 0;
 	}
 	for (;;) {
 		size_t len = strcspn(p, ",");
-		bool found = false;
+		int idx = len ? find_field(fs, p, len) : -1;
 
-		for (i = 0; i < NFIELDS && len; i++) {
-			if (strlen(fields[i].name) == len &&
-			    !strncasecmp(fields[i].name, p, len)) {
-				found = true;
-				break;
-			}
-		}
-		if (!found || out->n == OUT_MAX_FIELDS) {
+		if (idx < 0 || out->n == OUT_MAX_FIELDS) {
 			snprintf(bad, badlen, "%.*s", (int)len, p);
 			return -1;
 		}
-		out->idx[out->n++] = (int)i;
+		out->idx[out->n++] = idx;
 		if (!p[len])
 			return 0;
 		p += len + 1;
 	}
 }
 
+/* Length of the valid UTF-8 sequence at p, or 0 when it is not one. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n, i;
+	uint32_t cp;
+
+	if (*p < 0x80)
+		return 1;
+	if ((*p & 0xe0) == 0xc0) {
+		n = 2;
+		cp = *p & 0x1f;
+	} else if ((*p & 0xf0) == 0xe0) {
+		n = 3;
+		cp = *p & 0x0f;
+	} else if ((*p & 0xf8) == 0xf0) {
+		n = 4;
+		cp = *p & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	/* overlong forms, surrogates and values past U+10FFFF are invalid */
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
 void json_string(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
 
 	fputc('"', f);
-	for (; *p; p++) {
+	while (*p) {
 		switch (*p) {
 		case '"': fputs("\\\"", f); break;
 		case '\\': fputs("\\\\", f); break;
@@ -133,13 +264,30 @@ void json_string(FILE *f, const char *s)
 		case '\r': fputs("\\r", f); break;
 		case '\t': fputs("\\t", f); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
+			if (*p < 0x20 || *p == 0x7f) {
 				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
+				break;
+			}
+			n = utf8_len(p);
+			if (!n) {
+				fputs("\\ufffd", f);
+				break;
+			}
+			fwrite(p, 1, n, f);
+			p += n;
+			continue;
 		}
+		p++;
 	}
 	fputc('"', f);
+}
+
+void json_string_or_null(FILE *f, const char *s)
+{
+	if (s)
+		json_string(f, s);
+	else
+		fputs("null", f);
 }
 
 void parseable_string(FILE *f, const char *s)
@@ -151,9 +299,13 @@ void parseable_string(FILE *f, const char *s)
 	}
 }
 
-static void json_value(FILE *f, const struct field *fl, const char *v)
+static void json_value(FILE *f, const struct field *fl, bool present,
+		       const char *v)
 {
-	if (!v[0]) {
+	const char *p;
+	size_t len;
+
+	if (!present) {
 		fputs("null", f);
 		return;
 	}
@@ -164,33 +316,71 @@ static void json_value(FILE *f, const struct field *fl, const char *v)
 	case F_BOOL:
 		fputs(strcmp(v, "yes") ? "false" : "true", f);
 		break;
+	case F_LIST:
+		fputc('[', f);
+		for (p = v; *p; p += len + (p[len] == ',')) {
+			char item[64];
+
+			len = strcspn(p, ",");
+			snprintf(item, sizeof(item), "%.*s", (int)len, p);
+			if (p != v)
+				fputc(',', f);
+			json_string(f, item);
+		}
+		fputc(']', f);
+		break;
 	default:
 		json_string(f, v);
 	}
 }
 
-void out_devices(FILE *f, enum out_format fmt, const struct out_fields *sel,
-		 const struct out_device *devs, size_t n)
+#define ROW(rows, fs, i) ((const char *)(rows) + (i) * (fs)->rowsize)
+
+void out_row_json(FILE *f, const struct field_set *fs,
+		  const struct out_fields *sel, const void *row)
 {
-	char v[256];
+	char v[512];
+	int c;
+
+	fputc('{', f);
+	for (c = 0; c < sel->n; c++) {
+		const struct field *fl = &fs->fields[sel->idx[c]];
+		bool present = fl->get(row, v, sizeof(v));
+
+		if (c)
+			fputc(',', f);
+		json_string(f, fl->name);
+		fputc(':', f);
+		json_value(f, fl, present, v);
+	}
+	fputc('}', f);
+}
+
+/* The value as tables show it. */
+static const char *table_value(const struct field *fl, const void *row,
+			       char *v, size_t len)
+{
+	if (!fl->get(row, v, len) || !v[0])
+		return fl->none ? fl->none : OUT_NONE;
+	return v;
+}
+
+void out_rows(FILE *f, enum out_format fmt, const struct field_set *fs,
+	      const struct out_fields *sel, const void *rows, size_t n)
+{
+	int width[OUT_MAX_FIELDS];
+	char v[512];
 	size_t i;
 	int c;
 
 	if (fmt == OUT_JSON) {
-		fputs("{\"devices\":[", f);
+		fputs("{", f);
+		json_string(f, fs->what);
+		fputs(":[", f);
 		for (i = 0; i < n; i++) {
-			fputs(i ? ",{" : "{", f);
-			for (c = 0; c < sel->n; c++) {
-				const struct field *fl = &fields[sel->idx[c]];
-
-				fl->get(&devs[i], v, sizeof(v));
-				if (c)
-					fputc(',', f);
-				json_string(f, fl->name);
-				fputc(':', f);
-				json_value(f, fl, v);
-			}
-			fputc('}', f);
+			if (i)
+				fputc(',', f);
+			out_row_json(f, fs, sel, ROW(rows, fs, i));
 		}
 		fputs("]}\n", f);
 		return;
@@ -198,7 +388,11 @@ void out_devices(FILE *f, enum out_format fmt, const struct out_fields *sel,
 	if (fmt == OUT_PARSEABLE) {
 		for (i = 0; i < n; i++) {
 			for (c = 0; c < sel->n; c++) {
-				fields[sel->idx[c]].get(&devs[i], v, sizeof(v));
+				const struct field *fl = &fs->fields[sel->idx[c]];
+
+				if (!fl->get(ROW(rows, fs, i), v, sizeof(v)))
+					snprintf(v, sizeof(v), "%s",
+						 fl->none ? fl->none : "");
 				if (c)
 					fputc(':', f);
 				parseable_string(f, v);
@@ -209,29 +403,103 @@ void out_devices(FILE *f, enum out_format fmt, const struct out_fields *sel,
 	}
 
 	/* table: size each column to its widest value */
-	int width[OUT_MAX_FIELDS];
-
 	for (c = 0; c < sel->n; c++) {
-		width[c] = (int)strlen(fields[sel->idx[c]].header);
+		const struct field *fl = &fs->fields[sel->idx[c]];
+
+		width[c] = (int)strlen(fl->header);
 		for (i = 0; i < n; i++) {
-			fields[sel->idx[c]].get(&devs[i], v, sizeof(v));
-			if ((int)strlen(v[0] ? v : OUT_NONE) > width[c])
-				width[c] = (int)strlen(v[0] ? v : OUT_NONE);
+			int w = (int)strlen(table_value(fl, ROW(rows, fs, i),
+							v, sizeof(v)));
+
+			if (w > width[c])
+				width[c] = w;
 		}
 	}
 	for (c = 0; c < sel->n; c++) {
+		const char *hdr = fs->fields[sel->idx[c]].header;
+
 		if (c == sel->n - 1)
-			fprintf(f, "%s\n", fields[sel->idx[c]].header);
+			fprintf(f, "%s\n", hdr);
 		else
-			fprintf(f, "%-*s  ", width[c], fields[sel->idx[c]].header);
+			fprintf(f, "%-*s  ", width[c], hdr);
 	}
 	for (i = 0; i < n; i++) {
 		for (c = 0; c < sel->n; c++) {
-			fields[sel->idx[c]].get(&devs[i], v, sizeof(v));
+			const char *val = table_value(&fs->fields[sel->idx[c]],
+						      ROW(rows, fs, i), v, sizeof(v));
+
 			if (c == sel->n - 1)
-				fprintf(f, "%s\n", v[0] ? v : OUT_NONE);
+				fprintf(f, "%s\n", val);
 			else
-				fprintf(f, "%-*s  ", width[c], v[0] ? v : OUT_NONE);
+				fprintf(f, "%-*s  ", width[c], val);
 		}
 	}
+}
+
+void out_rows_vertical(FILE *f, const struct field_set *fs,
+		       const struct out_fields *sel, const void *rows, size_t n)
+{
+	int width = 0, c;
+	char v[512];
+	size_t i;
+
+	for (c = 0; c < sel->n; c++)
+		if ((int)strlen(fs->fields[sel->idx[c]].name) > width)
+			width = (int)strlen(fs->fields[sel->idx[c]].name);
+	for (i = 0; i < n; i++) {
+		if (i)
+			fputc('\n', f);
+		for (c = 0; c < sel->n; c++) {
+			const struct field *fl = &fs->fields[sel->idx[c]];
+
+			fprintf(f, "%s:%*s %s\n", fl->name,
+				width - (int)strlen(fl->name), "",
+				table_value(fl, ROW(rows, fs, i), v, sizeof(v)));
+		}
+	}
+}
+
+void out_error(FILE *human, FILE *json, enum out_format fmt,
+	       const struct out_error *e)
+{
+	char namebuf[16], detail[768];
+	const char *msg = e->message;
+
+	if (fmt == OUT_JSON) {
+		fputs("{\"error\":{\"errno\":", json);
+		json_string(json, out_errno_name(e->err, namebuf, sizeof(namebuf)));
+		fprintf(json, ",\"code\":%d,\"strerror\":", e->err < 0 ? -e->err : e->err);
+		json_string(json, strerror(e->err < 0 ? -e->err : e->err));
+		fputs(",\"message\":", json);
+		json_string(json, msg ? msg : e->what ? e->what :
+			    strerror(e->err < 0 ? -e->err : e->err));
+		fputs(",\"operation\":", json);
+		json_string_or_null(json, e->operation);
+		fputs(",\"device\":", json);
+		json_string_or_null(json, e->device);
+		fputs(",\"blocker\":", json);
+		json_string_or_null(json, e->blocker);
+		fputs(",\"blocker_driver\":", json);
+		json_string_or_null(json, e->blocker ? e->blocker_driver : NULL);
+		fputs("}}\n", json);
+		fflush(json);
+		return;
+	}
+	if (e->blocker) {
+		snprintf(detail, sizeof(detail), "%s (blocking: %s, %s%s)",
+			 msg ? msg : "blocked", e->blocker,
+			 e->blocker_driver && e->blocker_driver[0] ?
+			 "driver " : "no driver",
+			 e->blocker_driver ? e->blocker_driver : "");
+		msg = detail;
+	}
+	fputs("pptadm: ", human);
+	if (e->what)
+		fputs(e->what, human);
+	else
+		fprintf(human, "%s%s%s", e->operation ? e->operation : "",
+			e->operation && e->device ? " " : "",
+			e->device ? e->device : "");
+	fprintf(human, ": %s%s%s\n", strerror(e->err < 0 ? -e->err : e->err),
+		msg ? ": " : "", msg ? msg : "");
 }

@@ -3,6 +3,9 @@
  * pptadm's output formats: a human table, JSON, and the parseable form
  * (-p -o FIELD,...: values separated by ':', with ':' and '\' escaped by
  * a backslash, as illumos pptadm and dladm print them).
+ *
+ * Rows are devices or match entries; each kind has a field set, and every
+ * format prints the same fields from it, so the formats cannot disagree.
  */
 #ifndef PPTADM_OUTPUT_H
 #define PPTADM_OUTPUT_H
@@ -14,11 +17,54 @@
 
 enum out_format { OUT_TABLE, OUT_JSON, OUT_PARSEABLE };
 
-/* A device as pptadm prints it: the kernel's view plus libpci's names. */
+/*
+ * A device as pptadm prints it: the kernel's view plus libpci's names.
+ * host_only marks a device ppt does not manage (list -a): its state prints
+ * as "-" and what only the kernel knows (owner, boot, reset methods...) is
+ * missing.
+ */
 struct out_device {
 	struct ppt_device_info info;
-	char name[128];			/* "Vendor Device" from pci.ids */
+	bool host_only;
+	char vendor_name[128];		/* from pci.ids */
+	char device_name[128];
+	char name[256];			/* "Vendor Device" */
 };
+
+enum field_kind {
+	F_STR,		/* JSON string */
+	F_HEX,		/* hexadecimal, a JSON string to keep its digits */
+	F_INT,		/* JSON number */
+	F_BOOL,		/* "yes"/"no", JSON true/false */
+	F_LIST,		/* comma-separated, a JSON array of strings */
+};
+
+struct field {
+	const char *name;	/* -o name and JSON key */
+	const char *header;	/* table header */
+	enum field_kind kind;
+	bool by_default;	/* shown without -o */
+	const char *none;	/* a missing value in tables and -p; NULL: "--" and "" */
+	/* the value as text; false when missing (JSON null) */
+	bool (*get)(const void *row, char *buf, size_t len);
+};
+
+struct field_alias {
+	const char *alias;
+	const char *name;
+};
+
+struct field_set {
+	const char *what;		/* JSON key of the list: "devices" */
+	const struct field *fields;
+	size_t n;
+	const struct field_alias *aliases;
+	size_t naliases;
+	size_t rowsize;			/* sizeof one row */
+};
+
+extern const struct field_set out_device_fields;	/* rows: struct out_device */
+extern const struct field_set out_match_fields;		/* rows: struct ppt_match */
 
 #define OUT_MAX_FIELDS 32
 
@@ -27,23 +73,73 @@ struct out_fields {
 	int n;
 };
 
-/* Missing values print as this, as in illumos pptadm. */
+/* Missing values print as this in tables, as in illumos pptadm. */
 #define OUT_NONE "--"
 
+/*
+ * JSON string: quotes, backslashes and control characters escaped; valid
+ * UTF-8 passes through, an invalid byte becomes U+FFFD.
+ */
 void json_string(FILE *f, const char *s);
+/* JSON string, or null for NULL. */
+void json_string_or_null(FILE *f, const char *s);
 void parseable_string(FILE *f, const char *s);
 
 /*
- * Parse "-o" argument "addr,state,..." into fields; NULL selects the
- * default columns.  On error returns -1 and points *bad at the bad name.
+ * Parse -o "addr,state,..." into fields (names and aliases are
+ * case-insensitive); NULL selects the default fields, "all" every field.
+ * On error returns -1 and copies the bad name into bad.
  */
-int out_fields_parse(const char *list, struct out_fields *fields,
-		     char *bad, size_t badlen);
+int out_fields_parse(const struct field_set *fs, const char *list,
+		     struct out_fields *fields, char *bad, size_t badlen);
 
 /* The comma-separated list of every field name, for usage messages. */
-const char *out_field_names(void);
+const char *out_field_names(const struct field_set *fs);
 
-void out_devices(FILE *f, enum out_format fmt, const struct out_fields *fields,
-		 const struct out_device *devs, size_t n);
+/* Rows in a format: a table, {"devices":[...]}, or -p lines. */
+void out_rows(FILE *f, enum out_format fmt, const struct field_set *fs,
+	      const struct out_fields *sel, const void *rows, size_t n);
+/* One row as a JSON object. */
+void out_row_json(FILE *f, const struct field_set *fs,
+		  const struct out_fields *sel, const void *row);
+/* Rows as "field: value" blocks separated by blank lines (show). */
+void out_rows_vertical(FILE *f, const struct field_set *fs,
+		       const struct out_fields *sel, const void *rows, size_t n);
+
+static inline void out_devices(FILE *f, enum out_format fmt,
+			       const struct out_fields *sel,
+			       const struct out_device *devs, size_t n)
+{
+	out_rows(f, fmt, &out_device_fields, sel, devs, n);
+}
+
+/* "flr,pm": the names of the methods in a PPT_A_DEV_RESET_METHODS mask. */
+void out_reset_methods(uint32_t mask, char *buf, size_t len);
+
+/* "EBUSY" for -EBUSY or EBUSY; "E<n>" for a number without a name. */
+const char *out_errno_name(int err, char *buf, size_t len);
+
+/*
+ * A failed operation.  Humans get one line on stderr:
+ *	pptadm: OPERATION DEVICE: strerror: message (blocking: ADDR, driver D)
+ * JSON gets one object per failure on stdout:
+ *	{"error":{"errno":"EBUSY","code":16,"strerror":"...","message":"...",
+ *	  "operation":"assign","device":"0000:01:00.0",
+ *	  "blocker":"0000:01:00.1","blocker_driver":"snd_hda_intel"}}
+ * with null for what does not apply; "message" falls back to what, then
+ * to strerror.
+ */
+struct out_error {
+	int err;			/* negative errno */
+	const char *what;		/* human prefix; NULL: "OPERATION DEVICE" */
+	const char *message;		/* the kernel's or pptadm's reason */
+	const char *operation;		/* "assign", "list", ... */
+	const char *device;		/* the device or name it concerns */
+	const char *blocker;
+	const char *blocker_driver;
+};
+
+void out_error(FILE *human, FILE *json, enum out_format fmt,
+	       const struct out_error *e);
 
 #endif /* PPTADM_OUTPUT_H */

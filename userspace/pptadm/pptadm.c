@@ -2,232 +2,889 @@
 /*
  * pptadm: administer ppt, the PCI passthrough reservation module.
  *
- * This file parses arguments and prints; libppt speaks netlink and libpci
- * supplies vendor and device names.  See pptadm(8).
+ * This file runs the verbs.  The logic lives next to it, where the unit
+ * tests reach it: args.c (the command line), names.c (device names and
+ * boot-list entries), persist.c (the modprobe.d file), inventory.c (libpci),
+ * output.c (formats) and events.c (monitor's lines).  libppt speaks netlink.
  *
- * Exit status: 0 success, 1 the operation failed, 2 usage error.
+ * Exit status: 0 success, 1 an operation failed, 2 usage error.
  */
 #include <errno.h>
-#include <getopt.h>
-#include <stdarg.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
-#include <pci/pci.h>
-
+#include "args.h"
+#include "events.h"
+#include "inventory.h"
 #include "libppt.h"
+#include "names.h"
 #include "output.h"
+#include "persist.h"
 
-#define EXIT_FAIL	1
-#define EXIT_USAGE	2
+static struct args A;
+static struct ppt_handle *H;
 
-struct opts {
-	enum out_format fmt;
-	const char *fields;
-	const char *owner;
-	bool force;
-	int timeout_ms;		/* for asynchronous operations; 0: --no-wait */
-};
+/* The host's devices (libpci) and the kernel's, each loaded once. */
+static struct out_device *host_devs;
+static size_t nhost;
+static bool have_host;
+static struct out_device *kern_devs;
+static size_t nkern;
+static bool have_kern;
 
-static struct opts opt;
-
-static void usage(FILE *f)
+static void report(const struct out_error *e)
 {
-	fprintf(f,
-		"usage: pptadm [-j | -p -o FIELD,...] [-o FIELD,...] COMMAND [ARGS]\n"
-		"\n"
-		"commands (DEVICE: 0000:01:00.0 or 01:00.0):\n"
-		"  list                          devices ppt knows\n"
-		"  show DEVICE                   one device\n"
-		"  reserve [--force] DEVICE...   take devices for ppt (--force: from host drivers)\n"
-		"  release DEVICE...             give devices back to host drivers\n"
-		"  claim --owner ID DEVICE...    give reserved devices an owner\n"
-		"  unclaim --owner ID DEVICE...  make claimed devices reserved again\n"
-		"  assign --owner ID DEVICE...   hand devices, with their IOMMU groups, to vfio-pci\n"
-		"  unassign [--owner ID] DEVICE... take devices back from vfio-pci (they become dirty)\n"
-		"  version                       pptadm's and the module's versions\n"
-		"  help                          this text\n"
-		"\n"
-		"options:\n"
-		"  -j, --json        JSON output\n"
-		"  -p, --parseable   ':'-separated output (needs -o)\n"
-		"  -o, --output F,.. fields: %s\n"
-		"  --owner ID        owner of the devices (a VM's UUID, say)\n"
-		"  --force           with reserve: take devices from host drivers\n"
-		"  --no-wait         do not wait for asynchronous operations to finish\n"
-		"  --timeout SECS    how long to wait for them (default 60)\n",
-		out_field_names());
+	out_error(stderr, stdout, A.fmt, e);
 }
 
-/* Report an error the way the chosen output format asks for. */
-static void report(const char *what, int err, const char *kmsg)
+/* A failure of pptadm's own, without a device. */
+static void report_what(int err, const char *what, const char *op)
 {
-	if (opt.fmt == OUT_JSON) {
-		fputs("{\"error\":{\"message\":", stderr);
-		json_string(stderr, what);
-		fprintf(stderr, ",\"errno\":%d,\"strerror\":", -err);
-		json_string(stderr, strerror(-err));
-		if (kmsg) {
-			fputs(",\"kernel\":", stderr);
-			json_string(stderr, kmsg);
-		}
-		fputs("}}\n", stderr);
-		return;
-	}
-	fprintf(stderr, "pptadm: %s: %s%s%s\n", what, strerror(-err),
-		kmsg ? ": " : "", kmsg ? kmsg : "");
+	struct out_error e = { .err = err, .what = what, .operation = op };
+
+	report(&e);
 }
 
-static int open_ppt(struct ppt_handle **h)
+/* A failed operation on a device, with the kernel's reason and blocker. */
+static void report_op(const char *op, const char *dev, int err)
 {
-	int ret = ppt_open(h);
+	const char *drv = NULL;
+	struct out_error e = {
+		.err = err, .operation = op, .device = dev,
+		.message = ppt_errmsg(H),
+	};
 
+	e.blocker = ppt_blocker(H, &drv);
+	e.blocker_driver = drv;
+	report(&e);
+}
+
+/* A device name that names nothing, or too much. */
+static void report_name(const char *op, const char *name, int err,
+			const char *msg)
+{
+	struct out_error e = { .err = err, .operation = op, .device = name,
+			       .message = msg };
+
+	report(&e);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("pptadm: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+static int open_ppt(const char *op)
+{
+	int ret;
+
+	if (H)
+		return 0;
+	ret = ppt_open(&H);
 	if (ret == -ENOENT)
-		report("cannot reach the ppt netlink family (is the ppt module loaded? "
-		       "it is reachable only from the initial network namespace)",
-		       ret, NULL);
+		report_what(ret, "cannot reach the ppt netlink family (is the ppt module loaded? "
+			    "it is reachable only from the initial network namespace)", op);
 	else if (ret)
-		report("cannot open a netlink socket", ret, NULL);
+		report_what(ret, "cannot open a netlink socket", op);
 	return ret;
 }
 
-static void pci_quiet(char *msg, ...)
+static int load_host(const char *op)
 {
-	(void)msg;
-}
+	char err[256];
+	int ret;
 
-static _Noreturn void pci_fatal(char *msg, ...)
-{
-	va_list ap;
-
-	va_start(ap, msg);
-	fputs("pptadm: libpci: ", stderr);
-	vfprintf(stderr, msg, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(EXIT_FAIL);
-}
-
-/*
- * Add libpci's "Vendor Device" names to the kernel's view.  Name lookups
- * need no pci_init(), but an id missing from pci.ids makes libpci consult
- * udev's hwdb and call the debug and warning hooks, which only pci_init()
- * would set: set them here.
- */
-static void add_names(struct out_device *devs, size_t n)
-{
-	struct pci_access *pacc = pci_alloc();
-	size_t i;
-
-	if (!pacc)
-		return;
-	pacc->warning = pci_quiet;
-	pacc->debug = pci_quiet;
-	pacc->error = pci_fatal;
-	for (i = 0; i < n; i++) {
-		char *name = pci_lookup_name(pacc, devs[i].name,
-					     sizeof(devs[i].name),
-					     PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
-					     devs[i].info.vendor,
-					     devs[i].info.device);
-		if (!name)
-			devs[i].name[0] = '\0';
+	if (have_host)
+		return 0;
+	ret = inventory_host(&host_devs, &nhost, err, sizeof(err));
+	if (ret) {
+		report_what(ret, err, op);
+		return ret;
 	}
-	pci_cleanup(pacc);
-}
-
-static int print_devices(struct ppt_device_info *info, size_t n)
-{
-	struct out_device *devs = calloc(n ? n : 1, sizeof(*devs));
-	struct out_fields fields;
-	char bad[64];
-	size_t i;
-
-	if (!devs) {
-		report("out of memory", -ENOMEM, NULL);
-		return EXIT_FAIL;
-	}
-	if (out_fields_parse(opt.fields, &fields, bad, sizeof(bad))) {
-		fprintf(stderr, "pptadm: unknown output field \"%s\" (fields: %s)\n",
-			bad, out_field_names());
-		free(devs);
-		return EXIT_USAGE;
-	}
-	for (i = 0; i < n; i++)
-		devs[i].info = info[i];
-	add_names(devs, n);
-	out_devices(stdout, opt.fmt, &fields, devs, n);
-	free(devs);
+	have_host = true;
 	return 0;
 }
 
-static int cmd_list(int argc, char **argv)
+static int load_kernel(const char *op)
 {
 	struct ppt_device_info *info = NULL;
-	struct ppt_handle *h;
 	size_t n = 0;
 	int ret;
 
-	(void)argv;
-	if (argc != 0) {
-		fprintf(stderr, "pptadm: list takes no arguments\n");
-		return EXIT_USAGE;
-	}
-	if (open_ppt(&h))
-		return EXIT_FAIL;
-	ret = ppt_device_list(h, &info, &n);
+	if (have_kern)
+		return 0;
+	ret = open_ppt(op);
+	if (ret)
+		return ret;
+	ret = ppt_device_list(H, &info, &n);
 	if (ret) {
-		report("cannot list devices", ret, ppt_errmsg(h));
-		ppt_close(h);
-		return EXIT_FAIL;
+		struct out_error e = { .err = ret, .what = "cannot list devices",
+				       .operation = op, .message = ppt_errmsg(H) };
+
+		report(&e);
+		return ret;
 	}
-	ppt_close(h);
-	ret = print_devices(info, n);
+	kern_devs = inventory_from_kernel(info, n);
 	free(info);
-	return ret;
+	if (!kern_devs) {
+		report_what(-ENOMEM, "out of memory", op);
+		return -ENOMEM;
+	}
+	nkern = n;
+	have_kern = true;
+	return 0;
 }
 
-static int cmd_show(int argc, char **argv)
+/* Parse every DEVICE argument; a bad one is a usage error. */
+static int parse_names(int argc, char **argv, struct name **out)
 {
+	struct name *names = calloc(argc ? (size_t)argc : 1, sizeof(*names));
+	char why[256];
+	int i;
+
+	if (!names) {
+		report_what(-ENOMEM, "out of memory", A.verb->name);
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < argc; i++) {
+		if (name_parse(argv[i], &names[i], why, sizeof(why))) {
+			free(names);
+			return usage_error("%s", why);
+		}
+	}
+	*out = names;
+	return 0;
+}
+
+struct target {
+	char addr[PPT_ADDR_BUFLEN];
+	int name;		/* index of the name it came from */
+};
+
+enum scope {
+	SCOPE_HOST,		/* every PCI device (reserve, add) */
+	SCOPE_KERNEL,		/* the devices ppt manages */
+};
+
+/*
+ * The devices names stand for.  An address stands for itself (the kernel
+ * says whether it exists); a path or vendor:device is looked up in scope,
+ * and must match something.  With single, each name must be one device.
+ * Every name is checked before anything is done; on any failure each is
+ * reported and EXIT_FAIL returned.
+ */
+static int resolve(enum scope scope, bool single, const struct name *names,
+		   int nnames, struct target **out, size_t *nout)
+{
+	struct target *t = calloc((size_t)nnames + 1, sizeof(*t));
+	size_t n = 0, cap = (size_t)nnames + 1, j, k;
+	const char *op = A.verb->name;
+	bool failed = false;
+	int i;
+
+	if (!t) {
+		report_what(-ENOMEM, "out of memory", op);
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < nnames; i++) {
+		const struct name *nm = &names[i];
+		const struct out_device *devs;
+		size_t ndevs, found = 0, first = n;
+		char msg[512];
+
+		if (nm->kind == NAME_ADDR) {
+			for (k = 0; k < n && strcmp(t[k].addr, nm->canon); k++)
+				;
+			if (k == n) {
+				snprintf(t[n].addr, sizeof(t[n].addr), "%s", nm->canon);
+				t[n++].name = i;
+			}
+			continue;
+		}
+		if (scope == SCOPE_HOST ? load_host(op) : load_kernel(op)) {
+			free(t);
+			return EXIT_FAIL;
+		}
+		devs = scope == SCOPE_HOST ? host_devs : kern_devs;
+		ndevs = scope == SCOPE_HOST ? nhost : nkern;
+		for (j = 0; j < ndevs; j++) {
+			struct name_cand c;
+
+			inventory_cand(&devs[j], &c);
+			if (!name_matches(nm, &c))
+				continue;
+			found++;
+			for (k = 0; k < n && strcmp(t[k].addr, devs[j].info.addr); k++)
+				;
+			if (k < n)
+				continue;
+			if (n == cap) {
+				struct target *nt = realloc(t, (cap *= 2) * sizeof(*t));
+
+				if (!nt) {
+					free(t);
+					report_what(-ENOMEM, "out of memory", op);
+					return EXIT_FAIL;
+				}
+				t = nt;
+			}
+			snprintf(t[n].addr, sizeof(t[n].addr), "%s", devs[j].info.addr);
+			t[n++].name = i;
+		}
+		if (!found) {
+			snprintf(msg, sizeof(msg), "no device %s has this %s",
+				 scope == SCOPE_HOST ? "on this host" : "ppt manages",
+				 name_kind_text(nm));
+			report_name(op, nm->arg, -ENODEV, msg);
+			failed = true;
+		} else if (single && found > 1) {
+			size_t off = (size_t)snprintf(msg, sizeof(msg),
+						      "names %zu devices (", found);
+
+			for (k = first; k < n && off < sizeof(msg); k++)
+				off += (size_t)snprintf(msg + off, sizeof(msg) - off,
+							"%s%s", k > first ? ", " : "",
+							t[k].addr);
+			if (off < sizeof(msg))
+				snprintf(msg + off, sizeof(msg) - off,
+					 "): %s takes one at a time; name it by address", op);
+			report_name(op, nm->arg, -EINVAL, msg);
+			failed = true;
+		}
+	}
+	if (failed) {
+		free(t);
+		return EXIT_FAIL;
+	}
+	*out = t;
+	*nout = n;
+	return 0;
+}
+
+static int select_fields(const struct field_set *fs, const char *dflt,
+			 struct out_fields *sel)
+{
+	char bad[64];
+
+	if (out_fields_parse(fs, A.fields ? A.fields : dflt, sel, bad, sizeof(bad))) {
+		fprintf(stderr, "pptadm: unknown output field \"%s\" (fields: %s)\n",
+			bad, out_field_names(fs));
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int cmd_list(void)
+{
+	struct out_device *devs, *shown = NULL;
+	struct name *names = NULL;
+	struct out_fields sel;
+	size_t n, nshown = 0, i;
+	bool failed = false;
+	int ret, k;
+
+	ret = select_fields(&out_device_fields, NULL, &sel);
+	if (!ret)
+		ret = parse_names(A.argc, A.argv, &names);
+	if (ret)
+		return ret;
+	if (A.all) {
+		if (load_host("list"))
+			return EXIT_FAIL;
+		/* without ppt the host's devices are still worth listing */
+		ret = ppt_open(&H);
+		if (ret == -ENOENT)
+			fprintf(stderr, "pptadm: note: ppt is not loaded; no device is managed\n");
+		else if (ret) {
+			report_what(ret, "cannot open a netlink socket", "list");
+			return EXIT_FAIL;
+		}
+		if (!ret && load_kernel("list"))
+			return EXIT_FAIL;
+		if (have_kern) {
+			struct ppt_device_info *info = calloc(nkern + 1, sizeof(*info));
+
+			for (i = 0; info && i < nkern; i++)
+				info[i] = kern_devs[i].info;
+			if (!info || inventory_merge(&host_devs, &nhost, info, nkern)) {
+				free(info);
+				report_what(-ENOMEM, "out of memory", "list");
+				return EXIT_FAIL;
+			}
+			free(info);
+		}
+		devs = host_devs;
+		n = nhost;
+	} else {
+		if (load_kernel("list"))
+			return EXIT_FAIL;
+		devs = kern_devs;
+		n = nkern;
+	}
+	inventory_sort(devs, n);
+	if (A.argc) {
+		shown = calloc(n + 1, sizeof(*shown));
+		if (!shown) {
+			report_what(-ENOMEM, "out of memory", "list");
+			return EXIT_FAIL;
+		}
+		for (k = 0; k < A.argc; k++) {
+			bool hit = false;
+
+			for (i = 0; i < n; i++) {
+				struct name_cand c;
+
+				inventory_cand(&devs[i], &c);
+				hit |= name_matches(&names[k], &c);
+			}
+			if (!hit) {
+				char msg[128];
+
+				snprintf(msg, sizeof(msg), "no device %s has this %s",
+					 A.all ? "on this host" : "ppt manages",
+					 name_kind_text(&names[k]));
+				report_name("list", names[k].arg, -ENODEV, msg);
+				failed = true;
+			}
+		}
+		if (failed) {
+			free(shown);
+			free(names);
+			return EXIT_FAIL;
+		}
+		for (i = 0; i < n; i++) {
+			struct name_cand c;
+
+			inventory_cand(&devs[i], &c);
+			for (k = 0; k < A.argc; k++) {
+				if (name_matches(&names[k], &c)) {
+					shown[nshown++] = devs[i];
+					break;
+				}
+			}
+		}
+		devs = shown;
+		n = nshown;
+	}
+	inventory_names(devs, n);
+	out_devices(stdout, A.fmt, &sel, devs, n);
+	free(shown);
+	free(names);
+	return 0;
+}
+
+static int cmd_show(void)
+{
+	struct out_device *devs;
 	struct ppt_device_info info;
-	char canon[PPT_ADDR_BUFLEN];
-	struct ppt_handle *h;
-	char what[128];
+	struct name *names = NULL;
+	struct target *t = NULL;
+	struct out_fields sel;
+	size_t n = 0, nt = 0, i;
+	int ret, status = 0;
+
+	ret = select_fields(&out_device_fields, "all", &sel);
+	if (!ret)
+		ret = parse_names(A.argc, A.argv, &names);
+	if (ret)
+		return ret;
+	if (resolve(SCOPE_KERNEL, false, names, A.argc, &t, &nt) ||
+	    open_ppt("show")) {
+		free(names);
+		return EXIT_FAIL;
+	}
+	devs = calloc(nt + 1, sizeof(*devs));
+	if (!devs) {
+		free(t);
+		free(names);
+		report_what(-ENOMEM, "out of memory", "show");
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < nt; i++) {
+		ret = ppt_device_get(H, t[i].addr, &info);
+		if (ret) {
+			report_op("show", t[i].addr, ret);
+			status = EXIT_FAIL;
+			continue;
+		}
+		devs[n++].info = info;
+	}
+	inventory_names(devs, n);
+	if (A.fmt == OUT_TABLE)
+		out_rows_vertical(stdout, &out_device_fields, &sel, devs, n);
+	else
+		out_devices(stdout, A.fmt, &sel, devs, n);
+	free(devs);
+	free(t);
+	free(names);
+	return status;
+}
+
+static int run_op(const char *addr)
+{
+	int method = A.method < 0 ? PPT_RESET_AUTO : A.method;
+
+	switch (A.verb->id) {
+	case V_RESERVE:
+		return ppt_device_reserve(H, addr, A.force, A.timeout_ms);
+	case V_RELEASE:
+		return ppt_device_release(H, addr, A.timeout_ms);
+	case V_CLAIM:
+		return ppt_device_claim(H, addr, A.owner);
+	case V_UNCLAIM:
+		return ppt_device_unclaim(H, addr, A.owner);
+	case V_ASSIGN:
+		return ppt_device_assign(H, addr, A.owner, A.timeout_ms);
+	case V_UNASSIGN:
+		return ppt_device_unassign(H, addr, A.owner, A.timeout_ms);
+	case V_RESET:
+		return ppt_device_reset(H, addr, (uint32_t)method, A.timeout_ms);
+	case V_CLEAN:
+		return ppt_device_clean(H, addr, (uint32_t)method, A.timeout_ms);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* The verbs that change devices: one operation per device. */
+static int cmd_change(void)
+{
+	bool single = A.verb->id == V_CLAIM || A.verb->id == V_UNCLAIM ||
+		      A.verb->id == V_ASSIGN || A.verb->id == V_UNASSIGN ||
+		      A.verb->id == V_RESET;
+	struct name *names = NULL;
+	struct target *t = NULL;
+	size_t nt = 0, i;
+	int ret, status = 0;
+
+	ret = parse_names(A.argc, A.argv, &names);
+	if (ret)
+		return ret;
+	if (A.all_dirty) {
+		if (load_kernel(A.verb->name))
+			return EXIT_FAIL;
+		t = calloc(nkern + 1, sizeof(*t));
+		for (i = 0; t && i < nkern; i++)
+			if (kern_devs[i].info.state == PPT_STATE_DIRTY)
+				snprintf(t[nt++].addr, PPT_ADDR_BUFLEN, "%s",
+					 kern_devs[i].info.addr);
+		if (t && !nt)
+			fprintf(stderr, "pptadm: no device is dirty\n");
+	} else if (resolve(A.verb->id == V_RESERVE ? SCOPE_HOST : SCOPE_KERNEL,
+			   single, names, A.argc, &t, &nt)) {
+		free(names);
+		return EXIT_FAIL;
+	}
+	if (!t || open_ppt(A.verb->name)) {
+		free(t);
+		free(names);
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < nt; i++) {
+		ret = run_op(t[i].addr);
+		if (ret) {
+			report_op(A.verb->name, t[i].addr, ret);
+			status = EXIT_FAIL;
+		}
+	}
+	free(t);
+	free(names);
+	return status;
+}
+
+static void note_boot_change(const char *path)
+{
+	char where[4096];
+
+	if (persist_others(path, where, sizeof(where)))
+		fprintf(stderr,
+			"pptadm: warning: %s sets ppt options too; modprobe passes both, and a parameter set in both takes the later file's value\n",
+			where);
+	if (persist_in_initramfs("", where, sizeof(where)))
+		fprintf(stderr,
+			"pptadm: note: ppt is loaded from the initramfs (%s): run update-initramfs -u (or dracut -f) so the next boot uses %s\n",
+			where, path);
+	else
+		fprintf(stderr,
+			"pptadm: note: if ppt is loaded from your initramfs, run update-initramfs -u (or dracut -f) so the next boot uses %s\n",
+			path);
+}
+
+/* Write the boot lists back if they changed; EXIT_FAIL when that fails. */
+static int save_boot_lists(struct persist *p, const char *done)
+{
+	char err[512], *content;
 	int ret;
 
-	if (argc != 1) {
-		fprintf(stderr, "pptadm: show takes one DEVICE\n");
-		return EXIT_USAGE;
-	}
-	if (ppt_addr_normalize(argv[0], canon)) {
-		fprintf(stderr,
-			"pptadm: \"%s\" is not a PCI address (want [domain:]bus:dev.fn, e.g. 0000:01:00.0)\n",
-			argv[0]);
-		return EXIT_USAGE;
-	}
-	if (open_ppt(&h))
+	if (!p->changed)
+		return 0;
+	content = persist_render(p);
+	if (!content) {
+		report_what(-ENOMEM, "out of memory", A.verb->name);
 		return EXIT_FAIL;
-	ret = ppt_device_get(h, canon, &info);
+	}
+	ret = persist_write(p->path, content, err, sizeof(err));
+	free(content);
 	if (ret) {
-		snprintf(what, sizeof(what), "%s", canon);
-		report(what, ret, ppt_errmsg(h));
-		ppt_close(h);
+		char what[768];
+
+		snprintf(what, sizeof(what), "%s; %s, but the next boot will not know",
+			 err, done);
+		report_what(ret, what, A.verb->name);
 		return EXIT_FAIL;
 	}
-	ppt_close(h);
-	return print_devices(&info, 1);
+	note_boot_change(p->path);
+	return 0;
 }
 
-static int cmd_version(int argc, char **argv)
+static int cmd_add(void)
+{
+	const char *path = persist_path();
+	struct name *names = NULL;
+	struct target *t = NULL;
+	struct ppt_device_info info;
+	struct persist p;
+	size_t nt = 0, i;
+	char err[512];
+	bool *ok = NULL;
+	int ret, k, status = 0;
+
+	ret = parse_names(A.argc, A.argv, &names);
+	if (ret)
+		return ret;
+	ret = persist_load(&p, path, err, sizeof(err));
+	if (ret) {
+		report_what(ret, err, "add");
+		persist_free(&p);
+		free(names);
+		return EXIT_FAIL;
+	}
+	ok = calloc((size_t)A.argc, sizeof(*ok));
+	if (!ok || resolve(SCOPE_HOST, false, names, A.argc, &t, &nt) ||
+	    open_ppt("add")) {
+		status = EXIT_FAIL;
+		goto out;
+	}
+	for (k = 0; k < A.argc; k++)
+		ok[k] = true;
+	for (i = 0; i < nt; i++) {
+		/* idempotent: a device ppt holds already is left as it is */
+		if (!ppt_device_get(H, t[i].addr, &info) &&
+		    info.state != PPT_STATE_DETACHED)
+			continue;
+		ret = ppt_device_reserve(H, t[i].addr, A.force, A.timeout_ms);
+		if (ret) {
+			report_op("add", t[i].addr, ret);
+			ok[t[i].name] = false;
+			status = EXIT_FAIL;
+		}
+	}
+	for (k = 0; k < A.argc; k++) {
+		enum ppt_match_kind kind = name_list(&names[k]);
+
+		if (!ok[k]) {
+			fprintf(stderr, "pptadm: %s: not added to %s\n", names[k].arg, path);
+			continue;
+		}
+		ret = persist_add(&p, kind, names[k].canon);
+		if (ret < 0) {
+			report_what(ret, "out of memory", "add");
+			status = EXIT_FAIL;
+			goto out;
+		}
+		if (A.fmt != OUT_JSON)
+			fprintf(stderr, "pptadm: %s: %s %s=%s\n", names[k].arg,
+				ret ? "adding to the boot lists as" : "already in the boot lists as",
+				persist_param(kind), names[k].canon);
+	}
+	if (save_boot_lists(&p, "the devices are reserved"))
+		status = EXIT_FAIL;
+out:
+	persist_free(&p);
+	free(ok);
+	free(t);
+	free(names);
+	return status;
+}
+
+/*
+ * A file entry, other than those being removed, that names the device: it
+ * would reserve the device again at the next boot.
+ */
+static const struct persist_entry *other_entry(const struct persist *p,
+					       const struct out_device *d,
+					       const struct name *names,
+					       int nnames, int *kind)
+{
+	struct name_cand c;
+	size_t i;
+	int k, n;
+
+	inventory_cand(d, &c);
+	for (k = 0; k < PERSIST_NLISTS; k++) {
+		for (i = 0; i < p->nlist[k]; i++) {
+			const struct persist_entry *e = &p->list[k][i];
+
+			for (n = 0; n < nnames; n++)
+				if ((int)name_list(&names[n]) == k &&
+				    !strcmp(names[n].canon, e->canon))
+					break;
+			if (n < nnames || !entry_matches((enum ppt_match_kind)k, e->canon, &c))
+				continue;
+			*kind = k;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+static int cmd_remove(void)
+{
+	const char *path = persist_path();
+	struct name *names = NULL;
+	struct persist p;
+	char err[512], msg[768];
+	bool failed = false, *ok = NULL;
+	size_t i;
+	int ret, k, kind, status = 0;
+
+	ret = parse_names(A.argc, A.argv, &names);
+	if (ret)
+		return ret;
+	ret = persist_load(&p, path, err, sizeof(err));
+	if (ret) {
+		report_what(ret, err, "remove");
+		persist_free(&p);
+		free(names);
+		return EXIT_FAIL;
+	}
+	/* without ppt loaded, only the file changes */
+	ret = ppt_open(&H);
+	if (ret && ret != -ENOENT) {
+		report_what(ret, "cannot open a netlink socket", "remove");
+		status = EXIT_FAIL;
+		goto out;
+	}
+	if (!ret && load_kernel("remove")) {
+		status = EXIT_FAIL;
+		goto out;
+	}
+	ok = calloc((size_t)A.argc, sizeof(*ok));
+	if (!ok) {
+		status = EXIT_FAIL;
+		goto out;
+	}
+	/* check every name before anything is done */
+	for (k = 0; k < A.argc; k++) {
+		bool listed = persist_find(&p, name_list(&names[k]), names[k].canon);
+		size_t hits = 0;
+
+		for (i = 0; i < nkern; i++) {
+			const struct persist_entry *e;
+			struct name_cand c;
+
+			inventory_cand(&kern_devs[i], &c);
+			if (!name_matches(&names[k], &c))
+				continue;
+			hits++;
+			e = other_entry(&p, &kern_devs[i], names, A.argc, &kind);
+			if (e) {
+				snprintf(msg, sizeof(msg),
+					 "%s is also named by %s=%s (%s:%d): remove that too (pptadm remove %s)",
+					 kern_devs[i].info.addr, persist_param(kind),
+					 e->text, path, e->line, e->text);
+				report_name("remove", names[k].arg, -EEXIST, msg);
+				failed = true;
+			}
+		}
+		if (!listed && !hits) {
+			snprintf(msg, sizeof(msg), "not in %s and not managed by ppt", path);
+			report_name("remove", names[k].arg, -ENOENT, msg);
+			failed = true;
+		}
+	}
+	if (failed) {
+		status = EXIT_FAIL;
+		goto out;
+	}
+	for (k = 0; k < A.argc; k++)
+		ok[k] = true;
+	for (i = 0; i < nkern; i++) {
+		struct name_cand c;
+
+		inventory_cand(&kern_devs[i], &c);
+		for (k = 0; k < A.argc && !name_matches(&names[k], &c); k++)
+			;
+		if (k == A.argc)
+			continue;
+		ret = ppt_device_release(H, kern_devs[i].info.addr, A.timeout_ms);
+		if (ret) {
+			report_op("remove", kern_devs[i].info.addr, ret);
+			ok[k] = false;
+			status = EXIT_FAIL;
+		}
+	}
+	for (k = 0; k < A.argc; k++) {
+		enum ppt_match_kind lk = name_list(&names[k]);
+
+		if (!ok[k]) {
+			fprintf(stderr, "pptadm: %s: kept in %s\n", names[k].arg, path);
+			continue;
+		}
+		if (persist_del(&p, lk, names[k].canon) && A.fmt != OUT_JSON)
+			fprintf(stderr, "pptadm: %s: dropping %s=%s from the boot lists\n",
+				names[k].arg, persist_param(lk), names[k].canon);
+	}
+	if (save_boot_lists(&p, "the devices are released"))
+		status = EXIT_FAIL;
+out:
+	persist_free(&p);
+	free(ok);
+	free(names);
+	return status;
+}
+
+static int cmd_match(void)
+{
+	struct ppt_match *m = NULL;
+	struct out_fields sel;
+	size_t n = 0;
+	char what[PPT_MATCH_BUFLEN + 16];
+	int ret;
+
+	if (A.match_op == MATCH_LIST) {
+		ret = select_fields(&out_match_fields, NULL, &sel);
+		if (ret)
+			return ret;
+	}
+	if (open_ppt("match"))
+		return EXIT_FAIL;
+	if (A.match_op == MATCH_LIST) {
+		ret = ppt_match_list(H, &m, &n);
+		if (ret) {
+			struct out_error e = { .err = ret, .what = "cannot list matches",
+					       .operation = "match list",
+					       .message = ppt_errmsg(H) };
+
+			report(&e);
+			return EXIT_FAIL;
+		}
+		out_rows(stdout, A.fmt, &out_match_fields, &sel, m, n);
+		free(m);
+		return 0;
+	}
+	if (A.match_op == MATCH_ADD)
+		ret = ppt_match_add(H, A.match_kind, A.match_text);
+	else
+		ret = ppt_match_del(H, A.match_kind, A.match_text);
+	if (ret) {
+		snprintf(what, sizeof(what), "%s %s", ppt_match_kind_name(A.match_kind),
+			 A.match_text);
+		report_op(A.match_op == MATCH_ADD ? "match add" : "match del", what, ret);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* Every device as it is now: at the start, and after a loss. */
+static void sync_state(void)
+{
+	struct ppt_device_info *info = NULL;
+	struct out_device d;
+	size_t n = 0, i;
+	int ret = ppt_device_list(H, &info, &n);
+
+	if (ret) {
+		struct out_error e = { .err = ret, .what = "cannot list devices to resynchronise",
+				       .operation = "monitor", .message = ppt_errmsg(H) };
+
+		out_error(stdout, stdout, A.fmt, &e);
+		fflush(stdout);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		memset(&d, 0, sizeof(d));
+		d.info = info[i];
+		if (A.fmt == OUT_JSON)
+			inventory_names(&d, 1);
+		ev_print_state(stdout, A.fmt, &d);
+	}
+	ev_print_synced(stdout, A.fmt, n);
+	fflush(stdout);
+	free(info);
+}
+
+static int cmd_monitor(void)
+{
+	struct pollfd pfd[2];
+	struct ppt_event ev;
+	struct out_device d;
+	sigset_t set;
+	int ret, sfd;
+
+	if (open_ppt("monitor"))
+		return EXIT_FAIL;
+	ret = ppt_events_subscribe(H);
+	if (ret) {
+		report_what(ret, "cannot subscribe to ppt's events", "monitor");
+		return EXIT_FAIL;
+	}
+	/* SIGINT and SIGTERM end the stream: read them, do not die of them */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0) {
+		report_what(-errno, "cannot watch for signals", "monitor");
+		return EXIT_FAIL;
+	}
+	/* subscribed first, so nothing between the dump and the events is lost */
+	sync_state();
+	pfd[0] = (struct pollfd){ .fd = ppt_events_fd(H), .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	for (;;) {
+		while ((ret = ppt_events_next(H, &ev, 0)) == 0) {
+			if (ev.type == PPT_EVENT_DEVICE) {
+				memset(&d, 0, sizeof(d));
+				d.info = ev.device;
+				if (A.fmt == OUT_JSON)
+					inventory_names(&d, 1);
+			}
+			ev_print(stdout, A.fmt, &ev, ev.type == PPT_EVENT_DEVICE ? &d : NULL);
+			fflush(stdout);
+			if (ev_needs_resync(&ev))
+				sync_state();
+		}
+		if (ret != -EAGAIN && ret != -EINTR) {
+			report_what(ret, "cannot read ppt's events", "monitor");
+			close(sfd);
+			return EXIT_FAIL;
+		}
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
+			report_what(-errno, "poll", "monitor");
+			close(sfd);
+			return EXIT_FAIL;
+		}
+		if (pfd[1].revents & POLLIN) {
+			close(sfd);
+			return 0;
+		}
+	}
+}
+
+static int cmd_version(void)
 {
 	FILE *f;
 	char mod[64] = "";
 
-	(void)argv;
-	if (argc != 0) {
-		fprintf(stderr, "pptadm: version takes no arguments\n");
-		return EXIT_USAGE;
-	}
 	f = fopen("/sys/module/ppt/version", "r");
 	if (f) {
 		if (!fgets(mod, sizeof(mod), f))
@@ -235,200 +892,53 @@ static int cmd_version(int argc, char **argv)
 		mod[strcspn(mod, "\n")] = '\0';
 		fclose(f);
 	}
+	if (A.fmt == OUT_JSON) {
+		fputs("{\"pptadm\":", stdout);
+		json_string(stdout, PPT_VERSION);
+		fputs(",\"module\":", stdout);
+		json_string_or_null(stdout, mod[0] ? mod : NULL);
+		printf(",\"protocol\":%d}\n", PPT_GENL_VERSION);
+		return 0;
+	}
 	printf("pptadm %s\nmodule %s\nprotocol %d\n", PPT_VERSION,
 	       mod[0] ? mod : "not loaded", PPT_GENL_VERSION);
 	return 0;
 }
 
-/* Report a failed mutation with the kernel's reason and any blocker. */
-static void report_op(struct ppt_handle *h, const char *verb,
-		      const char *dev, int err)
-{
-	const char *drv = NULL, *blocker = ppt_blocker(h, &drv);
-	const char *kmsg = ppt_errmsg(h);
-	char what[96], detail[512];
-
-	snprintf(what, sizeof(what), "%s %s", verb, dev);
-	if (blocker) {
-		snprintf(detail, sizeof(detail), "%s (blocking: %s, %s%s)",
-			 kmsg ? kmsg : "blocked", blocker,
-			 drv && drv[0] ? "driver " : "no driver",
-			 drv && drv[0] ? drv : "");
-		kmsg = detail;
-	}
-	report(what, err, kmsg);
-}
-
-/* The verbs that change devices: one operation per DEVICE argument. */
-static int cmd_mutate(const char *verb, int argc, char **argv)
-{
-	char canon[PPT_ADDR_BUFLEN];
-	struct ppt_handle *h;
-	int i, ret, status = 0;
-	bool needs_owner = !strcmp(verb, "claim") || !strcmp(verb, "unclaim") ||
-			   !strcmp(verb, "assign");
-
-	if (argc < 1) {
-		fprintf(stderr, "pptadm: %s needs at least one DEVICE\n", verb);
-		return EXIT_USAGE;
-	}
-	if (needs_owner && !opt.owner) {
-		fprintf(stderr, "pptadm: %s needs --owner ID\n", verb);
-		return EXIT_USAGE;
-	}
-	if (opt.force && strcmp(verb, "reserve")) {
-		fprintf(stderr, "pptadm: --force goes with reserve only\n");
-		return EXIT_USAGE;
-	}
-	for (i = 0; i < argc; i++) {
-		if (ppt_addr_normalize(argv[i], canon)) {
-			fprintf(stderr,
-				"pptadm: \"%s\" is not a PCI address (want [domain:]bus:dev.fn, e.g. 0000:01:00.0)\n",
-				argv[i]);
-			return EXIT_USAGE;
-		}
-	}
-	if (open_ppt(&h))
-		return EXIT_FAIL;
-	for (i = 0; i < argc; i++) {
-		if (!strcmp(verb, "reserve"))
-			ret = ppt_device_reserve(h, argv[i], opt.force, opt.timeout_ms);
-		else if (!strcmp(verb, "release"))
-			ret = ppt_device_release(h, argv[i], opt.timeout_ms);
-		else if (!strcmp(verb, "claim"))
-			ret = ppt_device_claim(h, argv[i], opt.owner);
-		else if (!strcmp(verb, "unclaim"))
-			ret = ppt_device_unclaim(h, argv[i], opt.owner);
-		else if (!strcmp(verb, "assign"))
-			ret = ppt_device_assign(h, argv[i], opt.owner, opt.timeout_ms);
-		else
-			ret = ppt_device_unassign(h, argv[i], opt.owner, opt.timeout_ms);
-		if (ret) {
-			ppt_addr_normalize(argv[i], canon);
-			report_op(h, verb, canon, ret);
-			status = EXIT_FAIL;
-		}
-	}
-	ppt_close(h);
-	return status;
-}
-
-#define MUTATOR(name)							\
-	static int cmd_##name(int argc, char **argv)			\
-	{								\
-		return cmd_mutate(#name, argc, argv);			\
-	}
-MUTATOR(reserve)
-MUTATOR(release)
-MUTATOR(claim)
-MUTATOR(unclaim)
-MUTATOR(assign)
-MUTATOR(unassign)
-
-static const struct {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-} commands[] = {
-	{ "list", cmd_list },
-	{ "show", cmd_show },
-	{ "reserve", cmd_reserve },
-	{ "release", cmd_release },
-	{ "claim", cmd_claim },
-	{ "unclaim", cmd_unclaim },
-	{ "assign", cmd_assign },
-	{ "unassign", cmd_unassign },
-	{ "version", cmd_version },
-};
-
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "parseable", no_argument, NULL, 'p' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "owner", required_argument, NULL, 'O' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "no-wait", no_argument, NULL, 'W' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool parseable = false, no_wait = false;
-	char *end;
-	long secs;
-	size_t i;
-	int c;
+	const struct verb *v;
+	char err[512];
+	int ret, i;
 
-	opt.fmt = OUT_TABLE;
-	opt.timeout_ms = 60 * 1000;
-	while ((c = getopt_long(argc, argv, "jpo:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			opt.fmt = OUT_JSON;
-			break;
-		case 'p':
-			parseable = true;
-			break;
-		case 'o':
-			opt.fields = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'O':
-			if (!optarg[0] || strlen(optarg) >= PPT_OWNER_MAX) {
-				fprintf(stderr, "pptadm: --owner must be 1 to %d bytes\n",
-					PPT_OWNER_MAX - 1);
-				return EXIT_USAGE;
-			}
-			opt.owner = optarg;
-			break;
-		case 'F':
-			opt.force = true;
-			break;
-		case 'W':
-			no_wait = true;
-			break;
-		case 'T':
-			errno = 0;
-			secs = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || secs < 1 || secs > 86400) {
-				fprintf(stderr, "pptadm: --timeout \"%s\": want whole seconds, 1 to 86400\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			opt.timeout_ms = (int)secs * 1000;
-			break;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (parseable) {
-		if (opt.fmt == OUT_JSON) {
-			fprintf(stderr, "pptadm: -p and -j exclude each other\n");
-			return EXIT_USAGE;
-		}
-		if (!opt.fields) {
-			fprintf(stderr, "pptadm: -p needs -o FIELD,... so scripts name what they parse\n");
-			return EXIT_USAGE;
-		}
-		opt.fmt = OUT_PARSEABLE;
-	}
-	if (no_wait)
-		opt.timeout_ms = 0;
-	if (optind >= argc) {
-		usage(stderr);
+	switch (args_parse(argc, argv, &A, err, sizeof(err))) {
+	case ARGS_HELP:
+		if (A.verb && A.verb->id != V_HELP)
+			args_verb_help(stdout, A.verb);
+		else
+			args_usage(stdout);
+		return 0;
+	case ARGS_USAGE:
+		/* a bad option is found before the verb is: name the verb anyway */
+		for (v = A.verb, i = 1; !v && i < argc; i++)
+			v = args_find_verb(argv[i]);
+		fprintf(stderr, "pptadm: %s\nTry 'pptadm help%s%s'.\n", err,
+			v ? " " : "", v ? v->name : "");
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[optind], "help")) {
-		usage(stdout);
-		return 0;
+	switch (A.verb->id) {
+	case V_LIST: ret = cmd_list(); break;
+	case V_SHOW: ret = cmd_show(); break;
+	case V_ADD: ret = cmd_add(); break;
+	case V_REMOVE: ret = cmd_remove(); break;
+	case V_MATCH: ret = cmd_match(); break;
+	case V_MONITOR: ret = cmd_monitor(); break;
+	case V_VERSION: ret = cmd_version(); break;
+	default: ret = cmd_change(); break;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[optind], commands[i].name))
-			return commands[i].fn(argc - optind - 1, argv + optind + 1);
-	fprintf(stderr, "pptadm: unknown command \"%s\"; try 'pptadm help'\n",
-		argv[optind]);
-	return EXIT_USAGE;
+	ppt_close(H);
+	inventory_cleanup();
+	free(host_devs);
+	free(kern_devs);
+	return ret;
 }

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pptadm's command line: what parses, and that every mistake is a usage
+ * error naming the bad word.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "args.h"
+#include "tap.h"
+
+static struct args a;
+static char err[512];
+
+/* Parse a NULL-terminated list of words after "pptadm". */
+static int parse(const char *first, ...)
+{
+	char *argv[32] = { "pptadm" };
+	int argc = 1;
+	const char *w;
+	va_list ap;
+
+	va_start(ap, first);
+	for (w = first; w && argc < 31; w = va_arg(ap, const char *))
+		argv[argc++] = (char *)w;
+	va_end(ap);
+	argv[argc] = NULL;
+	err[0] = '\0';
+	return args_parse(argc, argv, &a, err, sizeof(err));
+}
+
+static void usage_err(int ret, const char *want, const char *what)
+{
+	ok(ret == ARGS_USAGE, "%s: usage error", what);
+	if (!ok(strstr(err, want) != NULL, "... saying \"%s\"", want))
+		printf("#   err: %s\n", err);
+}
+
+int main(void)
+{
+	ok(parse("list", NULL) == ARGS_OK && a.verb->id == V_LIST &&
+	   a.fmt == OUT_TABLE && a.argc == 0, "list");
+	ok(parse("-j", "list", "-a", NULL) == ARGS_OK && a.fmt == OUT_JSON && a.all,
+	   "-j list -a: options before and after the verb");
+	ok(parse("list", "-p", "-o", "addr,state", "10de:1db4", NULL) == ARGS_OK &&
+	   a.fmt == OUT_PARSEABLE && !strcmp(a.fields, "addr,state") && a.argc == 1 &&
+	   !strcmp(a.argv[0], "10de:1db4"), "list -p -o FIELDS NAME");
+	ok(parse("reserve", "--force", "01:00.0", "02:00.0", NULL) == ARGS_OK &&
+	   a.force && a.argc == 2 && a.timeout_ms == 60000, "reserve --force, two devices");
+	ok(parse("assign", "--owner", "vm1", "--timeout", "5", "01:00.0", NULL) == ARGS_OK &&
+	   !strcmp(a.owner, "vm1") && a.timeout_ms == 5000, "assign --owner --timeout");
+	ok(parse("release", "--no-wait", "01:00.0", NULL) == ARGS_OK && a.timeout_ms == 0,
+	   "--no-wait");
+	ok(parse("reset", "--method", "sbr", "01:00.0", NULL) == ARGS_OK &&
+	   a.method == PPT_RESET_SBR, "reset --method sbr");
+	ok(parse("reset", "01:00.0", NULL) == ARGS_OK && a.method == -1,
+	   "reset without --method");
+	ok(parse("clean", "--all-dirty", NULL) == ARGS_OK && a.all_dirty, "clean --all-dirty");
+	ok(parse("clean", "01:00.0", "02:00.0", NULL) == ARGS_OK && a.argc == 2, "clean DEVICE...");
+	ok(parse("match", "add", "ids", "10de:1db4", NULL) == ARGS_OK &&
+	   a.match_op == MATCH_ADD && a.match_kind == PPT_MATCH_IDS &&
+	   !strcmp(a.match_text, "10de:1db4"), "match add ids");
+	ok(parse("match", "del", "path", "0000:00/1c.0/00.0", NULL) == ARGS_OK &&
+	   a.match_op == MATCH_DEL && a.match_kind == PPT_MATCH_PATH, "match del path");
+	ok(parse("match", "list", "-p", "-o", "kind,text", NULL) == ARGS_OK &&
+	   a.match_op == MATCH_LIST && a.fmt == OUT_PARSEABLE, "match list -p -o");
+	ok(parse("-j", "monitor", NULL) == ARGS_OK && a.verb->id == V_MONITOR, "monitor -j");
+	ok(parse("add", "--force", "0000:00/1c.0/00.0", NULL) == ARGS_OK, "add --force PATH");
+	ok(parse("remove", "10de:1db4", NULL) == ARGS_OK, "remove IDS");
+	ok(parse("show", "--", "01:00.0", NULL) == ARGS_OK && a.argc == 1, "-- ends options");
+	ok(parse("list", "--output=addr", NULL) == ARGS_OK && !strcmp(a.fields, "addr"),
+	   "--output=FIELDS");
+
+	/* help */
+	ok(parse("help", NULL) == ARGS_HELP && !a.verb, "help");
+	ok(parse("--help", NULL) == ARGS_HELP && !a.verb, "--help");
+	ok(parse("help", "reset", NULL) == ARGS_HELP && a.verb->id == V_RESET, "help reset");
+	ok(parse("clean", "--help", NULL) == ARGS_HELP && a.verb->id == V_CLEAN,
+	   "clean --help: the verb's help, even without its arguments");
+	ok(parse("-h", "monitor", NULL) == ARGS_HELP && a.verb->id == V_MONITOR, "-h monitor");
+	usage_err(parse("help", "frobnicate", NULL), "no command \"frobnicate\"", "help of nothing");
+
+	/* mistakes */
+	usage_err(parse(NULL), "no command given", "nothing");
+	usage_err(parse("lsit", NULL), "unknown command \"lsit\" (did you mean list?)",
+		  "a typo in a verb");
+	usage_err(parse("frobnicate", NULL), "unknown command \"frobnicate\"",
+		  "an unknown verb");
+	usage_err(parse("list", "--jsn", NULL), "unknown option \"--jsn\" (did you mean --json?)",
+		  "a typo in an option");
+	usage_err(parse("reserve", "--forc", "01:00.0", NULL),
+		  "unknown option \"--forc\" (did you mean --force?)",
+		  "an abbreviation is refused, not guessed");
+	usage_err(parse("list", "-x", NULL), "unknown option \"-x\"", "an unknown short option");
+	usage_err(parse("claim", "--owner", NULL), "option \"--owner\" needs a value",
+		  "an option without its value");
+	usage_err(parse("claim", "01:00.0", NULL), "claim needs --owner ID", "claim without owner");
+	usage_err(parse("claim", "--owner", "", "01:00.0", NULL), "--owner must be 1 to 64 bytes",
+		  "an empty owner");
+	usage_err(parse("claim", "--owner", "a\tb", "01:00.0", NULL), "control characters",
+		  "an owner with a tab");
+	usage_err(parse("claim", "--owner", "vm1", "--force", "01:00.0", NULL),
+		  "claim does not take --force", "--force with claim");
+	usage_err(parse("list", "--method", "flr", NULL), "list does not take --method",
+		  "--method with list");
+	usage_err(parse("show", "-a", "01:00.0", NULL), "show does not take -a/--all", "-a with show");
+	usage_err(parse("reserve", "-o", "addr", "01:00.0", NULL),
+		  "reserve does not take -o/--output", "-o with reserve");
+	usage_err(parse("reset", "--method", "hot", "01:00.0", NULL),
+		  "--method \"hot\": want auto, flr, pm or sbr", "an unknown reset method");
+	usage_err(parse("reset", "01:00.0", "02:00.0", NULL),
+		  "reset takes 1 argument at most (\"02:00.0\" is one too many)", "reset of two");
+	usage_err(parse("reset", NULL), "reset needs one DEVICE", "reset of none");
+	usage_err(parse("reserve", NULL), "reserve needs at least one DEVICE", "reserve of none");
+	usage_err(parse("release", "--timeout", "0", "01:00.0", NULL),
+		  "--timeout \"0\": want whole seconds, 1 to 86400", "a zero timeout");
+	usage_err(parse("release", "--timeout", "5s", "01:00.0", NULL),
+		  "--timeout \"5s\"", "a timeout with a unit");
+	usage_err(parse("release", "--timeout", "5", "--no-wait", "01:00.0", NULL),
+		  "--no-wait and --timeout exclude each other", "both waits");
+	usage_err(parse("clean", NULL), "clean needs DEVICE... or --all-dirty", "clean of nothing");
+	usage_err(parse("clean", "--all-dirty", "01:00.0", NULL),
+		  "clean takes DEVICE... or --all-dirty, not both", "clean of both");
+	usage_err(parse("list", "-p", NULL), "-p needs -o FIELD", "-p without -o");
+	usage_err(parse("list", "-p", "-j", "-o", "addr", NULL), "-p and -j exclude each other",
+		  "-p with -j");
+	usage_err(parse("version", "now", NULL), "version takes no arguments (\"now\" is one too many)",
+		  "version with an argument");
+	usage_err(parse("monitor", "-a", NULL), "monitor does not take -a/--all", "monitor -a");
+	usage_err(parse("match", NULL), "match needs add, del or list", "match alone");
+	usage_err(parse("match", "show", NULL), "unknown match command \"show\"", "match show");
+	usage_err(parse("match", "add", "ids", NULL), "match add needs a kind", "match add without entry");
+	usage_err(parse("match", "add", "vendor", "10de:1db4", NULL),
+		  "unknown match kind \"vendor\" (want ids, device or path)", "a bad kind");
+	usage_err(parse("match", "add", "ids", "10de:zz", NULL),
+		  "ids entry \"10de:zz\": field is not hexadecimal", "a bad ids entry");
+	usage_err(parse("match", "del", "device", "01:00.9", NULL),
+		  "device entry \"01:00.9\": function out of range (max 7)", "a bad device entry");
+	usage_err(parse("match", "add", "-o", "kind", "ids", "10de:1db4", NULL),
+		  "match add does not take -p or -o", "-o with match add");
+	usage_err(parse("match", "list", "extra", NULL),
+		  "match list takes no arguments (\"extra\" is one too many)", "match list extra");
+
+	ok(args_find_verb("monitor") && !args_find_verb("monitr"), "args_find_verb");
+	{
+		char *got = NULL;
+		size_t len;
+		FILE *f = open_memstream(&got, &len);
+
+		args_usage(f);
+		fclose(f);
+		ok(strstr(got, "match add|del ids|device|path ENTRY") && strstr(got, "monitor [-j]") &&
+		   strstr(got, "--all-dirty") && strstr(got, "Exit status: 0 success"),
+		   "the overview names every verb and option");
+		free(got);
+		f = open_memstream(&got, &len);
+		args_verb_help(f, args_find_verb("list"));
+		fclose(f);
+		ok(strstr(got, "usage: pptadm list [-a]") && strstr(got, "Fields (-o): addr,state"),
+		   "list's help names its fields");
+		free(got);
+	}
+	return tap_done();
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* pptadm monitor's lines: every kind of event, human and JSON. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "events.h"
+#include "tap.h"
+
+#define CAPTURE(buf, stmt)						\
+	do {								\
+		size_t len_;						\
+		FILE *f = open_memstream(&(buf), &len_);		\
+		stmt;							\
+		fclose(f);						\
+	} while (0)
+
+static struct ppt_event device_event(const char *owner, bool removed)
+{
+	struct ppt_event e = { .type = PPT_EVENT_DEVICE, .seq = 12, .removed = removed };
+
+	snprintf(e.device.addr, sizeof(e.device.addr), "%s", "0000:01:00.0");
+	snprintf(e.device.owner, sizeof(e.device.owner), "%s", owner);
+	snprintf(e.device.driver, sizeof(e.device.driver), "%s", "vfio-pci");
+	e.device.state = PPT_STATE_ASSIGNED;
+	e.device.iommu_group = -1;
+	e.device.last_reset = -1;
+	return e;
+}
+
+static void check(enum out_format fmt, const struct ppt_event *e,
+		  const char *want, const char *what)
+{
+	char *got = NULL;
+
+	CAPTURE(got, ev_print(f, fmt, e, NULL));
+	is_str(got, want, "%s", what);
+	free(got);
+}
+
+int main(void)
+{
+	struct ppt_event e = device_event("vm-1", false);
+	struct out_device d = { .info = e.device };
+	char *got = NULL;
+
+	check(OUT_TABLE, &e,
+	      "device 0000:01:00.0 state=assigned owner=vm-1 driver=vfio-pci seq=12\n",
+	      "device event, human");
+	e = device_event("", false);
+	check(OUT_TABLE, &e,
+	      "device 0000:01:00.0 state=assigned owner=- driver=vfio-pci seq=12\n",
+	      "a missing owner prints as -");
+	e = device_event("vm \"one\"=x", false);
+	check(OUT_TABLE, &e,
+	      "device 0000:01:00.0 state=assigned owner=\"vm \\\"one\\\"=x\" driver=vfio-pci seq=12\n",
+	      "an owner with spaces, quotes or '=' is quoted");
+	e = device_event("", true);
+	check(OUT_TABLE, &e, "device 0000:01:00.0 removed seq=12\n", "removed, human");
+	check(OUT_JSON, &e,
+	      "{\"event\":\"device\",\"seq\":12,\"removed\":true,\"device\":{\"addr\":\"0000:01:00.0\","
+	      "\"state\":\"assigned\",\"driver\":\"vfio-pci\",\"owner\":null,\"group\":null,"
+	      "\"vendor\":\"0000\",\"device\":\"0000\",\"subvendor\":\"0000\",\"subdevice\":\"0000\","
+	      "\"class\":\"000000\",\"revision\":\"00\",\"path\":null,\"slot\":null,\"boot\":false,"
+	      "\"adopted\":false,\"reset_methods\":[],\"last_reset\":null,\"last_reset_usec\":null,"
+	      "\"vendor_name\":null,\"device_name\":null,\"name\":null}}\n",
+	      "device event, JSON: every field");
+
+	e = (struct ppt_event){ .type = PPT_EVENT_REQUEST, .seq = 13 };
+	e.request.id = 7;
+	e.request.cmd = PPT_CMD_DEVICE_RESERVE;
+	snprintf(e.request.addr, sizeof(e.request.addr), "%s", "0000:01:00.0");
+	check(OUT_TABLE, &e, "request 0000:01:00.0 reserve id=7 ok seq=13\n",
+	      "request success, human");
+	check(OUT_JSON, &e,
+	      "{\"event\":\"request\",\"seq\":13,\"id\":7,\"command\":\"reserve\",\"device\":\"0000:01:00.0\","
+	      "\"ok\":true,\"errno\":null,\"code\":0,\"message\":null,\"blocker\":null,\"blocker_driver\":null}\n",
+	      "request success, JSON");
+	e.request.cmd = PPT_CMD_DEVICE_ASSIGN;
+	e.request.error = -EBUSY;
+	snprintf(e.request.msg, sizeof(e.request.msg), "%s", "another device of the group is not held by ppt");
+	snprintf(e.request.blocker, sizeof(e.request.blocker), "%s", "0000:01:00.1");
+	snprintf(e.request.blocker_driver, sizeof(e.request.blocker_driver), "%s", "snd_hda_intel");
+	check(OUT_TABLE, &e,
+	      "request 0000:01:00.0 assign id=7 failed errno=EBUSY message=\"another device of the group is not held by ppt\""
+	      " blocker=0000:01:00.1 blocker_driver=snd_hda_intel seq=13\n",
+	      "request failure, human: errno name, message, blocker");
+	check(OUT_JSON, &e,
+	      "{\"event\":\"request\",\"seq\":13,\"id\":7,\"command\":\"assign\",\"device\":\"0000:01:00.0\","
+	      "\"ok\":false,\"errno\":\"EBUSY\",\"code\":16,\"message\":\"another device of the group is not held by ppt\","
+	      "\"blocker\":\"0000:01:00.1\",\"blocker_driver\":\"snd_hda_intel\"}\n",
+	      "request failure, JSON");
+	e.request.msg[0] = '\0';
+	e.request.blocker[0] = '\0';
+	e.request.cmd = PPT_CMD_DEVICE_CLEAN;
+	e.request.error = -EIO;
+	check(OUT_TABLE, &e,
+	      "request 0000:01:00.0 clean id=7 failed errno=EIO message=\"Input/output error\" seq=13\n",
+	      "a failure without a message says strerror");
+
+	e = (struct ppt_event){ .type = PPT_EVENT_LOST, .lost_reason = PPT_LOST_GAP,
+				.lost = 3, .lost_after = 9 };
+	check(OUT_TABLE, &e, "lost 3 events after seq=9: resynchronising\n", "gap, human");
+	check(OUT_JSON, &e, "{\"event\":\"lost\",\"reason\":\"gap\",\"count\":3,\"after_seq\":9}\n",
+	      "gap, JSON");
+	ok(ev_needs_resync(&e), "a gap calls for a dump");
+	e.lost = 1;
+	check(OUT_TABLE, &e, "lost 1 event after seq=9: resynchronising\n", "one event");
+	e = (struct ppt_event){ .type = PPT_EVENT_LOST, .lost_reason = PPT_LOST_OVERRUN };
+	check(OUT_TABLE, &e, "lost events (socket receive buffer overrun): resynchronising\n",
+	      "overrun, human");
+	check(OUT_JSON, &e, "{\"event\":\"lost\",\"reason\":\"overrun\",\"count\":null,\"after_seq\":null}\n",
+	      "overrun, JSON: count unknown");
+	ok(ev_needs_resync(&e), "an overrun calls for a dump");
+	e.lost_reason = PPT_LOST_RESTART;
+	check(OUT_TABLE, &e, "lost events (ppt was loaded again): resynchronising\n", "restart");
+	ok(ev_needs_resync(&e), "so does a restart");
+	e.lost_reason = PPT_LOST_UNLOADED;
+	check(OUT_TABLE, &e, "lost events (ppt was unloaded): waiting for it to be loaded again\n",
+	      "unloaded");
+	check(OUT_JSON, &e, "{\"event\":\"lost\",\"reason\":\"unloaded\",\"count\":null,\"after_seq\":null}\n",
+	      "unloaded, JSON");
+	ok(!ev_needs_resync(&e), "an unload does not: there is nothing to dump");
+	e = device_event("vm-1", false);
+	ok(!ev_needs_resync(&e), "nor does an ordinary event");
+
+	snprintf(d.info.owner, sizeof(d.info.owner), "%s", "vm-2");
+	CAPTURE(got, ev_print_state(f, OUT_TABLE, &d));
+	is_str(got, "state 0000:01:00.0 state=assigned owner=vm-2 driver=vfio-pci\n",
+	       "a dumped device, human");
+	free(got);
+	CAPTURE(got, ev_print_synced(f, OUT_TABLE, 4));
+	is_str(got, "synced devices=4\n", "the dump's end, human");
+	free(got);
+	CAPTURE(got, ev_print_synced(f, OUT_JSON, 4));
+	is_str(got, "{\"event\":\"synced\",\"devices\":4}\n", "the dump's end, JSON");
+	free(got);
+	CAPTURE(got, ev_print_state(f, OUT_JSON, &d));
+	ok(got && !strncmp(got, "{\"event\":\"state\",\"device\":{\"addr\":\"0000:01:00.0\"",
+			   strlen("{\"event\":\"state\",\"device\":{\"addr\":\"0000:01:00.0\"")) &&
+	   strstr(got, "\"owner\":\"vm-2\"") && got[strlen(got) - 1] == '\n',
+	   "a dumped device, JSON: one object on one line");
+	free(got);
+	is_str(ev_lost_reason_name((enum ppt_lost_reason)99), "unknown", "unknown reason");
+	return tap_done();
+}

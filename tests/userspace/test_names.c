@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pptadm's device names (address, topology path, vendor:device), the
+ * boot-list entry syntax, and topology paths from sysfs links.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "names.h"
+#include "tap.h"
+
+static void name_ok(const char *arg, enum name_kind kind, const char *canon)
+{
+	struct name n;
+	char why[256] = "";
+
+	ok(name_parse(arg, &n, why, sizeof(why)) == 0 && n.kind == kind,
+	   "\"%s\" is a %s", arg,
+	   kind == NAME_ADDR ? "address" : kind == NAME_PATH ? "path" : "vendor:device");
+	is_str(n.canon, canon, "\"%s\" canonical", arg);
+}
+
+static void name_bad(const char *arg, const char *want_in_why)
+{
+	struct name n;
+	char why[256] = "";
+
+	ok(name_parse(arg, &n, why, sizeof(why)) == -EINVAL, "\"%s\" is refused", arg);
+	if (!ok(strstr(why, want_in_why) != NULL, "... saying \"%s\"", want_in_why))
+		printf("#   why: %s\n", why);
+}
+
+static void entry_ok(enum ppt_match_kind k, const char *tok, const char *canon)
+{
+	char out[PPT_MATCH_BUFLEN] = "";
+	const char *why = NULL;
+
+	ok(entry_normalize(k, tok, out, sizeof(out), &why) == 0,
+	   "%s entry \"%s\" parses", ppt_match_kind_name(k), tok);
+	is_str(out, canon, "... as %s", canon);
+}
+
+static void entry_bad(enum ppt_match_kind k, const char *tok, const char *reason)
+{
+	char out[PPT_MATCH_BUFLEN];
+	const char *why = NULL;
+
+	ok(entry_normalize(k, tok, out, sizeof(out), &why) == -EINVAL,
+	   "%s entry \"%s\" is refused", ppt_match_kind_name(k), tok);
+	is_str(why, reason, "... because: %s", reason);
+}
+
+static void link_ok(const char *link, const char *want)
+{
+	char out[PPT_PATH_BUFLEN] = "";
+
+	ok(path_from_sysfs_link(link, out, sizeof(out)) == 0, "sysfs link %s", link);
+	is_str(out, want, "... is at %s", want);
+}
+
+static void link_bad(const char *link, const char *what)
+{
+	char out[PPT_PATH_BUFLEN];
+
+	ok(path_from_sysfs_link(link, out, sizeof(out)) == -EINVAL,
+	   "sysfs link refused: %s", what);
+}
+
+int main(void)
+{
+	struct name_cand c = {
+		.addr = "0000:01:00.0", .path = "0000:00/1c.0/00.0",
+		.vendor = 0x10de, .device = 0x1db4, .subvendor = 0x10de,
+		.subdevice = 0x1212, .pci_class = 0x030200,
+	};
+	struct name n;
+	char why[256], deep[256];
+	int i;
+
+	/* classification */
+	name_ok("0000:01:00.0", NAME_ADDR, "0000:01:00.0");
+	name_ok("01:00.0", NAME_ADDR, "0000:01:00.0");
+	name_ok("0000:00/1c.0/00.0", NAME_PATH, "0000:00/1c.0/00.0");
+	name_ok("00/1C.0/0.0", NAME_PATH, "0000:00/1c.0/00.0");
+	name_ok("10DE:1db4", NAME_IDS, "10de:1db4");
+	name_ok("10de:1db4:10de:1212", NAME_IDS, "10de:1db4:10de:1212");
+	name_bad("", "empty");
+	name_bad("01:00", "not a PCI address, topology path or vendor:device");
+	name_bad("10de:1db", "four hex digits");
+	name_bad("10de:1db4:10de", "four hex digits");
+	name_bad("10de:1db4:10de:1212:0300", "four hex digits");
+	name_bad("zzzz:1db4", "four hex digits");
+	name_bad("gpu0", "not a PCI address, topology path or vendor:device");
+	name_bad("01:00.8", "is not a PCI address");
+	name_bad("0000:00/1c.0//00.0", "empty hop");
+	name_bad("0000:00/1c.8", "function out of range");
+	name_bad("0000:100/1c.0", "bus out of range");
+	name_bad("/1c.0", "not a topology path");
+
+	/* what they match */
+	name_parse("0000:01:00.0", &n, why, sizeof(why));
+	ok(name_matches(&n, &c), "an address matches its device");
+	name_parse("01:00.1", &n, why, sizeof(why));
+	ok(!name_matches(&n, &c), "... and not its neighbour");
+	name_parse("0000:00/1c.0/00.0", &n, why, sizeof(why));
+	ok(name_matches(&n, &c), "a path matches the device at it");
+	name_parse("0000:00/1c.0/00.1", &n, why, sizeof(why));
+	ok(!name_matches(&n, &c), "... and not another function");
+	c.path = "";
+	name_parse("0000:00/1c.0/00.0", &n, why, sizeof(why));
+	ok(!name_matches(&n, &c), "a device with no known path matches no path");
+	c.path = "0000:00/1c.0/00.0";
+	name_parse("10de:1db4", &n, why, sizeof(why));
+	ok(name_matches(&n, &c), "vendor:device matches");
+	name_parse("10de:1db4:10de:1212", &n, why, sizeof(why));
+	ok(name_matches(&n, &c), "with the subsystem too");
+	name_parse("10de:1db4:10de:0000", &n, why, sizeof(why));
+	ok(!name_matches(&n, &c), "... not with another subsystem");
+	name_parse("10de:1db5", &n, why, sizeof(why));
+	ok(!name_matches(&n, &c), "another device id does not match");
+	is_str(name_kind_text(&n), "vendor:device", "kind text");
+	ok(name_list(&n) == PPT_MATCH_IDS, "vendor:device goes to ids=");
+
+	/* boot-list entries, as strictly as the kernel reads them */
+	entry_ok(PPT_MATCH_IDS, "10DE:1db4", "10de:1db4");
+	entry_ok(PPT_MATCH_IDS, "8086:10d3:ffffffff:0:20000",
+		 "8086:10d3:ffffffff:0000:020000");
+	entry_ok(PPT_MATCH_IDS, "ffffffff:ffffffff:ffffffff:ffffffff:030000:ff0000",
+		 "ffffffff:ffffffff:ffffffff:ffffffff:030000:ff0000");
+	entry_bad(PPT_MATCH_IDS, "", "empty entry");
+	entry_bad(PPT_MATCH_IDS, "10de", "need at least vendor:device");
+	entry_bad(PPT_MATCH_IDS, "zz:1", "field is not hexadecimal");
+	entry_bad(PPT_MATCH_IDS, "10de:", "empty field");
+	entry_bad(PPT_MATCH_IDS, "1:2:3:4:5:6:7", "too many fields (max 6)");
+	entry_bad(PPT_MATCH_IDS, "10000:1", "id out of range (max ffff, or ffffffff for any)");
+	entry_bad(PPT_MATCH_IDS, "1:2:3:4:1000000", "class out of range (max ffffff)");
+	entry_bad(PPT_MATCH_IDS, "1:2:3:4:030000:ff", "class has bits outside class_mask");
+	entry_bad(PPT_MATCH_IDS, "123456789:1", "field has too many digits");
+	entry_ok(PPT_MATCH_DEVICE, "1:0.0", "0000:01:00.0");
+	entry_ok(PPT_MATCH_DEVICE, "0001:ff:1f.7", "0001:ff:1f.7");
+	entry_bad(PPT_MATCH_DEVICE, "00:1f.8", "function out of range (max 7)");
+	entry_bad(PPT_MATCH_DEVICE, "00:20.0", "device out of range (max 1f)");
+	entry_bad(PPT_MATCH_DEVICE, "0:0:0:0.0", "too many ':' (want [domain:]bus:dev.fn)");
+	entry_bad(PPT_MATCH_DEVICE, "01.0", "want [domain:]bus:dev.fn");
+	entry_bad(PPT_MATCH_DEVICE, "01:00", "missing '.' between device and function");
+	entry_bad(PPT_MATCH_DEVICE, "80000000:00:00.0", "domain out of range (max 7fffffff)");
+	entry_ok(PPT_MATCH_PATH, "00/1c.0/0.0", "0000:00/1c.0/00.0");
+	entry_bad(PPT_MATCH_PATH, "00/", "empty hop");
+	entry_bad(PPT_MATCH_PATH, "00", "want [domain:]rootbus/dev.fn[/dev.fn...]");
+	strcpy(deep, "00");
+	for (i = 0; i < 17; i++)
+		strcat(deep, "/0.0");
+	entry_bad(PPT_MATCH_PATH, deep, "too many hops (max 16)");
+	memset(deep, '1', 100);
+	deep[100] = '\0';
+	entry_bad(PPT_MATCH_DEVICE, deep, "entry too long");
+
+	ok(entry_matches(PPT_MATCH_IDS, "10de:1db4", &c), "ids entry matches the device");
+	ok(!entry_matches(PPT_MATCH_IDS, "10de:ffffffff:10de:0001", &c),
+	   "... unless its subsystem differs");
+	ok(entry_matches(PPT_MATCH_IDS, "ffffffff:ffffffff:ffffffff:ffffffff:030000:ff0000", &c),
+	   "a class match");
+	ok(entry_matches(PPT_MATCH_DEVICE, "0000:01:00.0", &c), "devices entry");
+	ok(entry_matches(PPT_MATCH_PATH, "0000:00/1c.0/00.0", &c), "paths entry");
+	ok(!entry_matches(PPT_MATCH_PATH, "0000:00/1c.0/00.1", &c), "another path");
+
+	/* topology paths from sysfs */
+	link_ok("../../../devices/pci0000:00/0000:00:1c.0/0000:01:00.0",
+		"0000:00/1c.0/00.0");
+	link_ok("../../../devices/pci0000:00/0000:00:02.0", "0000:00/02.0");
+	link_ok("../../../devices/pci0000:40/0000:40:01.1/0000:41:00.0/0000:42:08.0/0000:43:00.3",
+		"0000:40/01.1/00.0/08.0/00.3");
+	link_ok("/sys/devices/pci0000:00/0000:00:0e.0/pci10000:e0/10000:e0:06.0/10000:e1:00.0",
+		"10000:e0/06.0/00.0");
+	link_ok("../../../devices/LNXSYSTM:00/LNXSYBUS:00/PNP0A03:00/device:07/VMBUS:01/"
+		"47505500-0001-0000-3130-444531454238/pci0001:00/0001:00:00.0",
+		"0001:00/00.0");
+	link_bad("../../../devices/platform/foo", "no host bridge");
+	link_bad("../../../devices/pci0000:00", "a host bridge only");
+	link_bad("../../../devices/pci0000:00/0000:00:1c.0/firmware_node", "not a function");
+	strcpy(deep, "../../../devices/pci0000:00");
+	for (i = 0; i < 17; i++)
+		strcat(deep, "/0000:00:00.0");
+	link_bad(deep, "deeper than 16 hops");
+	return tap_done();
+}

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The modprobe.d file pptadm add/remove keep: strict parsing (bad lines
+ * named by file:line), merging, rendering, the atomic write, and the
+ * initramfs and other-file checks, in a temporary directory.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "persist.h"
+#include "tap.h"
+
+static char dir[64];
+
+static void bad(const char *content, const char *want)
+{
+	struct persist p;
+	char err[512] = "";
+
+	ok(persist_parse(&p, "f.conf", content, err, sizeof(err)) == -EINVAL,
+	   "refused: %s", want);
+	is_str(err, want, "... with the reason");
+	persist_free(&p);
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[4096];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void spew(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+
+	fputs(s, f);
+	fclose(f);
+}
+
+/* Files in dir whose names start with '.' (the write's temporaries). */
+static int leftovers(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while ((e = readdir(d)))
+		if (e->d_name[0] == '.' && strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void test_parse(void)
+{
+	const char *text =
+		"# ppt's boot lists\n"
+		"\n"
+		"softdep nvidia pre: ppt\n"
+		"options ppt devices=0000:01:00.0,2:0.0 ids=10DE:1db4\n"
+		"  # indented comment\n"
+		"options ppt paths=00/1c.0/0.0 devices=0000:01:00.0\n";
+	struct persist p;
+	char err[256] = "", *out;
+
+	ok(persist_parse(&p, "f.conf", text, err, sizeof(err)) == 0, "a good file parses");
+	ok(p.nlist[PPT_MATCH_DEVICE] == 2 && p.nlist[PPT_MATCH_IDS] == 1 &&
+	   p.nlist[PPT_MATCH_PATH] == 1, "entries of both options lines, duplicate once");
+	ok(persist_find(&p, PPT_MATCH_DEVICE, "0000:02:00.0") != NULL,
+	   "found by canonical form");
+	ok(persist_find(&p, PPT_MATCH_DEVICE, "0000:02:00.0")->line == 4,
+	   "... with its line");
+	is_str(persist_find(&p, PPT_MATCH_IDS, "10de:1db4")->text, "10DE:1db4",
+	       "the file's spelling is kept");
+	ok(!p.changed, "parsing changes nothing");
+
+	ok(persist_add(&p, PPT_MATCH_DEVICE, "0000:01:00.0") == 0, "adding what is there: 0");
+	ok(!p.changed, "... and nothing changed");
+	ok(persist_add(&p, PPT_MATCH_DEVICE, "0000:03:00.0") == 1, "a new entry: 1");
+	ok(persist_del(&p, PPT_MATCH_PATH, "0000:00/1c.0/00.0") == 1, "a path dropped");
+	ok(persist_del(&p, PPT_MATCH_PATH, "0000:00/1c.0/00.0") == 0, "... once");
+	out = persist_render(&p);
+	is_str(out,
+	       "# ppt's boot lists\n"
+	       "\n"
+	       "softdep nvidia pre: ppt\n"
+	       "options ppt ids=10DE:1db4 devices=0000:01:00.0,2:0.0,0000:03:00.0\n"
+	       "  # indented comment\n",
+	       "render: one merged options line where the first was, the rest kept");
+	free(out);
+	ok(persist_del(&p, PPT_MATCH_IDS, "10de:1db4") == 1 &&
+	   persist_del(&p, PPT_MATCH_DEVICE, "0000:01:00.0") == 1 &&
+	   persist_del(&p, PPT_MATCH_DEVICE, "0000:02:00.0") == 1 &&
+	   persist_del(&p, PPT_MATCH_DEVICE, "0000:03:00.0") == 1, "drop them all");
+	out = persist_render(&p);
+	is_str(out, "# ppt's boot lists\n\nsoftdep nvidia pre: ppt\n  # indented comment\n",
+	       "no entries left: no options line");
+	free(out);
+	persist_free(&p);
+
+	ok(persist_parse(&p, "new.conf", NULL, err, sizeof(err)) == 0 && !p.exists,
+	   "no file: empty lists");
+	persist_add(&p, PPT_MATCH_PATH, "0000:00/1c.0/00.0");
+	out = persist_render(&p);
+	ok(out && !strncmp(out, "# Boot lists of the ppt module", 30) &&
+	   strstr(out, "\noptions ppt paths=0000:00/1c.0/00.0\n"),
+	   "a new file: a header comment, then the options line");
+	free(out);
+	persist_free(&p);
+
+	ok(persist_parse(&p, "f.conf", "options ppt devices=01:00.0", err, sizeof(err)) == 0 &&
+	   p.nlist[PPT_MATCH_DEVICE] == 1, "a last line without newline");
+	persist_free(&p);
+
+	bad("options ppt devices=01:00.0\nblacklist nouveau\n",
+	    "f.conf:2: \"blacklist\" lines are not understood here (only comments, \"options ppt\" and \"softdep ... ppt\")");
+	bad("options vfio-pci ids=10de:1db4\n",
+	    "f.conf:1: options for module \"vfio-pci\": this file holds ppt's only");
+	bad("options\n", "f.conf:1: options for module \"\": this file holds ppt's only");
+	bad("options ppt foo=1\n",
+	    "f.conf:1: unknown ppt parameter \"foo\" (ppt takes ids=, devices= and paths=)");
+	bad("options ppt devices\n", "f.conf:1: \"devices\" is not parameter=value");
+	bad("\n\noptions ppt devices=0000:01:00.8\n",
+	    "f.conf:3: devices= entry \"0000:01:00.8\": function out of range (max 7)");
+	bad("options ppt ids=10de:zz\n",
+	    "f.conf:1: ids= entry \"10de:zz\": field is not hexadecimal");
+	bad("options ppt paths=00//1.0\n", "f.conf:1: paths= entry \"00//1.0\": empty hop");
+	bad("options ppt devices=01:00.0,,02:00.0\n",
+	    "f.conf:1: devices= entry \"\": empty entry");
+	bad("options ppt devices=01:00.0,\n", "f.conf:1: devices= has an empty entry");
+	bad("options ppt devices=\n", "f.conf:1: devices= has an empty entry");
+	bad("options ppt devices=\"01:00.0\"\n",
+	    "f.conf:1: quoted values are not supported: devices=\"01:00.0\"");
+	bad("options ppt \\\n devices=01:00.0\n",
+	    "f.conf:1: continued lines ('\\' at the end) are not supported here");
+	bad("softdep nvidia pre: vfio-pci\n", "f.conf:1: a softdep line that does not name ppt");
+}
+
+static void test_write(void)
+{
+	char path[128], link[128], err[512] = "", where[256];
+	struct persist p;
+	struct stat st;
+	char *out;
+
+	snprintf(path, sizeof(path), "%s/ppt-devices.conf", dir);
+	ok(persist_load(&p, path, err, sizeof(err)) == 0 && !p.exists,
+	   "loading a missing file: empty");
+	persist_add(&p, PPT_MATCH_DEVICE, "0000:01:00.0");
+	out = persist_render(&p);
+	ok(persist_write(path, out, err, sizeof(err)) == 0, "write a new file");
+	ok(!stat(path, &st) && (st.st_mode & 07777) == 0644, "... mode 0644");
+	ok(strstr(slurp(path), "options ppt devices=0000:01:00.0\n") != NULL, "... content");
+	ok(leftovers() == 0, "... no temporary left behind");
+	free(out);
+	persist_free(&p);
+
+	chmod(path, 0600);
+	ok(persist_load(&p, path, err, sizeof(err)) == 0 && p.exists, "load it back");
+	persist_add(&p, PPT_MATCH_IDS, "10de:1db4");
+	out = persist_render(&p);
+	ok(persist_write(path, out, err, sizeof(err)) == 0, "rewrite");
+	ok(!stat(path, &st) && (st.st_mode & 07777) == 0600, "... the mode is kept");
+	ok(strstr(slurp(path), "options ppt ids=10de:1db4 devices=0000:01:00.0\n") != NULL,
+	   "... merged");
+	free(out);
+	persist_free(&p);
+
+	/* a symlinked file is replaced at its target */
+	snprintf(link, sizeof(link), "%s/link.conf", dir);
+	ok(symlink("ppt-devices.conf", link) == 0, "a symlink to it");
+	ok(persist_write(link, "options ppt devices=0000:05:00.0\n", err, sizeof(err)) == 0,
+	   "write through the symlink");
+	ok(!lstat(link, &st) && S_ISLNK(st.st_mode), "... it is still a symlink");
+	is_str(slurp(path), "options ppt devices=0000:05:00.0\n", "... the target changed");
+	unlink(link);
+
+	/* a failed write leaves the old file alone */
+	snprintf(link, sizeof(link), "%s/nodir/x.conf", dir);
+	ok(persist_write(link, "x\n", err, sizeof(err)) < 0, "writing into a missing directory fails");
+	ok(strstr(err, "cannot create a file in") != NULL, "... saying where: %s", err);
+	ok(leftovers() == 0, "... nothing left behind");
+
+	/* a strict load changes nothing and names the line */
+	spew(path, "options ppt devices=0000:01:00.0\ninstall ppt /bin/true\n");
+	ok(persist_load(&p, path, err, sizeof(err)) == -EINVAL, "a file with a foreign line");
+	ok(strstr(err, "ppt-devices.conf:2: \"install\" lines are not understood") != NULL,
+	   "... named by file:line");
+	persist_free(&p);
+	is_str(slurp(path), "options ppt devices=0000:01:00.0\ninstall ppt /bin/true\n",
+	       "... and the file is untouched");
+
+	spew(path, "options ppt devices=0000:01:00.0\n");
+	{
+		FILE *f = fopen(path, "a");
+
+		fputc('\0', f);
+		fclose(f);
+	}
+	ok(persist_load(&p, path, err, sizeof(err)) == -EINVAL &&
+	   strstr(err, "NUL") != NULL, "a binary file is refused");
+	persist_free(&p);
+
+	/* other files setting ppt options */
+	snprintf(link, sizeof(link), "%s/other.conf", dir);
+	spew(link, "# x\noptions ppt ids=1234:1111\n");
+	ok(persist_others(path, where, sizeof(where)), "another .conf sets ppt options");
+	ok(strstr(where, "other.conf") != NULL, "... named: %s", where);
+	unlink(link);
+	snprintf(link, sizeof(link), "%s/other.txt", dir);
+	spew(link, "options ppt ids=1234:1111\n");
+	ok(!persist_others(path, where, sizeof(where)), "a file not named .conf does not count");
+	unlink(link);
+	unlink(path);
+
+	/* is ppt in the initramfs? */
+	ok(!persist_in_initramfs(dir, where, sizeof(where)), "an empty root: no");
+	snprintf(link, sizeof(link), "%s/etc", dir);
+	mkdir(link, 0755);
+	snprintf(link, sizeof(link), "%s/etc/initramfs-tools", dir);
+	mkdir(link, 0755);
+	snprintf(link, sizeof(link), "%s/etc/initramfs-tools/modules", dir);
+	spew(link, "# ppt\nvfio-pci\n");
+	ok(!persist_in_initramfs(dir, where, sizeof(where)), "a comment naming ppt: no");
+	spew(link, "vfio-pci\nppt ids=10de:1db4\n");
+	ok(persist_in_initramfs(dir, where, sizeof(where)) &&
+	   strstr(where, "initramfs-tools/modules"), "initramfs-tools' modules: yes");
+	unlink(link);
+	snprintf(link, sizeof(link), "%s/etc/dracut.conf.d", dir);
+	mkdir(link, 0755);
+	snprintf(link, sizeof(link), "%s/etc/dracut.conf.d/10-vfio.conf", dir);
+	spew(link, "force_drivers+=\" vfio-pci ppt \"\n");
+	ok(persist_in_initramfs(dir, where, sizeof(where)) &&
+	   strstr(where, "10-vfio.conf"), "a dracut configuration: yes");
+}
+
+int main(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/ppt-persist-XXXXXX");
+	if (!mkdtemp(dir)) {
+		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+		return 1;
+	}
+	test_parse();
+	test_write();
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd))
+			printf("# could not remove %s\n", dir);
+	}
+	return tap_done();
+}

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pptadm's command line: see args.h.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "names.h"
+
+#define DEVICE_HELP \
+	"DEVICE is a PCI address (0000:01:00.0 or 01:00.0), a topology path\n" \
+	"(0000:00/1c.0/00.0, as the paths= parameter takes it) or vendor:device\n" \
+	"(10de:1db4, optionally :subvendor:subdevice), which names every such device.\n"
+
+#define WAIT_HELP \
+	"The kernel completes it asynchronously; pptadm waits for the outcome\n" \
+	"(--timeout SECS, default 60) unless --no-wait.\n"
+
+static const struct verb verbs[] = {
+	{ "list", V_LIST, OPT_PARSEABLE | OPT_OUTPUT | OPT_ALL, 0, -1,
+	  "list [-a] [-j | -p -o FIELD,...] [DEVICE...]",
+	  "List the devices ppt manages, or with -a every PCI device on the host\n"
+	  "(libpci's view merged with ppt's; STATE is - for devices ppt does not\n"
+	  "manage).  DEVICE arguments filter the list.\n" DEVICE_HELP },
+	{ "show", V_SHOW, OPT_PARSEABLE | OPT_OUTPUT, 1, -1,
+	  "show [-j | -p -o FIELD,...] DEVICE...",
+	  "Every field of devices ppt manages, one \"field: value\" line each.\n"
+	  DEVICE_HELP },
+	{ "reserve", V_RESERVE, OPT_FORCE | OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
+	  "reserve [--force] DEVICE...",
+	  "Take devices for ppt.  A device bound to a host driver is taken only\n"
+	  "with --force.  Bridges are never reserved.  Lasts until the next boot:\n"
+	  "'pptadm add' also keeps it in the boot lists.\n" WAIT_HELP DEVICE_HELP },
+	{ "release", V_RELEASE, OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
+	  "release DEVICE...",
+	  "Give reserved, dirty, quarantined or detached devices back to host\n"
+	  "drivers; ppt forgets them.\n" WAIT_HELP DEVICE_HELP },
+	{ "claim", V_CLAIM, OPT_OWNER, 1, -1,
+	  "claim --owner ID DEVICE...",
+	  "Give reserved devices an owner (a VM's UUID, say: 1 to 64 bytes).\n"
+	  "Each DEVICE must name one device.\n" DEVICE_HELP },
+	{ "unclaim", V_UNCLAIM, OPT_OWNER, 1, -1,
+	  "unclaim --owner ID DEVICE...",
+	  "Make claimed devices reserved again; the owner must match.\n"
+	  DEVICE_HELP },
+	{ "assign", V_ASSIGN, OPT_OWNER | OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
+	  "assign --owner ID DEVICE...",
+	  "Hand claimed devices, with every endpoint of their IOMMU groups, to\n"
+	  "vfio-pci.  The other endpoints must be reserved or claimed by the same\n"
+	  "owner; one that is not is named as blocking.\n" WAIT_HELP DEVICE_HELP },
+	{ "unassign", V_UNASSIGN, OPT_OWNER | OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
+	  "unassign [--owner ID] DEVICE...",
+	  "Take assigned devices and their groups back from vfio-pci; they become\n"
+	  "dirty.  Fails at once with EBUSY while a VM holds them.\n"
+	  WAIT_HELP DEVICE_HELP },
+	{ "reset", V_RESET, OPT_METHOD | OPT_NO_WAIT | OPT_TIMEOUT, 1, 1,
+	  "reset [--method auto|flr|pm|sbr] DEVICE",
+	  "Reset a reserved, dirty or quarantined device (default method auto:\n"
+	  "flr, then pm, then sbr).  It keeps its state; a failed reset\n"
+	  "quarantines it.  A reset does not make a dirty device clean.\n"
+	  WAIT_HELP DEVICE_HELP },
+	{ "clean", V_CLEAN, OPT_METHOD | OPT_NO_WAIT | OPT_TIMEOUT | OPT_ALL_DIRTY, 0, -1,
+	  "clean [--method auto|flr|pm|sbr] DEVICE... | --all-dirty",
+	  "Clean dirty or quarantined devices: reset, restore the configuration\n"
+	  "saved at reserve, verify; they become reserved, or quarantined when it\n"
+	  "fails.  Cleaning a quarantined device is how it is cleared.\n"
+	  "--all-dirty cleans every dirty device.\n" WAIT_HELP DEVICE_HELP },
+	{ "add", V_ADD, OPT_FORCE | OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
+	  "add [--force] DEVICE...",
+	  "Reserve devices now and for every boot: each DEVICE is added, as it was\n"
+	  "named, to the devices=, paths= or ids= list of an 'options ppt' line in\n"
+	  "/etc/modprobe.d/ppt-devices.conf ($PPT_MODPROBE_CONF overrides the file).\n"
+	  "Adding what is there already changes nothing.  A DEVICE whose reserve\n"
+	  "fails is not added.  When ppt loads from the initramfs, refresh it\n"
+	  "(update-initramfs -u, or dracut -f) for the next boot to see the change.\n"
+	  WAIT_HELP DEVICE_HELP },
+	{ "remove", V_REMOVE, OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
+	  "remove DEVICE...",
+	  "Release devices now and drop them from the boot lists file (see add).\n"
+	  "A DEVICE whose release fails stays in the file.\n" WAIT_HELP DEVICE_HELP },
+	{ "match", V_MATCH, OPT_PARSEABLE | OPT_OUTPUT, 1, 3,
+	  "match add|del ids|device|path ENTRY\n"
+	  "       pptadm match list [-j | -p -o kind,text,boot]",
+	  "Runtime matches, the twins of the boot lists until ppt is unloaded:\n"
+	  "  ids ENTRY     vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]\n"
+	  "  device ENTRY  [domain:]bus:dev.fn\n"
+	  "  path ENTRY    [domain:]rootbus/dev.fn[/dev.fn...]\n"
+	  "Matching functions that no driver holds are reserved at once; ones that\n"
+	  "appear later are claimed before host drivers bind.  'match list' shows\n"
+	  "the boot list entries too (BOOT yes); those cannot be deleted.\n" },
+	{ "monitor", V_MONITOR, 0, 0, 0,
+	  "monitor [-j]",
+	  "Print the state of every device ppt manages, then every event as it\n"
+	  "happens, one line each (-j: one JSON object each), until interrupted\n"
+	  "(SIGINT, SIGTERM: exit 0).  When events were lost (a sequence gap, a\n"
+	  "socket overrun, ppt reloaded) it says so and prints every device's\n"
+	  "state again.  Lines:\n"
+	  "  state ADDR state=S owner=O driver=D      (then: synced devices=N)\n"
+	  "  device ADDR state=S owner=O driver=D seq=N   |   device ADDR removed seq=N\n"
+	  "  request ADDR COMMAND id=N ok|failed errno=E message=\"...\" seq=N\n"
+	  "  lost N events after seq=N: resynchronising\n" },
+	{ "version", V_VERSION, 0, 0, 0, "version",
+	  "pptadm's version, the loaded module's, and the protocol's.\n" },
+	{ "help", V_HELP, 0, 0, 1, "help [COMMAND]",
+	  "This overview, or a command's help (also: pptadm COMMAND --help).\n" },
+};
+
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+const struct verb *args_find_verb(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NVERBS; i++)
+		if (!strcmp(verbs[i].name, name))
+			return &verbs[i];
+	return NULL;
+}
+
+void args_usage(FILE *f)
+{
+	size_t i;
+
+	fputs("usage: pptadm [-j] COMMAND [OPTIONS] [ARGS]\n\ncommands:\n", f);
+	for (i = 0; i < NVERBS; i++)
+		fprintf(f, "  %s\n", verbs[i].synopsis);
+	fprintf(f,
+		"\n"
+		DEVICE_HELP
+		"\n"
+		"options:\n"
+		"  -j, --json          JSON output; failures too, one {\"error\":{...}} a line\n"
+		"  -p, --parseable     ':'-separated output (list, show, match list; needs -o)\n"
+		"  -o, --output F,...  fields, or all: %s\n"
+		"  -a, --all           with list: every PCI device on the host\n"
+		"  --owner ID          owner of the devices (a VM's UUID, say)\n"
+		"  --force             with reserve and add: take devices from host drivers\n"
+		"  --method M          with reset and clean: auto, flr, pm or sbr\n"
+		"  --all-dirty         with clean: every dirty device\n"
+		"  --no-wait           do not wait for asynchronous operations to finish\n"
+		"  --timeout SECS      how long to wait for them (default 60)\n"
+		"  -h, --help          help; 'pptadm help COMMAND' for one command\n"
+		"\n"
+		"Exit status: 0 success, 1 an operation failed, 2 usage error.\n",
+		out_field_names(&out_device_fields));
+}
+
+void args_verb_help(FILE *f, const struct verb *v)
+{
+	fprintf(f, "usage: pptadm %s\n\n%s", v->synopsis, v->help);
+	if (v->opts & OPT_OUTPUT)
+		fprintf(f, "\nFields (-o): %s\n",
+			out_field_names(v->id == V_MATCH ? &out_match_fields :
+					&out_device_fields));
+}
+
+/* Edit distance, for suggesting the verb meant. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, d[32][32];
+
+	if (la >= 32 || lb >= 32)
+		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1,
+			       sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			d[i][j] = del < ins ? del : ins;
+			if (sub < d[i][j])
+				d[i][j] = sub;
+		}
+	}
+	return d[la][lb];
+}
+
+/* match add|del KIND ENTRY, match list */
+static int parse_match(struct args *a, char *err, size_t errlen)
+{
+	const char *sub = a->argv[0], *why;
+	char canon[PPT_MATCH_BUFLEN];
+	int kind;
+
+	if (!strcmp(sub, "list")) {
+		a->match_op = MATCH_LIST;
+		if (a->argc > 1) {
+			snprintf(err, errlen, "match list takes no arguments (\"%s\" is one too many)",
+				 a->argv[1]);
+			return ARGS_USAGE;
+		}
+		return ARGS_OK;
+	}
+	if (strcmp(sub, "add") && strcmp(sub, "del")) {
+		snprintf(err, errlen, "unknown match command \"%s\" (want add, del or list)", sub);
+		return ARGS_USAGE;
+	}
+	a->match_op = sub[0] == 'a' ? MATCH_ADD : MATCH_DEL;
+	if (a->given & (OPT_PARSEABLE | OPT_OUTPUT)) {
+		snprintf(err, errlen, "match %s does not take -p or -o", sub);
+		return ARGS_USAGE;
+	}
+	if (a->argc != 3) {
+		snprintf(err, errlen, "match %s needs a kind (ids, device or path) and an ENTRY", sub);
+		return ARGS_USAGE;
+	}
+	kind = ppt_match_kind_parse(a->argv[1]);
+	if (kind < 0) {
+		snprintf(err, errlen, "unknown match kind \"%s\" (want ids, device or path)",
+			 a->argv[1]);
+		return ARGS_USAGE;
+	}
+	if (entry_normalize((enum ppt_match_kind)kind, a->argv[2], canon,
+			    sizeof(canon), &why)) {
+		snprintf(err, errlen, "%s entry \"%s\": %s", a->argv[1], a->argv[2], why);
+		return ARGS_USAGE;
+	}
+	a->match_kind = (enum ppt_match_kind)kind;
+	a->match_text = a->argv[2];
+	return ARGS_OK;
+}
+
+static const char *const opt_names[] = {
+	"-j/--json", "-p/--parseable", "-o/--output", "-a/--all", "--owner",
+	"--force", "--no-wait", "--timeout", "--method", "--all-dirty",
+};
+
+int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "parseable", no_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "owner", required_argument, NULL, 'O' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "no-wait", no_argument, NULL, 'W' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "method", required_argument, NULL, 'M' },
+		{ "all-dirty", no_argument, NULL, 'D' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool help = false;
+	const char *vname;
+	size_t i, best = 99;
+	unsigned int bad;
+	char *end;
+	long secs;
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->fmt = OUT_TABLE;
+	a->method = -1;
+	a->timeout_ms = 60 * 1000;
+	optind = 0;		/* glibc: start over, as for a new argv */
+	opterr = 0;
+	/* long options in full: an abbreviation is as likely a typo */
+	for (c = 1; c < argc; c++) {
+		const char *w = argv[c];
+		const struct option *o;
+		size_t len;
+
+		if (!strcmp(w, "--"))
+			break;
+		if (strncmp(w, "--", 2))
+			continue;
+		len = strcspn(w + 2, "=");
+		for (o = longopts; o->name; o++)
+			if (strlen(o->name) == len && !strncmp(o->name, w + 2, len))
+				break;
+		if (!o->name) {
+			const char *near = NULL;
+
+			for (o = longopts; o->name; o++) {
+				size_t d = distance(w + 2, o->name);
+
+				if (d < best) {
+					best = d;
+					near = o->name;
+				}
+			}
+			if (near && best <= 2)
+				snprintf(err, errlen, "unknown option \"%s\" (did you mean --%s?)",
+					 w, near);
+			else
+				snprintf(err, errlen, "unknown option \"%s\"", w);
+			return ARGS_USAGE;
+		}
+		if (o->has_arg == required_argument && !w[2 + len])
+			c++;	/* its value */
+	}
+	best = 99;
+	while ((c = getopt_long(argc, argv, ":jpo:ah", longopts, NULL)) != -1) {
+		const char *word = argv[optind - 1];
+
+		switch (c) {
+		case 'j': a->given |= OPT_JSON; a->fmt = OUT_JSON; break;
+		case 'p': a->given |= OPT_PARSEABLE; break;
+		case 'o': a->given |= OPT_OUTPUT; a->fields = optarg; break;
+		case 'a': a->given |= OPT_ALL; a->all = true; break;
+		case 'h': help = true; break;
+		case 'O':
+			a->given |= OPT_OWNER;
+			if (!optarg[0] || strlen(optarg) >= PPT_OWNER_MAX) {
+				snprintf(err, errlen, "--owner must be 1 to %d bytes",
+					 PPT_OWNER_MAX - 1);
+				return ARGS_USAGE;
+			}
+			for (i = 0; optarg[i]; i++) {
+				if ((unsigned char)optarg[i] < 0x20 || optarg[i] == 0x7f) {
+					snprintf(err, errlen, "--owner must not contain control characters");
+					return ARGS_USAGE;
+				}
+			}
+			a->owner = optarg;
+			break;
+		case 'F': a->given |= OPT_FORCE; a->force = true; break;
+		case 'W': a->given |= OPT_NO_WAIT; break;
+		case 'T':
+			a->given |= OPT_TIMEOUT;
+			errno = 0;
+			secs = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || secs < 1 || secs > 86400) {
+				snprintf(err, errlen,
+					 "--timeout \"%s\": want whole seconds, 1 to 86400", optarg);
+				return ARGS_USAGE;
+			}
+			a->timeout_ms = (int)secs * 1000;
+			break;
+		case 'M':
+			a->given |= OPT_METHOD;
+			a->method = ppt_reset_method_parse(optarg);
+			if (a->method < 0) {
+				snprintf(err, errlen,
+					 "--method \"%s\": want auto, flr, pm or sbr", optarg);
+				return ARGS_USAGE;
+			}
+			break;
+		case 'D': a->given |= OPT_ALL_DIRTY; a->all_dirty = true; break;
+		case ':':
+			snprintf(err, errlen, "option \"%s\" needs a value", word);
+			return ARGS_USAGE;
+		default:
+			if (optopt && strncmp(word, "--", 2))
+				snprintf(err, errlen, "unknown option \"-%c\"", optopt);
+			else
+				snprintf(err, errlen, "unknown option \"%s\"", word);
+			return ARGS_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		if (help)
+			return ARGS_HELP;
+		snprintf(err, errlen, "no command given");
+		return ARGS_USAGE;
+	}
+	vname = argv[optind];
+	a->verb = args_find_verb(vname);
+	if (!a->verb) {
+		const char *near = NULL;
+
+		for (i = 0; i < NVERBS; i++) {
+			size_t d = distance(vname, verbs[i].name);
+
+			if (d < best) {
+				best = d;
+				near = verbs[i].name;
+			}
+		}
+		if (near && best <= 2)
+			snprintf(err, errlen, "unknown command \"%s\" (did you mean %s?)",
+				 vname, near);
+		else
+			snprintf(err, errlen, "unknown command \"%s\"", vname);
+		return ARGS_USAGE;
+	}
+	a->argc = argc - optind - 1;
+	a->argv = argv + optind + 1;
+	if (help)
+		return ARGS_HELP;
+	if (a->verb->id == V_HELP) {
+		if (a->argc > 1) {
+			snprintf(err, errlen, "help takes at most one COMMAND");
+			return ARGS_USAGE;
+		}
+		a->verb = a->argc ? args_find_verb(a->argv[0]) : NULL;
+		if (a->argc && !a->verb) {
+			snprintf(err, errlen, "no command \"%s\"", a->argv[0]);
+			return ARGS_USAGE;
+		}
+		return ARGS_HELP;
+	}
+
+	/* options the verb does not take */
+	bad = a->given & ~(a->verb->opts | OPT_JSON);
+	if (bad) {
+		for (i = 0; !(bad & (1u << i)); i++)
+			;
+		snprintf(err, errlen, "%s does not take %s", a->verb->name, opt_names[i]);
+		return ARGS_USAGE;
+	}
+	if (a->given & OPT_PARSEABLE) {
+		if (a->fmt == OUT_JSON) {
+			snprintf(err, errlen, "-p and -j exclude each other");
+			return ARGS_USAGE;
+		}
+		if (!a->fields) {
+			snprintf(err, errlen, "-p needs -o FIELD,... so scripts name what they parse");
+			return ARGS_USAGE;
+		}
+		a->fmt = OUT_PARSEABLE;
+	}
+	if ((a->given & OPT_NO_WAIT) && (a->given & OPT_TIMEOUT)) {
+		snprintf(err, errlen, "--no-wait and --timeout exclude each other");
+		return ARGS_USAGE;
+	}
+	if (a->given & OPT_NO_WAIT)
+		a->timeout_ms = 0;
+	if ((a->verb->id == V_CLAIM || a->verb->id == V_UNCLAIM ||
+	     a->verb->id == V_ASSIGN) && !a->owner) {
+		snprintf(err, errlen, "%s needs --owner ID", a->verb->name);
+		return ARGS_USAGE;
+	}
+	if (a->verb->id == V_CLEAN) {
+		if (a->all_dirty && a->argc) {
+			snprintf(err, errlen, "clean takes DEVICE... or --all-dirty, not both");
+			return ARGS_USAGE;
+		}
+		if (!a->all_dirty && !a->argc) {
+			snprintf(err, errlen, "clean needs DEVICE... or --all-dirty");
+			return ARGS_USAGE;
+		}
+		return ARGS_OK;
+	}
+	if (a->argc < a->verb->min_args) {
+		snprintf(err, errlen, "%s needs %s", a->verb->name,
+			 a->verb->max_args == 1 ? "one DEVICE" :
+			 a->verb->id == V_MATCH ? "add, del or list" : "at least one DEVICE");
+		return ARGS_USAGE;
+	}
+	if (a->verb->max_args >= 0 && a->argc > a->verb->max_args) {
+		if (a->verb->max_args == 0)
+			snprintf(err, errlen, "%s takes no arguments (\"%s\" is one too many)",
+				 a->verb->name, a->argv[0]);
+		else
+			snprintf(err, errlen, "%s takes %d argument%s at most (\"%s\" is one too many)",
+				 a->verb->name, a->verb->max_args,
+				 a->verb->max_args == 1 ? "" : "s",
+				 a->argv[a->verb->max_args]);
+		return ARGS_USAGE;
+	}
+	if (a->verb->id == V_MATCH)
+		return parse_match(a, err, errlen);
+	return ARGS_OK;
+}

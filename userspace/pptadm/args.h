@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * pptadm's command line: the verbs, which options each takes, help texts,
+ * and a parser that checks all of it before anything is done, so every
+ * mistake is a usage error (exit 2) that names the bad word.
+ */
+#ifndef PPTADM_ARGS_H
+#define PPTADM_ARGS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "output.h"
+
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+
+enum verb_id {
+	V_LIST, V_SHOW, V_RESERVE, V_RELEASE, V_CLAIM, V_UNCLAIM, V_ASSIGN,
+	V_UNASSIGN, V_RESET, V_CLEAN, V_ADD, V_REMOVE, V_MATCH, V_MONITOR,
+	V_VERSION, V_HELP,
+};
+
+/* Options, as bits: which were given, and which a verb takes. */
+enum {
+	OPT_JSON	= 1 << 0,
+	OPT_PARSEABLE	= 1 << 1,
+	OPT_OUTPUT	= 1 << 2,
+	OPT_ALL		= 1 << 3,
+	OPT_OWNER	= 1 << 4,
+	OPT_FORCE	= 1 << 5,
+	OPT_NO_WAIT	= 1 << 6,
+	OPT_TIMEOUT	= 1 << 7,
+	OPT_METHOD	= 1 << 8,
+	OPT_ALL_DIRTY	= 1 << 9,
+};
+
+struct verb {
+	const char *name;
+	enum verb_id id;
+	unsigned int opts;	/* options it takes besides -j and --help */
+	int min_args, max_args;	/* operands; max -1: any number */
+	const char *synopsis;
+	const char *help;
+};
+
+struct args {
+	const struct verb *verb;
+	enum out_format fmt;
+	const char *fields;	/* -o */
+	const char *owner;	/* --owner */
+	bool force, all, all_dirty;
+	int method;		/* --method: enum ppt_reset_method, or -1 */
+	int timeout_ms;		/* 0: --no-wait */
+	unsigned int given;	/* OPT_* given */
+	enum { MATCH_LIST, MATCH_ADD, MATCH_DEL } match_op;
+	enum ppt_match_kind match_kind;	/* match add/del */
+	const char *match_text;		/* as given; checked */
+	int argc;		/* operands after the verb */
+	char **argv;
+};
+
+enum { ARGS_OK, ARGS_HELP, ARGS_USAGE };
+
+/*
+ * Parse argv.  ARGS_OK: run a->verb; ARGS_HELP: print help (for a->verb
+ * when set, else the overview) and exit 0; ARGS_USAGE: err says what is
+ * wrong, exit 2.  Uses getopt_long (resets it first).
+ */
+int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen);
+
+const struct verb *args_find_verb(const char *name);
+
+/* The overview, or one verb's help. */
+void args_usage(FILE *f);
+void args_verb_help(FILE *f, const struct verb *v);
+
+#endif /* PPTADM_ARGS_H */

@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The modprobe.d file of boot lists: see persist.h.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "names.h"
+#include "persist.h"
+
+static const char *const params[PERSIST_NLISTS] = {
+	[PPT_MATCH_IDS] = "ids",
+	[PPT_MATCH_DEVICE] = "devices",
+	[PPT_MATCH_PATH] = "paths",
+};
+
+#define NEW_FILE_HEADER \
+	"# Boot lists of the ppt module (PCI passthrough reservation).\n" \
+	"# Kept by 'pptadm add' and 'pptadm remove'; edits by hand must stay\n" \
+	"# 'options ppt ids=... devices=... paths=...' lines and comments.\n"
+
+const char *persist_path(void)
+{
+	const char *env = getenv(PERSIST_ENV);
+
+	return env && env[0] ? env : PERSIST_DEFAULT_PATH;
+}
+
+const char *persist_param(enum ppt_match_kind kind)
+{
+	return (unsigned int)kind < PERSIST_NLISTS ? params[kind] : "?";
+}
+
+static int add_entry(struct persist *p, enum ppt_match_kind kind,
+		     const char *text, const char *canon, int line)
+{
+	struct persist_entry *e;
+
+	e = realloc(p->list[kind], (p->nlist[kind] + 1) * sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	p->list[kind] = e;
+	e = &e[p->nlist[kind]];
+	e->text = strdup(text);
+	e->canon = strdup(canon);
+	e->line = line;
+	if (!e->text || !e->canon) {
+		free(e->text);
+		free(e->canon);
+		return -ENOMEM;
+	}
+	p->nlist[kind]++;
+	return 0;
+}
+
+const struct persist_entry *persist_find(const struct persist *p,
+					 enum ppt_match_kind kind,
+					 const char *canon)
+{
+	size_t i;
+
+	for (i = 0; i < p->nlist[kind]; i++)
+		if (!strcmp(p->list[kind][i].canon, canon))
+			return &p->list[kind][i];
+	return NULL;
+}
+
+/* "ppt" as a module name: modprobe treats '-' and '_' alike. */
+static bool is_ppt(const char *w)
+{
+	return !strcmp(w, "ppt");
+}
+
+/* One "key=value" word of an options ppt line. */
+static int parse_param(struct persist *p, const char *word, int lineno,
+		       char *err, size_t errlen)
+{
+	const char *eq = strchr(word, '='), *v, *why;
+	char tok[PPT_MATCH_BUFLEN + 1], canon[PPT_MATCH_BUFLEN];
+	size_t klen, len;
+	int kind;
+
+	if (!eq) {
+		snprintf(err, errlen, "%s:%d: \"%s\" is not parameter=value",
+			 p->path, lineno, word);
+		return -EINVAL;
+	}
+	klen = (size_t)(eq - word);
+	for (kind = 0; kind < PERSIST_NLISTS; kind++)
+		if (strlen(params[kind]) == klen && !strncmp(params[kind], word, klen))
+			break;
+	if (kind == PERSIST_NLISTS) {
+		snprintf(err, errlen,
+			 "%s:%d: unknown ppt parameter \"%.*s\" (ppt takes ids=, devices= and paths=)",
+			 p->path, lineno, (int)klen, word);
+		return -EINVAL;
+	}
+	if (strchr(eq + 1, '"') || strchr(eq + 1, '\'')) {
+		snprintf(err, errlen, "%s:%d: quoted values are not supported: %s",
+			 p->path, lineno, word);
+		return -EINVAL;
+	}
+	for (v = eq + 1; *v; v += len + (v[len] == ',')) {
+		len = strcspn(v, ",");
+		snprintf(tok, sizeof(tok), "%.*s", (int)(len < sizeof(tok) ? len : sizeof(tok) - 1), v);
+		if (len >= sizeof(tok) - 1) {
+			why = "entry too long";
+		} else if (!entry_normalize((enum ppt_match_kind)kind, tok, canon,
+					    sizeof(canon), &why)) {
+			if (!persist_find(p, (enum ppt_match_kind)kind, canon) &&
+			    add_entry(p, (enum ppt_match_kind)kind, tok, canon, lineno))
+				return -ENOMEM;
+			continue;
+		}
+		snprintf(err, errlen, "%s:%d: %s= entry \"%s\": %s", p->path,
+			 lineno, params[kind], tok, why);
+		return -EINVAL;
+	}
+	/* "devices=" and "devices=a," leave an empty entry behind */
+	if (!eq[1] || eq[strlen(eq) - 1] == ',') {
+		snprintf(err, errlen, "%s:%d: %s= has an empty entry", p->path,
+			 lineno, params[kind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The line's words, split at whitespace; modifies line. */
+static int words(char *line, char **w, int max)
+{
+	int n = 0;
+	char *save = NULL, *t;
+
+	for (t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
+		if (n == max)
+			return -1;
+		w[n++] = t;
+	}
+	return n;
+}
+
+#define MAX_WORDS 64
+
+static int parse_line(struct persist *p, size_t idx, char *err, size_t errlen)
+{
+	const char *line = p->lines[idx];
+	int lineno = (int)idx + 1, n, i, ret = 0;
+	char *copy, *w[MAX_WORDS];
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (!*line || *line == '#')
+		return 0;
+	if (line[strlen(line) - 1] == '\\') {
+		snprintf(err, errlen, "%s:%d: continued lines ('\\' at the end) are not supported here",
+			 p->path, lineno);
+		return -EINVAL;
+	}
+	copy = strdup(line);
+	if (!copy)
+		return -ENOMEM;
+	n = words(copy, w, MAX_WORDS);
+	if (n < 0) {
+		snprintf(err, errlen, "%s:%d: too many words", p->path, lineno);
+		ret = -EINVAL;
+	} else if (!n) {
+		ret = 0;
+	} else if (!strcmp(w[0], "options")) {
+		if (n < 2 || !is_ppt(w[1])) {
+			snprintf(err, errlen,
+				 "%s:%d: options for module \"%s\": this file holds ppt's only",
+				 p->path, lineno, n < 2 ? "" : w[1]);
+			ret = -EINVAL;
+		}
+		for (i = 2; !ret && i < n; i++)
+			ret = parse_param(p, w[i], lineno, err, errlen);
+		if (!ret && p->opt_line < 0)
+			p->opt_line = (long)idx;
+	} else if (!strcmp(w[0], "softdep")) {
+		for (i = 1; i < n && !is_ppt(w[i]); i++)
+			;
+		if (i == n) {
+			snprintf(err, errlen, "%s:%d: a softdep line that does not name ppt",
+				 p->path, lineno);
+			ret = -EINVAL;
+		}
+	} else {
+		snprintf(err, errlen,
+			 "%s:%d: \"%s\" lines are not understood here (only comments, \"options ppt\" and \"softdep ... ppt\")",
+			 p->path, lineno, w[0]);
+		ret = -EINVAL;
+	}
+	free(copy);
+	return ret;
+}
+
+/* Is this an "options ppt" line?  (Only asked of a parsed file.) */
+static bool is_options_line(const char *line)
+{
+	char buf[32];
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	return sscanf(line, "options %31s", buf) == 1 && is_ppt(buf);
+}
+
+int persist_parse(struct persist *p, const char *path, const char *content,
+		  char *err, size_t errlen)
+{
+	const char *s = content;
+	size_t i;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	p->path = path;
+	p->opt_line = -1;
+	p->exists = content != NULL;
+	while (s && *s) {
+		size_t len = strcspn(s, "\n");
+		char **l = realloc(p->lines, (p->nlines + 1) * sizeof(*l));
+
+		if (!l)
+			return -ENOMEM;
+		p->lines = l;
+		l[p->nlines] = strndup(s, len);
+		if (!l[p->nlines])
+			return -ENOMEM;
+		p->nlines++;
+		s += len + (s[len] == '\n');
+	}
+	for (i = 0; i < p->nlines; i++) {
+		ret = parse_line(p, i, err, errlen);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int persist_load(struct persist *p, const char *path, char *err, size_t errlen)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	FILE *f = fopen(path, "r");
+	int ret;
+
+	if (!f) {
+		if (errno == ENOENT)
+			return persist_parse(p, path, NULL, err, errlen);
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		memset(p, 0, sizeof(*p));
+		return ret;
+	}
+	for (;;) {
+		size_t got;
+
+		if (len + 4096 + 1 > cap) {
+			char *nb = realloc(buf, cap = len + 4096 + 1);
+
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				memset(p, 0, sizeof(*p));
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+		got = fread(buf + len, 1, 4096, f);
+		len += got;
+		if (got < 4096)
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		free(buf);
+		fclose(f);
+		memset(p, 0, sizeof(*p));
+		return -EIO;
+	}
+	fclose(f);
+	buf[len] = '\0';
+	if (strlen(buf) != len) {
+		snprintf(err, errlen, "%s: not a text file (it contains NUL bytes)", path);
+		free(buf);
+		memset(p, 0, sizeof(*p));
+		return -EINVAL;
+	}
+	ret = persist_parse(p, path, buf, err, errlen);
+	p->exists = true;
+	free(buf);
+	return ret;
+}
+
+void persist_free(struct persist *p)
+{
+	size_t i, k;
+
+	for (i = 0; i < p->nlines; i++)
+		free(p->lines[i]);
+	free(p->lines);
+	for (k = 0; k < PERSIST_NLISTS; k++) {
+		for (i = 0; i < p->nlist[k]; i++) {
+			free(p->list[k][i].text);
+			free(p->list[k][i].canon);
+		}
+		free(p->list[k]);
+	}
+	memset(p, 0, sizeof(*p));
+}
+
+int persist_add(struct persist *p, enum ppt_match_kind kind, const char *canon)
+{
+	int ret;
+
+	if (persist_find(p, kind, canon))
+		return 0;
+	ret = add_entry(p, kind, canon, canon, 0);
+	if (ret)
+		return ret;
+	p->changed = true;
+	return 1;
+}
+
+int persist_del(struct persist *p, enum ppt_match_kind kind, const char *canon)
+{
+	size_t i;
+
+	for (i = 0; i < p->nlist[kind]; i++) {
+		struct persist_entry *e = &p->list[kind][i];
+
+		if (strcmp(e->canon, canon))
+			continue;
+		free(e->text);
+		free(e->canon);
+		memmove(e, e + 1, (p->nlist[kind] - i - 1) * sizeof(*e));
+		p->nlist[kind]--;
+		p->changed = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* Append to a growing string; false on allocation failure. */
+static bool put(char **buf, size_t *len, size_t *cap, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*len + n + 1 > *cap) {
+		size_t nc = (*len + n + 1) * 2;
+		char *nb = realloc(*buf, nc);
+
+		if (!nb)
+			return false;
+		*buf = nb;
+		*cap = nc;
+	}
+	memcpy(*buf + *len, s, n + 1);
+	*len += n;
+	return true;
+}
+
+static bool put_options(const struct persist *p, char **buf, size_t *len,
+			size_t *cap)
+{
+	size_t k, i;
+	bool any = false;
+
+	for (k = 0; k < PERSIST_NLISTS; k++)
+		any |= p->nlist[k] > 0;
+	if (!any)
+		return true;
+	if (!put(buf, len, cap, "options ppt"))
+		return false;
+	for (k = 0; k < PERSIST_NLISTS; k++) {
+		for (i = 0; i < p->nlist[k]; i++) {
+			if (!put(buf, len, cap, i ? "," : " ") ||
+			    (!i && (!put(buf, len, cap, params[k]) ||
+				    !put(buf, len, cap, "="))) ||
+			    !put(buf, len, cap, p->list[k][i].text))
+				return false;
+		}
+	}
+	return put(buf, len, cap, "\n");
+}
+
+char *persist_render(const struct persist *p)
+{
+	size_t len = 0, cap = 0, i;
+	char *buf = NULL;
+	bool ok = put(&buf, &len, &cap, "");
+
+	if (ok && !p->exists)
+		ok = put(&buf, &len, &cap, NEW_FILE_HEADER);
+	for (i = 0; ok && i < p->nlines; i++) {
+		if (is_options_line(p->lines[i])) {
+			if ((long)i == p->opt_line)
+				ok = put_options(p, &buf, &len, &cap);
+			continue;
+		}
+		ok = put(&buf, &len, &cap, p->lines[i]) &&
+		     put(&buf, &len, &cap, "\n");
+	}
+	if (ok && p->opt_line < 0)
+		ok = put_options(p, &buf, &len, &cap);
+	if (!ok) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+int persist_write(const char *path, const char *content, char *err,
+		  size_t errlen)
+{
+	char real[PATH_MAX], tmp[PATH_MAX + 16], dir[PATH_MAX];
+	const char *target = path, *slash;
+	size_t len = strlen(content);
+	mode_t mode = 0644;
+	struct stat st;
+	int fd, dfd, ret;
+
+	if (!lstat(path, &st) && S_ISLNK(st.st_mode)) {
+		if (!realpath(path, real)) {
+			ret = -errno;
+			snprintf(err, errlen, "%s: cannot follow the symlink: %s",
+				 path, strerror(errno));
+			return ret;
+		}
+		target = real;
+	}
+	if (!stat(target, &st))
+		mode = st.st_mode & 07777;
+	slash = strrchr(target, '/');
+	if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash == target ? 1 : slash - target), target);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	/* not named *.conf: modprobe never reads a half-written file */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir,
+			     slash ? slash + 1 : target) >= sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", target);
+		return -ENAMETOOLONG;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot create a file in %s: %s", dir,
+			 strerror(errno));
+		return ret;
+	}
+	ret = 0;
+	if (fchmod(fd, mode) || (size_t)write(fd, content, len) != len ||
+	    fsync(fd))
+		ret = errno ? -errno : -EIO;
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, target))
+		ret = -errno;
+	if (ret) {
+		snprintf(err, errlen, "cannot write %s: %s", target, strerror(-ret));
+		unlink(tmp);
+		return ret;
+	}
+	/* make the rename itself durable */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
+
+/* Does the file have a line whose words include "ppt"? */
+static bool file_names_ppt(const char *path, bool first_word_only)
+{
+	char line[512], *w[MAX_WORDS];
+	FILE *f = fopen(path, "r");
+	bool found = false;
+	int n, i;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *hash = strchr(line, '#');
+
+		if (hash)
+			*hash = '\0';
+		for (i = 0; line[i]; i++)
+			if (line[i] == '"' || line[i] == '=' || line[i] == '\n')
+				line[i] = ' ';
+		n = words(line, w, MAX_WORDS);
+		for (i = 0; i < n && (!first_word_only || i == 0); i++)
+			if (is_ppt(w[i]))
+				found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+/* A file in dir whose name contains "ppt" (and ends in suffix, if given) and, with check, names ppt. */
+static bool dir_has(const char *dir, const char *suffix, bool check,
+		    char *buf, size_t len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		size_t n = strlen(e->d_name), sl = suffix ? strlen(suffix) : 0;
+
+		if (e->d_name[0] == '.' ||
+		    (suffix && (n < sl || strcmp(e->d_name + n - sl, suffix))))
+			continue;
+		snprintf(buf, len, "%s/%s", dir, e->d_name);
+		found = check ? file_names_ppt(buf, false) : strstr(e->d_name, "ppt") != NULL;
+	}
+	closedir(d);
+	return found;
+}
+
+bool persist_others(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX], line[512], *w[MAX_WORDS];
+	struct dirent *e;
+	bool found = false;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1,
+		 slash ? path : ".");
+	d = opendir(slash == path ? "/" : dir);
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		FILE *f;
+
+		if (n < 5 || strcmp(e->d_name + n - 5, ".conf") ||
+		    !strcmp(e->d_name, slash ? slash + 1 : path))
+			continue;
+		snprintf(buf, len, "%s/%s", dir, e->d_name);
+		f = fopen(buf, "r");
+		while (f && !found && fgets(line, sizeof(line), f))
+			found = words(line, w, MAX_WORDS) >= 2 &&
+				!strcmp(w[0], "options") && is_ppt(w[1]);
+		if (f)
+			fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+bool persist_in_initramfs(const char *root, char *buf, size_t len)
+{
+	char dir[PATH_MAX];
+
+	snprintf(buf, len, "%s/etc/initramfs-tools/modules", root);
+	if (file_names_ppt(buf, true))
+		return true;
+	snprintf(dir, sizeof(dir), "%s/etc/initramfs-tools/hooks", root);
+	if (dir_has(dir, NULL, false, buf, len))
+		return true;
+	snprintf(dir, sizeof(dir), "%s/usr/share/initramfs-tools/hooks", root);
+	if (dir_has(dir, NULL, false, buf, len))
+		return true;
+	snprintf(dir, sizeof(dir), "%s/etc/dracut.conf.d", root);
+	if (dir_has(dir, ".conf", true, buf, len))
+		return true;
+	return false;
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The boot lists pptadm add/remove keep: a modprobe.d file, by default
+ * /etc/modprobe.d/ppt-devices.conf ($PPT_MODPROBE_CONF overrides it), with
+ * one line
+ *	options ppt ids=... devices=... paths=...
+ * that modprobe passes to ppt when it loads.
+ *
+ * The file is read strictly: blank lines, comments, "options ppt" lines
+ * with ids=, devices= and paths= (each entry checked as the module checks
+ * it) and "softdep ... ppt" lines are understood and kept; anything else is
+ * an error naming FILE:LINE, and then nothing is changed.  Several
+ * "options ppt" lines are merged into the first one (modprobe would pass
+ * the same parameter twice and the kernel keep only the last).  Writes are
+ * atomic: a temporary file in the same directory, fsync, rename.
+ */
+#ifndef PPTADM_PERSIST_H
+#define PPTADM_PERSIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "libppt.h"
+
+#define PERSIST_DEFAULT_PATH	"/etc/modprobe.d/ppt-devices.conf"
+#define PERSIST_ENV		"PPT_MODPROBE_CONF"
+
+/* The three lists, indexed by enum ppt_match_kind. */
+#define PERSIST_NLISTS	3
+
+struct persist_entry {
+	char *text;		/* as the file has it */
+	char *canon;		/* canonical, for comparisons */
+	int line;		/* 1-based line it came from; 0: added */
+};
+
+struct persist {
+	const char *path;
+	bool exists;		/* the file was there when loaded */
+	char **lines;		/* the file's lines, without newlines */
+	size_t nlines;
+	long opt_line;		/* index of the first "options ppt" line, -1: none */
+	struct persist_entry *list[PERSIST_NLISTS];
+	size_t nlist[PERSIST_NLISTS];
+	bool changed;
+};
+
+/* The file to use: $PPT_MODPROBE_CONF, else the default. */
+const char *persist_path(void);
+
+/* The parameter name of a list: "ids", "devices", "paths". */
+const char *persist_param(enum ppt_match_kind kind);
+
+/*
+ * Parse content (the file's text; NULL for a file that does not exist).
+ * On error returns -EINVAL with "PATH:LINE: reason" in err.
+ */
+int persist_parse(struct persist *p, const char *path, const char *content,
+		  char *err, size_t errlen);
+
+/* Read and parse the file; a missing file is an empty one. */
+int persist_load(struct persist *p, const char *path, char *err, size_t errlen);
+
+void persist_free(struct persist *p);
+
+/* The entry of a list with this canonical text, or NULL. */
+const struct persist_entry *persist_find(const struct persist *p,
+					 enum ppt_match_kind kind,
+					 const char *canon);
+
+/* Add an entry (canonical text); 1 added, 0 already there, -ENOMEM. */
+int persist_add(struct persist *p, enum ppt_match_kind kind, const char *canon);
+
+/* Drop an entry; 1 dropped, 0 not there. */
+int persist_del(struct persist *p, enum ppt_match_kind kind, const char *canon);
+
+/* The new content (malloc()ed): every line kept, the lists merged. */
+char *persist_render(const struct persist *p);
+
+/*
+ * Replace the file with content atomically, keeping its mode (0644 for a
+ * new file); a symlink is followed and its target replaced.  Returns 0 or a
+ * negative errno with the reason in err; on failure the file is unchanged.
+ */
+int persist_write(const char *path, const char *content, char *err,
+		  size_t errlen);
+
+/*
+ * Another *.conf file in the same directory with an "options ppt" line:
+ * modprobe would pass both, and for a parameter set in both the kernel keeps
+ * the later one.  Returns its path in buf, or false.
+ */
+bool persist_others(const char *path, char *buf, size_t len);
+
+/*
+ * Whether ppt is loaded from the initramfs on this host, as far as the
+ * usual configuration shows (root: "" or a directory standing for /):
+ * initramfs-tools' modules file or a hook, or a dracut configuration,
+ * naming ppt.  Returns the file that says so in buf, or false.
+ */
+bool persist_in_initramfs(const char *root, char *buf, size_t len);
+
+#endif /* PPTADM_PERSIST_H */
