@@ -59,6 +59,8 @@ struct ppt_reset_result {
  * @adopted: was with vfio-pci when ppt loaded, and adopted as assigned
  * @snap: config space when reserved; NULL when ppt never saw the function
  *	clean, and while a clean operation borrows it
+ * @failed: the function reported a fatal error (AER) since it was last
+ *	cleaned; whatever state an operation ends in, it is quarantined
  * @reset_done: a reset ran under ppt; @last_reset is valid
  * @last_reset: the method and duration of the last reset
  */
@@ -70,6 +72,7 @@ struct ppt_device {
 	bool boot_listed;
 	bool adopted;
 	struct ppt_snapshot *snap;
+	bool failed;
 	bool reset_done;
 	struct ppt_reset_result last_reset;
 };

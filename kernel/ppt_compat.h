@@ -7,6 +7,7 @@
 #ifndef PPT_COMPAT_H
 #define PPT_COMPAT_H
 
+#include <linux/aer.h>
 #include <linux/device.h>
 #include <linux/pci.h>
 
@@ -57,6 +58,18 @@ static inline bool ppt_driver_override_is(struct pci_dev *pdev,
 	match = pdev->driver_override && !strcmp(pdev->driver_override, name);
 	device_unlock(&pdev->dev);
 	return match;
+#endif
+}
+
+/*
+ * Let a function's uncorrectable errors reach the AER driver, so ppt's
+ * error handler sees them.  Kernels without the call enable reporting for
+ * every device in the PCI core.
+ */
+static inline void ppt_enable_error_reporting(struct pci_dev *pdev)
+{
+#ifdef PPT_HAVE_PCI_ENABLE_PCIE_ERROR_REPORTING
+	pci_enable_pcie_error_reporting(pdev);
 #endif
 }
 

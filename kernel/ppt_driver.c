@@ -35,6 +35,7 @@ static int ppt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	 * restores after a tenant.  Config reads only, and bus mastering off.
 	 */
 	snap = ppt_snapshot_take(pdev);
+	ppt_enable_error_reporting(pdev);
 	if (!snap)
 		pci_warn(pdev, "out of memory saving its config space: cleaning will restore the state before each reset\n");
 
@@ -86,11 +87,54 @@ static void ppt_pci_remove(struct pci_dev *pdev)
 	mutex_unlock(&ppt_table_lock);
 }
 
+/*
+ * A function ppt holds reported an uncorrectable error the AER driver
+ * (or DPC, or EEH) handles as fatal: whatever it was doing, it is not
+ * known good any more.  It is quarantined, and only an administrator's
+ * clean, which resets and verifies it, returns it to the pool.  An
+ * operation running on it (a clean) sees the mark when it finishes.
+ */
+static pci_ers_result_t ppt_pci_error_detected(struct pci_dev *pdev,
+					       pci_channel_state_t error)
+{
+	struct ppt_device *pd;
+
+	if (error == pci_channel_io_normal)
+		return PCI_ERS_RESULT_CAN_RECOVER;
+	mutex_lock(&ppt_table_lock);
+	pd = ppt_table_find(pdev);
+	if (pd) {
+		pd->failed = true;
+		if (!ppt_state_is_transitional(pd->state) &&
+		    pd->state != PPT_STATE_QUARANTINED) {
+			ppt_table_set_state(pd, PPT_STATE_QUARANTINED);
+			ppt_nl_notify_device(pd, false);
+		}
+	}
+	mutex_unlock(&ppt_table_lock);
+	pci_warn(pdev, "%s PCI error: quarantined\n",
+		 error == pci_channel_io_perm_failure ? "permanent" : "fatal");
+	/* ppt has nothing to recover; let the core reset the link */
+	return error == pci_channel_io_perm_failure ?
+	       PCI_ERS_RESULT_DISCONNECT : PCI_ERS_RESULT_NEED_RESET;
+}
+
+static pci_ers_result_t ppt_pci_slot_reset(struct pci_dev *pdev)
+{
+	return PCI_ERS_RESULT_RECOVERED;
+}
+
+static const struct pci_error_handlers ppt_pci_err_handlers = {
+	.error_detected	= ppt_pci_error_detected,
+	.slot_reset	= ppt_pci_slot_reset,
+};
+
 struct pci_driver ppt_pci_driver = {
 	.name			= KBUILD_MODNAME,
 	.id_table		= ppt_pci_ids,
 	.probe			= ppt_pci_probe,
 	.remove			= ppt_pci_remove,
+	.err_handler		= &ppt_pci_err_handlers,
 	/*
 	 * ppt never does DMA with the functions it holds, so it leaves the
 	 * IOMMU group's DMA ownership alone; without this, vfio could not

@@ -470,6 +470,8 @@ static int ppt_op_begin(struct ppt_req *req, struct ppt_op *op)
 		if (req->cmd == PPT_CMD_DEVICE_CLEAN) {
 			op->devs[i].snap = pd->snap;
 			pd->snap = NULL;
+			/* the clean's own reset and checks judge it afresh */
+			pd->failed = false;
 		}
 		if (req->cmd == PPT_CMD_DEVICE_ASSIGN)
 			strscpy(pd->owner, req->owner, sizeof(pd->owner));
@@ -501,6 +503,10 @@ static void ppt_op_finish(struct ppt_op *op, enum ppt_state to)
 		}
 		ppt_table_set_state(pd, to == PPT_STATE_UNSPEC ?
 				    op->devs[i].prev : to);
+		/* a fatal error while the operation ran: not known good */
+		if (pd->failed && pd->state != PPT_STATE_ASSIGNED &&
+		    pd->state != PPT_STATE_DETACHED)
+			ppt_table_set_state(pd, PPT_STATE_QUARANTINED);
 		if (pd->state != PPT_STATE_ASSIGNED)
 			pd->adopted = false;
 		ppt_nl_notify_device(pd, false);
