@@ -27,8 +27,10 @@
  *		(default 60000); -n: do not wait
  *
  * An OWNER left out is left out of the request too: the kernel then refuses
- * claim and assign with "missing owner", which is how tests see the
- * kernel's answer to a request that lacks an attribute.
+ * claim and assign with "missing owner" and names PPT_A_DEV_OWNER as
+ * missing, which is how tests see the kernel's answer to a request that
+ * lacks an attribute.  Match entries are passed as given, for the kernel
+ * to judge.
  *
  * Output, one line per item, easy to grep:
  *
@@ -42,6 +44,7 @@
  *	event request ADDR CMD id=N errno=NAME|0 msg="..." blocker=ADDR seq=N
  *	event lost reason=gap|overrun|restart|unloaded count=N
  *	error COMMAND ADDR: ENAME (strerror): MESSAGE [blocker ADDR driver DRV]
+ *	      [missing ATTR | attribute ATTR]	(what the kernel pointed at)
  *
  * (one line each; "-" stands for a missing value).  Exit status: 0 success,
  * 1 the command failed (the error line says why, with the kernel's
@@ -91,16 +94,25 @@ static void print_device(const struct ppt_device_info *d)
 		printf(" last_reset=- last_reset_usec=-\n");
 }
 
-/* The failure, with everything libppt knows about it. */
+/*
+ * The failure, with everything libppt knows about it: the errno, the
+ * kernel's message, the device that blocked the request, and the attribute
+ * the kernel found missing or wrong.
+ */
 static int fail(struct ppt_handle *h, const char *cmd, const char *what, int err)
 {
 	const char *name = strerrorname_np(-err), *drv = NULL;
 	const char *msg = ppt_errmsg(h), *blocker = ppt_blocker(h, &drv);
+	bool missing = false;
+	int attr = ppt_err_attr(h, &missing);
 
 	printf("error %s %s: %s (%s): %s", cmd, what, name ? name : "E?",
 	       strerror(-err), msg ? msg : "no message");
 	if (blocker)
 		printf(" [blocker %s driver %s]", blocker, dash(drv));
+	if (attr >= 0)
+		printf(" [%s %s]", missing ? "missing" : "attribute",
+		       ppt_attr_name((uint32_t)attr));
 	printf("\n");
 	return 1;
 }

@@ -281,6 +281,12 @@ static void test_family_notices(void)
 	h.family = FAM;
 }
 
+static void reset_err(void)
+{
+	h.has_errmsg = false;
+	h.err_attr = -1;
+}
+
 /* An NLMSG_ERROR with extended ack attributes, as the kernel sends it. */
 static struct nl_msg *nlerr(int error, bool capped, int echo_len)
 {
@@ -303,16 +309,22 @@ static void test_extack(void)
 	struct nlattr *a;
 	int rem, off = -1;
 
-	h.has_errmsg = false;
+	reset_err();
 	m = nlerr(-EINVAL, true, 0);
 	nla_put_string(m, NLMSGERR_ATTR_MSG, "missing owner");
 	nla_put_u32(m, NLMSGERR_ATTR_MISS_TYPE, PPT_A_DEV_OWNER);
 	ppt__note_extack(&h, nlmsg_hdr(m), NULL);
-	is_str(ppt_errmsg(&h), "missing owner (missing PPT_A_DEV_OWNER)",
-	       "message and the missing attribute");
+	is_str(ppt_errmsg(&h), "missing owner", "the kernel's message, as it is");
+	{
+		bool missing = false;
+
+		ok(ppt_err_attr(&h, &missing) == PPT_A_DEV_OWNER && missing,
+		   "... and the missing attribute");
+		is_str(ppt_attr_name(PPT_A_DEV_OWNER), "PPT_A_DEV_OWNER", "its name");
+	}
 	nlmsg_free(m);
 
-	h.has_errmsg = false;
+	reset_err();
 	m = nlerr(-EINVAL, true, 0);
 	nla_put_u32(m, NLMSGERR_ATTR_MISS_TYPE, PPT_A_DEV_ADDR);
 	ppt__note_extack(&h, nlmsg_hdr(m), NULL);
@@ -329,25 +341,39 @@ static void test_extack(void)
 			  genlmsg_attrlen(nlmsg_data(nlmsg_hdr(sent)), 0), rem)
 		if (nla_type(a) == PPT_A_MATCH_IDS)
 			off = (int)((char *)a - (char *)nlmsg_hdr(sent));
-	h.has_errmsg = false;
+	reset_err();
 	m = nlerr(-EINVAL, true, 0);
 	nla_put_string(m, NLMSGERR_ATTR_MSG, "field is not hexadecimal");
 	nla_put_u32(m, NLMSGERR_ATTR_OFFS, (uint32_t)off);
 	ppt__note_extack(&h, nlmsg_hdr(m), sent);
-	is_str(ppt_errmsg(&h), "field is not hexadecimal (invalid PPT_A_MATCH_IDS)",
-	       "the rejected attribute, found by its offset");
+	is_str(ppt_errmsg(&h), "field is not hexadecimal", "a rejected attribute's message");
+	{
+		bool missing = true;
+
+		ok(ppt_err_attr(&h, &missing) == PPT_A_MATCH_IDS && !missing,
+		   "... the attribute, found by its offset in the request");
+	}
 	nlmsg_free(m);
 
-	h.has_errmsg = false;
+	reset_err();
+	m = nlerr(-EINVAL, true, 0);
+	nla_put_u32(m, NLMSGERR_ATTR_OFFS, (uint32_t)off);
+	ppt__note_extack(&h, nlmsg_hdr(m), sent);
+	is_str(ppt_errmsg(&h), "invalid attribute PPT_A_MATCH_IDS",
+	       "no message: the rejected attribute makes one");
+	nlmsg_free(m);
+
+	reset_err();
 	m = nlerr(-EINVAL, true, 0);
 	nla_put_u32(m, NLMSGERR_ATTR_OFFS, 3);	/* points at no attribute */
 	ppt__note_extack(&h, nlmsg_hdr(m), sent);
-	ok(ppt_errmsg(&h) == NULL, "an offset that is no attribute adds nothing");
+	ok(ppt_errmsg(&h) == NULL && ppt_err_attr(&h, NULL) == -1,
+	   "an offset that is no attribute adds nothing");
 	nlmsg_free(m);
 	nlmsg_free(sent);
 
 	/* uncapped: the request is echoed before the attributes */
-	h.has_errmsg = false;
+	reset_err();
 	m = nlerr(-EBUSY, false, 16);
 	nla_put_string(m, NLMSGERR_ATTR_MSG, "device is already claimed");
 	ppt__note_extack(&h, nlmsg_hdr(m), NULL);
@@ -356,7 +382,7 @@ static void test_extack(void)
 	nlmsg_free(m);
 
 	/* a long message is kept whole, the attribute's name cut to fit */
-	h.has_errmsg = false;
+	reset_err();
 	m = nlerr(-EINVAL, true, 0);
 	{
 		char longmsg[300];
@@ -367,11 +393,20 @@ static void test_extack(void)
 	}
 	nla_put_u32(m, NLMSGERR_ATTR_MISS_TYPE, 999);
 	ppt__note_extack(&h, nlmsg_hdr(m), NULL);
-	ok(ppt_errmsg(&h) && strlen(ppt_errmsg(&h)) < PPT_MSG_BUFLEN,
+	ok(ppt_errmsg(&h) && strlen(ppt_errmsg(&h)) == PPT_MSG_BUFLEN - 1,
 	   "an overlong message is truncated, not overflowed");
+	ok(ppt_err_attr(&h, NULL) == 999, "an attribute libppt has no name for");
 	nlmsg_free(m);
 
-	h.has_errmsg = false;
+	reset_err();
+	m = nlerr(-EINVAL, true, 0);
+	nla_put_u32(m, NLMSGERR_ATTR_MISS_TYPE, 999);
+	ppt__note_extack(&h, nlmsg_hdr(m), NULL);
+	is_str(ppt_errmsg(&h), "missing attribute 999", "... named by its number");
+	is_str(ppt_attr_name(999), "unknown", "ppt_attr_name of it");
+	nlmsg_free(m);
+
+	reset_err();
 	m = nlmsg_alloc();
 	{
 		struct nlmsgerr *e = nlmsg_data(nlmsg_put(m, 0, 1, NLMSG_ERROR,
@@ -403,6 +438,8 @@ static void test_local_checks(void)
 	   "match add: unknown kind");
 	ok(ppt_match_del(&h, PPT_MATCH_IDS, NULL) == -EINVAL, "match del: no text");
 	ok(ppt_blocker(&h, NULL) == NULL, "no blocker after a local refusal");
+	ok(ppt_err_attr(&h, NULL) == -1 && ppt_err_attr(NULL, NULL) == -1,
+	   "no attribute named either");
 	ok(ppt_errmsg(NULL) == NULL && ppt_blocker(NULL, NULL) == NULL,
 	   "NULL handle: no message, no blocker");
 
@@ -416,6 +453,7 @@ static void test_local_checks(void)
 
 int main(void)
 {
+	h.err_attr = -1;
 	h.family = FAM;
 	h.ev = &evs;
 	test_device_event();

@@ -99,12 +99,23 @@ void ppt_close(struct ppt_handle *h);
 /**
  * ppt_errmsg() - why the last call on @h failed
  *
- * Return: the kernel's extended ack text (with the name of a missing
- * attribute when the kernel reported one), an asynchronous request's
- * failure message, libppt's own reason when it refused to send a request
- * (a malformed address, say), or NULL when there is none.
+ * Return: the kernel's extended ack text, an asynchronous request's failure
+ * message, libppt's own reason when it refused to send a request (a
+ * malformed address, say), "missing attribute NAME" or "invalid attribute
+ * NAME" when the kernel named an attribute without giving a message, or
+ * NULL when there is none.
  */
 const char *ppt_errmsg(const struct ppt_handle *h);
+
+/**
+ * ppt_err_attr() - the attribute the kernel's refusal pointed at
+ * @missing: if not NULL, set to true when the request lacked it, false
+ *	when it carried it but the kernel rejected its value
+ *
+ * Return: the enum ppt_attr value (ppt_attr_name() spells it), or -1 when
+ * the last call's refusal named none.
+ */
+int ppt_err_attr(const struct ppt_handle *h, bool *missing);
 
 /**
  * ppt_blocker() - the device that made the last call fail
@@ -421,6 +432,9 @@ int ppt_reset_method_parse(const char *name);
 
 /** ppt_cmd_name() - printable name of an enum ppt_cmd value ("reserve", "match-add", ...). */
 const char *ppt_cmd_name(uint32_t cmd);
+
+/** ppt_attr_name() - the enum ppt_attr name of an attribute ("PPT_A_DEV_OWNER"); "unknown" otherwise. */
+const char *ppt_attr_name(uint32_t attr);
 
 /** ppt_match_kind_name() - "ids", "device" or "path"; "invalid" otherwise. */
 const char *ppt_match_kind_name(enum ppt_match_kind kind);

@@ -289,20 +289,18 @@ static int attr_at(struct nl_msg *sent, uint32_t off)
 	return -1;
 }
 
-/*
- * Name the attribute the kernel's extended ack points at: after the
- * kernel's message, or as the whole message when it sent none.
- */
-static void explain_attr(struct ppt_handle *h, const char *what, uint32_t type)
+/* The attribute the kernel's ack named; a message when it sent none. */
+static void note_attr(struct ppt_handle *h, uint32_t type, bool missing)
 {
-	char name[48], old[PPT_MSG_BUFLEN];
-
-	ppt__attr_name(type, name, sizeof(name));
-	if (h->has_errmsg) {
-		memcpy(old, h->errmsg, sizeof(old));
-		ppt__set_errmsg(h, "%.180s (%s %s)", old, what, name);
-	} else {
-		ppt__set_errmsg(h, "%s attribute %s", what, name);
+	h->err_attr = type <= INT32_MAX ? (int)type : -1;
+	h->err_attr_missing = missing;
+	if (!h->has_errmsg) {
+		if (!strcmp(ppt_attr_name(type), "unknown"))
+			ppt__set_errmsg(h, "%s attribute %u", missing ? "missing" : "invalid",
+					type);
+		else
+			ppt__set_errmsg(h, "%s attribute %s", missing ? "missing" : "invalid",
+					ppt_attr_name(type));
 	}
 }
 
@@ -332,12 +330,11 @@ void ppt__note_extack(struct ppt_handle *h, const struct nlmsghdr *nlh,
 		ppt__set_errmsg(h, "%s", nla_get_string(tb[NLMSGERR_ATTR_MSG]));
 	if (tb[NLMSGERR_ATTR_MISS_TYPE] &&
 	    nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) >= 4)
-		explain_attr(h, "missing",
-			     nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]));
+		note_attr(h, nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]), true);
 	else if (tb[NLMSGERR_ATTR_OFFS] &&
 		 nla_len(tb[NLMSGERR_ATTR_OFFS]) >= 4 &&
 		 (type = attr_at(sent, nla_get_u32(tb[NLMSGERR_ATTR_OFFS]))) >= 0)
-		explain_attr(h, "invalid", (uint32_t)type);
+		note_attr(h, (uint32_t)type, false);
 }
 
 /* Record the kernel's errno and its extended ack. */
@@ -377,6 +374,7 @@ static int nl_error(struct ppt_handle *h, int nlerr)
 static void clear_error(struct ppt_handle *h)
 {
 	h->has_errmsg = false;
+	h->err_attr = -1;
 	h->errmsg[0] = '\0';
 	h->blocker[0] = '\0';
 	h->blocker_driver[0] = '\0';
@@ -446,6 +444,7 @@ int ppt_open(struct ppt_handle **out)
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
+	h->err_attr = -1;
 	h->sk = nl_socket_alloc();
 	if (!h->sk) {
 		free(h);
@@ -492,6 +491,15 @@ void ppt_close(struct ppt_handle *h)
 const char *ppt_errmsg(const struct ppt_handle *h)
 {
 	return h && h->has_errmsg ? h->errmsg : NULL;
+}
+
+int ppt_err_attr(const struct ppt_handle *h, bool *missing)
+{
+	if (!h || h->err_attr < 0)
+		return -1;
+	if (missing)
+		*missing = h->err_attr_missing;
+	return h->err_attr;
 }
 
 const char *ppt_blocker(const struct ppt_handle *h, const char **driver)

@@ -148,7 +148,7 @@ int ppt_match_kind_parse(const char *name)
 /*
  * Attribute names for messages about a missing or rejected attribute: the
  * enum's own names, so a reader finds them in <linux/ppt.h>.  A number
- * added there later prints as a number until it is named here.
+ * added there later is "unknown" until it is named here.
  */
 static const char *const attr_names[] = {
 	[PPT_A_UNSPEC] = "PPT_A_UNSPEC",
@@ -187,10 +187,9 @@ static const char *const attr_names[] = {
 	[PPT_A_MATCH_BOOT] = "PPT_A_MATCH_BOOT",
 };
 
-void ppt__attr_name(uint32_t attr, char *buf, size_t len)
+const char *ppt_attr_name(uint32_t attr)
 {
 	if (attr < sizeof(attr_names) / sizeof(attr_names[0]) && attr_names[attr])
-		snprintf(buf, len, "%s", attr_names[attr]);
-	else
-		snprintf(buf, len, "attribute %u", attr);
+		return attr_names[attr];
+	return "unknown";
 }

@@ -32,6 +32,8 @@ struct ppt_handle {
 	bool has_errmsg;
 	char blocker[PPT_ADDR_BUFLEN];
 	char blocker_driver[PPT_DRIVER_BUFLEN];
+	int err_attr;		/* attribute the kernel's ack named, or -1 */
+	bool err_attr_missing;	/* ... as missing (else as invalid) */
 	struct ppt_events *ev;	/* NULL when not subscribed */
 };
 
@@ -42,7 +44,6 @@ int ppt__nl_errno(int nlerr);
 int ppt__parse_device(struct nlattr **tb, struct ppt_device_info *d);
 int ppt__parse_request(struct nlattr **tb, struct ppt_request_event *r);
 void ppt__copy_str(char *dst, size_t len, struct nlattr *a);
-void ppt__attr_name(uint32_t attr, char *buf, size_t len);
 
 __attribute__((format(printf, 2, 3)))
 void ppt__set_errmsg(struct ppt_handle *h, const char *fmt, ...);
@@ -50,7 +51,8 @@ void ppt__set_errmsg(struct ppt_handle *h, const char *fmt, ...);
 /*
  * Read the extended ack of an error message: the kernel's message, and the
  * attribute it names as missing, or as invalid (found by its offset in the
- * request sent, when given).  The result is ppt_errmsg()'s.
+ * request sent, when given), for ppt_errmsg() and ppt_err_attr().  Without
+ * a message from the kernel, the attribute makes one.
  */
 void ppt__note_extack(struct ppt_handle *h, const struct nlmsghdr *nlh,
 		      struct nl_msg *sent);

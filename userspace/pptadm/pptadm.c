@@ -417,9 +417,10 @@ static int cmd_show(void)
 		devs[n++].info = info;
 	}
 	inventory_names(devs, n);
-	if (A.fmt == OUT_TABLE)
+	/* nothing found: the errors say it all, without an empty list */
+	if (n && A.fmt == OUT_TABLE)
 		out_rows_vertical(stdout, &out_device_fields, &sel, devs, n);
-	else
+	else if (n || !status)
 		out_devices(stdout, A.fmt, &sel, devs, n);
 	free(devs);
 	free(t);
