@@ -86,7 +86,7 @@ stage_build() {
 			failed=$((failed + 1))
 	done
 	n=$((n + 1))
-	build_step $n "libppt and pptadm build" "$logdir/build-userspace.log" \
+	build_step $n "libppt, pptadm and examples/ppt-client build" "$logdir/build-userspace.log" \
 		make -s -C userspace O="$build/userspace" || failed=$((failed + 1))
 	n=$((n + 1))
 	build_step $n "the VM tests' programs build" "$logdir/build-vm-bin.log" \
@@ -125,7 +125,7 @@ stage_vm() {
 		;;
 	esac
 	PPT_KMOD_DIR=$build/kmod/$KREL \
-	PPT_GUEST_BINS="$build/userspace/pptadm $build/tests/vm-bin/vfio-test" \
+	PPT_GUEST_BINS="$build/userspace/pptadm $build/userspace/ppt-client $build/tests/vm-bin/vfio-test" \
 		scripts/rig/vm-suite.sh "$k" "$@"
 }
 
