@@ -314,6 +314,12 @@ int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res)
 	int ret;
 
 	pci_dev_lock(pdev);
+	/*
+	 * A function ppt holds was never enabled by a driver, so the PM core
+	 * may not know it in D0, and a PM reset (D3hot and back) starts only
+	 * from D0.
+	 */
+	pci_set_power_state(pdev, PCI_D0);
 	pci_save_state(pdev);
 	/* quiesce: no interrupts, no DMA, no decoding while it resets */
 	pci_write_config_word(pdev, PCI_COMMAND, PCI_COMMAND_INTX_DISABLE);

@@ -1,0 +1,128 @@
+#!/bin/sh
+# 36-reset.sh - reset and clean in the kernel, through pptadm: the methods
+# ppt reports agree with the PCI core's (sysfs reset_method); every method
+# each emulated device supports runs, and reports itself and its duration;
+# an unsupported method is refused before anything is touched, with its
+# message; a tenant's config-space scribbles are undone by cleaning from
+# the snapshot taken at reserve.  Also the runtime match list: add, del,
+# duplicates, boot entries, and binding present driverless devices.
+# topology: basic
+# append: ppt.ids=8086:10d3,1b36:0010,1234:11e8 ppt.auto_clean=0
+# kernels: 6.1 6.12
+# timeout: 300
+# shellcheck source=tests/vm/lib.sh
+. /ppt/lib.sh
+
+[ -n "$RIG_KMODS" ] || bail_out "no ppt.ko in this initramfs (run with --kmod)"
+
+nic=$(bdf nic0) nvme=$(bdf nvme0) edu=$(bdf edu0)
+st() { pptadm -p -o state show "$1"; }
+field() { pptadm -p -o "$2" show "$1"; }
+# a method list in any separator, one per line, sorted
+methods() { tr ', ' '\n\n' | grep -v '^$' | sort | tr '\n' ' '; }
+# what the PCI core says, in ppt's names: af_flr is flr, bus is sbr
+core_methods() {
+	tr ' ' '\n' <"/sys/bus/pci/devices/$1/reset_method" |
+		sed 's/^af_flr$/flr/; s/^bus$/sbr/' | grep -xE 'flr|pm|sbr' | sort -u | tr '\n' ' '
+}
+
+ok "modprobe ppt (e1000e, nvme, edu listed)" modprobe ppt
+for d in "$nic" "$nvme" "$edu"; do
+	is "$d reserved" "$(st "$d")" reserved
+done
+
+# --- what each device supports --------------------------------------------
+is "e1000e supports pm and sbr (no FLR)" "$(field "$nic" reset_methods | methods)" "pm sbr "
+is "nvme supports flr and sbr (NoSoftRst: no pm)" "$(field "$nvme" reset_methods | methods)" "flr sbr "
+is "edu supports sbr only" "$(field "$edu" reset_methods | methods)" "sbr "
+for d in "$nic" "$nvme" "$edu"; do
+	is "$d: ppt's methods are the PCI core's reset_method" \
+		"$(field "$d" reset_methods | methods)" "$(core_methods "$d")"
+done
+is "no reset yet: no last reset reported" "$(field "$nic" last_reset)" ""
+
+# --- every supported method runs ------------------------------------------
+run_method() { # DEV METHOD
+	ok "reset $1 --method $2" pptadm reset "$1" --method "$2"
+	is "... $1 is reserved again" "$(st "$1")" reserved
+	is "... and reports $2 as its last reset" "$(field "$1" last_reset)" "$2"
+	like "... with its duration" "$(field "$1" last_reset_usec)" '^[1-9][0-9]*$'
+}
+run_method "$nic" pm
+run_method "$nic" sbr
+run_method "$nvme" flr
+run_method "$nvme" sbr
+run_method "$edu" sbr
+ok "reset $nic (auto)" pptadm reset "$nic"
+is "... auto on e1000e picks pm, the core's first" "$(field "$nic" last_reset)" pm
+usec=$(field "$nvme" last_reset_usec)
+ok "an FLR takes at least the 100 ms the spec asks for (${usec} us)" test "$usec" -ge 100000
+
+# --- unsupported methods are refused with the reason, and nothing changes --
+refuse() { # DEV METHOD
+	out=$(pptadm reset "$1" --method "$2" 2>&1); rc=$?
+	is "reset $1 --method $2 is refused" "$rc" 1
+	like "... because the device lacks it" "$out" "does not support this reset method"
+	is "... and $1 stays reserved" "$(st "$1")" reserved
+}
+refuse "$nic" flr
+refuse "$nvme" pm
+refuse "$edu" flr
+refuse "$edu" pm
+out=$(pptadm reset "$edu" --method bogus 2>&1); rc=$?
+is "an unknown method is a usage error" "$rc" 2
+like "... naming it" "$out" bogus
+
+# --- wrong states ---------------------------------------------------------
+ok "claim edu for vm1" pptadm claim --owner vm1 "$edu"
+out=$(pptadm reset "$edu" 2>&1)
+like "a claimed device is not reset" "$out" "must be unclaimed before it is reset"
+out=$(pptadm clean "$edu" 2>&1)
+like "... nor cleaned" "$out" "must be unclaimed before it is reset"
+ok "unclaim edu" pptadm unclaim --owner vm1 "$edu"
+
+# --- cleaning undoes a tenant's scribbles ---------------------------------
+bar0=$(setpci -s "$nic" BASE_ADDRESS_0)
+ok "claim and assign e1000e" sh -c "pptadm claim --owner vm1 $nic && pptadm assign --owner vm1 $nic"
+ok "unassign it: dirty" pptadm unassign --owner vm1 "$nic"
+is "e1000e is dirty" "$(st "$nic")" dirty
+# what a tenant leaves: BAR moved, bus mastering and decoding on
+setpci -s "$nic" BASE_ADDRESS_0=fe000000 COMMAND=0007
+is "the tenant moved BAR0" "$(setpci -s "$nic" BASE_ADDRESS_0)" fe000000
+out=$(pptadm claim --owner vm2 "$nic" 2>&1)
+like "a dirty device cannot be claimed" "$out" "dirty: it must be cleaned first"
+ok "reset of a dirty device" pptadm reset "$nic"
+is "... leaves it dirty: a reset is not a clean" "$(st "$nic")" dirty
+setpci -s "$nic" BASE_ADDRESS_0=fe000000 COMMAND=0007
+ok "clean e1000e" pptadm clean "$nic"
+is "... it is reserved" "$(st "$nic")" reserved
+is "... BAR0 is the reserve-time value" "$(setpci -s "$nic" BASE_ADDRESS_0)" "$bar0"
+cmd=$(setpci -s "$nic" COMMAND)
+is "... bus mastering is off" "$((0x$cmd & 4))" 0
+out=$(pptadm clean "$nic" 2>&1); rc=$?
+is "cleaning a reserved device again is fine" "$rc:$(st "$nic")" 0:reserved
+
+# --- the match list -------------------------------------------------------
+out=$(pptadm match list -p -o boot,kind,text)
+like "match list shows the boot entries" "$out" 'yes:ids:1234\\:11e8'
+
+out=$(pptadm match del ids 1234:11e8 2>&1)
+like "a boot entry cannot be deleted" "$out" "boot list entries stay until ppt is reloaded"
+ok "release edu (no host driver wants it)" pptadm release "$edu"
+is "edu has no driver and ppt forgot it" "$(drv "$edu"):$(pptadm -p -o state show "$edu" 2>/dev/null)" ":"
+ok "match add device $edu" pptadm match add device "$edu"
+is "... binds the driverless edu at once: reserved" "$(st "$edu"):$(drv "$edu")" reserved:ppt
+out=$(pptadm match add device "$edu" 2>&1)
+like "adding it twice is refused" "$out" "exists already"
+out=$(pptadm match add ids 1234:11e8 2>&1)
+like "so is an entry a boot list has" "$out" "a boot list has this entry already"
+out=$(pptadm match add ids 12345:1 2>&1); rc=$?
+ok "a malformed entry is refused" test "$rc" -ne 0
+like "... naming the entry and what is wrong" "$out" 'ids entry "12345:1": id out of range'
+like "match list shows the runtime entry" "$(pptadm match list -p -o boot,kind,text)" "no:device:$(echo "$edu" | sed 's/:/\\\\:/g')"
+ok "match del device $edu" pptadm match del device "$edu"
+is "... edu stays reserved" "$(st "$edu")" reserved
+out=$(pptadm match del device "$edu" 2>&1)
+like "deleting it again: no such entry" "$out" "no such entry"
+
+done_testing
