@@ -29,10 +29,61 @@ hostname ppt-vm
 # Report tasks stuck in D state well within a test's time limit.
 [ ! -w /proc/sys/kernel/hung_task_timeout_secs ] || echo 30 >/proc/sys/kernel/hung_task_timeout_secs
 
-mode="test"
+mode="test" hostfs=
 for arg in $(cat /proc/cmdline); do
-	case $arg in rig.mode=*) mode=${arg#rig.mode=} ;; esac
+	case $arg in
+	rig.mode=*) mode=${arg#rig.mode=} ;;
+	rig.hostfs=*) hostfs=${arg#rig.hostfs=} ;;
+	esac
 done
+
+# hostfs (a test's "# hostfs: yes"): the host's / shared read-only over virtio-9p
+# with mount tag $1, the device "hostfs" of /ppt/topology. It is mounted at
+# /.hostfs; /host becomes a root for chroot (host_run in lib.sh): the host's
+# top-level directories bound from the share, the guest's /proc, /sys, /dev,
+# /tmp and /run, and /ppt. Failures are reported on the console and in
+# /run/hostfs.err (host_run prints it).
+hostfs_setup() { # TAG
+	_pci=$(awk '$1 == "hostfs" {print "0000:00:" $2}' /ppt/topology)
+	[ -n "$_pci" ] && [ -e "/sys/bus/pci/devices/$_pci" ] ||
+		{ echo "no hostfs device (/ppt/topology: ${_pci:-none})"; return 1; }
+	if [ ! -e "/sys/bus/pci/devices/$_pci/driver" ]; then
+		# virtio_pci is a module (6.1): bind it to this device only, so the
+		# topology's virtio devices stay without a driver as in other tests
+		echo 0 >/sys/bus/pci/drivers_autoprobe
+		/sbin/modprobe virtio_pci
+		_st=$?
+		echo 1 >/sys/bus/pci/drivers_autoprobe
+		[ $_st -eq 0 ] || { echo "modprobe virtio_pci failed"; return 1; }
+		echo "$_pci" >/sys/bus/pci/drivers/virtio-pci/bind ||
+			{ echo "cannot bind virtio-pci to $_pci"; return 1; }
+	fi
+	/sbin/modprobe 9pnet_virtio && /sbin/modprobe 9p || { echo "modprobe 9p failed"; return 1; }
+	mkdir -p /.hostfs /host
+	mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=262144,cache=loose "$1" /.hostfs ||
+		{ echo "mount -t 9p $1 failed"; return 1; }
+	mount -t tmpfs -o mode=0755 hostroot /host || return 1
+	for _e in /.hostfs/* /.hostfs/.[!.]*; do
+		_n=${_e#/.hostfs/}
+		case $_n in proc | sys | dev | tmp | run | ppt | '.[!.]*') continue ;; esac
+		if [ -L "$_e" ]; then
+			ln -s "$(readlink "$_e")" "/host/$_n"
+		elif [ -d "$_e" ]; then
+			mkdir "/host/$_n" && mount --bind "$_e" "/host/$_n" || return 1
+		fi
+	done
+	for _n in proc sys dev tmp run ppt; do
+		mkdir "/host/$_n" && mount -o rbind "/$_n" "/host/$_n" || return 1
+	done
+	mount -o remount,ro /host
+}
+if [ -n "$hostfs" ]; then
+	if _why=$(hostfs_setup "$hostfs" 2>&1); then
+		echo "rig: hostfs: the host's / is at /host ($hostfs)"
+	else
+		echo "rig: hostfs setup failed: $_why" | tee /run/hostfs.err
+	fi
+fi
 
 # ttyS1 is the channel to the host: raw (no CR/LF mangling), no echo (replies the
 # host sends must not bounce back), kept open on fd 3 so its settings stay.

@@ -16,7 +16,9 @@ something went wrong) is printed on stdout; rig messages go to stderr.
 
 Test-file headers (first lines): "# topology: NAME", "# append: ARGS" (added to the
 kernel command line before --append), "# timeout: SECS", "# dmesg-allow: ERE"
-(lines matching it are not splats; repeatable). Command-line options win.
+(lines matching it are not splats; repeatable), "# hostfs: yes" (as --hostfs: the
+host's / read-only over virtio-9p, for host_run in tests/vm/lib.sh). Command-line
+options win.
 
 Exit status: 0 every TAP case ok, 1 some case failed (incl. guest panic, guest
 timeout, missing plan, splats in dmesg), 2 rig failure (bad arguments, initramfs
@@ -588,7 +590,8 @@ def read_headers(path):
         for i, line in enumerate(f):
             if i > 60:
                 break
-            m = re.match(r"#\s*(topology|append|kernels|timeout|dmesg-allow):\s*(.*?)\s*$", line)
+            m = re.match(r"#\s*(topology|append|kernels|timeout|dmesg-allow|hostfs):\s*(.*?)\s*$",
+                         line)
             if m:
                 if m.group(1) == "dmesg-allow":
                     h["dmesg-allow"].append(m.group(2))
@@ -622,6 +625,8 @@ def parse_args():
     ap.add_argument("--timeout", type=int, help=f"seconds (default: test header or {DEFAULT_TIMEOUT})")
     ap.add_argument("--out", help="output dir (default build/vm/KERNEL/TEST)")
     ap.add_argument("--shell", action="store_true", help="interactive shell on the console instead")
+    ap.add_argument("--hostfs", action="store_true",
+                    help="share the host's / read-only at the guest's /host (host_run)")
     a = ap.parse_args()
     if not a.test and not a.shell:
         ap.error("--test is required (unless --shell)")
@@ -637,6 +642,7 @@ def main():
     except ValueError:
         raise RigError(f"bad '# timeout:' header in {a.test}: {hdr.get('timeout')}")
     allow = [re.compile(r) for r in hdr["dmesg-allow"]]
+    hostfs = a.hostfs or hdr.get("hostfs", "no").lower() in ("yes", "on", "true", "1")
     test_name = os.path.splitext(os.path.basename(a.test))[0] if a.test else "shell"
     out = os.path.abspath(a.out or os.path.join(ROOT, "build", "vm", a.kernel, test_name))
     os.makedirs(out, exist_ok=True)
@@ -650,6 +656,11 @@ def main():
         topo_args, table, topo_append, notes = topologies.build(topo, a.kernel, out)
     except KeyError as e:
         raise RigError(str(e.args[0]))
+    if hostfs:
+        args, row = topologies.hostfs()
+        topo_args += args
+        table.append(row)
+        topo_append = " ".join(x for x in (topo_append, f"rig.hostfs={topologies.HOSTFS_TAG}") if x)
     for n in notes:
         log(n)
     topo_file = os.path.join(out, "topology.txt")
@@ -664,8 +675,18 @@ def main():
         bcmd += ["--test", a.test]
     if a.kmod:
         bcmd += ["--kmod", a.kmod]
-    if a.modules_extra:
-        bcmd += ["--modules-extra", a.modules_extra]
+    modules_extra = a.modules_extra
+    if hostfs:
+        # the guest mounts the share (guest-init.sh); host programs run there get
+        # the protocol header and the test clients at /ppt (tests/vm/clients/)
+        modules_extra = ",".join(x for x in (modules_extra, "9p,9pnet_virtio") if x)
+        bcmd += ["--file", f"{ROOT}/include/uapi/linux/ppt.h:/ppt/include/linux/ppt.h"]
+        clients = os.path.join(ROOT, "tests", "vm", "clients")
+        for f in sorted(os.listdir(clients)) if os.path.isdir(clients) else []:
+            if os.path.isfile(os.path.join(clients, f)):
+                bcmd += ["--file", f"{os.path.join(clients, f)}:/ppt/clients/{f}"]
+    if modules_extra:
+        bcmd += ["--modules-extra", modules_extra]
     if a.bin:
         bcmd += ["--bin"] + a.bin
     t0 = time.monotonic()

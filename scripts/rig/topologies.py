@@ -33,6 +33,7 @@ IDS = {
     "edu": "1234:11e8",
     "bochs-display": "1234:1111",
     "ich9-intel-hda": "8086:293e",
+    "virtio-9p-pci": "1af4:1009",  # transitional: an integrated endpoint is not PCIe
 }
 
 
@@ -189,6 +190,24 @@ def scale(ctx):
 
 
 TOPOLOGIES = {"basic": basic, "gpu": gpu, "sriov": sriov, "scale": scale}
+
+# The hostfs device (test header "# hostfs: yes", run-vm.py --hostfs): virtio-9p
+# sharing a host directory (the host's /) read-only. It is an integrated endpoint
+# on the root bus at 1e.0, a slot no topology uses: single-function devices on
+# the root bus are IOMMU groups of their own, and an endpoint there moves no
+# bridge, so every other device keeps its address. Only hostfs tests have it.
+HOSTFS_ID = "hostfs"
+HOSTFS_ADDR = "1e.0"
+HOSTFS_TAG = "hostroot"
+
+
+def hostfs(path="/"):
+    """Return (qemu_args, table_row) for the hostfs device sharing PATH."""
+    args = ["-fsdev", f"local,id={HOSTFS_ID}-fs,path={path},security_model=none,"
+                      "readonly=on,multidevs=remap",
+            "-device", f"virtio-9p-pci,id={HOSTFS_ID},fsdev={HOSTFS_ID}-fs,"
+                       f"mount_tag={HOSTFS_TAG},bus=pcie.0,addr={HOSTFS_ADDR}"]
+    return args, (HOSTFS_ID, HOSTFS_ADDR, IDS["virtio-9p-pci"])
 
 
 def _walk(ctx, node, bus, path, args, table):

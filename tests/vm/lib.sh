@@ -7,6 +7,7 @@
 #     # append: ppt.ids=...      (extra kernel command line; optional)
 #     # kernels: 6.1 6.12 debug  (which kernels vm-suite.sh runs it on; default all)
 #     # timeout: 300             (seconds; optional)
+#     # hostfs: yes              (the host's programs through host_run; optional)
 #     . /ppt/lib.sh
 # and ends with done_testing. Run one with
 #     scripts/rig/run-vm.py --kernel 6.1 --test tests/vm/NAME.sh
@@ -20,6 +21,7 @@
 #           skip_all WHY   diag MSG...   bail_out WHY   done_testing
 # Waiting:  until_ok SECS CMD...   wait_for DESC SECS CMD...
 # Host:     qmp JSON   qmp_wait_event EVENT [DEVICE-ID] [SECS]   qmp_device_del ID
+#           host_run CMD...   host_run_as UID CMD...   (tests with "# hostfs: yes")
 # PCI:      bdf ID   bdf_below PORT-ID [DD.F]   pci_dev BDF   drv BDF   iommu_group BDF   group_devices GROUP
 #           bind_host_driver BDF   unbind BDF   find_pci VENDOR:DEVICE   vendev BDF
 # Context (from /ppt/rig.env): RIG_KNAME RIG_KREL RIG_TEST RIG_KMODS
@@ -225,6 +227,32 @@ qmp_wait_event() {
 
 qmp_device_del() {
 	qmp "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"$1\"}}"
+}
+
+# --- host programs (hostfs) ----------------------------------------------------
+# A test with the header "# hostfs: yes" gets the host's / read-only over
+# virtio-9p; the guest's /init makes /host a root for chroot: the host's
+# directories, plus the guest's /proc, /sys, /dev, /tmp, /run and /ppt (the
+# test clients are in /ppt/clients, the protocol header in /ppt/include).
+# host_run CMD...: run CMD chrooted into /host, in /tmp (the test's /tmp), with
+# a clean environment (the host's PATH, HOME=/tmp, LC_ALL=C.UTF-8). Use
+# /usr/bin/python3 by its full name. Status 127 when there is no /host.
+host_run() {
+	if [ ! -d /host/usr/bin ]; then
+		echo "host_run: no host file system at /host (does the test have a '# hostfs: yes' header?)" >&2
+		[ ! -r /run/hostfs.err ] || cat /run/hostfs.err >&2
+		return 127
+	fi
+	chroot /host /usr/bin/env -i -C /tmp PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/tmp LC_ALL=C.UTF-8 "$@"
+}
+
+# host_run_as UID CMD...: host_run as user and group UID, no supplementary groups
+# and no capabilities (util-linux setpriv of the host).
+host_run_as() {
+	_hu=$1
+	shift
+	host_run setpriv --reuid="$_hu" --regid="$_hu" --clear-groups -- "$@"
 }
 
 # --- PCI ------------------------------------------------------------------------
