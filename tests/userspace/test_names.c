@@ -4,6 +4,7 @@
  * boot-list entry syntax, and topology paths from sysfs links.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "names.h"
@@ -64,6 +65,104 @@ static void link_bad(const char *link, const char *what)
 
 	ok(path_from_sysfs_link(link, out, sizeof(out)) == -EINVAL,
 	   "sysfs link refused: %s", what);
+}
+
+static struct name nm[4];
+
+/* Resolve words among the candidates; returns the number of problems. */
+static size_t resolve(const struct name_cand *c, size_t nc, int flags,
+		      const char *words[], int nw, struct name_target **t,
+		      size_t *nt, struct name_problem **pr)
+{
+	char why[256];
+	size_t np = 99;
+	int i;
+
+	for (i = 0; i < nw; i++)
+		name_parse(words[i], &nm[i], why, sizeof(why));
+	if (names_resolve(nm, nw, c, nc, flags, "ppt manages", "claim", t, nt, pr, &np))
+		return 99;
+	return np;
+}
+
+static void test_resolve(void)
+{
+	const struct name_cand c[] = {
+		{ "0000:01:00.0", "0000:00/02.0/00.0", 0x1234, 0x1111, 0, 0, 0x038000 },
+		{ "0000:01:00.1", "0000:00/02.0/00.1", 0x8086, 0x293e, 0, 0, 0x040300 },
+		{ "0000:02:00.0", "0000:00/03.0/00.0", 0x1234, 0x1111, 0, 0, 0x038000 },
+		{ "0000:05:00.0", "", 0x8086, 0x10d3, 0, 0, 0x020000 },
+	};
+	struct name_target *t;
+	struct name_problem *pr;
+	size_t nt, np;
+
+	{
+		const char *w[] = { "1234:1111" };
+
+		np = resolve(c, 4, 0, w, 1, &t, &nt, &pr);
+		ok(np == 0 && nt == 2 && !strcmp(t[0].addr, "0000:01:00.0") &&
+		   !strcmp(t[1].addr, "0000:02:00.0") && t[0].name == 0 && t[1].name == 0,
+		   "vendor:device expands to both GPUs, in order");
+		free(t);
+		free(pr);
+	}
+	{
+		const char *w[] = { "01:00.0", "1234:1111", "0000:00/02.0/00.1" };
+
+		np = resolve(c, 4, 0, w, 3, &t, &nt, &pr);
+		ok(np == 0 && nt == 3, "three names, three devices");
+		ok(!strcmp(t[0].addr, "0000:01:00.0") && t[0].name == 0 &&
+		   !strcmp(t[1].addr, "0000:02:00.0") && t[1].name == 1 &&
+		   !strcmp(t[2].addr, "0000:01:00.1") && t[2].name == 2,
+		   "each device once, from the first name that names it");
+		free(t);
+		free(pr);
+	}
+	{
+		const char *w[] = { "0000:09:00.0" };
+
+		np = resolve(c, 4, 0, w, 1, &t, &nt, &pr);
+		ok(np == 0 && nt == 1 && !strcmp(t[0].addr, "0000:09:00.0"),
+		   "an address stands for itself: the kernel judges it");
+		free(t);
+		free(pr);
+		np = resolve(NULL, 0, 0, w, 1, &t, &nt, &pr);
+		ok(np == 0 && nt == 1, "... even without candidates");
+		free(t);
+		free(pr);
+		np = resolve(c, 4, RESOLVE_ADDR_LISTED, w, 1, &t, &nt, &pr);
+		ok(np == 1 && pr[0].err == -ENODEV && pr[0].name == 0,
+		   "with RESOLVE_ADDR_LISTED an address must be a candidate");
+		is_str(pr[0].msg, "no device ppt manages has this address", "... saying so");
+		free(t);
+		free(pr);
+	}
+	{
+		const char *w[] = { "dead:beef", "1234:1111", "0000:00/09.0" };
+
+		np = resolve(c, 4, RESOLVE_ONE, w, 3, &t, &nt, &pr);
+		ok(np == 3, "one problem per bad name");
+		ok(pr[0].name == 0 && pr[0].err == -ENODEV, "dead:beef names nothing");
+		is_str(pr[0].msg, "no device ppt manages has this vendor:device", "... said so");
+		ok(pr[1].name == 1 && pr[1].err == -EINVAL,
+		   "1234:1111 names two, for a one-device verb");
+		is_str(pr[1].msg,
+		       "names 2 devices (0000:01:00.0, 0000:02:00.0): claim takes one at a time; name it by address",
+		       "... listing them");
+		is_str(pr[2].msg, "no device ppt manages has this topology path", "a path of nothing");
+		free(t);
+		free(pr);
+	}
+	{
+		const char *w[] = { "8086:10d3" };
+
+		np = resolve(c, 4, RESOLVE_ONE, w, 1, &t, &nt, &pr);
+		ok(np == 0 && nt == 1 && !strcmp(t[0].addr, "0000:05:00.0"),
+		   "a vendor:device naming one device is fine for a one-device verb");
+		free(t);
+		free(pr);
+	}
 }
 
 int main(void)
@@ -182,5 +281,7 @@ int main(void)
 	for (i = 0; i < 17; i++)
 		strcat(deep, "/0000:00:00.0");
 	link_bad(deep, "deeper than 16 hops");
+
+	test_resolve();
 	return tap_done();
 }

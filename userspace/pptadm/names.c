@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "names.h"
@@ -391,6 +392,89 @@ bool entry_matches(enum ppt_match_kind kind, const char *canon,
 		return c->path && !strcmp(canon, c->path);
 	}
 	return false;
+}
+
+/* Append addr for name i, unless it is there already; -ENOMEM. */
+static int add_target(struct name_target **t, size_t *n, size_t *cap,
+		      const char *addr, int i)
+{
+	size_t k;
+
+	for (k = 0; k < *n; k++)
+		if (!strcmp((*t)[k].addr, addr))
+			return 0;
+	if (*n == *cap) {
+		struct name_target *nt = realloc(*t, (*cap = *cap * 2 + 8) * sizeof(**t));
+
+		if (!nt)
+			return -ENOMEM;
+		*t = nt;
+	}
+	snprintf((*t)[*n].addr, sizeof((*t)[*n].addr), "%s", addr);
+	(*t)[(*n)++].name = i;
+	return 0;
+}
+
+int names_resolve(const struct name *names, int nnames,
+		  const struct name_cand *cands, size_t ncands, int flags,
+		  const char *where, const char *op,
+		  struct name_target **targets, size_t *ntargets,
+		  struct name_problem **problems, size_t *nproblems)
+{
+	struct name_target *t = NULL;
+	struct name_problem *pr = calloc((size_t)nnames + 1, sizeof(*pr));
+	size_t n = 0, cap = 0, np = 0, j, k, found, first;
+	int i;
+
+	if (!pr)
+		return -ENOMEM;
+	for (i = 0; i < nnames; i++) {
+		const struct name *nm = &names[i];
+
+		if (nm->kind == NAME_ADDR && !(flags & RESOLVE_ADDR_LISTED)) {
+			if (add_target(&t, &n, &cap, nm->canon, i))
+				goto nomem;
+			continue;
+		}
+		first = n;
+		found = 0;
+		for (j = 0; j < ncands; j++) {
+			if (!name_matches(nm, &cands[j]))
+				continue;
+			found++;
+			if (add_target(&t, &n, &cap, cands[j].addr, i))
+				goto nomem;
+		}
+		if (!found) {
+			pr[np].name = i;
+			pr[np].err = -ENODEV;
+			snprintf(pr[np++].msg, sizeof(pr[0].msg), "no device %s has this %s",
+				 where, name_kind_text(nm));
+		} else if ((flags & RESOLVE_ONE) && found > 1) {
+			struct name_problem *p = &pr[np++];
+			size_t off;
+
+			p->name = i;
+			p->err = -EINVAL;
+			off = (size_t)snprintf(p->msg, sizeof(p->msg), "names %zu devices (", found);
+			for (k = first; k < n && off < sizeof(p->msg); k++)
+				off += (size_t)snprintf(p->msg + off, sizeof(p->msg) - off,
+							"%s%s", k > first ? ", " : "", t[k].addr);
+			/* devices named before by another name are not listed again */
+			if (off < sizeof(p->msg))
+				snprintf(p->msg + off, sizeof(p->msg) - off,
+					 "): %s takes one at a time; name it by address", op);
+		}
+	}
+	*targets = t;
+	*ntargets = n;
+	*problems = pr;
+	*nproblems = np;
+	return 0;
+nomem:
+	free(t);
+	free(pr);
+	return -ENOMEM;
 }
 
 const char *name_kind_text(const struct name *n)

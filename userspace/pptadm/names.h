@@ -73,6 +73,40 @@ bool name_matches(const struct name *n, const struct name_cand *c);
 bool entry_matches(enum ppt_match_kind kind, const char *canon,
 		   const struct name_cand *c);
 
+/* A device a name stands for, and which name (an index) it came from. */
+struct name_target {
+	char addr[PPT_ADDR_BUFLEN];
+	int name;
+};
+
+/* A name that resolves to nothing, or to too much. */
+struct name_problem {
+	int name;
+	int err;		/* negative errno: -ENODEV, -EINVAL */
+	char msg[512];
+};
+
+enum {
+	RESOLVE_ONE = 1,	/* each name must be one device */
+	RESOLVE_ADDR_LISTED = 2, /* an address must be among the candidates too */
+};
+
+/*
+ * Resolve names to devices.  An address stands for itself (the kernel
+ * says whether it exists), unless RESOLVE_ADDR_LISTED; a path or
+ * vendor:device stands for every candidate it matches and must match one.
+ * Each device comes once, from the first name that names it, in the
+ * candidates' order.  where says what the candidates are, for messages
+ * ("on this host", "ppt manages"); op is the verb.  Returns 0 or -ENOMEM;
+ * *targets and *problems are malloc()ed (free them), and nothing should
+ * be done when *nproblems is not 0.
+ */
+int names_resolve(const struct name *names, int nnames,
+		  const struct name_cand *cands, size_t ncands, int flags,
+		  const char *where, const char *op,
+		  struct name_target **targets, size_t *ntargets,
+		  struct name_problem **problems, size_t *nproblems);
+
 /* "vendor:device", "topology path" or "address": for messages. */
 const char *name_kind_text(const struct name *n);
 

@@ -163,109 +163,73 @@ static int parse_names(int argc, char **argv, struct name **out)
 	return 0;
 }
 
-struct target {
-	char addr[PPT_ADDR_BUFLEN];
-	int name;		/* index of the name it came from */
-};
-
 enum scope {
 	SCOPE_HOST,		/* every PCI device (reserve, add) */
 	SCOPE_KERNEL,		/* the devices ppt manages */
 };
 
+/* Name-matching candidates from a device list (malloc()ed). */
+static struct name_cand *cands_of(const struct out_device *devs, size_t n)
+{
+	struct name_cand *c = calloc(n + 1, sizeof(*c));
+	size_t i;
+
+	for (i = 0; c && i < n; i++)
+		inventory_cand(&devs[i], &c[i]);
+	return c;
+}
+
 /*
- * The devices names stand for.  An address stands for itself (the kernel
- * says whether it exists); a path or vendor:device is looked up in scope,
- * and must match something.  With single, each name must be one device.
- * Every name is checked before anything is done; on any failure each is
+ * The devices names stand for (names_resolve()), among devs, or among the
+ * host's or the kernel's devices, loaded only when a name needs them.
+ * Every name is checked before anything is done: on any problem each is
  * reported and EXIT_FAIL returned.
  */
-static int resolve(enum scope scope, bool single, const struct name *names,
-		   int nnames, struct target **out, size_t *nout)
+static int resolve_in(const struct out_device *devs, size_t ndevs,
+		      const char *where, int flags, const struct name *names,
+		      int nnames, struct name_target **out, size_t *nout)
 {
-	struct target *t = calloc((size_t)nnames + 1, sizeof(*t));
-	size_t n = 0, cap = (size_t)nnames + 1, j, k;
-	const char *op = A.verb->name;
-	bool failed = false;
+	struct name_cand *c = cands_of(devs, ndevs);
+	struct name_problem *pr = NULL;
+	size_t npr = 0, i;
+
+	if (!c || names_resolve(names, nnames, c, ndevs, flags, where,
+				A.verb->name, out, nout, &pr, &npr)) {
+		free(c);
+		report_what(-ENOMEM, "out of memory", A.verb->name);
+		return EXIT_FAIL;
+	}
+	free(c);
+	for (i = 0; i < npr; i++)
+		report_name(A.verb->name, names[pr[i].name].arg, pr[i].err, pr[i].msg);
+	free(pr);
+	if (npr) {
+		free(*out);
+		*out = NULL;
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+static int resolve(enum scope scope, bool single, const struct name *names,
+		   int nnames, struct name_target **out, size_t *nout)
+{
+	bool lookup = false;
 	int i;
 
-	if (!t) {
-		report_what(-ENOMEM, "out of memory", op);
+	for (i = 0; i < nnames; i++)
+		lookup |= names[i].kind != NAME_ADDR;
+	if (lookup && (scope == SCOPE_HOST ? load_host(A.verb->name) :
+		       load_kernel(A.verb->name)))
 		return EXIT_FAIL;
-	}
-	for (i = 0; i < nnames; i++) {
-		const struct name *nm = &names[i];
-		const struct out_device *devs;
-		size_t ndevs, found = 0, first = n;
-		char msg[512];
-
-		if (nm->kind == NAME_ADDR) {
-			for (k = 0; k < n && strcmp(t[k].addr, nm->canon); k++)
-				;
-			if (k == n) {
-				snprintf(t[n].addr, sizeof(t[n].addr), "%s", nm->canon);
-				t[n++].name = i;
-			}
-			continue;
-		}
-		if (scope == SCOPE_HOST ? load_host(op) : load_kernel(op)) {
-			free(t);
-			return EXIT_FAIL;
-		}
-		devs = scope == SCOPE_HOST ? host_devs : kern_devs;
-		ndevs = scope == SCOPE_HOST ? nhost : nkern;
-		for (j = 0; j < ndevs; j++) {
-			struct name_cand c;
-
-			inventory_cand(&devs[j], &c);
-			if (!name_matches(nm, &c))
-				continue;
-			found++;
-			for (k = 0; k < n && strcmp(t[k].addr, devs[j].info.addr); k++)
-				;
-			if (k < n)
-				continue;
-			if (n == cap) {
-				struct target *nt = realloc(t, (cap *= 2) * sizeof(*t));
-
-				if (!nt) {
-					free(t);
-					report_what(-ENOMEM, "out of memory", op);
-					return EXIT_FAIL;
-				}
-				t = nt;
-			}
-			snprintf(t[n].addr, sizeof(t[n].addr), "%s", devs[j].info.addr);
-			t[n++].name = i;
-		}
-		if (!found) {
-			snprintf(msg, sizeof(msg), "no device %s has this %s",
-				 scope == SCOPE_HOST ? "on this host" : "ppt manages",
-				 name_kind_text(nm));
-			report_name(op, nm->arg, -ENODEV, msg);
-			failed = true;
-		} else if (single && found > 1) {
-			size_t off = (size_t)snprintf(msg, sizeof(msg),
-						      "names %zu devices (", found);
-
-			for (k = first; k < n && off < sizeof(msg); k++)
-				off += (size_t)snprintf(msg + off, sizeof(msg) - off,
-							"%s%s", k > first ? ", " : "",
-							t[k].addr);
-			if (off < sizeof(msg))
-				snprintf(msg + off, sizeof(msg) - off,
-					 "): %s takes one at a time; name it by address", op);
-			report_name(op, nm->arg, -EINVAL, msg);
-			failed = true;
-		}
-	}
-	if (failed) {
-		free(t);
-		return EXIT_FAIL;
-	}
-	*out = t;
-	*nout = n;
-	return 0;
+	if (!lookup)
+		return resolve_in(NULL, 0, "", single ? RESOLVE_ONE : 0, names,
+				  nnames, out, nout);
+	if (scope == SCOPE_HOST)
+		return resolve_in(host_devs, nhost, "on this host",
+				  single ? RESOLVE_ONE : 0, names, nnames, out, nout);
+	return resolve_in(kern_devs, nkern, "ppt manages",
+			  single ? RESOLVE_ONE : 0, names, nnames, out, nout);
 }
 
 static int select_fields(const struct field_set *fs, const char *dflt,
@@ -287,8 +251,7 @@ static int cmd_list(void)
 	struct name *names = NULL;
 	struct out_fields sel;
 	size_t n, nshown = 0, i;
-	bool failed = false;
-	int ret, k;
+	int ret;
 
 	ret = select_fields(&out_device_fields, NULL, &sel);
 	if (!ret)
@@ -330,45 +293,24 @@ static int cmd_list(void)
 	}
 	inventory_sort(devs, n);
 	if (A.argc) {
-		shown = calloc(n + 1, sizeof(*shown));
-		if (!shown) {
-			report_what(-ENOMEM, "out of memory", "list");
-			return EXIT_FAIL;
-		}
-		for (k = 0; k < A.argc; k++) {
-			bool hit = false;
+		struct name_target *t = NULL;
+		size_t nt = 0, k;
 
-			for (i = 0; i < n; i++) {
-				struct name_cand c;
-
-				inventory_cand(&devs[i], &c);
-				hit |= name_matches(&names[k], &c);
-			}
-			if (!hit) {
-				char msg[128];
-
-				snprintf(msg, sizeof(msg), "no device %s has this %s",
-					 A.all ? "on this host" : "ppt manages",
-					 name_kind_text(&names[k]));
-				report_name("list", names[k].arg, -ENODEV, msg);
-				failed = true;
-			}
-		}
-		if (failed) {
-			free(shown);
+		if (resolve_in(devs, n, A.all ? "on this host" : "ppt manages",
+			       RESOLVE_ADDR_LISTED, names, A.argc, &t, &nt)) {
 			free(names);
 			return EXIT_FAIL;
 		}
-		for (i = 0; i < n; i++) {
-			struct name_cand c;
-
-			inventory_cand(&devs[i], &c);
-			for (k = 0; k < A.argc; k++) {
-				if (name_matches(&names[k], &c)) {
+		shown = calloc(n + 1, sizeof(*shown));
+		for (i = 0; shown && i < n; i++)
+			for (k = 0; k < nt; k++)
+				if (!strcmp(t[k].addr, devs[i].info.addr))
 					shown[nshown++] = devs[i];
-					break;
-				}
-			}
+		free(t);
+		if (!shown) {
+			free(names);
+			report_what(-ENOMEM, "out of memory", "list");
+			return EXIT_FAIL;
 		}
 		devs = shown;
 		n = nshown;
@@ -385,7 +327,7 @@ static int cmd_show(void)
 	struct out_device *devs;
 	struct ppt_device_info info;
 	struct name *names = NULL;
-	struct target *t = NULL;
+	struct name_target *t = NULL;
 	struct out_fields sel;
 	size_t n = 0, nt = 0, i;
 	int ret, status = 0;
@@ -461,7 +403,7 @@ static int cmd_change(void)
 		      A.verb->id == V_ASSIGN || A.verb->id == V_UNASSIGN ||
 		      A.verb->id == V_RESET;
 	struct name *names = NULL;
-	struct target *t = NULL;
+	struct name_target *t = NULL;
 	size_t nt = 0, i;
 	int ret, status = 0;
 
@@ -549,7 +491,7 @@ static int cmd_add(void)
 {
 	const char *path = persist_path();
 	struct name *names = NULL;
-	struct target *t = NULL;
+	struct name_target *t = NULL;
 	struct ppt_device_info info;
 	struct persist p;
 	size_t nt = 0, i;
