@@ -271,15 +271,27 @@ is "remove it again fails: it is nowhere" "$rc:$out" "1:pptadm: remove $sn: No s
 ok "remove nic0 by its path" pptadm remove "$pathn"
 is "no options line is left" "$(grep -vc '^#' /tmp/ppt.conf)" 0
 
-# the file is what modprobe reads: a reload finds the device boot-listed
+# the file is what modprobe reads: a reload finds the device boot-listed;
+# monitor follows ppt through the unload and the reload
 export PPT_MODPROBE_CONF=/etc/modprobe.d/ppt-devices.conf
 mkdir -p /etc/modprobe.d
 ok "add --force sw0-nic to /etc/modprobe.d" pptadm add --force "$sn"
+pptadm monitor >/tmp/mon.txt 2>&1 &
+mon=$!
+wait_for "monitor is running" 20 grep -q '^synced devices=' /tmp/mon.txt
 ok "rmmod ppt" rmmod ppt
 is "sw0-nic went back to e1000e" "$(drv "$sn")" e1000e
+wait_for "monitor: ppt went away" 20 grep -q '^lost events (ppt was unloaded): waiting for it to be loaded again$' /tmp/mon.txt
 ok "modprobe ppt (reads /etc/modprobe.d/ppt-devices.conf)" modprobe ppt
 is "sw0-nic is boot-listed now, left with its driver: detached" "$(p -o state,boot,driver show "$sn")" detached:yes:e1000e
+wait_for "monitor: ppt is back, every device's state again" 20 sh -c \
+	"grep -A 100 '^lost events (ppt was loaded again): resynchronising\$' /tmp/mon.txt | grep -q '^synced devices='"
 ok "remove it" pptadm remove "$sn"
-is "... the file has no options line" "$(grep -vc '^#' /etc/modprobe.d/ppt-devices.conf)" 0
+wait_for "monitor hears the reloaded module's events" 20 grep -q "^device $sn removed seq=[0-9]*\$" /tmp/mon.txt ||
+	diag "$(cat /tmp/mon.txt)"
+kill "$mon"
+wait "$mon"
+is "... and ends with status 0" "$?" 0
+is "the file has no options line" "$(grep -vc '^#' /etc/modprobe.d/ppt-devices.conf)" 0
 ok "rmmod ppt" rmmod ppt
 done_testing
