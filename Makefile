@@ -6,6 +6,7 @@
 #   make deps            install the Debian packages everything needs
 #   make check           every test: unit, KUnit, VM (6.1, 6.12), static, DKMS
 #   make demo            boot a VM with fake GPUs and show ppt at work
+#   make bench           the benchmarks (ratios, in VMs); table into BENCHMARKS.md
 #   make help            all targets
 #
 # KDIR defaults to the newest installed kernel headers (a machine's running
@@ -47,6 +48,9 @@ check: deps
 demo: deps
 	@scripts/demo.sh
 
+bench: deps
+	@scripts/bench.sh
+
 # DKMS builds in place in its copy of the tree (see dkms.conf).
 dkms.conf: dkms/dkms.conf.in VERSION
 	sed 's/@VERSION@/$(shell cat VERSION)/' $< > $@
@@ -61,4 +65,4 @@ clean-dkms:
 clean: clean-dkms
 	rm -rf $(BUILD) dkms.conf
 
-.PHONY: all help module userspace deps check demo module-dkms clean-dkms clean
+.PHONY: all help module userspace deps check demo bench module-dkms clean-dkms clean

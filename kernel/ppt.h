@@ -176,10 +176,11 @@ int ppt_reset_plan(struct pci_dev *pdev, unsigned int method,
 		   const char **why, struct pci_dev **blocker);
 int ppt_reset_domain(struct pci_dev *pdev, struct pci_dev **devs, int max,
 		     const char **why, struct pci_dev **blocker);
-int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res);
+int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res,
+		  const struct ppt_snapshot *snap);
 int ppt_reset_bus_run(struct pci_dev *pdev, struct ppt_reset_result *res);
 int ppt_clean_finish(struct pci_dev *pdev, const struct ppt_snapshot *snap,
-		     const char **why);
+		     bool restored, const char **why);
 struct ppt_snapshot *ppt_snapshot_take(struct pci_dev *pdev);
 void ppt_snapshot_free(struct ppt_snapshot *snap);
 

@@ -694,7 +694,10 @@ static int ppt_op_reset(struct ppt_op *op)
 	op->reset.method = op->plan;
 	if (op->plan == PPT_RESET_SBR)
 		return ppt_reset_bus_run(op->devs[0].pdev, &op->reset);
-	return ppt_reset_run(op->devs[0].pdev, &op->reset);
+	/* a clean restores its snapshot straight after a function reset */
+	return ppt_reset_run(op->devs[0].pdev, &op->reset,
+			     op->req.cmd == PPT_CMD_DEVICE_CLEAN ?
+			     op->devs[0].snap : NULL);
 }
 
 /* Say how the reset went, for the kernel log. */
@@ -752,6 +755,7 @@ static int ppt_run_clean(struct ppt_op *op)
 	ret = ppt_op_reset(op);
 	for (i = 0; !ret && i < op->n; i++) {
 		ret = ppt_clean_finish(op->devs[i].pdev, op->devs[i].snap,
+				       op->plan != PPT_RESET_SBR,
 				       &op->reset.why);
 		if (ret)
 			pci_warn(op->devs[i].pdev, "not clean after the reset: %s\n",

@@ -299,6 +299,8 @@ static int ppt_reset_locked(struct pci_dev *pdev, enum ppt_reset_method want,
  * @res: the method planned by ppt_reset_plan() (auto, flr or pm); receives
  *	the method that ran, how long the whole reset took, and on failure a
  *	reason for the caller
+ * @snap: config space to restore after the reset (a clean's reserve-time
+ *	snapshot), or NULL to restore what was there before it
  *
  * A failure here happened with the device quiesced and maybe partly reset:
  * its state is unknown.
@@ -307,7 +309,8 @@ static int ppt_reset_locked(struct pci_dev *pdev, enum ppt_reset_method want,
  * function's config-access lock and device_lock) and sleeps for the reset.
  * Return: 0, or a negative errno from the reset.
  */
-int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res)
+int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res,
+		  const struct ppt_snapshot *snap)
 {
 	enum ppt_reset_method want = res->method;
 	ktime_t start = ktime_get();
@@ -320,10 +323,13 @@ int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res)
 	 * from D0.
 	 */
 	pci_set_power_state(pdev, PCI_D0);
-	pci_save_state(pdev);
+	if (!snap)
+		pci_save_state(pdev);
 	/* quiesce: no interrupts, no DMA, no decoding while it resets */
 	pci_write_config_word(pdev, PCI_COMMAND, PCI_COMMAND_INTX_DISABLE);
 	ret = ppt_reset_locked(pdev, want, &res->method);
+	if (snap)
+		pci_load_saved_state(pdev, snap->state);
 	pci_restore_state(pdev);
 	pci_dev_unlock(pdev);
 	res->usec = ktime_us_delta(ktime_get(), start);
@@ -482,21 +488,23 @@ static int ppt_clean_sanitise(struct pci_dev *pdev, const char **why)
  *	it clean (found dirty at load): then the config space from before
  *	the reset stays, bus mastering is turned off, and the header
  *	comparison is skipped
+ * @restored: the reset restored @snap already (ppt_reset_run() does; a
+ *	bus reset restores the state from before it)
  * @why: set to a constant reason on failure
  *
  * Context: process context, no ppt lock held; takes pci_dev_lock.
  * Return: 0 when the function is clean, or -EIO.
  */
 int ppt_clean_finish(struct pci_dev *pdev, const struct ppt_snapshot *snap,
-		     const char **why)
+		     bool restored, const char **why)
 {
 	int ret;
 
 	pci_dev_lock(pdev);
-	if (snap) {
+	if (snap && !restored) {
 		pci_load_saved_state(pdev, snap->state);
 		pci_restore_state(pdev);
-	} else {
+	} else if (!snap) {
 		pci_clear_master(pdev);
 	}
 	ret = ppt_clean_verify(pdev, snap, why);

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ppt-bench: drive ppt through libppt for the benchmarks (tests/bench/).
+ *
+ *   ppt-bench clean METHOD ADDR...
+ *	Send one clean request per device, each from its own thread and
+ *	netlink socket (as independent agents would), all released at once,
+ *	without waiting for the outcome; then wait for every outcome.  Prints
+ *	"clean N devices in USEC us" and one line "reset ADDR METHOD USEC"
+ *	per device with the kernel's own measure of its reset.
+ *
+ * Times are wall-clock (CLOCK_MONOTONIC) from the first request to the last
+ * outcome.  Exit status 0 when every clean succeeded, 1 otherwise.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "libppt.h"
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+struct sender {
+	pthread_t thread;
+	struct ppt_handle *h;
+	const char *addr;
+	int method;
+	int ret;
+};
+
+static pthread_barrier_t start;
+
+static void *send_clean(void *arg)
+{
+	struct sender *s = arg;
+
+	pthread_barrier_wait(&start);
+	s->ret = ppt_device_clean(s->h, s->addr, s->method, 0);
+	if (s->ret)
+		fprintf(stderr, "ppt-bench: clean %s: %s: %s\n", s->addr,
+			strerror(-s->ret), ppt_errmsg(s->h) ?: "");
+	return NULL;
+}
+
+static int bench_clean(struct ppt_handle *h, int method, int n, char **addrs)
+{
+	struct ppt_device_info info;
+	struct sender *senders;
+	struct ppt_event ev;
+	long long t0, t;
+	int i, ret, pending = n, failed = 0;
+
+	ret = ppt_events_subscribe(h);
+	if (ret) {
+		fprintf(stderr, "ppt-bench: subscribe: %s\n", strerror(-ret));
+		return 1;
+	}
+	senders = calloc(n, sizeof(*senders));
+	if (!senders || pthread_barrier_init(&start, NULL, n + 1))
+		return 1;
+	for (i = 0; i < n; i++) {
+		senders[i].addr = addrs[i];
+		senders[i].method = method;
+		ret = ppt_open(&senders[i].h);
+		if (ret || pthread_create(&senders[i].thread, NULL, send_clean,
+					  &senders[i])) {
+			fprintf(stderr, "ppt-bench: cannot start sender %d\n", i);
+			return 1;
+		}
+	}
+	t0 = now_us();
+	pthread_barrier_wait(&start);
+	for (i = 0; i < n; i++) {
+		pthread_join(senders[i].thread, NULL);
+		ppt_close(senders[i].h);
+		if (senders[i].ret)
+			return 1;
+	}
+	free(senders);
+	while (pending > 0) {
+		ret = ppt_events_next(h, &ev, 60000);
+		if (ret) {
+			fprintf(stderr, "ppt-bench: waiting for outcomes: %s\n",
+				strerror(-ret));
+			return 1;
+		}
+		if (ev.type == PPT_EVENT_LOST) {
+			fprintf(stderr, "ppt-bench: events lost\n");
+			return 1;
+		}
+		if (ev.type != PPT_EVENT_REQUEST ||
+		    ev.request.cmd != PPT_CMD_DEVICE_CLEAN)
+			continue;
+		for (i = 0; i < n; i++)
+			if (!strcmp(ev.request.addr, addrs[i]))
+				break;
+		if (i == n)
+			continue;
+		if (ev.request.error) {
+			fprintf(stderr, "ppt-bench: clean %s failed: %s\n",
+				addrs[i], ev.request.msg);
+			failed++;
+		}
+		pending--;
+	}
+	t = now_us() - t0;
+	printf("clean %d devices in %lld us\n", n, t);
+	for (i = 0; i < n; i++) {
+		if (ppt_device_get(h, addrs[i], &info))
+			continue;
+		printf("reset %s %s %llu\n", info.addr,
+		       ppt_reset_method_name(info.last_reset),
+		       (unsigned long long)info.last_reset_usec);
+	}
+	return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ppt_handle *h;
+	int method, ret;
+
+	if (argc < 4 || strcmp(argv[1], "clean")) {
+		fprintf(stderr, "usage: ppt-bench clean METHOD ADDR...\n");
+		return 2;
+	}
+	method = ppt_reset_method_parse(argv[2]);
+	if (method < 0) {
+		fprintf(stderr, "ppt-bench: unknown reset method '%s'\n", argv[2]);
+		return 2;
+	}
+	ret = ppt_open(&h);
+	if (ret) {
+		fprintf(stderr, "ppt-bench: cannot reach ppt: %s\n", strerror(-ret));
+		return 1;
+	}
+	ret = bench_clean(h, method, argc - 3, argv + 3);
+	ppt_close(h);
+	return ret;
+}
