@@ -189,7 +189,49 @@ def scale(ctx):
     return nodes
 
 
-TOPOLOGIES = {"basic": basic, "gpu": gpu, "sriov": sriov, "scale": scale}
+def reset(ctx):
+    """Reset domains: a GPU slot, siblings behind a PCIe-to-PCI bridge, lone devices.
+
+    rp1: GPU slot gpu0 (bochs-display, fn 0) + gpu0-audio (ich9-intel-hda,
+         fn 1): one reset domain, bus reset only
+    rp2: pcie-pci-bridge pbr0 with e1000 pbr0-nic and edu pbr0-edu: siblings
+         on one conventional bus, one reset domain
+    rp3: e1000e nic0 (pm, bus)
+    rp4: nvme nvme0 (flr, bus)
+    rp5-rp8: edu edu0..edu3, one per port (bus reset only)
+    """
+    bridge = Node("pcie-pci-bridge", "pbr0", "00.0", [
+        nic("e1000", "pbr0-nic", "01.0"),
+        Node("edu", "pbr0-edu", "02.0"),
+    ])
+    nodes = [
+        rp(ctx, "rp1", "02.0", [
+            Node("bochs-display", "gpu0", "00.0", multifunction="on"),
+            Node("ich9-intel-hda", "gpu0-audio", "00.1"),
+        ]),
+        rp(ctx, "rp2", "03.0", [bridge]),
+        rp(ctx, "rp3", "04.0", [nic("e1000e", "nic0", "00.0")]),
+        rp(ctx, "rp4", "05.0", [nvme(ctx, "nvme0", "00.0")]),
+    ]
+    for i in range(4):
+        nodes.append(rp(ctx, f"rp{5 + i}", f"{6 + i:02x}.0", [Node("edu", f"edu{i}", "00.0")]))
+    return nodes
+
+
+def bench(ctx):
+    """16 NVMe controllers (nvme0..nvme15, FLR-capable) behind 16 root ports
+    rp0..rp15 in multi-function slots 02-03: the reset benchmarks."""
+    nodes = []
+    for i in range(16):
+        slot, fn = 2 + i // 8, i % 8
+        extra = {"multifunction": "on"} if fn == 0 else {}
+        nodes.append(rp(ctx, f"rp{i}", f"{slot:02x}.{fn}", [nvme(ctx, f"nvme{i}", "00.0")],
+                        **extra))
+    return nodes
+
+
+TOPOLOGIES = {"basic": basic, "gpu": gpu, "sriov": sriov, "scale": scale, "reset": reset,
+              "bench": bench}
 
 # The hostfs device (test header "# hostfs: yes", run-vm.py --hostfs): virtio-9p
 # sharing a host directory (the host's /) read-only. It is an integrated endpoint
