@@ -91,6 +91,9 @@ stage_build() {
 	n=$((n + 1))
 	build_step $n "the VM tests' programs build" "$logdir/build-vm-bin.log" \
 		make -s -C tests/vm/bin O="$build/tests/vm-bin" || failed=$((failed + 1))
+	n=$((n + 1))
+	build_step $n "the benchmark client builds" "$logdir/build-bench.log" \
+		make -s -C tests/bench O="$build/tests/bench" || failed=$((failed + 1))
 	echo "build: $((n - failed)) passed, $failed failed"
 }
 
