@@ -19,6 +19,11 @@
 	"The kernel completes it asynchronously; pptadm waits for the outcome\n" \
 	"(--timeout SECS, default 60) unless --no-wait.\n"
 
+#define CRITICAL_HELP \
+	"A device the host runs on (it backs a mounted filesystem or swap, or\n" \
+	"carries a network interface that is up with addresses) is refused, naming\n" \
+	"what it carries; --force given twice takes it anyway.\n"
+
 static const struct verb verbs[] = {
 	{ "list", V_LIST, OPT_PARSEABLE | OPT_OUTPUT | OPT_ALL, 0, -1,
 	  "list [-a] [-j | -p -o FIELD,...] [DEVICE...]",
@@ -33,7 +38,7 @@ static const struct verb verbs[] = {
 	  "reserve [--force] DEVICE...",
 	  "Take devices for ppt.  A device bound to a host driver is taken only\n"
 	  "with --force.  Bridges are never reserved.  Lasts until the next boot:\n"
-	  "'pptadm add' also keeps it in the boot lists.\n" WAIT_HELP DEVICE_HELP },
+	  "'pptadm add' also keeps it in the boot lists.\n" CRITICAL_HELP WAIT_HELP DEVICE_HELP },
 	{ "release", V_RELEASE, OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
 	  "release DEVICE...",
 	  "Give reserved, dirty, quarantined or detached devices back to host\n"
@@ -76,7 +81,7 @@ static const struct verb verbs[] = {
 	  "Adding what is there already changes nothing.  A DEVICE whose reserve\n"
 	  "fails is not added.  When ppt loads from the initramfs, refresh it\n"
 	  "(update-initramfs -u, or dracut -f) for the next boot to see the change.\n"
-	  WAIT_HELP DEVICE_HELP },
+	  CRITICAL_HELP WAIT_HELP DEVICE_HELP },
 	{ "remove", V_REMOVE, OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
 	  "remove DEVICE...",
 	  "Release devices now and drop them from the boot lists file (see add).\n"
@@ -102,6 +107,16 @@ static const struct verb verbs[] = {
 	  "  device ADDR state=S owner=O driver=D seq=N   |   device ADDR removed seq=N\n"
 	  "  request ADDR COMMAND id=N ok|failed errno=E message=\"...\" seq=N\n"
 	  "  lost N events after seq=N: resynchronising\n" },
+	{ "check", V_CHECK, OPT_QUIET, 0, 0,
+	  "check [-q] [-j]",
+	  "Is this host ready for passthrough?  One line per check, PASS, WARN or\n"
+	  "FAIL with the fix: the IOMMU (ACPI DMAR/IVRS table, IOMMU groups), the\n"
+	  "kernel command line, interrupt remapping, vfio modules, ppt loaded and\n"
+	  "its version, Secure Boot and lockdown against ppt.ko's signature, and\n"
+	  "for each device of ppt's: its IOMMU group (another device in it bound to\n"
+	  "a host driver), ACS, boot VGA, a host driver that is built into the\n"
+	  "kernel or loaded before ppt.  -q prints only WARN and FAIL; -j one JSON\n"
+	  "object.  Exit status 1 when any check FAILs.\n" },
 	{ "version", V_VERSION, 0, 0, 0, "version",
 	  "pptadm's version, the loaded module's, and the protocol's.\n" },
 	{ "help", V_HELP, 0, 0, 1, "help [COMMAND]",
@@ -137,7 +152,9 @@ void args_usage(FILE *f)
 		"  -o, --output F,...  fields, or all: %s\n"
 		"  -a, --all           with list: every PCI device on the host\n"
 		"  --owner ID          owner of the devices (a VM's UUID, say)\n"
-		"  --force             with reserve and add: take devices from host drivers\n"
+		"  --force             with reserve and add: take devices from host drivers;\n"
+		"                      twice: devices the host runs on too\n"
+		"  -q, --quiet         with check: only the problems\n"
 		"  --method M          with reset and clean: auto, flr, pm or sbr\n"
 		"  --all-dirty         with clean: every dirty device\n"
 		"  --no-wait           do not wait for asynchronous operations to finish\n"
@@ -229,6 +246,7 @@ static int parse_match(struct args *a, char *err, size_t errlen)
 static const char *const opt_names[] = {
 	"-j/--json", "-p/--parseable", "-o/--output", "-a/--all", "--owner",
 	"--force", "--no-wait", "--timeout", "--method", "--all-dirty",
+	"-q/--quiet",
 };
 
 int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
@@ -245,6 +263,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "method", required_argument, NULL, 'M' },
 		{ "all-dirty", no_argument, NULL, 'D' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool help = false;
@@ -297,7 +316,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			c++;	/* its value */
 	}
 	best = 99;
-	while ((c = getopt_long(argc, argv, ":jpo:ah", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jpo:ahq", longopts, NULL)) != -1) {
 		const char *word = argv[optind - 1];
 
 		switch (c) {
@@ -321,7 +340,12 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			}
 			a->owner = optarg;
 			break;
-		case 'F': a->given |= OPT_FORCE; a->force = true; break;
+		case 'F':
+			a->force_critical = a->force;
+			a->given |= OPT_FORCE;
+			a->force = true;
+			break;
+		case 'q': a->given |= OPT_QUIET; a->quiet = true; break;
 		case 'W': a->given |= OPT_NO_WAIT; break;
 		case 'T':
 			a->given |= OPT_TIMEOUT;

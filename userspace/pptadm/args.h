@@ -18,7 +18,7 @@
 enum verb_id {
 	V_LIST, V_SHOW, V_RESERVE, V_RELEASE, V_CLAIM, V_UNCLAIM, V_ASSIGN,
 	V_UNASSIGN, V_RESET, V_CLEAN, V_ADD, V_REMOVE, V_MATCH, V_MONITOR,
-	V_VERSION, V_HELP,
+	V_CHECK, V_VERSION, V_HELP,
 };
 
 /* Options, as bits: which were given, and which a verb takes. */
@@ -33,6 +33,7 @@ enum {
 	OPT_TIMEOUT	= 1 << 7,
 	OPT_METHOD	= 1 << 8,
 	OPT_ALL_DIRTY	= 1 << 9,
+	OPT_QUIET	= 1 << 10,
 };
 
 struct verb {
@@ -50,6 +51,8 @@ struct args {
 	const char *fields;	/* -o */
 	const char *owner;	/* --owner */
 	bool force, all, all_dirty;
+	bool force_critical;	/* --force twice: host-critical devices too */
+	bool quiet;		/* -q (check): only problems */
 	int method;		/* --method: enum ppt_reset_method, or -1 */
 	int timeout_ms;		/* 0: --no-wait */
 	unsigned int given;	/* OPT_* given */

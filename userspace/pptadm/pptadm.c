@@ -15,9 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "args.h"
+#include "check.h"
+#include "critical.h"
 #include "events.h"
 #include "inventory.h"
 #include "libppt.h"
@@ -396,6 +399,32 @@ static int run_op(const char *addr)
 	}
 }
 
+/*
+ * A device the host runs on (critical.h) is refused unless --force was
+ * given twice: true when refused, said on stderr (or as JSON).
+ */
+static bool refuse_critical(const char *addr)
+{
+	struct critical_env e = { .root = "" };
+	struct critical_ifaddr *ifa = NULL;
+	char what[1024], msg[1200];
+	size_t nifa = 0;
+	bool found;
+
+	if (A.force_critical)
+		return false;
+	critical_ifaddrs(&ifa, &nifa);	/* without addresses, NICs are not critical */
+	e.ifaddrs = ifa;
+	e.nifaddrs = nifa;
+	found = critical_find(&e, addr, what, sizeof(what));
+	free(ifa);
+	if (!found)
+		return false;
+	snprintf(msg, sizeof(msg), "%s carries %s; --force --force takes it anyway", addr, what);
+	report_name(A.verb->name, addr, -EBUSY, msg);
+	return true;
+}
+
 /* The verbs that change devices: one operation per device. */
 static int cmd_change(void)
 {
@@ -431,6 +460,10 @@ static int cmd_change(void)
 		return EXIT_FAIL;
 	}
 	for (i = 0; i < nt; i++) {
+		if (A.verb->id == V_RESERVE && refuse_critical(t[i].addr)) {
+			status = EXIT_FAIL;
+			continue;
+		}
 		ret = run_op(t[i].addr);
 		if (ret) {
 			report_op(A.verb->name, t[i].addr, ret);
@@ -522,6 +555,11 @@ static int cmd_add(void)
 		if (!ppt_device_get(H, t[i].addr, &info) &&
 		    info.state != PPT_STATE_DETACHED)
 			continue;
+		if (refuse_critical(t[i].addr)) {
+			ok[t[i].name] = false;
+			status = EXIT_FAIL;
+			continue;
+		}
 		ret = ppt_device_reserve(H, t[i].addr, A.force, A.timeout_ms);
 		if (ret) {
 			report_op("add", t[i].addr, ret);
@@ -823,6 +861,43 @@ static int cmd_monitor(void)
 	}
 }
 
+/* check.h: the host's readiness; ppt's devices from the kernel and sysfs. */
+static int cmd_check(void)
+{
+	struct check_list l = { 0 };
+	struct ppt_device_info *info = NULL;
+	struct check_env e = { .root = "", .version = PPT_VERSION };
+	char **devs = NULL, *log = check_kernel_log();
+	size_t ndevs = 0, ninfo = 0, i;
+	struct utsname u;
+	int ret = 0;
+
+	e.krel = uname(&u) ? "" : u.release;
+	e.dmesg = log;
+	/* the kernel's list has the listed devices held by others too */
+	if ((H || !ppt_open(&H)) && !ppt_device_list(H, &info, &ninfo))
+		for (i = 0; !ret && i < ninfo; i++)
+			ret = check_add_device(&devs, &ndevs, info[i].addr);
+	if (!ret)
+		ret = check_sysfs_devices("", &devs, &ndevs);
+	if (ret) {
+		report_what(ret, "out of memory", "check");
+	} else {
+		e.devices = (const char *const *)devs;
+		e.ndevices = ndevs;
+		check_all(&e, &l);
+		check_print(stdout, A.fmt, A.quiet, &l);
+	}
+	ret = ret || check_count(&l, CHECK_FAIL) ? EXIT_FAIL : 0;
+	check_list_free(&l);
+	for (i = 0; i < ndevs; i++)
+		free(devs[i]);
+	free(devs);
+	free(info);
+	free(log);
+	return ret;
+}
+
 static int cmd_version(void)
 {
 	FILE *f;
@@ -876,6 +951,7 @@ int main(int argc, char **argv)
 	case V_REMOVE: ret = cmd_remove(); break;
 	case V_MATCH: ret = cmd_match(); break;
 	case V_MONITOR: ret = cmd_monitor(); break;
+	case V_CHECK: ret = cmd_check(); break;
 	case V_VERSION: ret = cmd_version(); break;
 	default: ret = cmd_change(); break;
 	}
