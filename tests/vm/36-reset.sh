@@ -8,7 +8,7 @@
 # duplicates, boot entries, and binding present driverless devices.
 # topology: basic
 # append: ppt.ids=8086:10d3,1b36:0010,1234:11e8 ppt.auto_clean=0
-# kernels: 6.1 6.12
+# kernels: 6.1 6.12 debug
 # timeout: 300
 # shellcheck source=tests/vm/lib.sh
 . /ppt/lib.sh

@@ -9,7 +9,7 @@
 # and behind its back) are undone by cleaning.
 # topology: reset
 # append: ppt.ids=1234:1111,8086:293e,1234:11e8,1b36:0010
-# kernels: 6.1 6.12
+# kernels: 6.1 6.12 debug
 # timeout: 400
 # shellcheck source=tests/vm/lib.sh
 . /ppt/lib.sh
