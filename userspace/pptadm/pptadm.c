@@ -145,6 +145,9 @@ static int load_kernel(const char *op)
 	return 0;
 }
 
+/* The DEVICE arguments, parsed; freed by main(). */
+static struct name *names_given;
+
 /* Parse every DEVICE argument; a bad one is a usage error. */
 static int parse_names(int argc, char **argv, struct name **out)
 {
@@ -162,6 +165,7 @@ static int parse_names(int argc, char **argv, struct name **out)
 			return usage_error("%s", why);
 		}
 	}
+	names_given = names;
 	*out = names;
 	return 0;
 }
@@ -301,7 +305,6 @@ static int cmd_list(void)
 
 		if (resolve_in(devs, n, A.all ? "on this host" : "ppt manages",
 			       RESOLVE_ADDR_LISTED, names, A.argc, &t, &nt)) {
-			free(names);
 			return EXIT_FAIL;
 		}
 		shown = calloc(n + 1, sizeof(*shown));
@@ -311,7 +314,6 @@ static int cmd_list(void)
 					shown[nshown++] = devs[i];
 		free(t);
 		if (!shown) {
-			free(names);
 			report_what(-ENOMEM, "out of memory", "list");
 			return EXIT_FAIL;
 		}
@@ -321,7 +323,6 @@ static int cmd_list(void)
 	inventory_names(devs, n);
 	out_devices(stdout, A.fmt, &sel, devs, n);
 	free(shown);
-	free(names);
 	return 0;
 }
 
@@ -342,13 +343,12 @@ static int cmd_show(void)
 		return ret;
 	if (resolve(SCOPE_KERNEL, false, names, A.argc, &t, &nt) ||
 	    open_ppt("show")) {
-		free(names);
+		free(t);
 		return EXIT_FAIL;
 	}
 	devs = calloc(nt + 1, sizeof(*devs));
 	if (!devs) {
 		free(t);
-		free(names);
 		report_what(-ENOMEM, "out of memory", "show");
 		return EXIT_FAIL;
 	}
@@ -369,7 +369,6 @@ static int cmd_show(void)
 		out_devices(stdout, A.fmt, &sel, devs, n);
 	free(devs);
 	free(t);
-	free(names);
 	return status;
 }
 
@@ -451,12 +450,10 @@ static int cmd_change(void)
 			fprintf(stderr, "pptadm: no device is dirty\n");
 	} else if (resolve(A.verb->id == V_RESERVE ? SCOPE_HOST : SCOPE_KERNEL,
 			   single, names, A.argc, &t, &nt)) {
-		free(names);
 		return EXIT_FAIL;
 	}
 	if (!t || open_ppt(A.verb->name)) {
 		free(t);
-		free(names);
 		return EXIT_FAIL;
 	}
 	for (i = 0; i < nt; i++) {
@@ -471,7 +468,6 @@ static int cmd_change(void)
 		}
 	}
 	free(t);
-	free(names);
 	return status;
 }
 
@@ -539,7 +535,6 @@ static int cmd_add(void)
 	if (ret) {
 		report_what(ret, err, "add");
 		persist_free(&p);
-		free(names);
 		return EXIT_FAIL;
 	}
 	ok = calloc((size_t)A.argc, sizeof(*ok));
@@ -591,7 +586,6 @@ out:
 	persist_free(&p);
 	free(ok);
 	free(t);
-	free(names);
 	return status;
 }
 
@@ -643,7 +637,6 @@ static int cmd_remove(void)
 	if (ret) {
 		report_what(ret, err, "remove");
 		persist_free(&p);
-		free(names);
 		return EXIT_FAIL;
 	}
 	/* without ppt loaded, only the file changes */
@@ -728,7 +721,6 @@ static int cmd_remove(void)
 out:
 	persist_free(&p);
 	free(ok);
-	free(names);
 	return status;
 }
 
@@ -959,5 +951,6 @@ int main(int argc, char **argv)
 	inventory_cleanup();
 	free(host_devs);
 	free(kern_devs);
+	free(names_given);
 	return ret;
 }
