@@ -63,6 +63,8 @@ struct ppt_reset_result {
  *	cleaned; whatever state an operation ends in, it is quarantined
  * @reset_done: a reset ran under ppt; @last_reset is valid
  * @last_reset: the method and duration of the last reset
+ * @reset_pref: the method an auto reset or clean uses (PPT_RESET_AUTO:
+ *	the default order)
  */
 struct ppt_device {
 	struct list_head node;
@@ -75,6 +77,7 @@ struct ppt_device {
 	bool failed;
 	bool reset_done;
 	struct ppt_reset_result last_reset;
+	enum ppt_reset_method reset_pref;
 };
 
 /**
@@ -108,6 +111,7 @@ struct ppt_req {
  * @kind: %PPT_A_MATCH_IDS, %PPT_A_MATCH_DEVICE or %PPT_A_MATCH_PATH
  * @boot: from a module parameter, not a runtime request
  * @text: the entry as it was given
+ * @reset_pref: the reset preference of the devices the entry takes
  * @id: the parsed ids= entry
  * @addr: the parsed devices= entry
  * @path: the parsed paths= entry
@@ -117,6 +121,7 @@ struct ppt_match_entry {
 	int kind;
 	bool boot;
 	char text[PPT_TOKEN_MAX + 1];
+	enum ppt_reset_method reset_pref;
 	union {
 		struct ppt_id_match id;
 		struct ppt_addr_match addr;
@@ -143,7 +148,9 @@ int ppt_match_init(const char *ids, const char *devices, const char *paths);
 void ppt_match_exit(void);
 bool ppt_match_boot_listed(struct pci_dev *pdev);
 bool ppt_match_wanted(struct pci_dev *pdev);
-int ppt_match_add(int kind, const char *text, const char **why);
+int ppt_match_add(int kind, const char *text, enum ppt_reset_method pref,
+		  const char **why);
+enum ppt_reset_method ppt_match_reset_pref(struct pci_dev *pdev);
 int ppt_match_del(int kind, const char *text, const char **why);
 extern struct mutex ppt_match_lock;
 extern struct list_head ppt_match_list;
@@ -164,6 +171,7 @@ void ppt_ops_exit(void);
 void ppt_req_release(struct ppt_req *req);
 int ppt_op_claim(struct ppt_req *req, struct pci_dev *pdev);
 int ppt_op_unclaim(struct ppt_req *req, struct pci_dev *pdev);
+int ppt_op_set(struct ppt_req *req, struct pci_dev *pdev);
 int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 		   struct ppt_op **opp);
 void ppt_op_start(struct ppt_op *op);

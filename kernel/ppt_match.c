@@ -153,13 +153,16 @@ void ppt_match_exit(void)
  * ppt_match_add() - add a runtime entry
  * @kind: PPT_A_MATCH_IDS, PPT_A_MATCH_DEVICE or PPT_A_MATCH_PATH
  * @text: one token in the syntax of the matching module parameter
+ * @pref: the reset preference the devices it takes get (PPT_RESET_AUTO:
+ *	none)
  * @why: set to a constant reason on failure
  *
  * Context: process context; takes ppt_match_lock.
  * Return: 0, -EINVAL (malformed), -EEXIST (the same entry is there) or
  * -ENOMEM.
  */
-int ppt_match_add(int kind, const char *text, const char **why)
+int ppt_match_add(int kind, const char *text, enum ppt_reset_method pref,
+		  const char **why)
 {
 	struct ppt_match_entry *e, *old;
 	int ret;
@@ -173,6 +176,7 @@ int ppt_match_add(int kind, const char *text, const char **why)
 	if (ret)
 		goto free;
 	strscpy(e->text, text, sizeof(e->text));
+	e->reset_pref = pref;
 	mutex_lock(&ppt_match_lock);
 	list_for_each_entry(old, &ppt_match_list, node) {
 		if (ppt_match_same(old, e)) {
@@ -314,6 +318,34 @@ static bool ppt_match_dev(struct pci_dev *pdev, bool boot_only)
 bool ppt_match_boot_listed(struct pci_dev *pdev)
 {
 	return ppt_match_dev(pdev, true);
+}
+
+/**
+ * ppt_match_reset_pref() - the reset preference the match entries give
+ * @pdev: the function
+ *
+ * Context: process context; takes ppt_match_lock (under ppt_table_lock is
+ * fine: the documented order).
+ * Return: the preference of the first entry naming @pdev that has one, or
+ * PPT_RESET_AUTO.
+ */
+enum ppt_reset_method ppt_match_reset_pref(struct pci_dev *pdev)
+{
+	enum ppt_reset_method pref = PPT_RESET_AUTO;
+	struct ppt_path_match path;
+	struct ppt_match_entry *e;
+
+	ppt_dev_path(pdev, &path);
+	mutex_lock(&ppt_match_lock);
+	list_for_each_entry(e, &ppt_match_list, node) {
+		if (e->reset_pref != PPT_RESET_AUTO &&
+		    ppt_match_entry_dev(e, pdev, &path)) {
+			pref = e->reset_pref;
+			break;
+		}
+	}
+	mutex_unlock(&ppt_match_lock);
+	return pref;
 }
 
 /**

@@ -336,6 +336,8 @@ static int ppt_nl_req_init(struct sk_buff *skb, struct genl_info *info,
 	req->force = nla_get_flag(info->attrs[PPT_A_FORCE]);
 	if (info->attrs[PPT_A_RESET_METHOD])
 		req->method = nla_get_u32(info->attrs[PPT_A_RESET_METHOD]);
+	if (info->attrs[PPT_A_DEV_RESET_PREF])
+		req->method = nla_get_u32(info->attrs[PPT_A_DEV_RESET_PREF]);
 	req->uid = from_kuid(&init_user_ns, current_uid());
 	req->pid = task_tgid_nr(current);
 	if (owner) {
@@ -353,6 +355,9 @@ static int ppt_nl_req_init(struct sk_buff *skb, struct genl_info *info,
 		}
 		nla_strscpy(req->owner, owner, sizeof(req->owner));
 	}
+	if (req->cmd == PPT_CMD_DEVICE_SET &&
+	    GENL_REQ_ATTR_CHECK(info, PPT_A_DEV_RESET_PREF))
+		return -EINVAL;
 	if (!owner && (req->cmd == PPT_CMD_DEVICE_CLAIM ||
 		       req->cmd == PPT_CMD_DEVICE_UNCLAIM ||
 		       req->cmd == PPT_CMD_DEVICE_ASSIGN)) {
@@ -410,6 +415,8 @@ static int ppt_nl_sync_doit(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	if (req.cmd == PPT_CMD_DEVICE_CLAIM)
 		ret = ppt_op_claim(&req, pdev);
+	else if (req.cmd == PPT_CMD_DEVICE_SET)
+		ret = ppt_op_set(&req, pdev);
 	else
 		ret = ppt_op_unclaim(&req, pdev);
 	ret = ppt_nl_req_reply(info, &req, pdev, ret);
@@ -471,6 +478,7 @@ static int ppt_nl_match_attr(struct genl_info *info)
 
 static int ppt_nl_match_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	enum ppt_reset_method pref = PPT_RESET_AUTO;
 	u8 cmd = info->genlhdr->cmd;
 	const char *why = NULL;
 	struct nlattr *attr;
@@ -484,9 +492,11 @@ static int ppt_nl_match_doit(struct sk_buff *skb, struct genl_info *info)
 	kind = ppt_nl_match_attr(info);
 	if (kind < 0)
 		return kind;
+	if (info->attrs[PPT_A_DEV_RESET_PREF])
+		pref = nla_get_u32(info->attrs[PPT_A_DEV_RESET_PREF]);
 	attr = info->attrs[kind];
 	if (cmd == PPT_CMD_MATCH_ADD)
-		ret = ppt_match_add(kind, nla_data(attr), &why);
+		ret = ppt_match_add(kind, nla_data(attr), pref, &why);
 	else
 		ret = ppt_match_del(kind, nla_data(attr), &why);
 	pr_info("%s \"%s\" by uid %u pid %d: %s%s\n", ppt_cmd_name(cmd),
@@ -532,7 +542,9 @@ static int ppt_nl_match_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		genl_dump_check_consistent(cb, hdr);
 		if (nla_put_string(skb, e->kind, e->text) ||
-		    (e->boot && nla_put_flag(skb, PPT_A_MATCH_BOOT))) {
+		    (e->boot && nla_put_flag(skb, PPT_A_MATCH_BOOT)) ||
+		    (e->reset_pref != PPT_RESET_AUTO &&
+		     nla_put_u32(skb, PPT_A_DEV_RESET_PREF, e->reset_pref))) {
 			genlmsg_cancel(skb, hdr);
 			ret = -EMSGSIZE;
 			break;
@@ -578,6 +590,12 @@ static const struct nla_policy ppt_nl_match_policy[PPT_A_MAX + 1] = {
 	[PPT_A_MATCH_IDS] = { .type = NLA_NUL_STRING, .len = PPT_PATH_MAX - 1 },
 	[PPT_A_MATCH_DEVICE] = { .type = NLA_NUL_STRING, .len = PPT_PATH_MAX - 1 },
 	[PPT_A_MATCH_PATH] = { .type = NLA_NUL_STRING, .len = PPT_PATH_MAX - 1 },
+	[PPT_A_DEV_RESET_PREF] = NLA_POLICY_MAX(NLA_U32, PPT_RESET_MAX),
+};
+
+static const struct nla_policy ppt_nl_set_policy[PPT_A_MAX + 1] = {
+	[PPT_A_DEV_ADDR] = { .type = NLA_NUL_STRING, .len = PPT_ADDR_MAX_LEN },
+	[PPT_A_DEV_RESET_PREF] = NLA_POLICY_MAX(NLA_U32, PPT_RESET_MAX),
 };
 
 static const struct nla_policy ppt_nl_none_policy[PPT_A_MAX + 1] = {
@@ -614,6 +632,7 @@ static const struct genl_ops ppt_nl_ops[] = {
 		.policy	= ppt_nl_none_policy,
 		.maxattr = PPT_A_MAX,
 	},
+	PPT_NL_OP(PPT_CMD_DEVICE_SET, ppt_nl_sync_doit, ppt_nl_set_policy),
 };
 
 static const struct genl_multicast_group ppt_nl_mcgrps[] = {

@@ -86,6 +86,7 @@ static const char * const ppt_cmd_names[] = {
 	[PPT_CMD_DEVICE_CLEAN]		= "clean",
 	[PPT_CMD_MATCH_ADD]		= "match-add",
 	[PPT_CMD_MATCH_DEL]		= "match-del",
+	[PPT_CMD_DEVICE_SET]		= "set",
 };
 
 /**
@@ -221,6 +222,43 @@ int ppt_op_unclaim(struct ppt_req *req, struct pci_dev *pdev)
 	ret = ppt_move(req, pd, PPT_STATE_RESERVED);
 unlock:
 	mutex_unlock(&ppt_table_lock);
+	ppt_audit(req, pdev, ret);
+	return ret;
+}
+
+/**
+ * ppt_op_set() - change a device's settings: its reset preference
+ * @req: the request; @req->method is the preference
+ * @pdev: the device
+ *
+ * Context: process context; takes ppt_table_lock.
+ * Return: 0 or a negative errno, with @req->why set.
+ */
+int ppt_op_set(struct ppt_req *req, struct pci_dev *pdev)
+{
+	struct ppt_device *pd;
+	int ret = 0;
+
+	if (req->method != PPT_RESET_AUTO &&
+	    !(ppt_reset_methods(pdev) & BIT(req->method))) {
+		ret = ppt_refuse(req, -EOPNOTSUPP,
+				 "the device does not support this reset method", NULL);
+		goto out;
+	}
+	mutex_lock(&ppt_table_lock);
+	pd = ppt_find(req, pdev);
+	if (pd && pd->state == PPT_STATE_DETACHED)
+		ret = ppt_refuse(req, -ENODEV,
+				 "device is bound to another driver, not to ppt", NULL);
+	else if (!pd)
+		ret = -ENODEV;
+	if (!ret && pd->reset_pref != req->method) {
+		pd->reset_pref = req->method;
+		ppt_table_gen++;
+		ppt_nl_notify_device(pd, false);
+	}
+	mutex_unlock(&ppt_table_lock);
+out:
 	ppt_audit(req, pdev, ret);
 	return ret;
 }
@@ -826,6 +864,9 @@ static int ppt_op_check_reset(struct ppt_req *req, struct pci_dev *pdev)
 	pd = ppt_find(req, pdev);
 	ret = pd ? ppt_state_check(pd->state, ppt_op_transitional(req->cmd),
 				   &why) : -ENODEV;
+	/* auto means the device's own preference where it has one */
+	if (pd && req->method == PPT_RESET_AUTO)
+		req->method = pd->reset_pref;
 	mutex_unlock(&ppt_table_lock);
 	if (ret)
 		return pd ? ppt_refuse(req, ret, why, NULL) : ret;

@@ -81,6 +81,7 @@ struct ppt_device *ppt_table_insert(struct pci_dev *pdev,
 	pd->pdev = pci_dev_get(pdev);
 	pd->state = state;
 	pd->boot_listed = boot_listed;
+	pd->reset_pref = ppt_match_reset_pref(pdev);
 	list_add_tail(&pd->node, &ppt_table);
 	ppt_table_gen++;
 	return pd;

@@ -89,8 +89,9 @@ enum ppt_state {
 
 /**
  * enum ppt_reset_method - how a device is reset
- * @PPT_RESET_AUTO: the first method the device supports, in the order
- *	flr, pm, sbr (PCI core order: function-level before bus-level)
+ * @PPT_RESET_AUTO: the device's reset preference if it has one
+ *	(%PPT_A_DEV_RESET_PREF), else the first method it supports in the
+ *	order flr, pm, sbr (PCI core order: function-level before bus-level)
  * @PPT_RESET_FLR: Function Level Reset (PCIe FLR, or conventional PCI
  *	Advanced Features FLR)
  * @PPT_RESET_PM: power-management reset: D0 -> D3hot -> D0, on devices
@@ -169,13 +170,19 @@ enum ppt_reset_method {
  *	parameters.  Matching functions that no driver holds are reserved
  *	now; matching functions added later are claimed before host drivers
  *	bind.  Functions bound to a host driver are left alone (reserve them
- *	with %PPT_A_FORCE).  -EEXIST for a duplicate.  Synchronous.
+ *	with %PPT_A_FORCE).  With %PPT_A_DEV_RESET_PREF, the devices the
+ *	entry takes from then on get that reset preference.  -EEXIST for a
+ *	duplicate.  Synchronous.
  * @PPT_CMD_MATCH_DEL: remove a runtime match (the same attribute and text
  *	as it was added with).  Devices it reserved stay reserved.  Boot list
  *	entries cannot be removed (-EPERM).  Synchronous.
  * @PPT_CMD_MATCH_GET: dump every match (dumpit only): one message per
- *	entry with its attribute, and %PPT_A_MATCH_BOOT for boot list
- *	entries.  Open to everyone.
+ *	entry with its attribute, %PPT_A_MATCH_BOOT for boot list entries,
+ *	and %PPT_A_DEV_RESET_PREF when the entry sets one.  Open to everyone.
+ * @PPT_CMD_DEVICE_SET: change a managed device's settings
+ *	(%PPT_A_DEV_ADDR; %PPT_A_DEV_RESET_PREF, the method an auto reset or
+ *	clean uses for it, which the device must support; auto restores the
+ *	default order).  Synchronous.
  *
  * Asynchronous requests are those that wait on hardware or the driver
  * core.  Their handler checks and changes state, replies at once with the
@@ -204,6 +211,7 @@ enum ppt_cmd {
 	PPT_CMD_MATCH_ADD,
 	PPT_CMD_MATCH_DEL,
 	PPT_CMD_MATCH_GET,
+	PPT_CMD_DEVICE_SET,
 
 	__PPT_CMD_MAX,
 	PPT_CMD_MAX = __PPT_CMD_MAX - 1
@@ -258,6 +266,10 @@ enum ppt_cmd {
  *	"[domain:]rootbus/dev.fn[/dev.fn...]"
  * @PPT_A_MATCH_BOOT: flag, in %PPT_CMD_MATCH_GET: the entry comes from a
  *	module parameter (a boot list), not from %PPT_CMD_MATCH_ADD
+ * @PPT_A_DEV_RESET_PREF: u32, enum ppt_reset_method: the method a reset or
+ *	clean with auto uses for the device; absent (or auto) for the
+ *	default order.  Set by %PPT_CMD_DEVICE_SET, or by
+ *	%PPT_CMD_MATCH_ADD for the devices the entry takes
  */
 enum ppt_attr {
 	PPT_A_UNSPEC,
@@ -294,6 +306,7 @@ enum ppt_attr {
 	PPT_A_MATCH_DEVICE,
 	PPT_A_MATCH_PATH,
 	PPT_A_MATCH_BOOT,
+	PPT_A_DEV_RESET_PREF,
 
 	__PPT_A_MAX,
 	PPT_A_MAX = __PPT_A_MAX - 1
