@@ -7,6 +7,8 @@
 #   make check           every test: unit, KUnit, VM (6.1, 6.12), static, DKMS
 #   make demo            boot a VM with fake GPUs and show ppt at work
 #   make bench           the benchmarks (ratios, in VMs); table into BENCHMARKS.md
+#   make install         pptadm, libppt, host integration (DESTDIR, PREFIX)
+#   make dkms-install    ppt.ko through DKMS for every kernel with headers
 #   make help            all targets
 #
 # KDIR defaults to the newest installed kernel headers (a machine's running
@@ -29,6 +31,8 @@ help:
 	@echo "  make module KDIR=DIR  ppt.ko for one kernel, in build/kmod/KREL/"
 	@echo "  make userspace        libppt and pptadm, in build/userspace/"
 	@echo "  make dkms.conf        DKMS configuration for this version"
+	@echo "  make uninstall        what install installed (same DESTDIR, PREFIX)"
+	@echo "  make dkms-remove      ppt out of DKMS, for every kernel"
 	@echo "  make clean"
 
 module:
@@ -65,4 +69,54 @@ clean-dkms:
 clean: clean-dkms
 	rm -rf $(BUILD) dkms.conf
 
-.PHONY: all help module userspace deps check demo bench module-dkms clean-dkms clean
+# Installation.  Userspace goes below PREFIX (userspace/Makefile); the host
+# integration goes where its tools look, whatever PREFIX is: modprobe.d
+# (softdeps), initramfs-tools' hook and init-top script, dracut's module.
+# README's "Installed files" lists every file (a test compares).
+PREFIX ?= /usr/local
+MODPROBEDIR ?= /lib/modprobe.d
+INITRAMFSDIR ?= /usr/share/initramfs-tools
+DRACUTDIR ?= /usr/lib/dracut/modules.d
+HOST_FILES := $(MODPROBEDIR)/ppt.conf \
+	$(INITRAMFSDIR)/hooks/ppt $(INITRAMFSDIR)/scripts/init-top/ppt \
+	$(DRACUTDIR)/90ppt/module-setup.sh $(DRACUTDIR)/90ppt/ppt-load.sh
+
+install:
+	$(MAKE) -C userspace O=$(BUILD)/userspace DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
+	install -D -m 0644 host/modprobe.d/ppt.conf $(DESTDIR)$(MODPROBEDIR)/ppt.conf
+	install -D -m 0755 host/initramfs-tools/hooks/ppt $(DESTDIR)$(INITRAMFSDIR)/hooks/ppt
+	install -D -m 0755 host/initramfs-tools/scripts/init-top/ppt \
+		$(DESTDIR)$(INITRAMFSDIR)/scripts/init-top/ppt
+	install -D -m 0755 host/dracut/90ppt/module-setup.sh $(DESTDIR)$(DRACUTDIR)/90ppt/module-setup.sh
+	install -D -m 0755 host/dracut/90ppt/ppt-load.sh $(DESTDIR)$(DRACUTDIR)/90ppt/ppt-load.sh
+	@if [ -z "$(DESTDIR)" ]; then \
+		echo "make install: run update-initramfs -u (or dracut -f) so the initramfs loads ppt"; fi
+
+uninstall:
+	$(MAKE) -C userspace O=$(BUILD)/userspace DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) uninstall
+	rm -f $(addprefix $(DESTDIR),$(HOST_FILES))
+	-rmdir $(DESTDIR)$(DRACUTDIR)/90ppt 2>/dev/null
+
+# DKMS: the source tree in /usr/src/ppt-VERSION, built and installed for
+# every kernel that has headers (and, AUTOINSTALL, for kernels installed
+# later).  DKMS signs the module with its MOK key when the kernel checks
+# signatures; enrol it once: mokutil --import /var/lib/dkms/mok.pub.
+VERSION := $(shell cat $(TOP)/VERSION)
+DKMS_SRC ?= /usr/src/ppt-$(VERSION)
+
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	scripts/dkms-tree.sh $(DKMS_SRC)
+	dkms add -m ppt -v $(VERSION) || true
+	@set -e; for b in /lib/modules/*/build; do \
+		[ -e "$$b/Makefile" ] || continue; \
+		k=$${b#/lib/modules/}; k=$${k%/build}; \
+		dkms install -m ppt -v $(VERSION) -k "$$k"; \
+	done
+
+dkms-remove:
+	-dkms remove -m ppt -v $(VERSION) --all
+	rm -rf $(DKMS_SRC)
+
+.PHONY: all help module userspace deps check demo bench module-dkms clean-dkms clean \
+	install uninstall dkms-install dkms-remove

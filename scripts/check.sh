@@ -5,7 +5,9 @@
 #
 #   scripts/check.sh [STAGE...]     (default: all stages, in this order)
 #
-# Stages: build, userspace, static, dkms, kunit, vm-6.1, vm-6.12, vm-debug
+# Stages: build, userspace, static, dkms, host (make install against the
+# README's file list; a Debian initramfs with ppt's hook booted in a VM),
+# kunit, vm-6.1, vm-6.12, vm-debug
 # (the VM tests that list "debug" in their "# kernels:" line, on the
 # lockdep debug kernel the KUnit stage builds), vm-kasan (the tests that
 # load, unload and hand devices over, on the KASAN + kmemleak variant).
@@ -26,7 +28,7 @@ logdir=$build/check
 mkdir -p "$logdir"
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(build userspace static dkms kunit vm-6.1 vm-6.12 vm-debug vm-kasan)
+[ ${#stages[@]} -gt 0 ] || stages=(build userspace static dkms host kunit vm-6.1 vm-6.12 vm-debug vm-kasan)
 
 total_pass=0 total_fail=0
 summary=()
@@ -143,10 +145,11 @@ for s in "${stages[@]}"; do
 	userspace)	run_stage userspace make -s -C tests/userspace O="$build/tests/userspace" check ;;
 	static)		run_stage static stage_static ;;
 	dkms)		run_stage dkms stage_dkms ;;
+	host)		run_stage host scripts/tap-run.sh --name host -- scripts/host-check.sh ;;
 	kunit)		run_stage kunit scripts/rig/kunit-run.py ;;
 	vm-kasan)	run_stage vm-kasan stage_vm_kasan ;;
 	vm-*)		run_stage "$s" stage_vm "${s#vm-}" ;;
-	*)		echo "check: unknown stage '$s' (stages: build userspace static dkms kunit vm-6.1 vm-6.12 vm-debug vm-kasan)" >&2; exit 2 ;;
+	*)		echo "check: unknown stage '$s' (stages: build userspace static dkms host kunit vm-6.1 vm-6.12 vm-debug vm-kasan)" >&2; exit 2 ;;
 	esac
 done
 

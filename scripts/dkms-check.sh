@@ -15,10 +15,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # The DKMS source tree: what a package would install in /usr/src/ppt-VER.
 tree=$tmp/src/ppt-$ver
-mkdir -p "$tree/scripts"
-cp -pR "$src/Kbuild" "$src/Makefile" "$src/VERSION" "$src/kernel" "$src/include" "$src/dkms" "$tree/"
-cp -p "$src/scripts/build-kmod.sh" "$src/scripts/kcompat.sh" "$tree/scripts/"
-make -s -C "$tree" dkms.conf >/dev/null
+"$src/scripts/dkms-tree.sh" "$tree"
 
 mkdir -p "$tmp/dkms"
 n=0 failed=0
