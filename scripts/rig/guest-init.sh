@@ -45,8 +45,10 @@ done
 # /run/hostfs.err (host_run prints it).
 hostfs_setup() { # TAG
 	_pci=$(awk '$1 == "hostfs" {print "0000:00:" $2}' /ppt/topology)
-	[ -n "$_pci" ] && [ -e "/sys/bus/pci/devices/$_pci" ] ||
-		{ echo "no hostfs device (/ppt/topology: ${_pci:-none})"; return 1; }
+	if [ -z "$_pci" ] || [ ! -e "/sys/bus/pci/devices/$_pci" ]; then
+		echo "no hostfs device (/ppt/topology: ${_pci:-none})"
+		return 1
+	fi
 	if [ ! -e "/sys/bus/pci/devices/$_pci/driver" ]; then
 		# virtio_pci is a module (6.1): bind it to this device only, so the
 		# topology's virtio devices stay without a driver as in other tests
@@ -58,7 +60,10 @@ hostfs_setup() { # TAG
 		echo "$_pci" >/sys/bus/pci/drivers/virtio-pci/bind ||
 			{ echo "cannot bind virtio-pci to $_pci"; return 1; }
 	fi
-	/sbin/modprobe 9pnet_virtio && /sbin/modprobe 9p || { echo "modprobe 9p failed"; return 1; }
+	if ! /sbin/modprobe 9pnet_virtio || ! /sbin/modprobe 9p; then
+		echo "modprobe 9p failed"
+		return 1
+	fi
 	mkdir -p /.hostfs /host
 	mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=262144,cache=loose "$1" /.hostfs ||
 		{ echo "mount -t 9p $1 failed"; return 1; }
