@@ -16,7 +16,8 @@ something went wrong) is printed on stdout; rig messages go to stderr.
 
 Test-file headers (first lines): "# topology: NAME", "# append: ARGS" (added to the
 kernel command line before --append), "# timeout: SECS", "# dmesg-allow: ERE"
-(lines matching it are not splats; repeatable), "# hostfs: yes" (as --hostfs: the
+(lines matching it are not splats; repeatable), "# iommu: off" (no emulated
+IOMMU and no intel_iommu=on), "# hostfs: yes" (as --hostfs: the
 host's / read-only over virtio-9p, for host_run in tests/vm/lib.sh). Command-line
 options win.
 
@@ -346,13 +347,14 @@ def sock_dir(out):
     return d
 
 
-def qemu_command(a, kimage, initrd, topo_args, append, sdir, console):
+def qemu_command(a, kimage, initrd, topo_args, append, sdir, console, iommu=True):
     cmd = ["qemu-system-x86_64", "-accel", "tcg", "-M", "q35", "-cpu", "max",
            "-smp", "2", "-m", "1G", "-nodefaults", "-nographic", "-no-reboot",
            # native PCIe hotplug (pciehp), as on real hosts; QEMU's q35 default
            # is ACPI hotplug (acpiphp), which bypasses pciehp's slot reset paths
-           "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off",
-           "-device", "intel-iommu,intremap=on,caching-mode=on"]
+           "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"]
+    if iommu:
+        cmd += ["-device", "intel-iommu,intremap=on,caching-mode=on"]
     if a.shell:
         cmd += ["-serial", "mon:stdio"]
     else:
@@ -590,7 +592,7 @@ def read_headers(path):
         for i, line in enumerate(f):
             if i > 60:
                 break
-            m = re.match(r"#\s*(topology|append|kernels|timeout|dmesg-allow|hostfs):\s*(.*?)\s*$",
+            m = re.match(r"#\s*(topology|append|kernels|timeout|dmesg-allow|hostfs|iommu):\s*(.*?)\s*$",
                          line)
             if m:
                 if m.group(1) == "dmesg-allow":
@@ -697,11 +699,13 @@ def main():
         raise RigError("building the initramfs failed")
     t_build = time.monotonic() - t0
 
-    append = " ".join(x for x in (BASE_APPEND, topo_append, hdr.get("append", ""), a.append,
+    iommu = hdr.get("iommu", "on").lower() not in ("off", "no", "0")
+    base = BASE_APPEND if iommu else BASE_APPEND.replace(" intel_iommu=on", "")
+    append = " ".join(x for x in (base, topo_append, hdr.get("append", ""), a.append,
                                   "rig.mode=shell" if a.shell else "") if x)
     sdir = sock_dir(out)
     console = os.path.join(out, "console.log")
-    cmd = qemu_command(a, k["KIMAGE"], initrd, topo_args, append, sdir, console)
+    cmd = qemu_command(a, k["KIMAGE"], initrd, topo_args, append, sdir, console, iommu)
 
     if a.shell:
         log(f"kernel {k['KREL']}, topology {topo}; QMP: {os.path.join(sdir, 'qmp.sock')} "
