@@ -35,9 +35,8 @@ static _Noreturn void pci_fatal(char *msg, ...)
 }
 
 /*
- * libpci with its hooks set.  Name lookups need no pci_init(), but an id
- * missing from pci.ids makes libpci consult udev's hwdb and call the debug
- * and warning hooks, which only pci_init() would set: set them here.
+ * libpci with its hooks set: name lookups need no pci_init(), which is
+ * what would set them, and libpci calls them from lookups too.
  */
 static struct pci_access *get_pacc(void)
 {
@@ -199,6 +198,15 @@ void inventory_sort(struct out_device *devs, size_t n)
 		qsort(devs, n, sizeof(*devs), addr_cmp);
 }
 
+/*
+ * Names come from pci.ids only.  For an id pci.ids lacks, libpci 3.9 asks
+ * udev's hwdb, and where the hwdb cannot be opened (a minimal system, a
+ * container, the test VMs) it creates a udev context on every lookup and
+ * keeps only the last: pptadm monitor would leak one per event.  Debian
+ * generates the hwdb's PCI names from pci.ids, so nothing is lost there.
+ */
+#define LOOKUP	PCI_LOOKUP_NO_HWDB
+
 void inventory_names(struct out_device *devs, size_t n)
 {
 	struct pci_access *a = get_pacc();
@@ -208,15 +216,15 @@ void inventory_names(struct out_device *devs, size_t n)
 		struct out_device *d = &devs[i];
 
 		if (!pci_lookup_name(a, d->name, sizeof(d->name),
-				     PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
+				     LOOKUP | PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
 				     d->info.vendor, d->info.device))
 			d->name[0] = '\0';
 		if (!pci_lookup_name(a, d->vendor_name, sizeof(d->vendor_name),
-				     PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS,
+				     LOOKUP | PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS,
 				     d->info.vendor))
 			d->vendor_name[0] = '\0';
 		if (!pci_lookup_name(a, d->device_name, sizeof(d->device_name),
-				     PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
+				     LOOKUP | PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
 				     d->info.vendor, d->info.device))
 			d->device_name[0] = '\0';
 	}
