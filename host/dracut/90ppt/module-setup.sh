@@ -1,6 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
+# $kernel and $moddir are set by dracut.
+# shellcheck disable=SC2154
+#
 # dracut module: ppt, its softdeps (ppt.conf) and boot lists
 # (ppt-devices.conf) in the initramfs, loaded by a pre-udev hook before
 # udev binds host drivers (the same as rd.driver.pre=ppt).
