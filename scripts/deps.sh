@@ -25,6 +25,8 @@ packages=(
 	libnl-utils
 	# the protocol spec check and the independent pyroute2 client
 	python3-yaml python3-pyroute2
+	# the manual pages' lint (tests/userspace/check-docs.sh)
+	groff-base man-db mandoc
 )
 
 missing=()
