@@ -17,7 +17,10 @@
  *	unassign ADDR [OWNER]		take it back; it becomes dirty
  *	reset ADDR [METHOD]		auto (default), flr, pm or sbr
  *	clean ADDR [METHOD]		reset, restore and verify a dirty device
- *	match-add ids|device|path TEXT	a runtime match (the boot lists' syntax)
+ *	set ADDR METHOD			the method auto resets use for it (auto: default)
+ *	match-add ids|device|path TEXT [METHOD]
+ *					a runtime match (the boot lists' syntax),
+ *					optionally with a reset preference
  *	match-del ids|device|path TEXT
  *	match-list
  *	events [COUNT [MS]]		print events: COUNT of them (default: until
@@ -36,8 +39,8 @@
  *
  *	device ADDR state=STATE owner=OWNER driver=DRIVER vendor=VVVV device=DDDD
  *	       group=N path=PATH slot=SLOT boot=yes|no adopted=yes|no
- *	       reset_methods=flr,pm last_reset=METHOD last_reset_usec=N
- *	match KIND TEXT boot=yes|no
+ *	       reset_methods=flr,pm last_reset=METHOD last_reset_usec=N reset_pref=METHOD
+ *	match KIND TEXT boot=yes|no reset_pref=METHOD
  *	ok COMMAND ADDR
  *	subscribed				(events: from here on nothing is missed)
  *	event device ADDR state=STATE owner=OWNER removed=yes|no seq=N
@@ -88,10 +91,12 @@ static void print_device(const struct ppt_device_info *d)
 	       dash(d->path), dash(d->slot), d->boot_listed ? "yes" : "no",
 	       d->adopted ? "yes" : "no", dash(methods));
 	if (d->last_reset >= 0)
-		printf(" last_reset=%s last_reset_usec=%" PRIu64 "\n",
+		printf(" last_reset=%s last_reset_usec=%" PRIu64,
 		       ppt_reset_method_name((uint32_t)d->last_reset), d->last_reset_usec);
 	else
-		printf(" last_reset=- last_reset_usec=-\n");
+		printf(" last_reset=- last_reset_usec=-");
+	printf(" reset_pref=%s\n", d->reset_pref >= 0 ?
+	       ppt_reset_method_name((uint32_t)d->reset_pref) : "-");
 }
 
 /*
@@ -194,7 +199,8 @@ static int usage(void)
 		"usage: ppt-client [-t MS | -n] COMMAND [ARGS]\n"
 		"commands: get ADDR, list, reserve ADDR [force], release ADDR,\n"
 		"  claim|unclaim|assign|unassign ADDR [OWNER], reset|clean ADDR [METHOD],\n"
-		"  match-add|match-del ids|device|path TEXT, match-list, events [COUNT [MS]]\n");
+		"  set ADDR METHOD, match-add ids|device|path TEXT [METHOD],\n"
+		"  match-del ids|device|path TEXT, match-list, events [COUNT [MS]]\n");
 	return 2;
 }
 
@@ -217,7 +223,7 @@ int main(int argc, char **argv)
 	cmd = argv[optind];
 	addr = optind + 1 < argc ? argv[optind + 1] : NULL;
 	arg = optind + 2 < argc ? argv[optind + 2] : NULL;
-	if (!strstr(" get list reserve release claim unclaim assign unassign reset clean"
+	if (!strstr(" get list reserve release claim unclaim assign unassign reset clean set"
 		    " match-add match-del match-list events ", cmd) || strchr(cmd, ' ') ||
 	    !cmd[0])
 		return usage();
@@ -241,8 +247,10 @@ int main(int argc, char **argv)
 			ret = fail(h, cmd, "-", ret);
 		} else {
 			for (i = 0; i < n; i++)
-				printf("match %s %s boot=%s\n", ppt_match_kind_name(m[i].kind),
-				       m[i].text, m[i].boot ? "yes" : "no");
+				printf("match %s %s boot=%s reset_pref=%s\n",
+				       ppt_match_kind_name(m[i].kind), m[i].text,
+				       m[i].boot ? "yes" : "no", m[i].reset_pref >= 0 ?
+				       ppt_reset_method_name((uint32_t)m[i].reset_pref) : "-");
 			free(m);
 		}
 	} else if (!strcmp(cmd, "events")) {
@@ -279,13 +287,23 @@ int main(int argc, char **argv)
 		else
 			ret = done(h, cmd, addr, ppt_device_clean(h, addr, (uint32_t)method,
 								  timeout_ms));
+	} else if (!strcmp(cmd, "set")) {
+		method = arg ? ppt_reset_method_parse(arg) : -1;
+		if (method < 0)
+			ret = usage();
+		else
+			ret = done(h, cmd, addr, ppt_device_set_reset_pref(h, addr, (uint32_t)method));
 	} else if (!strcmp(cmd, "match-add") || !strcmp(cmd, "match-del")) {
 		/* here addr is the kind and arg the entry, passed as given */
+		const char *pref = optind + 3 < argc ? argv[optind + 3] : NULL;
+
 		kind = ppt_match_kind_parse(addr);
-		if (kind < 0 || !arg)
+		method = pref ? ppt_reset_method_parse(pref) : PPT_RESET_AUTO;
+		if (kind < 0 || !arg || method < 0 || (pref && cmd[6] == 'd'))
 			ret = usage();
 		else if (!strcmp(cmd, "match-add"))
-			ret = done(h, cmd, arg, ppt_match_add(h, (enum ppt_match_kind)kind, arg));
+			ret = done(h, cmd, arg, ppt_match_add_reset_pref(h, (enum ppt_match_kind)kind,
+									 arg, (uint32_t)method));
 		else
 			ret = done(h, cmd, arg, ppt_match_del(h, (enum ppt_match_kind)kind, arg));
 	} else {

@@ -81,6 +81,7 @@ static void test_device_event(void)
 	nla_put_u32(m, PPT_A_DEV_LAST_RESET, PPT_RESET_SBR);
 	nla_put_u64(m, PPT_A_DEV_LAST_RESET_USEC, 123456789012ull);
 	nla_put_string(m, PPT_A_DEV_SLOT, "SLOT 3");
+	nla_put_u32(m, PPT_A_DEV_RESET_PREF, PPT_RESET_PM);
 	/* an attribute from a newer kernel is ignored */
 	nla_put_u32(m, PPT_A_MAX + 5, 1);
 
@@ -105,6 +106,7 @@ static void test_device_event(void)
 	ok(e.device.last_reset == PPT_RESET_SBR &&
 	   e.device.last_reset_usec == 123456789012ull, "last reset and its time");
 	is_str(e.device.slot, "SLOT 3", "slot label");
+	ok(e.device.reset_pref == PPT_RESET_PM, "reset preference");
 	ok(!pop(&e), "nothing more queued");
 
 	m = dev_ntf("0000:02:00.0", PPT_STATE_RELEASING, 8);
@@ -112,8 +114,9 @@ static void test_device_event(void)
 	ok(feed(m) == 0 && pop(&e) && e.removed, "removed flag");
 	ok(e.device.iommu_group == -1 && e.device.last_reset == -1 &&
 	   e.device.last_reset_usec == 0 && !e.device.slot[0] &&
-	   !e.device.owner[0] && !e.device.driver[0] && !e.device.reset_methods,
-	   "absent attributes: -1 group, -1 last reset, empty strings");
+	   !e.device.owner[0] && !e.device.driver[0] && !e.device.reset_methods &&
+	   e.device.reset_pref == -1,
+	   "absent attributes: -1 group, last reset and preference; empty strings");
 }
 
 static void test_request_event(void)
@@ -437,6 +440,13 @@ static void test_local_checks(void)
 	ok(ppt_match_add(&h, (enum ppt_match_kind)7, "x") == -EINVAL,
 	   "match add: unknown kind");
 	ok(ppt_match_del(&h, PPT_MATCH_IDS, NULL) == -EINVAL, "match del: no text");
+	ok(ppt_match_add_reset_pref(&h, PPT_MATCH_IDS, "10de:1db4", 9) == -EINVAL,
+	   "match add: a preference outside the enum");
+	is_str(ppt_errmsg(&h), "unknown reset method 9", "... named");
+	ok(ppt_device_set_reset_pref(&h, "01:00.0", PPT_RESET_MAX + 1) == -EINVAL,
+	   "set: a preference outside the enum");
+	ok(ppt_device_set_reset_pref(&h, "1:2", PPT_RESET_FLR) == -EINVAL,
+	   "set: a malformed address");
 	ok(ppt_blocker(&h, NULL) == NULL, "no blocker after a local refusal");
 	ok(ppt_err_attr(&h, NULL) == -1 && ppt_err_attr(NULL, NULL) == -1,
 	   "no attribute named either");

@@ -61,6 +61,9 @@ struct ppt_handle;
  * @last_reset_usec: how long that reset took, in microseconds (0 when
  *	@last_reset is -1)
  * @slot: the physical slot label the platform gives, "" when none
+ * @reset_pref: the enum ppt_reset_method a reset or clean with
+ *	%PPT_RESET_AUTO uses for the device, or -1 when the kernel reported
+ *	none (the default order)
  */
 struct ppt_device_info {
 	char addr[PPT_ADDR_BUFLEN];
@@ -81,6 +84,7 @@ struct ppt_device_info {
 	int32_t last_reset;
 	uint64_t last_reset_usec;
 	char slot[PPT_SLOT_BUFLEN];
+	int32_t reset_pref;
 };
 
 /**
@@ -195,6 +199,21 @@ int ppt_device_clean(struct ppt_handle *h, const char *addr,
 		     uint32_t method, int timeout_ms);
 
 /**
+ * ppt_device_set_reset_pref() - the method auto resets and cleans use for a device
+ * @method: an enum ppt_reset_method the device supports, or
+ *	%PPT_RESET_AUTO for the default order (flr, pm, sbr)
+ *
+ * For hardware that resets badly by its first method (a broken FLR).
+ * Synchronous (%PPT_CMD_DEVICE_SET).
+ *
+ * Return: 0; -EINVAL for a method outside enum ppt_reset_method;
+ * -EOPNOTSUPP when the device lacks the method; -ENODEV when ppt does not
+ * hold the device; or another negative errno.
+ */
+int ppt_device_set_reset_pref(struct ppt_handle *h, const char *addr,
+			      uint32_t method);
+
+/**
  * ppt_device_get() - get one device
  *
  * Return: 0, -EINVAL for a malformed address, -ENODEV when ppt does not
@@ -256,11 +275,14 @@ enum ppt_match_kind {
  * @text: the entry as the kernel keeps it
  * @boot: it comes from a module parameter, not from ppt_match_add(); it
  *	cannot be deleted
+ * @reset_pref: the reset preference the entry gives the devices it takes
+ *	(enum ppt_reset_method), or -1 when it gives none
  */
 struct ppt_match {
 	enum ppt_match_kind kind;
 	char text[PPT_MATCH_BUFLEN];
 	bool boot;
+	int32_t reset_pref;
 };
 
 /**
@@ -275,6 +297,14 @@ struct ppt_match {
  */
 int ppt_match_add(struct ppt_handle *h, enum ppt_match_kind kind,
 		  const char *text);
+/**
+ * ppt_match_add_reset_pref() - add a runtime match that sets a reset preference
+ * @method: the enum ppt_reset_method the devices the entry takes from now
+ *	on get as their preference (see ppt_device_set_reset_pref());
+ *	%PPT_RESET_AUTO: none, as ppt_match_add()
+ */
+int ppt_match_add_reset_pref(struct ppt_handle *h, enum ppt_match_kind kind,
+			     const char *text, uint32_t method);
 /**
  * ppt_match_del() - remove a runtime match (the kind and text it was added with)
  *

@@ -58,6 +58,7 @@ struct nla_policy ppt__policy[PPT_A_MAX + 1] = {
 	[PPT_A_MATCH_DEVICE] = { .type = NLA_STRING },
 	[PPT_A_MATCH_PATH] = { .type = NLA_STRING },
 	[PPT_A_MATCH_BOOT] = { .type = NLA_FLAG },
+	[PPT_A_DEV_RESET_PREF] = { .type = NLA_U32 },
 };
 
 /* The attribute that carries each kind of match entry. */
@@ -103,6 +104,17 @@ void ppt__copy_str(char *dst, size_t len, struct nlattr *a)
 		dst[0] = '\0';
 }
 
+/* PPT_A_DEV_RESET_PREF, or -1 when absent (the default order). */
+static int32_t reset_pref_of(struct nlattr **tb)
+{
+	uint32_t m;
+
+	if (!tb[PPT_A_DEV_RESET_PREF])
+		return -1;
+	m = nla_get_u32(tb[PPT_A_DEV_RESET_PREF]);
+	return m <= INT32_MAX ? (int32_t)m : -1;
+}
+
 int ppt__parse_device(struct nlattr **tb, struct ppt_device_info *d)
 {
 	if (!tb[PPT_A_DEV_ADDR] || !tb[PPT_A_DEV_STATE])
@@ -140,6 +152,7 @@ int ppt__parse_device(struct nlattr **tb, struct ppt_device_info *d)
 				nla_get_u64(tb[PPT_A_DEV_LAST_RESET_USEC]);
 	}
 	ppt__copy_str(d->slot, sizeof(d->slot), tb[PPT_A_DEV_SLOT]);
+	d->reset_pref = reset_pref_of(tb);
 	return 0;
 }
 
@@ -235,6 +248,7 @@ static int parse_match_reply(struct request *req, struct nlattr **tb)
 	m->kind = (enum ppt_match_kind)k;
 	ppt__copy_str(m->text, sizeof(m->text), tb[match_attr[k]]);
 	m->boot = tb[PPT_A_MATCH_BOOT] != NULL;
+	m->reset_pref = reset_pref_of(tb);
 	req->nmatches++;
 	return 0;
 }
@@ -615,7 +629,8 @@ int ppt_match_list(struct ppt_handle *h, struct ppt_match **out, size_t *n)
 }
 
 static int match_change(struct ppt_handle *h, uint8_t cmd,
-			enum ppt_match_kind kind, const char *text)
+			enum ppt_match_kind kind, const char *text,
+			uint32_t pref)
 {
 	struct request req = { .h = h };
 	struct nl_msg *msg;
@@ -629,6 +644,10 @@ static int match_change(struct ppt_handle *h, uint8_t cmd,
 		ppt__set_errmsg(h, "no match entry given");
 		return -EINVAL;
 	}
+	if (pref > PPT_RESET_MAX) {
+		ppt__set_errmsg(h, "unknown reset method %u", pref);
+		return -EINVAL;
+	}
 	msg = new_request(h, cmd, 0);
 	if (!msg)
 		return -ENOMEM;
@@ -637,19 +656,30 @@ static int match_change(struct ppt_handle *h, uint8_t cmd,
 		ppt__set_errmsg(h, "match entry too long for a netlink message");
 		return -EINVAL;
 	}
+	if (pref != PPT_RESET_AUTO &&
+	    nla_put_u32(msg, PPT_A_DEV_RESET_PREF, pref) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
 	return transact(h, msg, &req);
 }
 
 int ppt_match_add(struct ppt_handle *h, enum ppt_match_kind kind,
 		  const char *text)
 {
-	return match_change(h, PPT_CMD_MATCH_ADD, kind, text);
+	return match_change(h, PPT_CMD_MATCH_ADD, kind, text, PPT_RESET_AUTO);
+}
+
+int ppt_match_add_reset_pref(struct ppt_handle *h, enum ppt_match_kind kind,
+			     const char *text, uint32_t method)
+{
+	return match_change(h, PPT_CMD_MATCH_ADD, kind, text, method);
 }
 
 int ppt_match_del(struct ppt_handle *h, enum ppt_match_kind kind,
 		  const char *text)
 {
-	return match_change(h, PPT_CMD_MATCH_DEL, kind, text);
+	return match_change(h, PPT_CMD_MATCH_DEL, kind, text, PPT_RESET_AUTO);
 }
 
 /* Milliseconds on a clock that does not jump. */
@@ -767,6 +797,7 @@ struct change {
 	const char *owner;	/* PPT_A_DEV_OWNER, when not NULL */
 	bool force;		/* PPT_A_FORCE */
 	int method;		/* PPT_A_RESET_METHOD, when >= 0 */
+	int pref;		/* PPT_A_DEV_RESET_PREF, when >= 0 */
 	bool async;		/* answered by a notification */
 };
 
@@ -794,7 +825,9 @@ static int change(struct ppt_handle *h, const struct change *c,
 	    (c->owner && nla_put_string(msg, PPT_A_DEV_OWNER, c->owner) < 0) ||
 	    (c->force && nla_put_flag(msg, PPT_A_FORCE) < 0) ||
 	    (c->method >= 0 &&
-	     nla_put_u32(msg, PPT_A_RESET_METHOD, (uint32_t)c->method) < 0)) {
+	     nla_put_u32(msg, PPT_A_RESET_METHOD, (uint32_t)c->method) < 0) ||
+	    (c->pref >= 0 &&
+	     nla_put_u32(msg, PPT_A_DEV_RESET_PREF, (uint32_t)c->pref) < 0)) {
 		nlmsg_free(msg);
 		ret = -ENOMEM;
 		goto out;
@@ -817,14 +850,14 @@ out:
 int ppt_device_reserve(struct ppt_handle *h, const char *addr, bool force,
 		       int timeout_ms)
 {
-	struct change c = { PPT_CMD_DEVICE_RESERVE, NULL, force, -1, true };
+	struct change c = { PPT_CMD_DEVICE_RESERVE, NULL, force, -1, -1, true };
 
 	return change(h, &c, addr, timeout_ms);
 }
 
 int ppt_device_release(struct ppt_handle *h, const char *addr, int timeout_ms)
 {
-	struct change c = { PPT_CMD_DEVICE_RELEASE, NULL, false, -1, true };
+	struct change c = { PPT_CMD_DEVICE_RELEASE, NULL, false, -1, -1, true };
 
 	return change(h, &c, addr, timeout_ms);
 }
@@ -832,7 +865,7 @@ int ppt_device_release(struct ppt_handle *h, const char *addr, int timeout_ms)
 int ppt_device_claim(struct ppt_handle *h, const char *addr,
 		     const char *owner)
 {
-	struct change c = { PPT_CMD_DEVICE_CLAIM, owner, false, -1, false };
+	struct change c = { PPT_CMD_DEVICE_CLAIM, owner, false, -1, -1, false };
 
 	return change(h, &c, addr, 0);
 }
@@ -840,7 +873,7 @@ int ppt_device_claim(struct ppt_handle *h, const char *addr,
 int ppt_device_unclaim(struct ppt_handle *h, const char *addr,
 		       const char *owner)
 {
-	struct change c = { PPT_CMD_DEVICE_UNCLAIM, owner, false, -1, false };
+	struct change c = { PPT_CMD_DEVICE_UNCLAIM, owner, false, -1, -1, false };
 
 	return change(h, &c, addr, 0);
 }
@@ -848,7 +881,7 @@ int ppt_device_unclaim(struct ppt_handle *h, const char *addr,
 int ppt_device_assign(struct ppt_handle *h, const char *addr,
 		      const char *owner, int timeout_ms)
 {
-	struct change c = { PPT_CMD_DEVICE_ASSIGN, owner, false, -1, true };
+	struct change c = { PPT_CMD_DEVICE_ASSIGN, owner, false, -1, -1, true };
 
 	return change(h, &c, addr, timeout_ms);
 }
@@ -856,7 +889,7 @@ int ppt_device_assign(struct ppt_handle *h, const char *addr,
 int ppt_device_unassign(struct ppt_handle *h, const char *addr,
 			const char *owner, int timeout_ms)
 {
-	struct change c = { PPT_CMD_DEVICE_UNASSIGN, owner, false, -1, true };
+	struct change c = { PPT_CMD_DEVICE_UNASSIGN, owner, false, -1, -1, true };
 
 	return change(h, &c, addr, timeout_ms);
 }
@@ -864,7 +897,7 @@ int ppt_device_unassign(struct ppt_handle *h, const char *addr,
 static int reset_or_clean(struct ppt_handle *h, uint8_t cmd, const char *addr,
 			  uint32_t method, int timeout_ms)
 {
-	struct change c = { cmd, NULL, false, (int)method, true };
+	struct change c = { cmd, NULL, false, (int)method, -1, true };
 
 	if (method > PPT_RESET_MAX) {
 		clear_error(h);
@@ -872,6 +905,19 @@ static int reset_or_clean(struct ppt_handle *h, uint8_t cmd, const char *addr,
 		return -EINVAL;
 	}
 	return change(h, &c, addr, timeout_ms);
+}
+
+int ppt_device_set_reset_pref(struct ppt_handle *h, const char *addr,
+			      uint32_t method)
+{
+	struct change c = { PPT_CMD_DEVICE_SET, NULL, false, -1, (int)method, false };
+
+	if (method > PPT_RESET_MAX) {
+		clear_error(h);
+		ppt__set_errmsg(h, "unknown reset method %u", method);
+		return -EINVAL;
+	}
+	return change(h, &c, addr, 0);
 }
 
 int ppt_device_reset(struct ppt_handle *h, const char *addr,

@@ -113,6 +113,7 @@ static const char *const cmd_names[] = {
 	[PPT_CMD_MATCH_ADD] = "match-add",
 	[PPT_CMD_MATCH_DEL] = "match-del",
 	[PPT_CMD_MATCH_GET] = "match-get",
+	[PPT_CMD_DEVICE_SET] = "set",
 };
 
 const char *ppt_cmd_name(uint32_t cmd)
@@ -185,6 +186,7 @@ static const char *const attr_names[] = {
 	[PPT_A_MATCH_DEVICE] = "PPT_A_MATCH_DEVICE",
 	[PPT_A_MATCH_PATH] = "PPT_A_MATCH_PATH",
 	[PPT_A_MATCH_BOOT] = "PPT_A_MATCH_BOOT",
+	[PPT_A_DEV_RESET_PREF] = "PPT_A_DEV_RESET_PREF",
 };
 
 const char *ppt_attr_name(uint32_t attr)

@@ -119,6 +119,7 @@ int inventory_host(struct out_device **devs, size_t *n, char *err,
 		d->info.pci_class = (uint32_t)p->device_class << 8 | p->prog_if;
 		d->info.revision = p->rev_id;
 		d->info.last_reset = -1;
+		d->info.reset_pref = -1;
 		s = pci_get_string_property(p, PCI_FILL_IOMMU_GROUP);
 		d->info.iommu_group = s ? strtoll(s, NULL, 10) : -1;
 		s = pci_get_string_property(p, PCI_FILL_DRIVER);
