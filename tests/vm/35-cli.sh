@@ -156,7 +156,7 @@ is "client: reset a dirty device" "$(ppt-client reset "$g0")" "ok reset $g0"
 is "... still dirty" "$(st "$g0")" dirty
 is "client: clean" "$(ppt-client clean "$g0")" "ok clean $g0"
 is "client: clean gpu0-audio" "$(ppt-client clean "$a0")" "ok clean $a0"
-like "client: the reset is reported" "$(ppt-client get "$g0")" ' last_reset=(flr|pm|sbr) last_reset_usec=[0-9]+$'
+like "client: the reset is reported" "$(ppt-client get "$g0")" ' last_reset=(flr|pm|sbr) last_reset_usec=[0-9]+ reset_pref=-$'
 out=$(ppt-client reset "$g0" hot); rc=$?
 is "client: an unknown method is a usage error" "$rc" 2
 out=$(ppt-client reset "$g0" flr); rc=$?
@@ -203,7 +203,7 @@ like "... human lines" "$out" "synced devices=2\$"
 like "match list: the boot entry" "$(pptadm match list)" 'ids +1234:1111 +yes'
 is "match list -p" "$(pptadm match list -p -o kind,text,boot)" 'ids:1234\:1111:yes'
 is "match list -j" "$(pptadm -j match list)" '{"matches":[{"kind":"ids","text":"1234:1111","boot":true}]}'
-is "client: match-list" "$(ppt-client match-list)" "match ids 1234:1111 boot=yes"
+is "client: match-list" "$(ppt-client match-list)" "match ids 1234:1111 boot=yes reset_pref=-"
 ok "match add device pbr0-edu (no host driver)" pptadm match add device "$pe"
 is "... it is reserved at once" "$(st "$pe"):$(drv "$pe")" reserved:ppt
 out=$(pptadm match add device "${pe#0000:}" 2>&1); rc=$?
@@ -218,8 +218,8 @@ is "client: the kernel judges a malformed entry, naming the attribute" "$rc:$out
 	"1:error match-add 12345:1: EINVAL (Invalid argument): id out of range (max ffff, or ffffffff for any) [attribute PPT_A_MATCH_IDS]"
 out=$(ppt-client match-del path 0000:00/1e.7); rc=$?
 is "client: deleting what is not there" "$rc:$out" "1:error match-del 0000:00/1e.7: ENOENT (No such file or directory): no such entry [attribute PPT_A_MATCH_PATH]"
-is "client: match-add path" "$(ppt-client match-add path 0000:00/1e.7)" "ok match-add 0000:00/1e.7"
-is "... listed" "$(ppt-client match-list | tail -n 1)" "match path 0000:00/1e.7 boot=no"
+is "client: match-add path, with a reset preference" "$(ppt-client match-add path 0000:00/1e.7 sbr)" "ok match-add 0000:00/1e.7"
+is "... listed with it" "$(ppt-client match-list | tail -n 1)" "match path 0000:00/1e.7 boot=no reset_pref=sbr"
 is "client: match-del path" "$(ppt-client match-del path 00/1e.7)" "ok match-del 00/1e.7"
 ok "match del device pbr0-edu" pptadm match del device "$pe"
 is "... it stays reserved" "$(st "$pe")" reserved
@@ -246,6 +246,23 @@ is "... both reserved" "$(st "$se"):$(st "$pe")" reserved:reserved
 pathn=$(p -o path list -a "$nic")
 ok "add --force nic0 by its path" pptadm add --force "$pathn"
 is "... reserved" "$(st "$nic")" reserved
+# a reset preference, set through the client, is what auto uses
+methods=$(p -o reset_methods show "$nic")
+like "nic0 (e1000e) can be reset by sbr and another method" "$methods" '^(flr|pm),.*sbr$'
+first=${methods%%,*}
+ok "reset nic0 (auto)" pptadm reset "$nic"
+is "... by its first method" "$(p -o last_reset show "$nic")" "$first"
+is "client: set nic0's reset preference to sbr" "$(ppt-client set "$nic" sbr)" "ok set $nic"
+ok "reset nic0 (auto)" pptadm reset "$nic"
+is "... now by sbr" "$(p -o last_reset show "$nic")" sbr
+out=$(ppt-client set "$nic" flr); rc=$?
+is "client: a preference the device lacks" "$rc:$out" \
+	"1:error set $nic: EOPNOTSUPP (Operation not supported): the device does not support this reset method"
+is "client: back to the default order" "$(ppt-client set "$nic" auto)" "ok set $nic"
+ok "reset nic0 (auto)" pptadm reset "$nic"
+is "... by its first method again" "$(p -o last_reset show "$nic")" "$first"
+out=$(ppt-client set "$nic"); rc=$?
+is "client: set without a method is a usage error" "$rc" 2
 is "the file: one options line with all three lists" "$(grep -v '^#' /tmp/ppt.conf)" \
 	"options ppt ids=1234:11e8 devices=$sn paths=$pathn"
 echo "blacklist e1000e" >>/tmp/ppt.conf
