@@ -751,31 +751,38 @@ static void ppt_op_log_reset(struct ppt_op *op, const char *what)
 }
 
 /*
- * Reset: the functions return to the states they came from.  A reset that
- * failed once started left them in an unknown state: quarantined.  A bus
- * reset that could not lock the domain did nothing.
+ * Record how a reset or clean of @op ended.  A bus reset that could not
+ * lock its domain did nothing: the functions go back to where they were.
+ * Any other failure happened once the hardware was touched: the functions
+ * are in an unknown state and are quarantined.  On success they move to
+ * @done (PPT_STATE_UNSPEC: back to where they were).
  */
-static int ppt_run_reset(struct ppt_op *op)
+static int ppt_op_reset_outcome(struct ppt_op *op, int ret, const char *what,
+				enum ppt_state done)
 {
-	struct pci_dev *pdev = op->devs[0].pdev;
-	int ret;
-
-	ret = ppt_op_reset(op);
 	ppt_op_record_reset(op);
-	if (ret) {
-		ppt_refuse(&op->req, ret, op->reset.why, NULL);
-		if (ret == -EAGAIN) {
-			ppt_op_finish(op, PPT_STATE_UNSPEC);
-			return ret;
-		}
-		pci_warn(pdev, "%s reset failed (%d): quarantined\n",
-			 ppt_reset_name(op->reset.method), ret);
-		ppt_op_finish(op, PPT_STATE_QUARANTINED);
+	if (!ret) {
+		ppt_op_log_reset(op, what);
+		ppt_op_finish(op, done);
+		return 0;
+	}
+	ppt_refuse(&op->req, ret, op->reset.why, NULL);
+	if (ret == -EAGAIN) {
+		ppt_op_finish(op, PPT_STATE_UNSPEC);
 		return ret;
 	}
-	ppt_op_log_reset(op, "reset");
-	ppt_op_finish(op, PPT_STATE_UNSPEC);
-	return 0;
+	pci_warn(op->devs[0].pdev, "%s failed (%d): %s: quarantined\n",
+		 op->req.cmd == PPT_CMD_DEVICE_CLEAN ? "cleaning" : "reset",
+		 ret, op->reset.why);
+	ppt_op_finish(op, PPT_STATE_QUARANTINED);
+	return ret;
+}
+
+/* Reset: the functions return to the states they came from. */
+static int ppt_run_reset(struct ppt_op *op)
+{
+	return ppt_op_reset_outcome(op, ppt_op_reset(op), "reset",
+				    PPT_STATE_UNSPEC);
 }
 
 /*
@@ -787,7 +794,6 @@ static int ppt_run_reset(struct ppt_op *op)
  */
 static int ppt_run_clean(struct ppt_op *op)
 {
-	struct pci_dev *pdev = op->devs[0].pdev;
 	int i, ret;
 
 	ret = ppt_op_reset(op);
@@ -799,22 +805,9 @@ static int ppt_run_clean(struct ppt_op *op)
 			pci_warn(op->devs[i].pdev, "not clean after the reset: %s\n",
 				 op->reset.why);
 	}
-	ppt_op_record_reset(op);
-	if (ret == -EAGAIN) {
-		ppt_refuse(&op->req, ret, op->reset.why, NULL);
-		ppt_op_finish(op, PPT_STATE_UNSPEC);
-		return ret;
-	}
-	if (ret) {
-		ppt_refuse(&op->req, ret, op->reset.why, NULL);
-		pci_warn(pdev, "cleaning failed (%d): %s: quarantined\n", ret,
-			 op->reset.why);
-		ppt_op_finish(op, PPT_STATE_QUARANTINED);
-		return ret;
-	}
-	ppt_op_log_reset(op, "cleaned, config space restored and verified");
-	ppt_op_finish(op, PPT_STATE_RESERVED);
-	return 0;
+	return ppt_op_reset_outcome(op, ret,
+				    "cleaned, config space restored and verified",
+				    PPT_STATE_RESERVED);
 }
 
 static void ppt_op_work(struct work_struct *work)
