@@ -221,6 +221,22 @@ unlock:
 }
 
 /*
+ * A required attribute is missing: say which, in words (@text, a string
+ * constant, stored as NL_SET_ERR_MSG() would) and in the extended ack's
+ * missing-attribute field, which is all GENL_REQ_ATTR_CHECK() sets.
+ * Returns true when it is missing.
+ */
+static bool ppt_nl_missing(struct genl_info *info, int attr, const char *text)
+{
+	if (info->attrs[attr])
+		return false;
+	if (info->extack)
+		info->extack->_msg = text;
+	NL_SET_ERR_ATTR_MISS(info->extack, NULL, attr);
+	return true;
+}
+
+/*
  * Find the PCI function a request names.  The address is parsed by the
  * same code as the devices= parameter, so "01:00.0" works too.
  */
@@ -251,7 +267,8 @@ static int ppt_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, PPT_A_DEV_ADDR))
+	if (ppt_nl_missing(info, PPT_A_DEV_ADDR,
+			   "missing PCI address (PPT_A_DEV_ADDR)"))
 		return -EINVAL;
 	pdev = ppt_nl_get_pdev(info);
 	if (IS_ERR(pdev))
@@ -329,7 +346,8 @@ static int ppt_nl_req_init(struct sk_buff *skb, struct genl_info *info,
 			       "changing devices needs CAP_SYS_ADMIN in the initial user namespace");
 		return -EPERM;
 	}
-	if (GENL_REQ_ATTR_CHECK(info, PPT_A_DEV_ADDR))
+	if (ppt_nl_missing(info, PPT_A_DEV_ADDR,
+			   "missing PCI address (PPT_A_DEV_ADDR)"))
 		return -EINVAL;
 	memset(req, 0, sizeof(*req));
 	req->cmd = info->genlhdr->cmd;
@@ -356,7 +374,8 @@ static int ppt_nl_req_init(struct sk_buff *skb, struct genl_info *info,
 		nla_strscpy(req->owner, owner, sizeof(req->owner));
 	}
 	if (req->cmd == PPT_CMD_DEVICE_SET &&
-	    GENL_REQ_ATTR_CHECK(info, PPT_A_DEV_RESET_PREF))
+	    ppt_nl_missing(info, PPT_A_DEV_RESET_PREF,
+			   "missing reset preference (PPT_A_DEV_RESET_PREF)"))
 		return -EINVAL;
 	if (!owner && (req->cmd == PPT_CMD_DEVICE_CLAIM ||
 		       req->cmd == PPT_CMD_DEVICE_UNCLAIM ||
