@@ -96,6 +96,9 @@ stage_build() {
 	n=$((n + 1))
 	build_step $n "the benchmark client builds" "$logdir/build-bench.log" \
 		make -s -C tests/bench O="$build/tests/bench" || failed=$((failed + 1))
+	n=$((n + 1))
+	build_step $n "the netlink fuzzer builds" "$logdir/build-fuzz.log" \
+		make -s -C tests/fuzz O="$build/tests/fuzz" || failed=$((failed + 1))
 	echo "build: $((n - failed)) passed, $failed failed"
 }
 
@@ -130,7 +133,7 @@ stage_vm() {
 		;;
 	esac
 	PPT_KMOD_DIR=$build/kmod/$KREL \
-	PPT_GUEST_BINS="$build/userspace/pptadm $build/userspace/ppt-client $build/tests/vm-bin/vfio-test" \
+	PPT_GUEST_BINS="$build/userspace/pptadm $build/userspace/ppt-client $build/tests/vm-bin/vfio-test $build/tests/fuzz/ppt-nlfuzz" \
 		scripts/rig/vm-suite.sh "$k" "$@"
 }
 
