@@ -32,12 +32,13 @@ command -v ppt-nlfuzz >/dev/null || bail_out "no ppt-nlfuzz in /ppt/bin (PPT_GUE
 nic=$(bdf nic0) nvme=$(bdf nvme0) edu=$(bdf edu0)
 sandbox="$nic $nvme $edu"
 
-seed= count=100000 long=
+seed='' count=100000
+# shellcheck disable=SC2013  # words, not lines
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	ppt_fuzz.seed=*) seed=${arg#*=} ;;
 	ppt_fuzz.count=*) count=${arg#*=} ;;
-	ppt_fuzz.long=1) long=1 count=1000000 ;;
+	ppt_fuzz.long=1) count=1000000 ;;
 	esac
 done
 [ -n "$seed" ] || seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
@@ -51,7 +52,9 @@ echo 4 >/proc/sys/kernel/printk
 st() { pptadm -p -o state show "$1" 2>/dev/null; }
 # every device ppt knows, "ADDR STATE" a line (':' in fields is escaped)
 states() { pptadm -p -o addr,state list | sed 's/\\:/#/g; s/:/ /; s/#/:/g'; }
+# shellcheck disable=SC2317  # called through until_ok and wait_for
 transitional() { states | grep -E ' (reserving|releasing|assigning|unassigning|cleaning|resetting)$'; }
+# shellcheck disable=SC2317
 settled() { ! transitional >/dev/null; }
 
 fuzz() { # DESC ARGS...
