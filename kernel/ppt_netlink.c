@@ -361,7 +361,8 @@ static int ppt_nl_req_init(struct sk_buff *skb, struct genl_info *info,
 	if (owner) {
 		/* opaque, but it reaches logs and terminals: no control bytes */
 		for (p = nla_data(owner); *p; p++) {
-			if (*p < 0x20 || *p == 0x7f) {
+			/* unsigned: UTF-8 bytes are not control bytes */
+			if ((unsigned char)*p < 0x20 || *p == 0x7f) {
 				NL_SET_ERR_MSG_ATTR(info->extack, owner,
 						    "owner contains a control character");
 				return -EINVAL;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# 70-fuzz.sh - the netlink fuzzer (tests/fuzz/ppt-nlfuzz.c) against the
+# 75-fuzz.sh - the netlink fuzzer (tests/fuzz/ppt-nlfuzz.c) against the
 # loaded module: random, malformed and valid requests as root (one sender,
 # then four interleaved senders), with the e1000e, NVMe and edu devices as
 # the sandbox whose state really changes, then as an unprivileged user
@@ -15,7 +15,7 @@
 # root, default 10^5; unprivileged: a fifth of that), ppt_fuzz.long=1 (10^6):
 #   PPT_VM_ARGS="--append ppt_fuzz.long=1 --timeout 1800" \
 #   PPT_GUEST_BINS="build/userspace/pptadm build/tests/fuzz/ppt-nlfuzz" \
-#       scripts/rig/vm-suite.sh 6.1 70-fuzz
+#       scripts/rig/vm-suite.sh 6.1 75-fuzz
 # Measured under TCG (2 vCPUs): 6.1 ~3400-5000 messages/s from one sender,
 # ~4700-6400 from four; 6.12 ~6500/~7000; the debug kernel ~2500; the whole
 # VM ~55 s on 6.1, ~110 s on debug.
