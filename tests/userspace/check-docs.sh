@@ -196,7 +196,7 @@ global="-j --json -h --help"
 
 dev_fields=$("$cli" help list | sed -n 's/^Fields (-o): //p' | tr ',' ' ')
 match_fields=$("$cli" help match | sed -n 's/^Fields (-o): //p' | tr ',' ' ')
-match_kinds=$("$cli" help match | sed -n 's/.*add|del \([a-z|]*\) ENTRY.*/\1/p' | head -n1 | tr '|' ' ')
+match_kinds=$("$cli" help match | sed -n 's/.* \([a-z]*\(|[a-z]*\)\{1,\}\) ENTRY.*/\1/p' | head -n1 | tr '|' ' ')
 
 # takes VERB: the options pptadm's parser lets VERB take
 for v in $verbs; do

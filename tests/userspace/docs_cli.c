@@ -13,23 +13,29 @@
  *
  * Nothing is run: args_parse() only parses.  Exit status 2 on misuse.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "args.h"
 
-/* A value that parses for an option that needs one. */
-static const char *value_for(const char *cmd, const char *opt)
+/*
+ * Values to try for an option, first none: one of them parses for every
+ * option pptadm has (a field, an owner, seconds, a reset method).
+ */
+static const char *const values[] = { NULL, "kind", "addr", "vm-1", "5", "auto" };
+
+/*
+ * Is err about the option's value ("--timeout \"x\": want ...", "--owner
+ * must be ...") rather than about the command?
+ */
+static bool value_error(const char *err, const char *opt)
 {
-	if (!strcmp(opt, "-o") || !strcmp(opt, "--output"))
-		return strcmp(cmd, "match") ? "addr" : "kind";
-	if (!strcmp(opt, "--owner"))
-		return "vm-1";
-	if (!strcmp(opt, "--timeout"))
-		return "5";
-	if (!strcmp(opt, "--method"))
-		return "auto";
-	return NULL;
+	size_t len = strlen(opt);
+
+	return strstr(err, "needs a value") ||
+	       (!strncmp(err, opt, len) &&
+		(!strncmp(err + len, " \"", 2) || !strncmp(err + len, " must", 5)));
 }
 
 static int takes(const char *cmd, int n, char **opts)
@@ -43,21 +49,27 @@ static int takes(const char *cmd, int n, char **opts)
 		return 2;
 	}
 	for (i = 0; i < n; i++) {
-		char *argv[5] = { "pptadm", (char *)cmd, opts[i], NULL, NULL };
-		const char *val = value_for(cmd, opts[i]);
-		int argc = 3;
+		const char *said = "unknown";
+		size_t k;
 
-		if (val)
-			argv[argc++] = (char *)val;
-		err[0] = '\0';
-		if (args_parse(argc, argv, &a, err, sizeof(err)) != ARGS_USAGE)
-			printf("%s yes\n", opts[i]);
-		else if (strstr(err, "does not take"))
-			printf("%s no\n", opts[i]);
-		else if (strstr(err, "unknown option") || strstr(err, "needs a value"))
-			printf("%s unknown\n", opts[i]);
-		else
-			printf("%s yes\n", opts[i]);	/* refused for its arguments */
+		for (k = 0; k < sizeof(values) / sizeof(values[0]); k++) {
+			char *argv[5] = { "pptadm", (char *)cmd, opts[i], (char *)values[k], NULL };
+
+			err[0] = '\0';
+			if (args_parse(values[k] ? 4 : 3, argv, &a, err, sizeof(err)) != ARGS_USAGE) {
+				said = "yes";
+			} else if (strstr(err, "does not take")) {
+				said = "no";
+			} else if (strstr(err, "unknown option")) {
+				break;
+			} else if (value_error(err, opts[i])) {
+				continue;
+			} else {
+				said = "yes";	/* refused for its arguments */
+			}
+			break;
+		}
+		printf("%s %s\n", opts[i], said);
 	}
 	return 0;
 }
