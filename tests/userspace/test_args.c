@@ -56,6 +56,11 @@ int main(void)
 	ok(parse("reset", "01:00.0", NULL) == ARGS_OK && a.method == -1,
 	   "reset without --method");
 	ok(parse("clean", "--all-dirty", NULL) == ARGS_OK && a.all_dirty, "clean --all-dirty");
+	ok(parse("set", "--reset-pref", "pm", "1234:1111", NULL) == ARGS_OK &&
+	   a.verb->id == V_SET && a.reset_pref == PPT_RESET_PM && a.argc == 1,
+	   "set --reset-pref pm vendor:device");
+	ok(parse("match", "add", "--reset-pref", "sbr", "ids", "10de:1db4", NULL) == ARGS_OK &&
+	   a.match_op == MATCH_ADD && a.reset_pref == PPT_RESET_SBR, "match add --reset-pref");
 	ok(parse("clean", "01:00.0", "02:00.0", NULL) == ARGS_OK && a.argc == 2, "clean DEVICE...");
 	ok(parse("match", "add", "ids", "10de:1db4", NULL) == ARGS_OK &&
 	   a.match_op == MATCH_ADD && a.match_kind == PPT_MATCH_IDS &&
@@ -119,6 +124,14 @@ int main(void)
 	usage_err(parse("release", "--timeout", "5", "--no-wait", "01:00.0", NULL),
 		  "--no-wait and --timeout exclude each other", "both waits");
 	usage_err(parse("clean", NULL), "clean needs DEVICE... or --all-dirty", "clean of nothing");
+	usage_err(parse("set", "01:00.0", NULL), "set needs a setting: --reset-pref METHOD",
+		  "set without a setting");
+	usage_err(parse("set", "--reset-pref", "hot", "01:00.0", NULL),
+		  "--reset-pref \"hot\": want auto, flr, pm or sbr", "an unknown preference");
+	usage_err(parse("reset", "--reset-pref", "pm", "01:00.0", NULL),
+		  "reset does not take --reset-pref", "--reset-pref with reset");
+	usage_err(parse("match", "del", "--reset-pref", "pm", "ids", "10de:1db4", NULL),
+		  "match del does not take --reset-pref", "--reset-pref with match del");
 	usage_err(parse("clean", "--all-dirty", "01:00.0", NULL),
 		  "clean takes DEVICE... or --all-dirty, not both", "clean of both");
 	usage_err(parse("list", "-p", NULL), "-p needs -o FIELD", "-p without -o");
@@ -149,7 +162,7 @@ int main(void)
 
 		args_usage(f);
 		fclose(f);
-		ok(strstr(got, "match add|del ids|device|path ENTRY") && strstr(got, "monitor [-j]") &&
+		ok(strstr(got, "match add [--reset-pref METHOD] ids|device|path ENTRY") && strstr(got, "monitor [-j]") &&
 		   strstr(got, "--all-dirty") && strstr(got, "Exit status: 0 success"),
 		   "the overview names every verb and option");
 		free(got);

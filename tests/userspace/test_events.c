@@ -24,6 +24,7 @@ static struct ppt_event device_event(const char *owner, bool removed)
 	e.device.state = PPT_STATE_ASSIGNED;
 	e.device.iommu_group = -1;
 	e.device.last_reset = -1;
+	e.device.reset_pref = -1;
 	return e;
 }
 
@@ -61,7 +62,7 @@ int main(void)
 	      "\"state\":\"assigned\",\"driver\":\"vfio-pci\",\"owner\":null,\"group\":null,"
 	      "\"vendor\":\"0000\",\"device\":\"0000\",\"subvendor\":\"0000\",\"subdevice\":\"0000\","
 	      "\"class\":\"000000\",\"revision\":\"00\",\"path\":null,\"slot\":null,\"boot\":false,"
-	      "\"adopted\":false,\"reset_methods\":[],\"last_reset\":null,\"last_reset_usec\":null,"
+	      "\"adopted\":false,\"reset_methods\":[],\"last_reset\":null,\"last_reset_usec\":null,\"reset_pref\":null,"
 	      "\"vendor_name\":null,\"device_name\":null,\"name\":null}}\n",
 	      "device event, JSON: every field");
 

@@ -38,6 +38,8 @@ static struct out_device dev(const char *addr, const char *owner)
 	d.info.vendor = 0x1234;
 	d.info.device = 0x1111;
 	d.info.iommu_group = -1;
+	d.info.last_reset = -1;
+	d.info.reset_pref = -1;
 	return d;
 }
 
@@ -61,31 +63,33 @@ static void test_new_fields(void)
 	       "aliases print under the field's own name");
 	free(got);
 
-	out_fields_parse(&out_device_fields, "slot,reset_methods,last_reset,last_reset_usec,vendor_name",
+	d.info.reset_pref = PPT_RESET_SBR;
+	out_fields_parse(&out_device_fields, "slot,reset_methods,last_reset,last_reset_usec,reset_pref,vendor_name",
 			 &fl, bad, sizeof(bad));
 	CAPTURE(got, out_devices(f, OUT_JSON, &fl, &d, 1));
 	is_str(got,
 	       "{\"devices\":[{\"slot\":\"3\",\"reset_methods\":[\"flr\",\"pm\"],"
-	       "\"last_reset\":\"flr\",\"last_reset_usec\":51234,\"vendor_name\":\"Vendor \\\"Q\\\"\"}]}\n",
+	       "\"last_reset\":\"flr\",\"last_reset_usec\":51234,\"reset_pref\":\"sbr\",\"vendor_name\":\"Vendor \\\"Q\\\"\"}]}\n",
 	       "JSON: methods as an array, the duration as a number");
 	free(got);
 	CAPTURE(got, out_devices(f, OUT_PARSEABLE, &fl, &d, 1));
-	is_str(got, "3:flr,pm:flr:51234:Vendor \"Q\"\n", "parseable");
+	is_str(got, "3:flr,pm:flr:51234:sbr:Vendor \"Q\"\n", "parseable");
 	free(got);
 
 	d.info.reset_methods = 0;
 	d.info.last_reset = -1;
 	d.info.slot[0] = '\0';
+	d.info.reset_pref = -1;
 	CAPTURE(got, out_devices(f, OUT_JSON, &fl, &d, 1));
 	is_str(got,
 	       "{\"devices\":[{\"slot\":null,\"reset_methods\":[],\"last_reset\":null,"
-	       "\"last_reset_usec\":null,\"vendor_name\":\"Vendor \\\"Q\\\"\"}]}\n",
-	       "no methods: []; never reset: null");
+	       "\"last_reset_usec\":null,\"reset_pref\":null,\"vendor_name\":\"Vendor \\\"Q\\\"\"}]}\n",
+	       "no methods: []; never reset, no preference: null");
 	free(got);
 	CAPTURE(got, out_devices(f, OUT_TABLE, &fl, &d, 1));
 	is_str(got,
-	       "SLOT  RESET_METHODS  LAST_RESET  LAST_RESET_USEC  VENDOR_NAME\n"
-	       "--    --             --          --               Vendor \"Q\"\n",
+	       "SLOT  RESET_METHODS  LAST_RESET  LAST_RESET_USEC  RESET_PREF  VENDOR_NAME\n"
+	       "--    --             --          --               --          Vendor \"Q\"\n",
 	       "table: -- for what is missing");
 	free(got);
 
@@ -127,7 +131,7 @@ static void test_vertical_and_matches(void)
 	struct out_device d[2] = { dev("0000:01:00.0", "vm1"), dev("0000:02:00.0", "") };
 	struct ppt_match m[2] = {
 		{ PPT_MATCH_IDS, "1234:1111", true, -1 },
-		{ PPT_MATCH_PATH, "0000:00/02.0/00.0", false, -1 },
+		{ PPT_MATCH_PATH, "0000:00/02.0/00.0", false, PPT_RESET_SBR },
 	};
 	struct out_fields fl;
 	char bad[32], *got = NULL;
@@ -141,19 +145,19 @@ static void test_vertical_and_matches(void)
 	       "show: field: value lines, a blank line between devices");
 	free(got);
 
-	ok(out_fields_parse(&out_match_fields, NULL, &fl, bad, sizeof(bad)) == 0 && fl.n == 3,
-	   "match fields: kind, text, boot");
+	ok(out_fields_parse(&out_match_fields, NULL, &fl, bad, sizeof(bad)) == 0 && fl.n == 4,
+	   "match fields: kind, text, boot, reset_pref");
 	CAPTURE(got, out_rows(f, OUT_TABLE, &out_match_fields, &fl, m, 2));
 	is_str(got,
-	       "KIND  TEXT               BOOT\n"
-	       "ids   1234:1111          yes\n"
-	       "path  0000:00/02.0/00.0  no\n",
+	       "KIND  TEXT               BOOT  RESET_PREF\n"
+	       "ids   1234:1111          yes   --\n"
+	       "path  0000:00/02.0/00.0  no    sbr\n",
 	       "match list table");
 	free(got);
 	CAPTURE(got, out_rows(f, OUT_JSON, &out_match_fields, &fl, m, 2));
 	is_str(got,
-	       "{\"matches\":[{\"kind\":\"ids\",\"text\":\"1234:1111\",\"boot\":true},"
-	       "{\"kind\":\"path\",\"text\":\"0000:00/02.0/00.0\",\"boot\":false}]}\n",
+	       "{\"matches\":[{\"kind\":\"ids\",\"text\":\"1234:1111\",\"boot\":true,\"reset_pref\":null},"
+	       "{\"kind\":\"path\",\"text\":\"0000:00/02.0/00.0\",\"boot\":false,\"reset_pref\":\"sbr\"}]}\n",
 	       "match list JSON");
 	free(got);
 	out_fields_parse(&out_match_fields, "text,boot", &fl, bad, sizeof(bad));
@@ -162,7 +166,7 @@ static void test_vertical_and_matches(void)
 	free(got);
 	ok(out_fields_parse(&out_match_fields, "kind,addr", &fl, bad, sizeof(bad)) == -1,
 	   "a device field is not a match field");
-	is_str(out_field_names(&out_match_fields), "kind,text,boot", "match field names");
+	is_str(out_field_names(&out_match_fields), "kind,text,boot,reset_pref", "match field names");
 }
 
 static void test_errors(void)

@@ -110,6 +110,12 @@ is "... naming the blocker" "$out" \
 ok "reserve --force gpu1-audio" pptadm reserve --force "$a1"
 out=$(pptadm assign --owner vm1 "$g1" 2>&1)
 like "wrong state: assign before claim" "$out" "assign $g1: .*must be claimed before it is assigned"
+# an owner is opaque UTF-8 (a tenant's name, say); only control bytes are refused
+ok "claim gpu1 for an owner in UTF-8" pptadm claim --owner "vm-é" "$g1"
+is "... the owner comes back as it was given" "$(p -o owner show "$g1")" "vm-é"
+ok "... unclaim it" pptadm unclaim --owner "vm-é" "$g1"
+out=$(pptadm claim --owner "$(printf 'vm\001')" "$g1" 2>&1)
+like "an owner with a control byte is refused" "$out" "control character"
 ok "claim gpu1 for vm1" pptadm claim --owner vm1 "$g1"
 out=$(pptadm unclaim --owner vm2 "$g1" 2>&1); rc=$?
 is "bad owner: unclaim by vm2" "$rc:$out" "1:pptadm: unclaim $g1: Operation not permitted: device is claimed by another owner"

@@ -76,9 +76,10 @@ remove $pn|remove $pn|yes
 match add ids 1234:5678|match add ids 1234:5678|yes
 match del ids 1234:abcd|match del ids 1234:abcd|yes
 reset $g0|reset $g0|no
-clean $nic|clean $nic|no"
+clean $nic|clean $nic|no
+set $a0|set --reset-pref sbr $a0|yes"
 state() {
-	pptadm -p -o addr,state,owner,driver list | sort
+	pptadm -p -o addr,state,owner,driver,reset_pref list | sort
 	pptadm -p -o kind,text match list | sort
 	cat "$PPT_MODPROBE_CONF" 2>/dev/null
 }
@@ -149,7 +150,7 @@ while IFS='|' read -r want args control; do
 done <<EOF
 $attempts
 EOF
-is "gpu0-audio reserved" "$(pptadm -p -o state show "$a0")" reserved
+is "gpu0-audio reserved, its reset preference sbr" "$(pptadm -p -o state,reset_pref show "$a0")" reserved:sbr
 is "pbr0-edu claimed by vm9" "$(pptadm -p -o state,owner show "$pe")" claimed:vm9
 is "sw0-edu reserved again" "$(pptadm -p -o state,owner show "$se")" reserved:
 is "gpu1 assigned to vm1, with vfio-pci" "$(pptadm -p -o state,owner,driver show "$g1")" assigned:vm1:vfio-pci

@@ -86,16 +86,18 @@ static const struct verb verbs[] = {
 	  "remove DEVICE...",
 	  "Release devices now and drop them from the boot lists file (see add).\n"
 	  "A DEVICE whose release fails stays in the file.\n" WAIT_HELP DEVICE_HELP },
-	{ "match", V_MATCH, OPT_PARSEABLE | OPT_OUTPUT, 1, 3,
-	  "match add|del ids|device|path ENTRY\n"
+	{ "match", V_MATCH, OPT_PARSEABLE | OPT_OUTPUT | OPT_RESET_PREF, 1, 3,
+	  "match add [--reset-pref METHOD] ids|device|path ENTRY\n"
+	  "       pptadm match del ids|device|path ENTRY\n"
 	  "       pptadm match list [-j | -p -o kind,text,boot]",
 	  "Runtime matches, the twins of the boot lists until ppt is unloaded:\n"
 	  "  ids ENTRY     vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]\n"
 	  "  device ENTRY  [domain:]bus:dev.fn\n"
 	  "  path ENTRY    [domain:]rootbus/dev.fn[/dev.fn...]\n"
 	  "Matching functions that no driver holds are reserved at once; ones that\n"
-	  "appear later are claimed before host drivers bind.  'match list' shows\n"
-	  "the boot list entries too (BOOT yes); those cannot be deleted.\n" },
+	  "appear later are claimed before host drivers bind; with --reset-pref\n"
+	  "they get that reset preference (see set).  'match list' shows the boot\n"
+	  "list entries too (BOOT yes); those cannot be deleted.\n" },
 	{ "monitor", V_MONITOR, 0, 0, 0,
 	  "monitor [-j]",
 	  "Print the state of every device ppt manages, then every event as it\n"
@@ -117,6 +119,12 @@ static const struct verb verbs[] = {
 	  "a host driver), ACS, boot VGA, a host driver that is built into the\n"
 	  "kernel or loaded before ppt.  -q prints only WARN and FAIL; -j one JSON\n"
 	  "object.  Exit status 1 when any check FAILs.\n" },
+	{ "set", V_SET, OPT_RESET_PREF, 1, -1,
+	  "set --reset-pref auto|flr|pm|sbr DEVICE...",
+	  "Change settings of devices ppt holds.  --reset-pref: the method a\n"
+	  "reset or clean with auto uses for the device (which must support it),\n"
+	  "for hardware that resets badly by its first method; auto restores the\n"
+	  "default order (flr, pm, sbr).\n" DEVICE_HELP },
 	{ "version", V_VERSION, 0, 0, 0, "version",
 	  "pptadm's version, the loaded module's, and the protocol's.\n" },
 	{ "help", V_HELP, 0, 0, 1, "help [COMMAND]",
@@ -156,6 +164,7 @@ void args_usage(FILE *f)
 		"                      twice: devices the host runs on too\n"
 		"  -q, --quiet         with check: only the problems\n"
 		"  --method M          with reset and clean: auto, flr, pm or sbr\n"
+		"  --reset-pref M      with set and match add: a device's preferred reset method\n"
 		"  --all-dirty         with clean: every dirty device\n"
 		"  --no-wait           do not wait for asynchronous operations to finish\n"
 		"  --timeout SECS      how long to wait for them (default 60)\n"
@@ -207,6 +216,10 @@ static int parse_match(struct args *a, char *err, size_t errlen)
 
 	if (!strcmp(sub, "list")) {
 		a->match_op = MATCH_LIST;
+		if (a->given & OPT_RESET_PREF) {
+			snprintf(err, errlen, "match list does not take --reset-pref");
+			return ARGS_USAGE;
+		}
 		if (a->argc > 1) {
 			snprintf(err, errlen, "match list takes no arguments (\"%s\" is one too many)",
 				 a->argv[1]);
@@ -221,6 +234,10 @@ static int parse_match(struct args *a, char *err, size_t errlen)
 	a->match_op = sub[0] == 'a' ? MATCH_ADD : MATCH_DEL;
 	if (a->given & (OPT_PARSEABLE | OPT_OUTPUT)) {
 		snprintf(err, errlen, "match %s does not take -p or -o", sub);
+		return ARGS_USAGE;
+	}
+	if (a->match_op == MATCH_DEL && (a->given & OPT_RESET_PREF)) {
+		snprintf(err, errlen, "match del does not take --reset-pref");
 		return ARGS_USAGE;
 	}
 	if (a->argc != 3) {
@@ -246,7 +263,7 @@ static int parse_match(struct args *a, char *err, size_t errlen)
 static const char *const opt_names[] = {
 	"-j/--json", "-p/--parseable", "-o/--output", "-a/--all", "--owner",
 	"--force", "--no-wait", "--timeout", "--method", "--all-dirty",
-	"-q/--quiet",
+	"-q/--quiet", "--reset-pref",
 };
 
 int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
@@ -264,6 +281,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		{ "method", required_argument, NULL, 'M' },
 		{ "all-dirty", no_argument, NULL, 'D' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "reset-pref", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool help = false;
@@ -277,6 +295,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 	memset(a, 0, sizeof(*a));
 	a->fmt = OUT_TABLE;
 	a->method = -1;
+	a->reset_pref = -1;
 	a->timeout_ms = 60 * 1000;
 	optind = 0;		/* glibc: start over, as for a new argv */
 	opterr = 0;
@@ -346,6 +365,15 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			a->force = true;
 			break;
 		case 'q': a->given |= OPT_QUIET; a->quiet = true; break;
+		case 'R':
+			a->given |= OPT_RESET_PREF;
+			a->reset_pref = ppt_reset_method_parse(optarg);
+			if (a->reset_pref < 0) {
+				snprintf(err, errlen,
+					 "--reset-pref \"%s\": want auto, flr, pm or sbr", optarg);
+				return ARGS_USAGE;
+			}
+			break;
 		case 'W': a->given |= OPT_NO_WAIT; break;
 		case 'T':
 			a->given |= OPT_TIMEOUT;
@@ -447,6 +475,10 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 	}
 	if (a->given & OPT_NO_WAIT)
 		a->timeout_ms = 0;
+	if (a->verb->id == V_SET && a->reset_pref < 0) {
+		snprintf(err, errlen, "set needs a setting: --reset-pref METHOD");
+		return ARGS_USAGE;
+	}
 	if ((a->verb->id == V_CLAIM || a->verb->id == V_UNCLAIM ||
 	     a->verb->id == V_ASSIGN) && !a->owner) {
 		snprintf(err, errlen, "%s needs --owner ID", a->verb->name);

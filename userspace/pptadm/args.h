@@ -18,7 +18,7 @@
 enum verb_id {
 	V_LIST, V_SHOW, V_RESERVE, V_RELEASE, V_CLAIM, V_UNCLAIM, V_ASSIGN,
 	V_UNASSIGN, V_RESET, V_CLEAN, V_ADD, V_REMOVE, V_MATCH, V_MONITOR,
-	V_CHECK, V_VERSION, V_HELP,
+	V_CHECK, V_SET, V_VERSION, V_HELP,
 };
 
 /* Options, as bits: which were given, and which a verb takes. */
@@ -34,6 +34,7 @@ enum {
 	OPT_METHOD	= 1 << 8,
 	OPT_ALL_DIRTY	= 1 << 9,
 	OPT_QUIET	= 1 << 10,
+	OPT_RESET_PREF	= 1 << 11,
 };
 
 struct verb {
@@ -53,6 +54,7 @@ struct args {
 	bool force, all, all_dirty;
 	bool force_critical;	/* --force twice: host-critical devices too */
 	bool quiet;		/* -q (check): only problems */
+	int reset_pref;		/* --reset-pref: enum ppt_reset_method, or -1 */
 	int method;		/* --method: enum ppt_reset_method, or -1 */
 	int timeout_ms;		/* 0: --no-wait */
 	unsigned int given;	/* OPT_* given */

@@ -45,6 +45,8 @@ GETTER(last_reset, KNOWN && d->info.last_reset >= 0, "%s",
        ppt_reset_method_name((uint32_t)d->info.last_reset))
 GETTER(last_reset_usec, KNOWN && d->info.last_reset >= 0, "%" PRIu64,
        d->info.last_reset_usec)
+GETTER(reset_pref, KNOWN && d->info.reset_pref >= 0, "%s",
+       ppt_reset_method_name((uint32_t)d->info.reset_pref))
 GETTER(vendor_name, d->vendor_name[0], "%s", d->vendor_name)
 GETTER(device_name, d->device_name[0], "%s", d->device_name)
 GETTER(name, d->name[0], "%s", d->name)
@@ -78,6 +80,7 @@ static const struct field device_fields[] = {
 	{ "reset_methods", "RESET_METHODS", F_LIST, false, NULL, get_reset_methods },
 	{ "last_reset", "LAST_RESET", F_STR, false, NULL, get_last_reset },
 	{ "last_reset_usec", "LAST_RESET_USEC", F_INT, false, NULL, get_last_reset_usec },
+	{ "reset_pref", "RESET_PREF", F_STR, false, NULL, get_reset_pref },
 	{ "vendor_name", "VENDOR_NAME", F_STR, false, NULL, get_vendor_name },
 	{ "device_name", "DEVICE_NAME", F_STR, false, NULL, get_device_name },
 	{ "name", "NAME", F_STR, true, NULL, get_name },
@@ -117,10 +120,19 @@ static bool get_mboot(const void *row, char *buf, size_t len)
 	return true;
 }
 
+static bool get_mpref(const void *row, char *buf, size_t len)
+{
+	if (MATCH(row)->reset_pref < 0)
+		return false;
+	snprintf(buf, len, "%s", ppt_reset_method_name((uint32_t)MATCH(row)->reset_pref));
+	return true;
+}
+
 static const struct field match_fields[] = {
 	{ "kind", "KIND", F_STR, true, NULL, get_kind },
 	{ "text", "TEXT", F_STR, true, NULL, get_text },
 	{ "boot", "BOOT", F_BOOL, true, NULL, get_mboot },
+	{ "reset_pref", "RESET_PREF", F_STR, true, NULL, get_mpref },
 };
 
 const struct field_set out_match_fields = {

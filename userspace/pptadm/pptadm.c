@@ -393,6 +393,8 @@ static int run_op(const char *addr)
 		return ppt_device_reset(H, addr, (uint32_t)method, A.timeout_ms);
 	case V_CLEAN:
 		return ppt_device_clean(H, addr, (uint32_t)method, A.timeout_ms);
+	case V_SET:
+		return ppt_device_set_reset_pref(H, addr, (uint32_t)A.reset_pref);
 	default:
 		return -EINVAL;
 	}
@@ -754,7 +756,9 @@ static int cmd_match(void)
 		return 0;
 	}
 	if (A.match_op == MATCH_ADD)
-		ret = ppt_match_add(H, A.match_kind, A.match_text);
+		ret = ppt_match_add_reset_pref(H, A.match_kind, A.match_text,
+					       A.reset_pref < 0 ? PPT_RESET_AUTO :
+					       (uint32_t)A.reset_pref);
 	else
 		ret = ppt_match_del(H, A.match_kind, A.match_text);
 	if (ret) {
