@@ -9,7 +9,9 @@
 # README's file list; a Debian initramfs with ppt's hook booted in a VM),
 # kunit, vm-6.1, vm-6.12, vm-debug
 # (the VM tests that list "debug" in their "# kernels:" line, on the
-# lockdep debug kernel the KUnit stage builds), vm-kasan (the tests that
+# lockdep debug kernel the KUnit stage builds), vm-debug-6.12 (the same
+# tests on the same kind of kernel built from linux-source-6.12; its first
+# run builds and caches that kernel), vm-kasan (the tests that
 # load, unload and hand devices over, on the KASAN + kmemleak variant).
 # Each stage prints its own results and ends with "NAME: N passed,
 # N failed"; a stage that fails without saying how much counts as one
@@ -28,7 +30,7 @@ logdir=$build/check
 mkdir -p "$logdir"
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(build userspace static dkms host kunit vm-6.1 vm-6.12 vm-debug vm-kasan)
+[ ${#stages[@]} -gt 0 ] || stages=(build userspace static dkms host kunit vm-6.1 vm-6.12 vm-debug vm-debug-6.12 vm-kasan)
 
 total_pass=0 total_fail=0
 summary=()
@@ -51,7 +53,7 @@ run_stage() {
 	fi
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
-	summary+=("$(printf '%-10s %4d passed, %d failed  (%ds)' "$name" "$p" "$f" $(($(date +%s) - t0)))")
+	summary+=("$(printf '%-13s %4d passed, %d failed  (%ds)' "$name" "$p" "$f" $(($(date +%s) - t0)))")
 }
 
 # Kernel build directories and releases for the Debian kernels.
@@ -152,7 +154,7 @@ for s in "${stages[@]}"; do
 	kunit)		run_stage kunit scripts/rig/kunit-run.py ;;
 	vm-kasan)	run_stage vm-kasan stage_vm_kasan ;;
 	vm-*)		run_stage "$s" stage_vm "${s#vm-}" ;;
-	*)		echo "check: unknown stage '$s' (stages: build userspace static dkms host kunit vm-6.1 vm-6.12 vm-debug vm-kasan)" >&2; exit 2 ;;
+	*)		echo "check: unknown stage '$s' (stages: build userspace static dkms host kunit vm-6.1 vm-6.12 vm-debug vm-debug-6.12 vm-kasan)" >&2; exit 2 ;;
 	esac
 done
 

@@ -35,6 +35,14 @@
 #   debug        ppt-debug.config                          (LOCALVERSION -ppt-debug)
 #   debug-kasan  ppt-debug.config + ppt-debug-kasan.config (LOCALVERSION -ppt-debug-kasan)
 #
+# Source versions (-s/--source VERSION, or the VERSION argument; default 6.1):
+#   6.1    linux-source-6.1   (e.g. 6.1.192-ppt-debug)
+#   6.12   linux-source-6.12  (e.g. 6.12.117-ppt-debug); adds source-6.12.config
+# The same fragments apply to every source version; what one version needs on
+# top of them goes in debug-kernel/source-VERSION.config, applied after the
+# variant's fragments when it exists (and part of the hash like them). The
+# source version is part of the cache directory's name and of the hash.
+#
 # Environment:
 #   PPT_CACHE            cache root (default $HOME/.cache/ppt)
 #   PPT_KERNEL_JOBS      make -j value (default: nproc)
@@ -44,7 +52,8 @@
 # --force rebuilds even on a cache hit; --prune deletes this variant's stale
 # builds (other hashes) and temporary trees instead of building.
 #
-# Build dependencies (Debian): linux-source-6.1 build-essential flex bison bc
+# Build dependencies (Debian): linux-source-6.1 (linux-source-6.12 for
+# --source 6.12) build-essential flex bison bc
 # libelf-dev libssl-dev kmod cpio.
 
 set -euo pipefail
@@ -65,7 +74,7 @@ die() {
 	exit 1
 }
 
-readonly USAGE="usage: $PROG [-v|--variant debug|debug-kasan] [--force|--prune] [VERSION (default 6.1)]"
+readonly USAGE="usage: $PROG [-v|--variant debug|debug-kasan] [-s|--source VERSION] [--force|--prune] [VERSION (default 6.1)]"
 
 usage_error() {
 	echo "$PROG: $*" >&2
@@ -102,6 +111,15 @@ while (($#)); do
 		variant=${1#*=}
 		shift
 		;;
+	-s | --source)
+		(($# >= 2)) || usage_error "$1 needs an argument"
+		version=$2
+		shift 2
+		;;
+	--source=*)
+		version=${1#*=}
+		shift
+		;;
 	--force)
 		force=1
 		shift
@@ -126,6 +144,9 @@ debug) fragments=("$FRAGMENT_DIR/ppt-debug.config") ;;
 debug-kasan) fragments=("$FRAGMENT_DIR/ppt-debug.config" "$FRAGMENT_DIR/ppt-debug-kasan.config") ;;
 *) usage_error "unknown variant '$variant' (known: debug, debug-kasan)" ;;
 esac
+# What this source version needs on top (e.g. 6.12: SLUB_TINY off).
+[[ ! -e $FRAGMENT_DIR/source-$version.config ]] ||
+	fragments+=("$FRAGMENT_DIR/source-$version.config")
 for f in "${fragments[@]}"; do
 	[[ -r $f ]] || die "config fragment missing: $f"
 done

@@ -7,6 +7,9 @@
 #         debug-VARIANT   another debug variant, e.g. debug-kasan:
 #                         scripts/rig/build-debug-kernel.sh --variant debug-kasan 6.1
 #         (source version: ${PPT_DEBUG_VERSION:-6.1})
+#         debug-N.N, debug-VARIANT-N.N
+#                         the same from linux-source-N.N, e.g. debug-6.12:
+#                         scripts/rig/build-debug-kernel.sh --source 6.12
 #
 # Prints shell-evalable lines (eval "$(scripts/rig/kernel-resolve.sh 6.1)"):
 #   KNAME    the name asked for
@@ -102,8 +105,15 @@ resolve_debian() { # SERIES (6.1 / 6.12)
 	fi
 }
 
-resolve_debug() { # VARIANT
+resolve_debug() { # NAME: debug[-VARIANT][-N.N]
 	local variant=$1 ver=${PPT_DEBUG_VERSION:-6.1} builder=$RIG_DIR/build-debug-kernel.sh out dir
+	# A trailing -N.N names the source version: debug-6.12, debug-kasan-6.12.
+	case $variant in
+	*-[0-9]*.[0-9]*)
+		ver=${variant##*-}
+		variant=${variant%-*}
+		;;
+	esac
 	[ -x "$builder" ] || die "$builder not found or not executable (needed for kernel '$NAME')"
 	# The builder prints the path of its cache dir (last line of stdout); its
 	# progress goes to stderr, which we pass through.
@@ -125,11 +135,11 @@ resolve_debug() { # VARIANT
 	fi
 }
 
-[ $# -eq 1 ] || die "usage: $PROG 6.1|6.12|debug|debug-VARIANT"
+[ $# -eq 1 ] || die "usage: $PROG 6.1|6.12|debug[-VARIANT][-N.N]"
 NAME=$1
 case $NAME in
 6.1 | 6.12) resolve_debian "$NAME" ;;
 debug | debug-*) resolve_debug "$NAME" ;;
-*) die "unknown kernel name '$NAME' (expected 6.1, 6.12, debug or debug-VARIANT)" ;;
+*) die "unknown kernel name '$NAME' (expected 6.1, 6.12, debug, debug-VARIANT, debug-N.N or debug-VARIANT-N.N)" ;;
 esac
 emit

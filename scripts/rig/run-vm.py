@@ -617,7 +617,7 @@ def resolve_kernel(name):
 def parse_args():
     ap = argparse.ArgumentParser(
         description="Run one ppt VM test in QEMU (see scripts/rig/README.md).")
-    ap.add_argument("--kernel", required=True, help="6.1, 6.12, debug or debug-VARIANT (e.g. debug-kasan)")
+    ap.add_argument("--kernel", required=True, help="6.1, 6.12, debug, debug-VARIANT (e.g. debug-kasan) or debug-N.N (e.g. debug-6.12)")
     ap.add_argument("--topology", help="basic, gpu, sriov, scale (default: test header or basic)")
     ap.add_argument("--test", help="guest test script (tests/vm/*.sh)")
     ap.add_argument("--append", default="", help="extra kernel command line")

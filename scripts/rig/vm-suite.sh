@@ -2,10 +2,12 @@
 # vm-suite.sh - run the VM tests (tests/vm/*.sh) for one kernel, each in its own VM.
 #
 # Usage: scripts/rig/vm-suite.sh KERNEL [TEST...]
-#   KERNEL   6.1 | 6.12 | debug | debug-VARIANT
+#   KERNEL   6.1 | 6.12 | debug | debug-VARIANT | debug-N.N (e.g. debug-6.12)
 #   TEST     test files or names (e.g. 00-rig); default: every tests/vm/[0-9]*.sh
 #            whose "# kernels:" header lists KERNEL ("debug" also matches
-#            debug-*; no header = all kernels). Named tests always run.
+#            debug-*: debug-6.12, and debug-kasan when it is run without
+#            TESTs; make check names its kasan tests; no header = all
+#            kernels). Named tests always run.
 # Environment:
 #   PPT_KMOD_DIR     project modules for the guest (default build/kmod/KREL/ if it
 #                    exists; if PPT_KMOD_DIR is set, the directory must exist)
