@@ -96,6 +96,9 @@ static int ppt_nl_dev_put(struct sk_buff *msg, struct ppt_device *pd)
 	 * is not exported; a slot goes away only with its hotplug controller
 	 * or ACPI slot driver.
 	 */
+	if (pd->reset_pref != PPT_RESET_AUTO &&
+	    nla_put_u32(msg, PPT_A_DEV_RESET_PREF, pd->reset_pref))
+		return -EMSGSIZE;
 	if (ppt_nl_put_slot(msg, pdev))
 		return -EMSGSIZE;
 	return 0;

@@ -208,7 +208,7 @@ like "... human lines" "$out" "synced devices=2\$"
 # --- runtime matches --------------------------------------------------------
 like "match list: the boot entry" "$(pptadm match list)" 'ids +1234:1111 +yes'
 is "match list -p" "$(pptadm match list -p -o kind,text,boot)" 'ids:1234\:1111:yes'
-is "match list -j" "$(pptadm -j match list)" '{"matches":[{"kind":"ids","text":"1234:1111","boot":true}]}'
+is "match list -j" "$(pptadm -j match list)" '{"matches":[{"kind":"ids","text":"1234:1111","boot":true,"reset_pref":null}]}'
 is "client: match-list" "$(ppt-client match-list)" "match ids 1234:1111 boot=yes reset_pref=-"
 ok "match add device pbr0-edu (no host driver)" pptadm match add device "$pe"
 is "... it is reserved at once" "$(st "$pe"):$(drv "$pe")" reserved:ppt

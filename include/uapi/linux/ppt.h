@@ -96,8 +96,9 @@ enum ppt_state {
  *	Advanced Features FLR)
  * @PPT_RESET_PM: power-management reset: D0 -> D3hot -> D0, on devices
  *	that do not advertise No_Soft_Reset
- * @PPT_RESET_SBR: secondary bus reset of the parent bridge; the kernel
- *	allows it only when the device is alone below that bridge
+ * @PPT_RESET_SBR: secondary bus reset of the parent bridge, which resets
+ *	every function below it: ppt runs it for the whole reset domain, and
+ *	only when it holds every function there and none has a tenant
  *
  * Bit i of %PPT_A_DEV_RESET_METHODS is set when method i is supported.
  */
@@ -158,7 +159,8 @@ enum ppt_reset_method {
  *	to the state it had; a failed reset quarantines it.  A reset does not
  *	make a dirty device clean: only %PPT_CMD_DEVICE_CLEAN does.
  *	Asynchronous.
- * @PPT_CMD_DEVICE_CLEAN: clean a dirty or quarantined device
+ * @PPT_CMD_DEVICE_CLEAN: clean a dirty or quarantined (or, to check it
+ *	again, a reserved) device
  *	(%PPT_A_DEV_ADDR, optionally %PPT_A_RESET_METHOD): reset it, restore
  *	the config space ppt saved when it reserved the device, and verify
  *	(the device answers with its own ids, bus mastering is off).  Success
