@@ -85,8 +85,11 @@ like "... it cannot be claimed" "$out" "quarantined"
 ok "an administrator's clean (FLR, restore, verify) clears it" pptadm clean "$nv"
 is "... nvme0 reserved again" "$(st "$nv")" reserved
 
-# --- a tenant's scribbles are undone ----------------------------------------
+# --- a tenant cycle with DMA, its scribbles undone, all seen by monitor ------
 bar0=$(setpci -s "$e0" BASE_ADDRESS_0)
+pptadm monitor -j >/tmp/mon2.json 2>/tmp/mon2.err &
+mon=$!
+sleep 1
 ok "claim and assign edu0" sh -c "pptadm claim --owner vm4 $e0 && pptadm assign --owner vm4 $e0"
 out=$("$VT" --dma --scribble "$e0" 2>&1)
 like "the tenant's program ran DMA and scribbled over config space" "$out" scribbled
@@ -99,5 +102,11 @@ is "... reserved" "$(st "$e0")" reserved
 is "... BAR0 is the reserve-time value" "$(setpci -s "$e0" BASE_ADDRESS_0)" "$bar0"
 is "... bus mastering is off" "$((0x$(setpci -s "$e0" COMMAND) & 4))" 0
 echo 1 >/sys/module/ppt/parameters/auto_clean
+sleep 1
+kill "$mon" 2>/dev/null
+wait "$mon" 2>/dev/null
+events=$(grep "\"$e0\"" /tmp/mon2.json | grep -o '"state":"[a-z]*"' | sed 's/"state":"\([a-z]*\)"/\1/' | uniq | tr '\n' ' ')
+like "monitor saw edu0's whole tenant cycle in order" "$events" \
+	"claimed assigning assigned unassigning dirty cleaning reserved $"
 
 done_testing
