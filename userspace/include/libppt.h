@@ -64,6 +64,10 @@ struct ppt_handle;
  * @reset_pref: the enum ppt_reset_method a reset or clean with
  *	%PPT_RESET_AUTO uses for the device, or -1 when the kernel reported
  *	none (the default order)
+ * @lease: the netlink port id of the socket whose lease holds the device,
+ *	0 when none (ppt_handle_portid() tells a handle's own)
+ * @lease_ended: the lease's socket closed: the kernel returns the device
+ *	(once its VFIO device is closed, when assigned)
  */
 struct ppt_device_info {
 	char addr[PPT_ADDR_BUFLEN];
@@ -85,6 +89,8 @@ struct ppt_device_info {
 	uint64_t last_reset_usec;
 	char slot[PPT_SLOT_BUFLEN];
 	int32_t reset_pref;
+	uint32_t lease;
+	bool lease_ended;
 };
 
 /**
@@ -158,6 +164,65 @@ int ppt_device_release(struct ppt_handle *h, const char *addr,
  */
 int ppt_device_claim(struct ppt_handle *h, const char *addr,
 		     const char *owner);
+
+/* ppt_claim() flags */
+#define PPT_CLAIM_LEASE		(1u << 0)	/* bind the claim to @h's socket */
+
+/**
+ * struct ppt_claim_spec - what ppt_claim() asks for
+ * @addrs: candidate devices (any form ppt_addr_normalize() accepts), or NULL
+ * @n_addrs: how many; at most %PPT_CLAIM_MAX
+ * @match: a match in the ids= syntax
+ *	("vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]"), or NULL
+ * @count: how many candidates to claim; 0: every listed device (or one,
+ *	with @match alone)
+ * @owner: the owner
+ * @flags: %PPT_CLAIM_LEASE
+ */
+struct ppt_claim_spec {
+	const char *const *addrs;
+	size_t n_addrs;
+	const char *match;
+	unsigned int count;
+	const char *owner;
+	unsigned int flags;
+};
+
+/**
+ * ppt_claim() - claim several devices for an owner, all or nothing
+ * @out: receives a malloc()ed array of the addresses claimed (with the
+ *	IOMMU group mates that came along), in address order; free() it.
+ *	May be NULL.
+ * @n: receives its length; may be NULL
+ *
+ * Only reserved, known-good devices are chosen, each with every other
+ * endpoint of its IOMMU group.  With %PPT_CLAIM_LEASE the claim ends when
+ * @h is closed, or its process dies: see ppt(4), "Leases".
+ *
+ * Return: 0; -EINVAL for a malformed address or an empty request; -EBUSY
+ * when a listed device is not available (ppt_blocker() names it); -ENOSPC
+ * when fewer candidates are available than asked for; or the kernel's
+ * refusal.  Nothing is claimed unless 0 is returned.
+ */
+int ppt_claim(struct ppt_handle *h, const struct ppt_claim_spec *spec,
+	      char (**out)[PPT_ADDR_BUFLEN], size_t *n);
+
+/**
+ * ppt_take() - take back every device an owner holds
+ * @flags: %PPT_CLAIM_LEASE to put them under @h's lease, 0 for none
+ * @out, @n: as for ppt_claim()
+ *
+ * For an agent restarted after a crash: its devices whose lease ended,
+ * including assigned ones waiting for their VM to exit, stay its own.
+ *
+ * Return: 0; -ENOENT when the owner holds no device; or a negative errno.
+ */
+int ppt_take(struct ppt_handle *h, const char *owner, unsigned int flags,
+	     char (**out)[PPT_ADDR_BUFLEN], size_t *n);
+
+/** ppt_handle_portid() - the netlink port id of @h's socket (its leases' id) */
+uint32_t ppt_handle_portid(const struct ppt_handle *h);
+
 /** ppt_device_unclaim() - make a device the owner claimed reserved again. */
 int ppt_device_unclaim(struct ppt_handle *h, const char *addr,
 		       const char *owner);

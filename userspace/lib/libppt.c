@@ -59,6 +59,11 @@ struct nla_policy ppt__policy[PPT_A_MAX + 1] = {
 	[PPT_A_MATCH_PATH] = { .type = NLA_STRING },
 	[PPT_A_MATCH_BOOT] = { .type = NLA_FLAG },
 	[PPT_A_DEV_RESET_PREF] = { .type = NLA_U32 },
+	[PPT_A_CLAIM_ADDR] = { .type = NLA_STRING },
+	[PPT_A_CLAIM_COUNT] = { .type = NLA_U32 },
+	[PPT_A_LEASE] = { .type = NLA_FLAG },
+	[PPT_A_DEV_LEASE] = { .type = NLA_U32 },
+	[PPT_A_DEV_LEASE_ENDED] = { .type = NLA_FLAG },
 };
 
 /* The attribute that carries each kind of match entry. */
@@ -153,6 +158,9 @@ int ppt__parse_device(struct nlattr **tb, struct ppt_device_info *d)
 	}
 	ppt__copy_str(d->slot, sizeof(d->slot), tb[PPT_A_DEV_SLOT]);
 	d->reset_pref = reset_pref_of(tb);
+	if (tb[PPT_A_DEV_LEASE])
+		d->lease = nla_get_u32(tb[PPT_A_DEV_LEASE]);
+	d->lease_ended = tb[PPT_A_DEV_LEASE_ENDED] != NULL;
 	return 0;
 }
 
@@ -184,6 +192,9 @@ struct request {
 	size_t ndevs, devcap;
 	struct ppt_match *matches;	/* match replies */
 	size_t nmatches, matchcap;
+	bool want_addrs;		/* collect PPT_A_CLAIM_ADDR (they repeat) */
+	char (*addrs)[PPT_ADDR_BUFLEN];
+	size_t naddrs, addrcap;
 	uint64_t req_id;		/* an asynchronous request's id */
 	bool have_req_id;
 	bool done;			/* its outcome arrived */
@@ -253,6 +264,31 @@ static int parse_match_reply(struct request *req, struct nlattr **tb)
 	return 0;
 }
 
+/* Every PPT_A_CLAIM_ADDR of a reply, in order (genlmsg_parse keeps one). */
+static int collect_addrs(struct request *req, struct nlmsghdr *nlh)
+{
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if (nla_type(a) != PPT_A_CLAIM_ADDR)
+			continue;
+		if (req->naddrs == req->addrcap) {
+			size_t cap = req->addrcap ? req->addrcap * 2 : 16;
+			char (*n)[PPT_ADDR_BUFLEN];
+
+			n = realloc(req->addrs, cap * sizeof(*n));
+			if (!n)
+				return -ENOMEM;
+			req->addrs = n;
+			req->addrcap = cap;
+		}
+		ppt__copy_str(req->addrs[req->naddrs++], PPT_ADDR_BUFLEN, a);
+	}
+	return 0;
+}
+
 /*
  * A reply.  One that carries a request id is an asynchronous request's
  * receipt, or a refusal that names a blocker ahead of the error.  A reply
@@ -270,6 +306,12 @@ static int on_reply(struct nl_msg *msg, void *arg)
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PPT_A_MAX, ppt__policy) < 0) {
 		req->error = -EPROTO;
 		return NL_SKIP;
+	}
+	if (req->want_addrs) {
+		ret = collect_addrs(req, nlmsg_hdr(msg));
+		if (ret)
+			req->error = ret;
+		return NL_OK;
 	}
 	if (tb[PPT_A_REQ_ID]) {
 		req->req_id = nla_get_u64(tb[PPT_A_REQ_ID]);
@@ -930,4 +972,99 @@ int ppt_device_clean(struct ppt_handle *h, const char *addr,
 		     uint32_t method, int timeout_ms)
 {
 	return reset_or_clean(h, PPT_CMD_DEVICE_CLEAN, addr, method, timeout_ms);
+}
+
+/* Hand a request's collected addresses to the caller, or free them. */
+static void give_addrs(struct request *req, int ret,
+		       char (**out)[PPT_ADDR_BUFLEN], size_t *n)
+{
+	if (ret || !out) {
+		free(req->addrs);
+		req->addrs = NULL;
+		req->naddrs = 0;
+	}
+	if (out)
+		*out = req->addrs;
+	if (n)
+		*n = req->naddrs;
+}
+
+int ppt_claim(struct ppt_handle *h, const struct ppt_claim_spec *spec,
+	      char (**out)[PPT_ADDR_BUFLEN], size_t *n)
+{
+	char canon[PPT_ADDR_BUFLEN];
+	struct request req = { .h = h, .want_addrs = true };
+	struct nl_msg *msg;
+	size_t i;
+	int ret;
+
+	clear_error(h);
+	if (out)
+		*out = NULL;
+	if (n)
+		*n = 0;
+	if (!spec || (!spec->n_addrs && !spec->match)) {
+		ppt__set_errmsg(h, "a claim needs device addresses or a match");
+		return -EINVAL;
+	}
+	if (spec->n_addrs > PPT_CLAIM_MAX || spec->count > PPT_CLAIM_MAX) {
+		ppt__set_errmsg(h, "a claim names or claims at most %d devices",
+				PPT_CLAIM_MAX);
+		return -EINVAL;
+	}
+	msg = new_request(h, PPT_CMD_CLAIM, 0);
+	if (!msg)
+		return -ENOMEM;
+	for (i = 0; i < spec->n_addrs; i++) {
+		if (check_addr(h, spec->addrs[i], canon)) {
+			nlmsg_free(msg);
+			return -EINVAL;
+		}
+		if (nla_put_string(msg, PPT_A_CLAIM_ADDR, canon) < 0)
+			goto nomem;
+	}
+	if ((spec->match &&
+	     nla_put_string(msg, PPT_A_MATCH_IDS, spec->match) < 0) ||
+	    (spec->count &&
+	     nla_put_u32(msg, PPT_A_CLAIM_COUNT, spec->count) < 0) ||
+	    (spec->owner &&
+	     nla_put_string(msg, PPT_A_DEV_OWNER, spec->owner) < 0) ||
+	    ((spec->flags & PPT_CLAIM_LEASE) &&
+	     nla_put_flag(msg, PPT_A_LEASE) < 0))
+		goto nomem;
+	ret = transact(h, msg, &req);
+	give_addrs(&req, ret, out, n);
+	return ret;
+nomem:
+	nlmsg_free(msg);
+	return -ENOMEM;
+}
+
+int ppt_take(struct ppt_handle *h, const char *owner, unsigned int flags,
+	     char (**out)[PPT_ADDR_BUFLEN], size_t *n)
+{
+	struct request req = { .h = h, .want_addrs = true };
+	struct nl_msg *msg;
+	int ret;
+
+	clear_error(h);
+	if (out)
+		*out = NULL;
+	if (n)
+		*n = 0;
+	msg = new_request(h, PPT_CMD_TAKE, 0);
+	if (!msg ||
+	    (owner && nla_put_string(msg, PPT_A_DEV_OWNER, owner) < 0) ||
+	    ((flags & PPT_CLAIM_LEASE) && nla_put_flag(msg, PPT_A_LEASE) < 0)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	ret = transact(h, msg, &req);
+	give_addrs(&req, ret, out, n);
+	return ret;
+}
+
+uint32_t ppt_handle_portid(const struct ppt_handle *h)
+{
+	return nl_socket_get_local_port(h->sk);
 }

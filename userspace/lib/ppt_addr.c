@@ -114,6 +114,8 @@ static const char *const cmd_names[] = {
 	[PPT_CMD_MATCH_DEL] = "match-del",
 	[PPT_CMD_MATCH_GET] = "match-get",
 	[PPT_CMD_DEVICE_SET] = "set",
+	[PPT_CMD_CLAIM] = "claim-set",
+	[PPT_CMD_TAKE] = "take",
 };
 
 const char *ppt_cmd_name(uint32_t cmd)
@@ -187,6 +189,11 @@ static const char *const attr_names[] = {
 	[PPT_A_MATCH_PATH] = "PPT_A_MATCH_PATH",
 	[PPT_A_MATCH_BOOT] = "PPT_A_MATCH_BOOT",
 	[PPT_A_DEV_RESET_PREF] = "PPT_A_DEV_RESET_PREF",
+	[PPT_A_CLAIM_ADDR] = "PPT_A_CLAIM_ADDR",
+	[PPT_A_CLAIM_COUNT] = "PPT_A_CLAIM_COUNT",
+	[PPT_A_LEASE] = "PPT_A_LEASE",
+	[PPT_A_DEV_LEASE] = "PPT_A_DEV_LEASE",
+	[PPT_A_DEV_LEASE_ENDED] = "PPT_A_DEV_LEASE_ENDED",
 };
 
 const char *ppt_attr_name(uint32_t attr)

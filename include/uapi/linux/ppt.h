@@ -27,6 +27,9 @@
  */
 #define PPT_PATH_MAX		92
 
+/* Most devices one %PPT_CMD_CLAIM names or claims. */
+#define PPT_CLAIM_MAX		256
+
 /**
  * enum ppt_state - where a device ppt manages is in its life cycle
  * @PPT_STATE_UNSPEC: not a state; never reported
@@ -186,6 +189,35 @@ enum ppt_reset_method {
  *	clean uses for it, which the device must support; auto restores the
  *	default order).  Synchronous.
  *
+ * @PPT_CMD_CLAIM: claim several devices for one owner at once, all or
+ *	nothing (%PPT_A_DEV_OWNER; candidates: %PPT_A_CLAIM_ADDR, repeated,
+ *	and/or %PPT_A_MATCH_IDS, a match in the ids= syntax; optionally
+ *	%PPT_A_CLAIM_COUNT and %PPT_A_LEASE).  With both, the candidates are
+ *	the listed devices that match.  Without a count every listed device
+ *	is claimed (a match alone claims one); with one, that many candidates
+ *	are chosen, in address order.  Only reserved devices that are known good are chosen,
+ *	and always with every other endpoint of their IOMMU group, which must
+ *	be reserved too (a group mate does not count towards the count).  If
+ *	the request cannot be met in full nothing is claimed: -EBUSY naming
+ *	the listed device that is not available, or -ENOSPC when fewer
+ *	candidates are available than asked for.  The reply carries the
+ *	claimed devices as %PPT_A_CLAIM_ADDR, in address order.  Synchronous.
+ * @PPT_CMD_TAKE: take back the devices an owner holds (%PPT_A_DEV_OWNER,
+ *	optionally %PPT_A_LEASE): every claimed or assigned device of that
+ *	owner moves to the sender's lease (with %PPT_A_LEASE) or to no lease,
+ *	including devices whose lease ended and that wait for their VFIO
+ *	device to close; their return is cancelled.  This is how a restarted
+ *	agent resumes.  The reply lists them as %PPT_A_CLAIM_ADDR; -ENOENT
+ *	when the owner holds none.  Synchronous.
+ *
+ * Leases: a claim sent with %PPT_A_LEASE (%PPT_CMD_DEVICE_CLAIM or
+ * %PPT_CMD_CLAIM) is bound to the sending netlink socket.  When that socket
+ * is closed (its process exited or was killed), the lease ends: claimed
+ * devices become reserved at once; assigned devices stay with their VM
+ * until its VFIO device is closed, then are unassigned and cleaned.  A
+ * device that returns to reserved, or is unassigned by its owner, leaves
+ * its lease.  Without %PPT_A_LEASE a claim lasts until it is undone.
+ *
  * Asynchronous requests are those that wait on hardware or the driver
  * core.  Their handler checks and changes state, replies at once with the
  * command and %PPT_A_REQ_ID, and queues the work; the outcome follows as a
@@ -214,6 +246,8 @@ enum ppt_cmd {
 	PPT_CMD_MATCH_DEL,
 	PPT_CMD_MATCH_GET,
 	PPT_CMD_DEVICE_SET,
+	PPT_CMD_CLAIM,
+	PPT_CMD_TAKE,
 
 	__PPT_CMD_MAX,
 	PPT_CMD_MAX = __PPT_CMD_MAX - 1
@@ -272,6 +306,17 @@ enum ppt_cmd {
  *	clean with auto uses for the device; absent (or auto) for the
  *	default order.  Set by %PPT_CMD_DEVICE_SET, or by
  *	%PPT_CMD_MATCH_ADD for the devices the entry takes
+ * @PPT_A_CLAIM_ADDR: string, "dddd:bb:dd.f"; may repeat: with
+ *	%PPT_CMD_CLAIM a candidate device, in its reply (and %PPT_CMD_TAKE's)
+ *	a device claimed
+ * @PPT_A_CLAIM_COUNT: u32, with %PPT_CMD_CLAIM: how many candidates to
+ *	claim (1 to %PPT_CLAIM_MAX)
+ * @PPT_A_LEASE: flag, with %PPT_CMD_DEVICE_CLAIM, %PPT_CMD_CLAIM and
+ *	%PPT_CMD_TAKE: bind the claim to the sending socket (a lease)
+ * @PPT_A_DEV_LEASE: u32, the netlink port id of the socket whose lease
+ *	holds the device; absent without a lease
+ * @PPT_A_DEV_LEASE_ENDED: flag, the device's lease ended (its socket
+ *	closed): ppt returns it once its VFIO device is closed
  */
 enum ppt_attr {
 	PPT_A_UNSPEC,
@@ -309,6 +354,11 @@ enum ppt_attr {
 	PPT_A_MATCH_PATH,
 	PPT_A_MATCH_BOOT,
 	PPT_A_DEV_RESET_PREF,
+	PPT_A_CLAIM_ADDR,
+	PPT_A_CLAIM_COUNT,
+	PPT_A_LEASE,
+	PPT_A_DEV_LEASE,
+	PPT_A_DEV_LEASE_ENDED,
 
 	__PPT_A_MAX,
 	PPT_A_MAX = __PPT_A_MAX - 1
