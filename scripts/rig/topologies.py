@@ -230,8 +230,27 @@ def bench(ctx):
     return nodes
 
 
+def faults(ctx):
+    """Fault scenarios (tests/vm/80-*.sh): endpoints to unplug, unload and race.
+
+    rp1..rp6: edu edu0..edu5, one per root port (own IOMMU group, bus reset)
+    rp7:      nvme nvme0 (FLR: a clean of ~110 ms, a window to act during it)
+    rp8:      e1000e nic0 (a host driver that is a module, to race with)
+    rp9:      empty (for hot-add)
+    No virtio: the same devices on every kernel, debug ones included.
+    """
+    nodes = [rp(ctx, f"rp{i + 1}", f"{2 + i:02x}.0", [Node("edu", f"edu{i}", "00.0")])
+             for i in range(6)]
+    nodes += [
+        rp(ctx, "rp7", "08.0", [nvme(ctx, "nvme0", "00.0")]),
+        rp(ctx, "rp8", "09.0", [nic("e1000e", "nic0", "00.0")]),
+        rp(ctx, "rp9", "0a.0"),
+    ]
+    return nodes
+
+
 TOPOLOGIES = {"basic": basic, "gpu": gpu, "sriov": sriov, "scale": scale, "reset": reset,
-              "bench": bench}
+              "bench": bench, "faults": faults}
 
 # The hostfs device (test header "# hostfs: yes", run-vm.py --hostfs): virtio-9p
 # sharing a host directory (the host's /) read-only. It is an integrated endpoint
