@@ -21,9 +21,11 @@
 
 /*
  * Values to try for an option, first none: one of them parses for every
- * option pptadm has (a field, an owner, seconds, a reset method).
+ * option pptadm has (a field, an owner, seconds, a reset method, a match,
+ * a format).
  */
-static const char *const values[] = { NULL, "kind", "addr", "vm-1", "5", "auto" };
+static const char *const values[] = { NULL, "kind", "addr", "vm-1", "5", "auto",
+				      "1234:1111", "sysinfo" };
 
 /*
  * Is err about the option's value ("--timeout \"x\": want ...", "--owner

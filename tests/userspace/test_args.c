@@ -15,11 +15,12 @@ static char err[512];
 /* Parse a NULL-terminated list of words after "pptadm". */
 static int parse(const char *first, ...)
 {
-	char *argv[32] = { "pptadm" };
+	static char *argv[32];	/* a.argv and a.cmd_argv point into it */
 	int argc = 1;
 	const char *w;
 	va_list ap;
 
+	argv[0] = "pptadm";
 	va_start(ap, first);
 	for (w = first; w && argc < 31; w = va_arg(ap, const char *))
 		argv[argc++] = (char *)w;
@@ -34,6 +35,121 @@ static void usage_err(int ret, const char *want, const char *what)
 	ok(ret == ARGS_USAGE, "%s: usage error", what);
 	if (!ok(strstr(err, want) != NULL, "... saying \"%s\"", want))
 		printf("#   err: %s\n", err);
+}
+
+/* claim, take, run, unclaim --all, assign --user, list --format, --variants */
+static void test_alloc(void)
+{
+	ok(parse("claim", "--owner", "vm1", "01:00.0", "02:00.0", NULL) == ARGS_OK &&
+	   a.argc == 2 && !a.count, "claim DEVICE DEVICE");
+	ok(parse("claim", "--owner", "vm1", "--variant", "v100", "--count", "2", NULL) == ARGS_OK &&
+	   !strcmp(a.variant, "v100") && a.count == 2 && a.argc == 0, "claim --variant --count");
+	ok(parse("claim", "--owner", "vm1", "--match", "10de:1db4:ffffffff:ffffffff:030000:ff0000",
+		 NULL) == ARGS_OK && a.match && a.match_ids.class == 0x030000,
+	   "claim --match with a class and mask");
+	ok(parse("claim", "--owner", "vm1", "--count", "3", "01:00.0", "02:00.0", "03:00.0",
+		 "04:00.0", NULL) == ARGS_OK && a.count == 3 && a.argc == 4,
+	   "claim --count N of the DEVICEs");
+	ok(parse("take", "--owner", "vm1", NULL) == ARGS_OK && a.verb->id == V_TAKE, "take --owner");
+	ok(parse("unclaim", "--owner", "vm1", "--all", NULL) == ARGS_OK && a.all, "unclaim --all");
+	ok(parse("unclaim", "-a", "--owner", "vm1", NULL) == ARGS_OK && a.all, "unclaim -a");
+	ok(parse("assign", "--owner", "vm1", "--user", "qemu", "01:00.0", NULL) == ARGS_OK &&
+	   !strcmp(a.user, "qemu"), "assign --user");
+	ok(parse("-j", "list", "--format", "sysinfo", NULL) == ARGS_OK &&
+	   a.format == FORMAT_SYSINFO, "list -j --format sysinfo");
+	ok(parse("list", "-a", "-j", "--format", "assignable", NULL) == ARGS_OK &&
+	   a.format == FORMAT_ASSIGNABLE, "list -j --format assignable");
+	ok(parse("list", NULL) == ARGS_OK && a.format == FORMAT_DEVICES, "list: no format");
+	ok(parse("--variants", "/x.conf", "list", NULL) == ARGS_OK &&
+	   !strcmp(a.variants_file, "/x.conf"), "--variants before the command");
+	ok(parse("monitor", "--variants", "/x.conf", NULL) == ARGS_OK, "--variants with any command");
+
+	ok(parse("run", "--owner", "vm1", "--variant", "v100", "--user", "qemu",
+		 "--timeout-clean", "30", "--", "qemu-system-x86_64", "-device",
+		 "vfio-pci,host={0}", "--", "-x", NULL) == ARGS_OK && a.verb->id == V_RUN,
+	   "run --variant --user --timeout-clean -- COMMAND");
+	ok(a.cmd_argc == 5 && !strcmp(a.cmd_argv[0], "qemu-system-x86_64") &&
+	   !strcmp(a.cmd_argv[3], "--") && !strcmp(a.cmd_argv[4], "-x") && a.argc == 0,
+	   "... the COMMAND is everything after the first --, its options untouched");
+	ok(a.timeout_clean_ms == 30000 && !strcmp(a.user, "qemu"), "... the options");
+	ok(parse("run", "--owner", "vm1", "01:00.0", "02:00.0", "--", "sh", "-c", "echo {}",
+		 NULL) == ARGS_OK && a.argc == 2 && !strcmp(a.argv[1], "02:00.0") &&
+	   a.cmd_argc == 3 && !strcmp(a.cmd_argv[2], "echo {}"),
+	   "run DEVICE DEVICE -- COMMAND: the devices and the command apart");
+	ok(parse("run", "01:00.0", "--owner", "vm1", "--", "true", NULL) == ARGS_OK &&
+	   a.argc == 1 && a.cmd_argc == 1 && a.timeout_clean_ms == 120000,
+	   "run: options after a DEVICE; default --timeout-clean 120");
+	ok(parse("unclaim", "--owner", "vm1", "--", "01:00.0", NULL) == ARGS_OK &&
+	   a.argc == 1 && !strcmp(a.argv[0], "01:00.0"), "another verb: operands after -- too");
+	ok(parse("list", "01:00.0", "--", "-a", NULL) == ARGS_OK && a.argc == 2 && !a.all &&
+	   !strcmp(a.argv[1], "-a"), "... an operand after -- that looks like an option");
+
+	usage_err(parse("claim", "--owner", "vm1", NULL),
+		  "claim needs DEVICE..., --variant NAME or --match IDS", "claim of nothing");
+	usage_err(parse("claim", "--owner", "vm1", "--variant", "a", "01:00.0", NULL),
+		  "claim takes one of DEVICE..., --variant and --match, not DEVICE and --variant",
+		  "claim of a DEVICE and a variant");
+	usage_err(parse("claim", "--owner", "vm1", "--variant", "a", "--match", "10de:1db4", NULL),
+		  "not --variant and --match", "claim of a variant and a match");
+	usage_err(parse("claim", "--owner", "vm1", "--variant", "V100", NULL),
+		  "--variant \"V100\": a variant name is lower-case letters", "a bad variant name");
+	usage_err(parse("claim", "--owner", "vm1", "--match", "10de", NULL),
+		  "--match \"10de\": need at least vendor:device (want vendor:device[:subvendor",
+		  "a bad match");
+	usage_err(parse("claim", "--owner", "vm1", "--match", "10de:zz", NULL),
+		  "--match \"10de:zz\": field is not hexadecimal", "a match that is not hex");
+	usage_err(parse("claim", "--owner", "vm1", "--count", "0", "--variant", "a", NULL),
+		  "--count \"0\": want a number, 1 to 256", "a zero count");
+	usage_err(parse("claim", "--owner", "vm1", "--count", "257", "--variant", "a", NULL),
+		  "--count \"257\": want a number, 1 to 256", "too many");
+	usage_err(parse("claim", "--owner", "vm1", "--count", "2x", "--variant", "a", NULL),
+		  "--count \"2x\"", "a count with junk");
+	usage_err(parse("claim", "--owner", "vm1", "--user", "x", "01:00.0", NULL),
+		  "claim does not take --user", "--user with claim");
+	usage_err(parse("claim", "--owner", "vm1", "--timeout-clean", "5", "01:00.0", NULL),
+		  "claim does not take --timeout-clean", "--timeout-clean with claim");
+	usage_err(parse("reserve", "--variant", "a", "01:00.0", NULL),
+		  "reserve does not take --variant", "--variant with reserve");
+	usage_err(parse("take", NULL), "take needs --owner ID", "take without owner");
+	usage_err(parse("take", "--owner", "vm1", "01:00.0", NULL),
+		  "take takes no arguments (\"01:00.0\" is one too many)", "take with a device");
+	usage_err(parse("unclaim", "--owner", "vm1", NULL), "unclaim needs DEVICE... or --all",
+		  "unclaim of nothing");
+	usage_err(parse("unclaim", "--owner", "vm1", "--all", "01:00.0", NULL),
+		  "unclaim takes DEVICE... or --all, not both", "unclaim of both");
+	usage_err(parse("assign", "--owner", "vm1", "--user", "", "01:00.0", NULL),
+		  "--user \"\": want a user name or number", "an empty user");
+	usage_err(parse("assign", "--owner", "vm1", "--user", "a b", "01:00.0", NULL),
+		  "--user \"a b\"", "a user with a space");
+	usage_err(parse("list", "--format", "sysinfo", NULL), "--format sysinfo is JSON: it needs -j",
+		  "--format without -j");
+	usage_err(parse("list", "-j", "--format", "yaml", NULL),
+		  "--format \"yaml\": want sysinfo or assignable", "an unknown format");
+	usage_err(parse("list", "-j", "--format", "sysinfo", "-o", "addr", NULL),
+		  "--format and -o exclude each other", "--format with -o");
+	usage_err(parse("show", "-j", "--format", "sysinfo", "01:00.0", NULL),
+		  "show does not take --format", "--format with show");
+	usage_err(parse("list", "--variants", "", NULL), "--variants \"\": want a file",
+		  "an empty --variants");
+	usage_err(parse("list", "--variant", NULL), "option \"--variant\" needs a value",
+		  "--variant without a value");
+	usage_err(parse("run", "--owner", "vm1", "--variant", "a", NULL),
+		  "run needs -- COMMAND [ARG...] after its options", "run without a command");
+	usage_err(parse("run", "--owner", "vm1", "--variant", "a", "--", NULL),
+		  "run needs -- COMMAND", "run with an empty command");
+	usage_err(parse("run", "--variant", "a", "--", "true", NULL), "run needs --owner ID",
+		  "run without an owner");
+	usage_err(parse("run", "--owner", "vm1", "--", "true", NULL),
+		  "run needs DEVICE..., --variant NAME or --match IDS", "run of nothing");
+	usage_err(parse("run", "--owner", "vm1", "--variant", "a", "--timeout-clean", "0", "--",
+			"true", NULL),
+		  "--timeout-clean \"0\": want whole seconds, 1 to 86400", "a zero --timeout-clean");
+	usage_err(parse("run", "--owner", "vm1", "--force", "--variant", "a", "--", "true", NULL),
+		  "run does not take --force", "--force with run");
+	usage_err(parse("run", "--owner", "vm1", "--varient", "a", "--", "true", NULL),
+		  "unknown option \"--varient\" (did you mean --variant?)", "a typo in run's options");
+	ok(parse("run", "--owner", "vm1", "--variant", "a", "--", "qemu", "--varient", NULL) ==
+	   ARGS_OK, "... but not in the COMMAND's, which are not pptadm's");
 }
 
 int main(void)
@@ -154,6 +270,7 @@ int main(void)
 	usage_err(parse("match", "list", "extra", NULL),
 		  "match list takes no arguments (\"extra\" is one too many)", "match list extra");
 
+	test_alloc();
 	ok(args_find_verb("monitor") && !args_find_verb("monitr"), "args_find_verb");
 	{
 		char *got = NULL;

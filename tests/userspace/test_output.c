@@ -220,6 +220,124 @@ static void test_errors(void)
 	}
 }
 
+/* variant and type; RFD 114's sysinfo and assignable_devices; claim's list */
+static void test_inventory_shapes(void)
+{
+	struct out_device d[5];
+	struct out_fields fl;
+	char bad[32], *got = NULL;
+	const char claimed[2][PPT_ADDR_BUFLEN] = { "0000:3b:00.0", "0000:3b:00.1" };
+
+	d[0] = dev("0000:3b:00.0", "6ffa6b0e-3377-11e8-967e-abff9784e7f6");
+	d[0].info.vendor = 0x10de;
+	d[0].info.device = 0x1db4;
+	d[0].info.subvendor = 0x10de;
+	d[0].info.subdevice = 0x1214;
+	d[0].info.revision = 0xa1;
+	d[0].info.state = PPT_STATE_ASSIGNED;
+	snprintf(d[0].info.driver, sizeof(d[0].info.driver), "%s", "vfio-pci");
+	snprintf(d[0].info.path, sizeof(d[0].info.path), "%s", "0000:00/03.0/00.0");
+	snprintf(d[0].variant, sizeof(d[0].variant), "%s", "nvidia_gpu_gen1");
+	snprintf(d[0].type, sizeof(d[0].type), "%s", "gpu");
+	d[1] = dev("0000:5e:00.0", "");
+	d[1].info.state = PPT_STATE_RESERVED;
+	snprintf(d[1].variant, sizeof(d[1].variant), "%s", "edu");
+	snprintf(d[1].type, sizeof(d[1].type), "%s", "accel");
+	d[2] = dev("0000:5f:00.0", "");
+	d[2].info.state = PPT_STATE_CLEANING;
+	snprintf(d[2].variant, sizeof(d[2].variant), "%s", "edu");
+	snprintf(d[2].type, sizeof(d[2].type), "%s", "accel");
+	d[3] = dev("0000:60:00.0", "");		/* no variant: not assignable */
+	d[3].info.state = PPT_STATE_RESERVED;
+	snprintf(d[3].type, sizeof(d[3].type), "%s", "nic");
+	d[4] = dev("0000:61:00.0", "");		/* detached: not assignable */
+	d[4].info.state = PPT_STATE_DETACHED;
+	snprintf(d[4].variant, sizeof(d[4].variant), "%s", "edu");
+
+	ok(out_fields_select(&out_device_fields, OUT_TABLE, NULL, &fl, bad, sizeof(bad)) == 0,
+	   "table defaults");
+	CAPTURE(got, out_devices(f, OUT_TABLE, &fl, &d[1], 3));
+	is_str(got,
+	       "ADDR          STATE     DRIVER  OWNER  GROUP  VENDOR  DEVICE  VARIANT  TYPE   NAME\n"
+	       "0000:5e:00.0  reserved  --      --     --     1234    1111    edu      accel  --\n"
+	       "0000:5f:00.0  cleaning  --      --     --     1234    1111    edu      accel  --\n"
+	       "0000:60:00.0  reserved  --      --     --     1234    1111    --       nic    --\n",
+	       "tables show VARIANT and TYPE by default, -- without a variant");
+	free(got);
+	out_fields_select(&out_device_fields, OUT_JSON, NULL, &fl, bad, sizeof(bad));
+	CAPTURE(got, out_devices(f, OUT_JSON, &fl, &d[3], 1));
+	is_str(got,
+	       "{\"devices\":[{\"addr\":\"0000:60:00.0\",\"state\":\"reserved\",\"driver\":null,"
+	       "\"owner\":null,\"group\":null,\"vendor\":\"1234\",\"device\":\"1111\",\"name\":null}]}\n",
+	       "-j without -o: the keys it always had");
+	out_fields_parse(&out_device_fields, NULL, &fl, bad, sizeof(bad));
+	free(got);
+	CAPTURE(got, out_devices(f, OUT_JSON, &fl, &d[3], 1));
+	ok(!strstr(got, "variant"), "out_fields_parse(NULL): the same");
+	free(got);
+	out_fields_parse(&out_device_fields, "addr,variant,type", &fl, bad, sizeof(bad));
+	CAPTURE(got, out_devices(f, OUT_JSON, &fl, &d[2], 2));
+	is_str(got,
+	       "{\"devices\":[{\"addr\":\"0000:5f:00.0\",\"variant\":\"edu\",\"type\":\"accel\"},"
+	       "{\"addr\":\"0000:60:00.0\",\"variant\":null,\"type\":\"nic\"}]}\n",
+	       "-j -o variant,type: null without a variant");
+	free(got);
+	CAPTURE(got, out_devices(f, OUT_PARSEABLE, &fl, &d[2], 2));
+	is_str(got, "0000\\:5f\\:00.0:edu:accel\n0000\\:60\\:00.0::nic\n",
+	       "-p: empty without a variant");
+	free(got);
+	out_fields_parse(&out_device_fields, "all", &fl, bad, sizeof(bad));
+	CAPTURE(got, out_rows_vertical(f, &out_device_fields, &fl, &d[0], 1));
+	ok(strstr(got, "\nvariant:         nvidia_gpu_gen1\ntype:            gpu\n") != NULL,
+	   "show: variant and type");
+	free(got);
+
+	CAPTURE(got, out_sysinfo(f, d, 2));
+	is_str(got,
+	       "{\"PCI Devices\":[{\"device\":\"1db4\",\"driver\":\"vfio-pci\",\"id\":\"0000:00/03.0/00.0\","
+	       "\"revision\":\"a1\",\"subsystem\":\"1214\",\"subvendor\":\"10de\","
+	       "\"used_by\":\"6ffa6b0e-3377-11e8-967e-abff9784e7f6\",\"vendor\":\"10de\"},"
+	       "{\"device\":\"1111\",\"driver\":\"-\",\"id\":\"0000:5e:00.0\",\"revision\":\"00\","
+	       "\"subsystem\":\"0000\",\"subvendor\":\"0000\",\"vendor\":\"1234\"}]}\n",
+	       "sysinfo: RFD 114's keys; id the path (else the address), driver -, used_by only when used");
+	free(got);
+	CAPTURE(got, out_sysinfo(f, d, 0));
+	is_str(got, "{\"PCI Devices\":[]}\n", "sysinfo of nothing");
+	free(got);
+
+	CAPTURE(got, out_assignable(f, d, 5));
+	is_str(got,
+	       "{\"assignable_devices\":[{\"id\":\"0000:00/03.0/00.0\",\"state\":\"used\",\"type\":\"gpu\","
+	       "\"used_by\":\"6ffa6b0e-3377-11e8-967e-abff9784e7f6\",\"variant\":\"nvidia_gpu_gen1\"},"
+	       "{\"id\":\"0000:5e:00.0\",\"state\":\"unassigned\",\"type\":\"accel\",\"variant\":\"edu\"},"
+	       "{\"id\":\"0000:5f:00.0\",\"state\":\"dirty\",\"type\":\"accel\",\"variant\":\"edu\"}]}\n",
+	       "assignable_devices: the devices with a variant, RFD 114's states");
+	free(got);
+	d[1].host_only = true;
+	CAPTURE(got, out_assignable(f, &d[1], 1));
+	is_str(got, "{\"assignable_devices\":[]}\n", "a device ppt does not manage is not assignable");
+	free(got);
+
+	is_str(out_assignable_state(PPT_STATE_RESERVED), "unassigned", "reserved: unassigned");
+	is_str(out_assignable_state(PPT_STATE_CLAIMED), "provisioning", "claimed: provisioning");
+	is_str(out_assignable_state(PPT_STATE_ASSIGNING), "provisioning", "assigning: provisioning");
+	is_str(out_assignable_state(PPT_STATE_ASSIGNED), "used", "assigned: used");
+	is_str(out_assignable_state(PPT_STATE_UNASSIGNING), "dirty", "unassigning: dirty");
+	is_str(out_assignable_state(PPT_STATE_DIRTY), "dirty", "dirty: dirty");
+	is_str(out_assignable_state(PPT_STATE_QUARANTINED), "dirty", "quarantined: dirty");
+	is_str(out_assignable_state(PPT_STATE_RESETTING), "dirty", "resetting: dirty");
+	ok(!out_assignable_state(PPT_STATE_DETACHED) && !out_assignable_state(PPT_STATE_RELEASING) &&
+	   !out_assignable_state(PPT_STATE_RESERVING), "detached, releasing, reserving: none");
+
+	CAPTURE(got, out_addr_list(f, OUT_TABLE, "claimed", "vm1", claimed, 2));
+	is_str(got, "0000:3b:00.0\n0000:3b:00.1\n", "claimed devices: one address a line");
+	free(got);
+	CAPTURE(got, out_addr_list(f, OUT_JSON, "claimed", "vm \"1\"", claimed, 2));
+	is_str(got, "{\"claimed\":[\"0000:3b:00.0\",\"0000:3b:00.1\"],\"owner\":\"vm \\\"1\\\"\"}\n",
+	       "... JSON");
+	free(got);
+}
+
 int main(void)
 {
 	struct out_fields fl;
@@ -290,5 +408,6 @@ int main(void)
 	test_host_only();
 	test_vertical_and_matches();
 	test_errors();
+	test_inventory_shapes();
 	return tap_done();
 }

@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "names.h"
+#include "variants.h"
 
 #define DEVICE_HELP \
 	"DEVICE is a PCI address (0000:01:00.0 or 01:00.0), a topology path\n" \
@@ -19,17 +20,35 @@
 	"The kernel completes it asynchronously; pptadm waits for the outcome\n" \
 	"(--timeout SECS, default 60) unless --no-wait.\n"
 
+#define VARIANTS_HELP \
+	"Variants are named in /etc/ppt/variants.conf (--variants FILE or\n" \
+	"$PPT_VARIANTS names another; see ppt-variants(5)).\n"
+
+#define CLAIM_HELP \
+	"Several DEVICEs, --variant or --match make one request, all or nothing:\n" \
+	"only reserved devices are chosen, each with every other endpoint of its\n" \
+	"IOMMU group (which must be reserved too), and if it cannot be met in full\n" \
+	"nothing is claimed.  --variant NAME: the candidates are the devices ppt\n" \
+	"manages of that variant; --match IDS: the reserved devices matching\n" \
+	"vendor:device[:subvendor:subdevice[:class[:class_mask]]] (the ids= syntax).\n" \
+	"--count N: that many of the candidates, in address order (default: every\n" \
+	"DEVICE given; one with --variant or --match; group mates do not count).\n"
+
 #define CRITICAL_HELP \
 	"A device the host runs on (it backs a mounted filesystem or swap, or\n" \
 	"carries a network interface that is up with addresses) is refused, naming\n" \
 	"what it carries; --force given twice takes it anyway.\n"
 
 static const struct verb verbs[] = {
-	{ "list", V_LIST, OPT_PARSEABLE | OPT_OUTPUT | OPT_ALL, 0, -1,
-	  "list [-a] [-j | -p -o FIELD,...] [DEVICE...]",
+	{ "list", V_LIST, OPT_PARSEABLE | OPT_OUTPUT | OPT_ALL | OPT_FORMAT, 0, -1,
+	  "list [-a] [-j [--format sysinfo|assignable] | -p -o FIELD,...] [DEVICE...]",
 	  "List the devices ppt manages, or with -a every PCI device on the host\n"
 	  "(libpci's view merged with ppt's; STATE is - for devices ppt does not\n"
-	  "manage).  DEVICE arguments filter the list.\n" DEVICE_HELP },
+	  "manage).  DEVICE arguments filter the list.  VARIANT is the device's\n"
+	  "variant, TYPE its variant's type or, without one, a guess from its class.\n"
+	  "-j --format sysinfo: Triton RFD 114's \"PCI Devices\" array of the listed\n"
+	  "devices; --format assignable: its \"assignable_devices\" array, the\n"
+	  "devices ppt manages that a variant names.\n" DEVICE_HELP VARIANTS_HELP },
 	{ "show", V_SHOW, OPT_PARSEABLE | OPT_OUTPUT, 1, -1,
 	  "show [-j | -p -o FIELD,...] DEVICE...",
 	  "Every field of devices ppt manages, one \"field: value\" line each.\n"
@@ -43,24 +62,55 @@ static const struct verb verbs[] = {
 	  "release DEVICE...",
 	  "Give reserved, dirty, quarantined or detached devices back to host\n"
 	  "drivers; ppt forgets them.\n" WAIT_HELP DEVICE_HELP },
-	{ "claim", V_CLAIM, OPT_OWNER, 1, -1,
-	  "claim --owner ID DEVICE...",
-	  "Give reserved devices an owner (a VM's UUID, say: 1 to 64 bytes).\n"
-	  "Each DEVICE must name one device.\n" DEVICE_HELP },
-	{ "unclaim", V_UNCLAIM, OPT_OWNER, 1, -1,
-	  "unclaim --owner ID DEVICE...",
-	  "Make claimed devices reserved again; the owner must match.\n"
+	{ "claim", V_CLAIM, OPT_OWNER | OPT_VARIANT | OPT_MATCH | OPT_COUNT, 0, -1,
+	  "claim --owner ID {DEVICE... | --variant NAME | --match IDS} [--count N]",
+	  "Give reserved devices an owner (a VM's UUID, say: 1 to 64 bytes); one\n"
+	  "DEVICE alone is claimed by itself, and nothing is printed.\n" CLAIM_HELP
+	  "The devices claimed are printed, one address a line.  Each DEVICE must\n"
+	  "name one device.\n" DEVICE_HELP VARIANTS_HELP },
+	{ "unclaim", V_UNCLAIM, OPT_OWNER | OPT_ALL, 0, -1,
+	  "unclaim --owner ID {DEVICE... | --all}",
+	  "Make claimed devices reserved again; the owner must match.  --all: every\n"
+	  "device the owner has claimed (not assigned ones: unassign them).\n"
 	  DEVICE_HELP },
-	{ "assign", V_ASSIGN, OPT_OWNER | OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
-	  "assign --owner ID DEVICE...",
+	{ "take", V_TAKE, OPT_OWNER, 0, 0,
+	  "take --owner ID",
+	  "Take back every device an owner holds, claimed or assigned: the devices\n"
+	  "a lease held (see run) stay the owner's, their return is cancelled, and\n"
+	  "they are held without a lease until unclaimed or unassigned.  For an\n"
+	  "agent restarted after a crash.  The devices are printed, one address a\n"
+	  "line.\n" },
+	{ "assign", V_ASSIGN, OPT_OWNER | OPT_USER | OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
+	  "assign --owner ID [--user USER] DEVICE...",
 	  "Hand claimed devices, with every endpoint of their IOMMU groups, to\n"
 	  "vfio-pci.  The other endpoints must be reserved or claimed by the same\n"
-	  "owner; one that is not is named as blocking.\n" WAIT_HELP DEVICE_HELP },
+	  "owner; one that is not is named as blocking.  --user: give the VFIO\n"
+	  "group node (/dev/vfio/N) and the devices' VFIO nodes (/dev/vfio/devices/)\n"
+	  "to that user, so that a VMM need not run as root.\n" WAIT_HELP DEVICE_HELP },
 	{ "unassign", V_UNASSIGN, OPT_OWNER | OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
 	  "unassign [--owner ID] DEVICE...",
 	  "Take assigned devices and their groups back from vfio-pci; they become\n"
 	  "dirty.  Fails at once with EBUSY while a VM holds them.\n"
 	  WAIT_HELP DEVICE_HELP },
+	{ "run", V_RUN, OPT_OWNER | OPT_VARIANT | OPT_MATCH | OPT_COUNT | OPT_USER |
+	  OPT_TIMEOUT_CLEAN | OPT_TIMEOUT, 0, -1,
+	  "run --owner ID {DEVICE... | --variant NAME | --match IDS} [--count N]\n"
+	  "           [--user USER] [--timeout-clean SECS] -- COMMAND [ARG...]",
+	  "Run COMMAND (a VMM, say) with devices of its own, and give them back\n"
+	  "when it ends.  The devices are claimed as claim does (all or nothing,\n"
+	  "with their IOMMU groups), under a lease: if pptadm dies, even of SIGKILL,\n"
+	  "the kernel takes them back.  Each is assigned to vfio-pci (all or none);\n"
+	  "with --user its VFIO nodes go to USER and COMMAND runs as USER.  In\n"
+	  "COMMAND's arguments {} becomes the addresses joined by commas, {0}, {1}...\n"
+	  "each address (in address order, group mates included); its environment\n"
+	  "has PPT_DEVICES (the addresses, space-separated) and PPT_OWNER.  COMMAND\n"
+	  "dies of SIGTERM if pptadm dies; SIGINT, SIGTERM and SIGHUP are passed\n"
+	  "on.  When it has ended, pptadm unassigns the devices (retrying while\n"
+	  "they are still open), waits until they are clean (--timeout-clean SECS,\n"
+	  "default 120) and unclaims what is left.  Exit status: COMMAND's, or\n"
+	  "128+N when signal N killed it; 1 when it succeeded but the devices could\n"
+	  "not be given back clean.  --timeout: for each assign and unassign.\n"
+	  VARIANTS_HELP },
 	{ "reset", V_RESET, OPT_METHOD | OPT_NO_WAIT | OPT_TIMEOUT, 1, 1,
 	  "reset [--method auto|flr|pm|sbr] DEVICE",
 	  "Reset a reserved, dirty or quarantined device (default method auto:\n"
@@ -158,7 +208,8 @@ void args_usage(FILE *f)
 		"  -j, --json          JSON output; failures too, one {\"error\":{...}} a line\n"
 		"  -p, --parseable     ':'-separated output (list, show, match list; needs -o)\n"
 		"  -o, --output F,...  fields, or all: %s\n"
-		"  -a, --all           with list: every PCI device on the host\n"
+		"  -a, --all           with list: every PCI device on the host;\n"
+		"                      with unclaim: every device the owner claimed\n"
 		"  --owner ID          owner of the devices (a VM's UUID, say)\n"
 		"  --force             with reserve and add: take devices from host drivers;\n"
 		"                      twice: devices the host runs on too\n"
@@ -166,12 +217,19 @@ void args_usage(FILE *f)
 		"  --method M          with reset and clean: auto, flr, pm or sbr\n"
 		"  --reset-pref M      with set and match add: a device's preferred reset method\n"
 		"  --all-dirty         with clean: every dirty device\n"
+		"  --variant NAME      with claim and run: devices of that variant\n"
+		"  --match IDS         with claim and run: devices matching vendor:device[:...]\n"
+		"  --count N           with claim and run: how many devices (1 to %d)\n"
+		"  --user USER         with run and assign: give the VFIO nodes to USER\n"
+		"  --timeout-clean SECS  with run: how long to wait for cleaning (default 120)\n"
+		"  --format F          with list -j: sysinfo or assignable (RFD 114)\n"
+		"  --variants FILE     the variants file (default %s)\n"
 		"  --no-wait           do not wait for asynchronous operations to finish\n"
 		"  --timeout SECS      how long to wait for them (default 60)\n"
 		"  -h, --help          help; 'pptadm help COMMAND' for one command\n"
 		"\n"
 		"Exit status: 0 success, 1 an operation failed, 2 usage error.\n",
-		out_field_names(&out_device_fields));
+		out_field_names(&out_device_fields), PPT_CLAIM_MAX, VARIANTS_DEFAULT_PATH);
 }
 
 void args_verb_help(FILE *f, const struct verb *v)
@@ -263,7 +321,8 @@ static int parse_match(struct args *a, char *err, size_t errlen)
 static const char *const opt_names[] = {
 	"-j/--json", "-p/--parseable", "-o/--output", "-a/--all", "--owner",
 	"--force", "--no-wait", "--timeout", "--method", "--all-dirty",
-	"-q/--quiet", "--reset-pref",
+	"-q/--quiet", "--reset-pref", "--variant", "--count", "--match", "--user",
+	"--timeout-clean", "--format", "--variants",
 };
 
 int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
@@ -282,21 +341,29 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		{ "all-dirty", no_argument, NULL, 'D' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "reset-pref", required_argument, NULL, 'R' },
+		{ "variant", required_argument, NULL, 'V' },
+		{ "count", required_argument, NULL, 'N' },
+		{ "match", required_argument, NULL, 'I' },
+		{ "user", required_argument, NULL, 'U' },
+		{ "timeout-clean", required_argument, NULL, 'C' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "variants", required_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool help = false;
-	const char *vname;
+	const char *vname, *why;
 	size_t i, best = 99;
 	unsigned int bad;
 	char *end;
 	long secs;
-	int c;
+	int c, dashes = -1, full_argc = argc;
 
 	memset(a, 0, sizeof(*a));
 	a->fmt = OUT_TABLE;
 	a->method = -1;
 	a->reset_pref = -1;
 	a->timeout_ms = 60 * 1000;
+	a->timeout_clean_ms = 120 * 1000;
 	optind = 0;		/* glibc: start over, as for a new argv */
 	opterr = 0;
 	/* long options in full: an abbreviation is as likely a typo */
@@ -305,8 +372,14 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		const struct option *o;
 		size_t len;
 
-		if (!strcmp(w, "--"))
+		if (!strcmp(w, "--")) {
+			dashes = c;
 			break;
+		}
+		if (!strcmp(w, "-o")) {
+			c++;	/* its value */
+			continue;
+		}
 		if (strncmp(w, "--", 2))
 			continue;
 		len = strcspn(w + 2, "=");
@@ -334,6 +407,13 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		if (o->has_arg == required_argument && !w[2 + len])
 			c++;	/* its value */
 	}
+	/*
+	 * What follows "--" is run's COMMAND, which getopt would mix with the
+	 * DEVICE operands: parse what precedes it only.  For the other verbs
+	 * the words after "--" are operands like the others (put back below).
+	 */
+	if (dashes > 0)
+		argc = dashes;
 	best = 99;
 	while ((c = getopt_long(argc, argv, ":jpo:ahq", longopts, NULL)) != -1) {
 		const char *word = argv[optind - 1];
@@ -396,6 +476,79 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			}
 			break;
 		case 'D': a->given |= OPT_ALL_DIRTY; a->all_dirty = true; break;
+		case 'V':
+			a->given |= OPT_VARIANT;
+			if (!variant_name_ok(optarg, &why)) {
+				snprintf(err, errlen, "--variant \"%s\": %s", optarg, why);
+				return ARGS_USAGE;
+			}
+			a->variant = optarg;
+			break;
+		case 'N':
+			a->given |= OPT_COUNT;
+			errno = 0;
+			secs = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || secs < 1 || secs > PPT_CLAIM_MAX) {
+				snprintf(err, errlen, "--count \"%s\": want a number, 1 to %d",
+					 optarg, PPT_CLAIM_MAX);
+				return ARGS_USAGE;
+			}
+			a->count = (unsigned int)secs;
+			break;
+		case 'I':
+			a->given |= OPT_MATCH;
+			if (entry_parse_ids(optarg, &a->match_ids, &why)) {
+				snprintf(err, errlen,
+					 "--match \"%s\": %s (want vendor:device[:subvendor:subdevice[:class[:class_mask]]], hex)",
+					 optarg, why);
+				return ARGS_USAGE;
+			}
+			a->match = optarg;
+			break;
+		case 'U':
+			a->given |= OPT_USER;
+			for (i = 0; optarg[i]; i++)
+				if ((unsigned char)optarg[i] <= 0x20 || optarg[i] == 0x7f ||
+				    optarg[i] == ':')
+					break;
+			if (!optarg[0] || optarg[i] || i > 256) {
+				snprintf(err, errlen,
+					 "--user \"%s\": want a user name or number", optarg);
+				return ARGS_USAGE;
+			}
+			a->user = optarg;
+			break;
+		case 'C':
+			a->given |= OPT_TIMEOUT_CLEAN;
+			errno = 0;
+			secs = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || secs < 1 || secs > 86400) {
+				snprintf(err, errlen,
+					 "--timeout-clean \"%s\": want whole seconds, 1 to 86400", optarg);
+				return ARGS_USAGE;
+			}
+			a->timeout_clean_ms = (int)secs * 1000;
+			break;
+		case 'f':
+			a->given |= OPT_FORMAT;
+			if (!strcmp(optarg, "sysinfo")) {
+				a->format = FORMAT_SYSINFO;
+			} else if (!strcmp(optarg, "assignable")) {
+				a->format = FORMAT_ASSIGNABLE;
+			} else {
+				snprintf(err, errlen,
+					 "--format \"%s\": want sysinfo or assignable", optarg);
+				return ARGS_USAGE;
+			}
+			break;
+		case 'v':
+			a->given |= OPT_VARIANTS;
+			if (!optarg[0]) {
+				snprintf(err, errlen, "--variants \"\": want a file");
+				return ARGS_USAGE;
+			}
+			a->variants_file = optarg;
+			break;
 		case ':':
 			snprintf(err, errlen, "option \"%s\" needs a value", word);
 			return ARGS_USAGE;
@@ -415,6 +568,16 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 	}
 	vname = argv[optind];
 	a->verb = args_find_verb(vname);
+	if (dashes > 0 && a->verb && a->verb->id == V_RUN) {
+		a->cmd_argc = full_argc - dashes - 1;
+		a->cmd_argv = argv + dashes + 1;
+	} else if (dashes > 0) {
+		/* the operands after "--" join those before it */
+		memmove(&argv[dashes], &argv[dashes + 1],
+			(size_t)(full_argc - dashes - 1) * sizeof(*argv));
+		argv[full_argc - 1] = NULL;
+		argc = full_argc - 1;
+	}
 	if (!a->verb) {
 		const char *near = NULL;
 
@@ -451,7 +614,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 	}
 
 	/* options the verb does not take */
-	bad = a->given & ~(a->verb->opts | OPT_JSON);
+	bad = a->given & ~(a->verb->opts | OPT_JSON | OPT_VARIANTS);
 	if (bad) {
 		for (i = 0; !(bad & (1u << i)); i++)
 			;
@@ -480,9 +643,60 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		return ARGS_USAGE;
 	}
 	if ((a->verb->id == V_CLAIM || a->verb->id == V_UNCLAIM ||
-	     a->verb->id == V_ASSIGN) && !a->owner) {
+	     a->verb->id == V_ASSIGN || a->verb->id == V_TAKE ||
+	     a->verb->id == V_RUN) && !a->owner) {
 		snprintf(err, errlen, "%s needs --owner ID", a->verb->name);
 		return ARGS_USAGE;
+	}
+	if (a->given & OPT_FORMAT) {
+		if (a->fmt != OUT_JSON) {
+			snprintf(err, errlen, "--format %s is JSON: it needs -j",
+				 a->format == FORMAT_SYSINFO ? "sysinfo" : "assignable");
+			return ARGS_USAGE;
+		}
+		if (a->given & OPT_OUTPUT) {
+			snprintf(err, errlen, "--format and -o exclude each other (the format has its keys)");
+			return ARGS_USAGE;
+		}
+	}
+	if (a->verb->id == V_CLAIM || a->verb->id == V_RUN) {
+		int ways = !!a->argc + !!a->variant + !!a->match;
+
+		if (ways == 0) {
+			snprintf(err, errlen, "%s needs DEVICE..., --variant NAME or --match IDS",
+				 a->verb->name);
+			return ARGS_USAGE;
+		}
+		if (ways > 1) {
+			snprintf(err, errlen,
+				 "%s takes one of DEVICE..., --variant and --match, not %s",
+				 a->verb->name, !a->argc ? "--variant and --match" :
+				 a->variant ? "DEVICE and --variant" : "DEVICE and --match");
+			return ARGS_USAGE;
+		}
+		if (a->argc > PPT_CLAIM_MAX) {
+			snprintf(err, errlen, "%s names at most %d devices", a->verb->name,
+				 PPT_CLAIM_MAX);
+			return ARGS_USAGE;
+		}
+	}
+	if (a->verb->id == V_RUN) {
+		if (dashes < 0 || !a->cmd_argc) {
+			snprintf(err, errlen, "run needs -- COMMAND [ARG...] after its options");
+			return ARGS_USAGE;
+		}
+		return ARGS_OK;
+	}
+	if (a->verb->id == V_UNCLAIM) {
+		if (a->all && a->argc) {
+			snprintf(err, errlen, "unclaim takes DEVICE... or --all, not both");
+			return ARGS_USAGE;
+		}
+		if (!a->all && !a->argc) {
+			snprintf(err, errlen, "unclaim needs DEVICE... or --all");
+			return ARGS_USAGE;
+		}
+		return ARGS_OK;
 	}
 	if (a->verb->id == V_CLEAN) {
 		if (a->all_dirty && a->argc) {

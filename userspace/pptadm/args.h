@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "names.h"
 #include "output.h"
 
 #define EXIT_FAIL	1
@@ -18,7 +19,7 @@
 enum verb_id {
 	V_LIST, V_SHOW, V_RESERVE, V_RELEASE, V_CLAIM, V_UNCLAIM, V_ASSIGN,
 	V_UNASSIGN, V_RESET, V_CLEAN, V_ADD, V_REMOVE, V_MATCH, V_MONITOR,
-	V_CHECK, V_SET, V_VERSION, V_HELP,
+	V_CHECK, V_SET, V_VERSION, V_HELP, V_TAKE, V_RUN,
 };
 
 /* Options, as bits: which were given, and which a verb takes. */
@@ -35,7 +36,17 @@ enum {
 	OPT_ALL_DIRTY	= 1 << 9,
 	OPT_QUIET	= 1 << 10,
 	OPT_RESET_PREF	= 1 << 11,
+	OPT_VARIANT	= 1 << 12,
+	OPT_COUNT	= 1 << 13,
+	OPT_MATCH	= 1 << 14,
+	OPT_USER	= 1 << 15,
+	OPT_TIMEOUT_CLEAN = 1 << 16,
+	OPT_FORMAT	= 1 << 17,
+	OPT_VARIANTS	= 1 << 18,	/* every command takes it */
 };
+
+/* list -j --format: RFD 114's shapes (output.h) */
+enum list_format { FORMAT_DEVICES, FORMAT_SYSINFO, FORMAT_ASSIGNABLE };
 
 struct verb {
 	const char *name;
@@ -57,6 +68,16 @@ struct args {
 	int reset_pref;		/* --reset-pref: enum ppt_reset_method, or -1 */
 	int method;		/* --method: enum ppt_reset_method, or -1 */
 	int timeout_ms;		/* 0: --no-wait */
+	const char *variant;	/* --variant NAME (checked) */
+	unsigned int count;	/* --count N; 0: not given */
+	const char *match;	/* --match IDS, as given (checked) */
+	struct id_match match_ids;	/* ... parsed */
+	const char *user;	/* --user USER (looked up when run) */
+	int timeout_clean_ms;	/* --timeout-clean SECS (default 120) */
+	enum list_format format;	/* --format */
+	const char *variants_file;	/* --variants FILE; NULL: the default */
+	int cmd_argc;		/* run: the COMMAND after "--" */
+	char **cmd_argv;
 	unsigned int given;	/* OPT_* given */
 	enum { MATCH_LIST, MATCH_ADD, MATCH_DEL } match_op;
 	enum ppt_match_kind match_kind;	/* match add/del */

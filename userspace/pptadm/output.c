@@ -50,6 +50,8 @@ GETTER(reset_pref, KNOWN && d->info.reset_pref >= 0, "%s",
 GETTER(vendor_name, d->vendor_name[0], "%s", d->vendor_name)
 GETTER(device_name, d->device_name[0], "%s", d->device_name)
 GETTER(name, d->name[0], "%s", d->name)
+GETTER(variant, d->variant[0], "%s", d->variant)
+GETTER(type, d->type[0], "%s", d->type)
 
 static bool get_reset_methods(const void *row, char *buf, size_t len)
 {
@@ -83,6 +85,8 @@ static const struct field device_fields[] = {
 	{ "reset_pref", "RESET_PREF", F_STR, false, NULL, get_reset_pref },
 	{ "vendor_name", "VENDOR_NAME", F_STR, false, NULL, get_vendor_name },
 	{ "device_name", "DEVICE_NAME", F_STR, false, NULL, get_device_name },
+	{ "variant", "VARIANT", F_STR, OUT_DEF_TABLE, NULL, get_variant },
+	{ "type", "TYPE", F_STR, OUT_DEF_TABLE, NULL, get_type },
 	{ "name", "NAME", F_STR, true, NULL, get_name },
 };
 
@@ -202,13 +206,21 @@ static int find_field(const struct field_set *fs, const char *p, size_t len)
 int out_fields_parse(const struct field_set *fs, const char *list,
 		     struct out_fields *out, char *bad, size_t badlen)
 {
+	return out_fields_select(fs, OUT_JSON, list, out, bad, badlen);
+}
+
+int out_fields_select(const struct field_set *fs, enum out_format fmt,
+		      const char *list, struct out_fields *out, char *bad,
+		      size_t badlen)
+{
 	const char *p = list;
 	size_t i;
 
 	out->n = 0;
 	if (!list || !strcasecmp(list, "all")) {
 		for (i = 0; i < fs->n && i < OUT_MAX_FIELDS; i++)
-			if (list || fs->fields[i].by_default)
+			if (list || fs->fields[i].by_default == 1 ||
+			    (fmt == OUT_TABLE && fs->fields[i].by_default == OUT_DEF_TABLE))
 				out->idx[out->n++] = (int)i;
 		return 0;
 	}
@@ -469,6 +481,122 @@ void out_rows_vertical(FILE *f, const struct field_set *fs,
 				table_value(fl, ROW(rows, fs, i), v, sizeof(v)));
 		}
 	}
+}
+
+/* The inventory id RFD 114 wants: the topology path, or the address. */
+static const char *rfd_id(const struct out_device *d)
+{
+	return d->info.path[0] ? d->info.path : d->info.addr;
+}
+
+static void json_key_hex(FILE *f, const char *key, const char *fmt,
+			 unsigned int v, bool comma)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), fmt, v);
+	fprintf(f, "%s\"%s\":\"%s\"", comma ? "," : "", key, buf);
+}
+
+void out_sysinfo(FILE *f, const struct out_device *devs, size_t n)
+{
+	size_t i;
+
+	fputs("{\"PCI Devices\":[", f);
+	for (i = 0; i < n; i++) {
+		const struct out_device *d = &devs[i];
+
+		fputs(i ? ",{" : "{", f);
+		json_key_hex(f, "device", "%04x", d->info.device, false);
+		fputs(",\"driver\":", f);
+		json_string(f, d->info.driver[0] ? d->info.driver : "-");
+		fputs(",\"id\":", f);
+		json_string(f, rfd_id(d));
+		json_key_hex(f, "revision", "%02x", d->info.revision, true);
+		json_key_hex(f, "subsystem", "%04x", d->info.subdevice, true);
+		json_key_hex(f, "subvendor", "%04x", d->info.subvendor, true);
+		if (d->info.owner[0]) {
+			fputs(",\"used_by\":", f);
+			json_string(f, d->info.owner);
+		}
+		json_key_hex(f, "vendor", "%04x", d->info.vendor, true);
+		fputc('}', f);
+	}
+	fputs("]}\n", f);
+}
+
+const char *out_assignable_state(uint32_t state)
+{
+	switch (state) {
+	case PPT_STATE_RESERVED:
+		return "unassigned";
+	case PPT_STATE_CLAIMED:
+	case PPT_STATE_ASSIGNING:
+		return "provisioning";
+	case PPT_STATE_ASSIGNED:
+		return "used";
+	case PPT_STATE_UNASSIGNING:
+	case PPT_STATE_DIRTY:
+	case PPT_STATE_CLEANING:
+	case PPT_STATE_QUARANTINED:
+	case PPT_STATE_RESETTING:
+		return "dirty";
+	}
+	return NULL;
+}
+
+void out_assignable(FILE *f, const struct out_device *devs, size_t n)
+{
+	bool first = true;
+	size_t i;
+
+	fputs("{\"assignable_devices\":[", f);
+	for (i = 0; i < n; i++) {
+		const struct out_device *d = &devs[i];
+		const char *state = out_assignable_state(d->info.state);
+
+		if (d->host_only || !d->variant[0] || !state)
+			continue;
+		fputs(first ? "{\"id\":" : ",{\"id\":", f);
+		first = false;
+		json_string(f, rfd_id(d));
+		fputs(",\"state\":", f);
+		json_string(f, state);
+		fputs(",\"type\":", f);
+		json_string(f, d->type[0] ? d->type : "other");
+		if (d->info.owner[0]) {
+			fputs(",\"used_by\":", f);
+			json_string(f, d->info.owner);
+		}
+		fputs(",\"variant\":", f);
+		json_string(f, d->variant);
+		fputc('}', f);
+	}
+	fputs("]}\n", f);
+}
+
+void out_addr_list(FILE *f, enum out_format fmt, const char *key,
+		   const char *owner, const char (*addrs)[PPT_ADDR_BUFLEN],
+		   size_t n)
+{
+	size_t i;
+
+	if (fmt != OUT_JSON) {
+		for (i = 0; i < n; i++)
+			fprintf(f, "%s\n", addrs[i]);
+		return;
+	}
+	fputc('{', f);
+	json_string(f, key);
+	fputs(":[", f);
+	for (i = 0; i < n; i++) {
+		if (i)
+			fputc(',', f);
+		json_string(f, addrs[i]);
+	}
+	fputs("],\"owner\":", f);
+	json_string_or_null(f, owner);
+	fputs("}\n", f);
 }
 
 void out_error(FILE *human, FILE *json, enum out_format fmt,

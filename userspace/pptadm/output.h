@@ -29,6 +29,8 @@ struct out_device {
 	char vendor_name[128];		/* from pci.ids */
 	char device_name[128];
 	char name[256];			/* "Vendor Device" */
+	char variant[65];		/* variants.h: its variant, "" when none */
+	char type[16];			/* its variant's type, or the class's guess */
 };
 
 enum field_kind {
@@ -43,7 +45,7 @@ struct field {
 	const char *name;	/* -o name and JSON key */
 	const char *header;	/* table header */
 	enum field_kind kind;
-	bool by_default;	/* shown without -o */
+	int by_default;		/* shown without -o: 1, or OUT_DEF_TABLE */
 	const char *none;	/* a missing value in tables and -p; NULL: "--" and "" */
 	/* the value as text; false when missing (JSON null) */
 	bool (*get)(const void *row, char *buf, size_t len);
@@ -62,6 +64,9 @@ struct field_set {
 	size_t naliases;
 	size_t rowsize;			/* sizeof one row */
 };
+
+/* by_default: shown without -o in tables only (JSON keeps its keys) */
+#define OUT_DEF_TABLE	2
 
 extern const struct field_set out_device_fields;	/* rows: struct out_device */
 extern const struct field_set out_match_fields;		/* rows: struct ppt_match */
@@ -93,6 +98,15 @@ void parseable_string(FILE *f, const char *s);
 int out_fields_parse(const struct field_set *fs, const char *list,
 		     struct out_fields *fields, char *bad, size_t badlen);
 
+/*
+ * As out_fields_parse(), for a format: without a list, tables get their
+ * default fields (those of OUT_DEF_TABLE too), the other formats the
+ * default fields.
+ */
+int out_fields_select(const struct field_set *fs, enum out_format fmt,
+		      const char *list, struct out_fields *fields, char *bad,
+		      size_t badlen);
+
 /* The comma-separated list of every field name, for usage messages. */
 const char *out_field_names(const struct field_set *fs);
 
@@ -112,6 +126,41 @@ static inline void out_devices(FILE *f, enum out_format fmt,
 {
 	out_rows(f, fmt, &out_device_fields, sel, devs, n);
 }
+
+/*
+ * Triton RFD 114's shapes of a device inventory, one JSON object a call:
+ *
+ * {"PCI Devices":[{"device":"1db4","driver":"-","id":ID,"revision":"a1",
+ *   "subsystem":"1214","subvendor":"10de","used_by":OWNER,"vendor":"10de"}]}
+ *	sysinfo's array, every device given; "driver" is "-" for none,
+ *	"used_by" is there only for a device with an owner
+ * {"assignable_devices":[{"id":ID,"state":STATE,"type":TYPE,
+ *   "used_by":OWNER,"variant":VARIANT}]}
+ *	the server's array: the devices ppt manages that a variant names,
+ *	with RFD 114's states (out_assignable_state()); "used_by" as above
+ *
+ * ID is the topology path (the same slot after bus renumbering, as RFD
+ * 114 wants of it), or the address when the path is unknown.
+ */
+void out_sysinfo(FILE *f, const struct out_device *devs, size_t n);
+void out_assignable(FILE *f, const struct out_device *devs, size_t n);
+
+/*
+ * RFD 114's state of a device in a ppt state: "unassigned" (reserved),
+ * "provisioning" (claimed, assigning), "used" (assigned), "dirty"
+ * (unassigning, dirty, cleaning, quarantined, resetting); NULL for the
+ * states of a device that is not assignable (detached, reserving,
+ * releasing).
+ */
+const char *out_assignable_state(uint32_t state);
+
+/*
+ * The devices a claim or take got: humans one address a line, JSON
+ * {"KEY":["ADDR",...],"owner":OWNER}.
+ */
+void out_addr_list(FILE *f, enum out_format fmt, const char *key,
+		   const char *owner, const char (*addrs)[PPT_ADDR_BUFLEN],
+		   size_t n);
 
 /* "flr,pm": the names of the methods in a PPT_A_DEV_RESET_METHODS mask. */
 void out_reset_methods(uint32_t mask, char *buf, size_t len);

@@ -5,17 +5,23 @@
  * This file runs the verbs.  The logic lives next to it, where the unit
  * tests reach it: args.c (the command line), names.c (device names and
  * boot-list entries), persist.c (the modprobe.d file), inventory.c (libpci),
- * output.c (formats) and events.c (monitor's lines).  libppt speaks netlink.
+ * output.c (formats), events.c (monitor's lines), variants.c (the variants
+ * file) and run.c (run's arguments and device nodes).  libppt speaks netlink.
  *
  * Exit status: 0 success, 1 an operation failed, 2 usage error.
  */
 #include <errno.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "args.h"
@@ -27,6 +33,8 @@
 #include "names.h"
 #include "output.h"
 #include "persist.h"
+#include "run.h"
+#include "variants.h"
 
 static struct args A;
 static struct ppt_handle *H;
@@ -145,6 +153,48 @@ static int load_kernel(const char *op)
 	return 0;
 }
 
+/* The variants file, loaded once (variants.h). */
+static struct variants VS;
+static bool have_vs;
+
+/*
+ * Load the variants file.  Where variants decide what is done (claim or
+ * run --variant, list --format assignable) a bad or missing file is an
+ * error (fatal); where they only label a listing, a warning, and the
+ * devices are listed without variants.
+ */
+static int load_variants(bool fatal)
+{
+	bool explicit;
+	const char *path = variants_path(A.variants_file, &explicit);
+	char err[512];
+	int ret;
+
+	if (have_vs)
+		return 0;
+	ret = variants_load(&VS, path, explicit, err, sizeof(err));
+	if (ret && !fatal) {
+		fprintf(stderr, "pptadm: warning: %s; devices are listed without variants\n", err);
+		variants_free(&VS);
+		have_vs = true;
+		return 0;
+	}
+	if (ret) {
+		report_what(ret, err, A.verb->name);
+		return ret;
+	}
+	have_vs = true;
+	return 0;
+}
+
+/* Variant and type of devices; ctx: the devices that may share their slots. */
+static void label(struct out_device *devs, size_t n,
+		  const struct out_device *ctx, size_t nctx)
+{
+	load_variants(false);
+	variants_label(&VS, devs, n, ctx, nctx);
+}
+
 /* The DEVICE arguments, parsed; freed by main(). */
 static struct name *names_given;
 
@@ -244,7 +294,7 @@ static int select_fields(const struct field_set *fs, const char *dflt,
 {
 	char bad[64];
 
-	if (out_fields_parse(fs, A.fields ? A.fields : dflt, sel, bad, sizeof(bad))) {
+	if (out_fields_select(fs, A.fmt, A.fields ? A.fields : dflt, sel, bad, sizeof(bad))) {
 		fprintf(stderr, "pptadm: unknown output field \"%s\" (fields: %s)\n",
 			bad, out_field_names(fs));
 		return EXIT_USAGE;
@@ -321,7 +371,18 @@ static int cmd_list(void)
 		n = nshown;
 	}
 	inventory_names(devs, n);
-	out_devices(stdout, A.fmt, &sel, devs, n);
+	if (A.format == FORMAT_ASSIGNABLE && load_variants(true)) {
+		free(shown);
+		return EXIT_FAIL;
+	}
+	/* slot neighbours: the whole list, not just the devices shown */
+	label(devs, n, A.all ? host_devs : kern_devs, A.all ? nhost : nkern);
+	if (A.format == FORMAT_SYSINFO)
+		out_sysinfo(stdout, devs, n);
+	else if (A.format == FORMAT_ASSIGNABLE)
+		out_assignable(stdout, devs, n);
+	else
+		out_devices(stdout, A.fmt, &sel, devs, n);
 	free(shown);
 	return 0;
 }
@@ -362,6 +423,10 @@ static int cmd_show(void)
 		devs[n++].info = info;
 	}
 	inventory_names(devs, n);
+	if (n && !load_kernel("show"))
+		label(devs, n, kern_devs, nkern);
+	else
+		label(devs, n, devs, n);
 	/* nothing found: the errors say it all, without an empty list */
 	if (n && A.fmt == OUT_TABLE)
 		out_rows_vertical(stdout, &out_device_fields, &sel, devs, n);
@@ -426,6 +491,681 @@ static bool refuse_critical(const char *addr)
 	return true;
 }
 
+static int cmd_change(void);
+
+/* --user: the user's ids and name (for its groups). */
+struct user {
+	uid_t uid;
+	gid_t gid;
+	char name[256];
+	bool named;		/* in the user database: it has groups */
+};
+
+static struct user U;
+
+/* Look --user up; a user that does not exist is a usage error. */
+static int lookup_user(void)
+{
+	struct passwd *pw;
+	char *end;
+	long id;
+
+	errno = 0;
+	pw = getpwnam(A.user);
+	if (!pw) {
+		errno = 0;
+		id = strtol(A.user, &end, 10);
+		if (!*end && end != A.user && id >= 0 && id < 0x7fffffff) {
+			pw = getpwuid((uid_t)id);
+			if (!pw) {
+				U.uid = (uid_t)id;
+				U.gid = (gid_t)id;
+				snprintf(U.name, sizeof(U.name), "%ld", id);
+				return 0;
+			}
+		}
+	}
+	if (!pw)
+		return usage_error("--user \"%s\": no such user", A.user);
+	U.uid = pw->pw_uid;
+	U.gid = pw->pw_gid;
+	U.named = true;
+	snprintf(U.name, sizeof(U.name), "%s", pw->pw_name);
+	return 0;
+}
+
+/* Saved owners of the VFIO nodes given to --user (run gives them back). */
+static struct run_node *nodes_given;
+static size_t nnodes_given, nodes_cap;
+
+/*
+ * Give the VFIO nodes of a device's IOMMU group to --user: the group's
+ * /dev/vfio/N and the vfio-pci cdev of every function of the group ppt
+ * holds.  addrs, when given, are the devices to look at (run's); else
+ * the kernel is asked for the group's members.  Nonzero on failure (said).
+ */
+static int give_group(const char *addr, const char (*addrs)[PPT_ADDR_BUFLEN],
+		      size_t naddrs)
+{
+	char nodes[RUN_MAX_NODES][RUN_NODE_PATH], what[512];
+	struct ppt_device_info info, *list = NULL;
+	size_t nlist = 0, i, k, nn;
+	int ret;
+
+	ret = ppt_device_get(H, addr, &info);
+	if (ret) {
+		report_op("--user", addr, ret);
+		return -1;
+	}
+	if (!addrs) {
+		ret = ppt_device_list(H, &list, &nlist);
+		if (ret) {
+			report_op("--user", addr, ret);
+			return -1;
+		}
+	}
+	for (i = 0; i < (addrs ? naddrs : nlist); i++) {
+		struct ppt_device_info mate;
+
+		if (addrs) {
+			if (ppt_device_get(H, addrs[i], &mate))
+				continue;
+		} else {
+			mate = list[i];
+		}
+		if (mate.iommu_group != info.iommu_group)
+			continue;
+		nn = run_vfio_nodes("", mate.addr, mate.iommu_group, nodes);
+		for (k = 0; k < nn; k++) {
+			size_t j;
+
+			for (j = 0; j < nnodes_given; j++)
+				if (!strcmp(nodes_given[j].path, nodes[k]))
+					break;
+			if (j < nnodes_given)
+				continue;
+			if (nnodes_given == nodes_cap) {
+				struct run_node *nr;
+
+				nodes_cap = nodes_cap ? nodes_cap * 2 : 8;
+				nr = realloc(nodes_given, nodes_cap * sizeof(*nr));
+				if (!nr) {
+					free(list);
+					report_what(-ENOMEM, "out of memory", A.verb->name);
+					return -1;
+				}
+				nodes_given = nr;
+			}
+			ret = run_node_give(nodes[k], U.uid, U.gid, &nodes_given[nnodes_given]);
+			if (ret) {
+				snprintf(what, sizeof(what), "cannot give %.256s to %.64s", nodes[k], U.name);
+				report_what(ret, what, A.verb->name);
+				free(list);
+				return -1;
+			}
+			nnodes_given++;
+		}
+	}
+	free(list);
+	if (info.iommu_group >= 0) {
+		snprintf(what, sizeof(what), "/dev/vfio/%lld", (long long)info.iommu_group);
+		for (k = 0; k < nnodes_given && strcmp(nodes_given[k].path, what); k++)
+			;
+		if (k == nnodes_given) {
+			struct out_error e = { .err = -ENOENT, .operation = A.verb->name,
+					       .device = addr, .message = "no VFIO group node",
+					       .what = NULL };
+
+			snprintf(what, sizeof(what), "%s: /dev/vfio/%lld does not exist", addr,
+				 (long long)info.iommu_group);
+			e.message = what;
+			report(&e);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void restore_nodes(void)
+{
+	size_t i;
+
+	for (i = 0; i < nnodes_given; i++)
+		run_node_restore(&nodes_given[i]);
+	nnodes_given = 0;
+}
+
+/* Devices a claim chose, for messages: "A, B and C". */
+static void addr_text(const char (*addrs)[PPT_ADDR_BUFLEN], size_t n, char *buf,
+		      size_t len)
+{
+	char *j = run_join(addrs, n, ' ');
+
+	snprintf(buf, len, "%s", j ? j : "");
+	free(j);
+}
+
+/*
+ * The claim request of claim and run: the candidates from DEVICE..., a
+ * variant or a match, and the count.  *addrs (malloc()ed) backs spec.
+ * EXIT_FAIL when something was wrong (said).
+ */
+static int claim_spec(struct ppt_claim_spec *spec, char (**addrs)[PPT_ADDR_BUFLEN])
+{
+	struct name *names = NULL;
+	struct name_target *t = NULL;
+	const char **ptrs;
+	size_t nt = 0, i, other = 0;
+	int ret;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->owner = A.owner;
+	spec->count = A.count;
+	*addrs = NULL;
+	if (A.match) {
+		spec->match = A.match;
+		return 0;
+	}
+	if (A.variant) {
+		if (load_variants(true) || load_kernel(A.verb->name))
+			return EXIT_FAIL;
+		if (!variants_find(&VS, A.variant)) {
+			char msg[768];
+
+			snprintf(msg, sizeof(msg), "no variant \"%s\" in %s", A.variant,
+				 VS.path ? VS.path : variants_path(A.variants_file, &(bool){0}));
+			report_name(A.verb->name, A.variant, -ENOENT, msg);
+			return EXIT_FAIL;
+		}
+		label(kern_devs, nkern, kern_devs, nkern);
+		t = calloc(nkern + 1, sizeof(*t));
+		if (!t) {
+			report_what(-ENOMEM, "out of memory", A.verb->name);
+			return EXIT_FAIL;
+		}
+		inventory_sort(kern_devs, nkern);
+		for (i = 0; i < nkern; i++) {
+			if (strcmp(kern_devs[i].variant, A.variant))
+				continue;
+			/* the kernel chooses among reserved devices only */
+			if (kern_devs[i].info.state != PPT_STATE_RESERVED) {
+				other++;
+				continue;
+			}
+			if (nt < PPT_CLAIM_MAX)
+				snprintf(t[nt++].addr, PPT_ADDR_BUFLEN, "%s", kern_devs[i].info.addr);
+		}
+		if (!nt) {
+			char msg[256];
+
+			if (other)
+				snprintf(msg, sizeof(msg),
+					 "no device of variant %s is reserved (%zu %s in other states)",
+					 A.variant, other, other == 1 ? "is" : "are");
+			else
+				snprintf(msg, sizeof(msg), "ppt manages no device of variant %s",
+					 A.variant);
+			report_name(A.verb->name, A.variant, other ? -ENOSPC : -ENODEV, msg);
+			free(t);
+			return EXIT_FAIL;
+		}
+		if (!spec->count)
+			spec->count = 1;
+	} else {
+		ret = parse_names(A.argc, A.argv, &names);
+		if (ret)
+			return ret;
+		if (resolve(SCOPE_KERNEL, true, names, A.argc, &t, &nt))
+			return EXIT_FAIL;
+	}
+	*addrs = calloc(nt + 1, sizeof(**addrs));
+	ptrs = calloc(nt + 1, sizeof(*ptrs));
+	if (!*addrs || !ptrs) {
+		free(*addrs);
+		*addrs = NULL;
+		free(ptrs);
+		free(t);
+		report_what(-ENOMEM, "out of memory", A.verb->name);
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < nt; i++) {
+		memcpy((*addrs)[i], t[i].addr, PPT_ADDR_BUFLEN);
+		ptrs[i] = (*addrs)[i];
+	}
+	free(t);
+	spec->addrs = ptrs;
+	spec->n_addrs = nt;
+	return 0;
+}
+
+/* A refused claim: the kernel's reason, and the device that blocked it. */
+static void report_claim(int ret, const struct ppt_claim_spec *spec)
+{
+	char what[128];
+
+	if (A.variant)
+		snprintf(what, sizeof(what), "variant %s", A.variant);
+	else if (A.match)
+		snprintf(what, sizeof(what), "match %s", A.match);
+	else if (spec->n_addrs == 1)
+		snprintf(what, sizeof(what), "%s", spec->addrs[0]);
+	else
+		snprintf(what, sizeof(what), "%zu devices", spec->n_addrs);
+	report_op(A.verb->name, what, ret);
+}
+
+static int cmd_claim(void)
+{
+	struct ppt_claim_spec spec;
+	char (*addrs)[PPT_ADDR_BUFLEN] = NULL, (*got)[PPT_ADDR_BUFLEN] = NULL;
+	size_t n = 0;
+	int ret;
+
+	/* one DEVICE alone: the single-device claim, as it always was */
+	if (A.argc == 1 && !A.count)
+		return cmd_change();
+	ret = claim_spec(&spec, &addrs);
+	if (ret)
+		return ret;
+	if (open_ppt("claim")) {
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	ret = ppt_claim(H, &spec, &got, &n);
+	if (ret) {
+		report_claim(ret, &spec);
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	out_addr_list(stdout, A.fmt, "claimed", A.owner,
+		      (const char (*)[PPT_ADDR_BUFLEN])got, n);
+out:
+	free(got);
+	free(addrs);
+	free((void *)spec.addrs);
+	return ret;
+}
+
+static int cmd_unclaim_all(void)
+{
+	size_t i, n = 0;
+	int ret, status = 0;
+
+	if (load_kernel("unclaim"))
+		return EXIT_FAIL;
+	for (i = 0; i < nkern; i++) {
+		const struct ppt_device_info *d = &kern_devs[i].info;
+
+		if (d->state != PPT_STATE_CLAIMED || strcmp(d->owner, A.owner))
+			continue;
+		n++;
+		ret = ppt_device_unclaim(H, d->addr, A.owner);
+		if (ret) {
+			report_op("unclaim", d->addr, ret);
+			status = EXIT_FAIL;
+		}
+	}
+	if (!n) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "%s has claimed no device", A.owner);
+		report_name("unclaim", A.owner, -ENOENT, msg);
+		return EXIT_FAIL;
+	}
+	return status;
+}
+
+static int cmd_take(void)
+{
+	char (*got)[PPT_ADDR_BUFLEN] = NULL;
+	size_t n = 0;
+	int ret;
+
+	if (open_ppt("take"))
+		return EXIT_FAIL;
+	ret = ppt_take(H, A.owner, 0, &got, &n);
+	if (ret == -ENOENT && !ppt_errmsg(H)) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "%s holds no device", A.owner);
+		report_name("take", A.owner, ret, msg);
+		return EXIT_FAIL;
+	}
+	if (ret) {
+		report_op("take", A.owner, ret);
+		return EXIT_FAIL;
+	}
+	out_addr_list(stdout, A.fmt, "taken", A.owner,
+		      (const char (*)[PPT_ADDR_BUFLEN])got, n);
+	free(got);
+	return 0;
+}
+
+/* --- run ------------------------------------------------------------ */
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Does the kernel clean returned devices by itself (auto_clean)? */
+static bool auto_clean_on(void)
+{
+	char v[8] = "";
+	FILE *f = fopen("/sys/module/ppt/parameters/auto_clean", "r");
+
+	if (!f)
+		return true;
+	if (!fgets(v, sizeof(v), f))
+		v[0] = 'Y';
+	fclose(f);
+	return v[0] == 'Y' || v[0] == '1';
+}
+
+static void run_note(const char *fmt, const char *a, const char *b)
+{
+	if (A.fmt == OUT_JSON)
+		return;
+	fputs("pptadm: run: ", stderr);
+	fprintf(stderr, fmt, a, b);
+	fputc('\n', stderr);
+}
+
+/*
+ * Give run's devices back: unassign what is assigned (retrying while a
+ * VFIO user still holds it), wait until the kernel has cleaned what came
+ * back, unclaim what is still claimed.  Everything within the deadline
+ * of --timeout-clean.  Returns 0 when every device ended reserved (or
+ * left ppt), nonzero when one did not (said).
+ */
+static int give_back(const char (*addrs)[PPT_ADDR_BUFLEN], size_t n)
+{
+	long long deadline = now_ms() + A.timeout_clean_ms;
+	bool clean_by_kernel = auto_clean_on(), *done;
+	struct ppt_device_info info;
+	size_t i, left;
+	int ret, status = 0;
+	char msg[512];
+
+	done = calloc(n + 1, sizeof(*done));
+	if (!done) {
+		report_what(-ENOMEM, "out of memory", "run");
+		return -1;
+	}
+	restore_nodes();
+	/* unassign: each group once (the first of its devices takes it back) */
+	for (i = 0; i < n; i++) {
+		for (;;) {
+			ret = ppt_device_get(H, addrs[i], &info);
+			if (ret || info.state != PPT_STATE_ASSIGNED ||
+			    strcmp(info.owner, A.owner))
+				break;
+			ret = ppt_device_unassign(H, addrs[i], A.owner, A.timeout_ms);
+			if (ret != -EBUSY || now_ms() >= deadline)
+				break;
+			sleep_ms(100);
+		}
+		if (ret && ret != -ENODEV) {
+			report_op("run: unassign", addrs[i], ret);
+			status = -1;
+		}
+	}
+	/* then wait for the kernel's cleaning, and unclaim what is claimed */
+	for (left = n; left;) {
+		for (i = 0; i < n; i++) {
+			if (done[i])
+				continue;
+			ret = ppt_device_get(H, addrs[i], &info);
+			if (ret == -ENODEV) {
+				done[i] = true;
+				left--;
+				continue;
+			}
+			if (ret) {
+				report_op("run", addrs[i], ret);
+				status = -1;
+				done[i] = true;
+				left--;
+				continue;
+			}
+			switch (info.state) {
+			case PPT_STATE_CLAIMED:
+				if (!strcmp(info.owner, A.owner)) {
+					ret = ppt_device_unclaim(H, addrs[i], A.owner);
+					if (ret && ret != -EBUSY) {
+						report_op("run: unclaim", addrs[i], ret);
+						status = -1;
+						break;
+					}
+					if (ret)
+						continue;	/* again next round */
+				}
+				break;
+			case PPT_STATE_DIRTY:
+				if (clean_by_kernel)
+					continue;
+				snprintf(msg, sizeof(msg),
+					 "%s is dirty and auto_clean is off: clean it with pptadm clean %s",
+					 addrs[i], addrs[i]);
+				report_name("run", addrs[i], -EAGAIN, msg);
+				status = -1;
+				break;
+			case PPT_STATE_UNASSIGNING:
+			case PPT_STATE_CLEANING:
+			case PPT_STATE_ASSIGNING:
+			case PPT_STATE_RESETTING:
+				continue;
+			case PPT_STATE_ASSIGNED:
+				if (!strcmp(info.owner, A.owner)) {
+					snprintf(msg, sizeof(msg),
+						 "%s is still held by a VFIO user; the kernel gives it back when that closes it (the lease)",
+						 addrs[i]);
+					report_name("run", addrs[i], -EBUSY, msg);
+					status = -1;
+				}
+				break;
+			case PPT_STATE_QUARANTINED:
+				snprintf(msg, sizeof(msg),
+					 "%s failed cleaning and is quarantined: see pptadm show %s",
+					 addrs[i], addrs[i]);
+				report_name("run", addrs[i], -EIO, msg);
+				status = -1;
+				break;
+			default:
+				break;	/* reserved, or someone else's now */
+			}
+			done[i] = true;
+			left--;
+		}
+		if (!left)
+			break;
+		if (now_ms() >= deadline) {
+			for (i = 0; i < n; i++) {
+				if (done[i])
+					continue;
+				ret = ppt_device_get(H, addrs[i], &info);
+				snprintf(msg, sizeof(msg),
+					 "still %s after --timeout-clean %d s",
+					 ret ? "unknown" : ppt_state_name(info.state),
+					 A.timeout_clean_ms / 1000);
+				report_name("run", addrs[i], -ETIMEDOUT, msg);
+			}
+			status = -1;
+			break;
+		}
+		sleep_ms(100);
+	}
+	free(done);
+	return status;
+}
+
+/* The COMMAND, in the child: as --user, dying with pptadm. */
+static _Noreturn void run_child(char **argv, const sigset_t *mask, pid_t parent,
+				const char *devices)
+{
+	if (A.user) {
+		if ((U.named ? initgroups(U.name, U.gid) : setgroups(0, NULL)) ||
+		    setgid(U.gid) || setuid(U.uid)) {
+			fprintf(stderr, "pptadm: run: cannot become %s: %s\n", U.name,
+				strerror(errno));
+			_exit(126);
+		}
+	}
+	/* after the change of user, which clears it */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
+		_exit(126);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	if (setenv("PPT_DEVICES", devices, 1) || setenv("PPT_OWNER", A.owner, 1))
+		_exit(126);
+	execvp(argv[0], argv);
+	fprintf(stderr, "pptadm: run: %s: %s\n", argv[0], strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+static int cmd_run(void)
+{
+	struct ppt_claim_spec spec;
+	char (*addrs)[PPT_ADDR_BUFLEN] = NULL, (*got)[PPT_ADDR_BUFLEN] = NULL;
+	char **argv = NULL, *devices = NULL, err[512], list[PPT_CLAIM_MAX * 2 * PPT_ADDR_BUFLEN];
+	struct ppt_device_info info;
+	struct signalfd_siginfo si;
+	sigset_t set, old;
+	size_t n = 0, i;
+	int ret, sfd = -1, wstatus = 0, status = EXIT_FAIL;
+	pid_t pid, self = getpid();
+
+	if (A.user && (ret = lookup_user()))
+		return ret;
+	/* signals wait until the devices are set up, and are passed on then */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0) {
+		report_what(-errno, "cannot watch for signals", "run");
+		return EXIT_FAIL;
+	}
+	ret = claim_spec(&spec, &addrs);
+	if (ret) {
+		close(sfd);
+		return ret;
+	}
+	if (open_ppt("run"))
+		goto out;
+	/* under a lease: if pptadm dies, the kernel gives the devices back */
+	spec.flags = PPT_CLAIM_LEASE;
+	ret = ppt_claim(H, &spec, &got, &n);
+	if (ret) {
+		report_claim(ret, &spec);
+		goto out;
+	}
+	addr_text((const char (*)[PPT_ADDR_BUFLEN])got, n, list, sizeof(list));
+	ret = run_expand(A.cmd_argc, A.cmd_argv, (const char (*)[PPT_ADDR_BUFLEN])got, n,
+			 &argv, err, sizeof(err));
+	devices = run_join((const char (*)[PPT_ADDR_BUFLEN])got, n, ' ');
+	if (ret || !devices) {
+		if (ret == -ERANGE) {
+			fprintf(stderr, "pptadm: run: %s\n", err);
+			status = EXIT_USAGE;
+		} else {
+			report_what(-ENOMEM, "out of memory", "run");
+		}
+		give_back((const char (*)[PPT_ADDR_BUFLEN])got, n);
+		goto out;
+	}
+	/* assign each device; a group mate goes along with the first of its group */
+	for (i = 0; i < n; i++) {
+		ret = ppt_device_get(H, got[i], &info);
+		if (!ret && info.state == PPT_STATE_ASSIGNED && !strcmp(info.owner, A.owner))
+			continue;
+		ret = ppt_device_assign(H, got[i], A.owner, A.timeout_ms);
+		if (ret) {
+			report_op("run: assign", got[i], ret);
+			break;
+		}
+	}
+	if (!ret && A.user)
+		for (i = 0; !ret && i < n; i++)
+			ret = give_group(got[i], (const char (*)[PPT_ADDR_BUFLEN])got, n);
+	/* a signal before the command started: give back and stop */
+	if (!ret) {
+		struct pollfd p = { .fd = sfd, .events = POLLIN };
+
+		while (poll(&p, 1, 0) == 1 && read(sfd, &si, sizeof(si)) == sizeof(si)) {
+			if (si.ssi_signo == SIGCHLD)
+				continue;
+			ret = -EINTR;
+			status = 128 + (int)si.ssi_signo;
+			break;
+		}
+	}
+	if (ret) {
+		if (give_back((const char (*)[PPT_ADDR_BUFLEN])got, n) == 0)
+			run_note("gave %s back to ppt%s", list, "");
+		goto out;
+	}
+	run_note("%s assigned to %s", list, A.owner);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		report_what(-errno, "cannot start the command", "run");
+		give_back((const char (*)[PPT_ADDR_BUFLEN])got, n);
+		goto out;
+	}
+	if (pid == 0) {
+		close(sfd);
+		run_child(argv, &old, self, devices);
+	}
+	/* pass signals on, until the command has ended */
+	for (;;) {
+		ssize_t got_bytes = read(sfd, &si, sizeof(si));
+
+		if (got_bytes != sizeof(si)) {
+			if (got_bytes < 0 && errno == EINTR)
+				continue;
+			/* cannot read signals: wait for the command without */
+			while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+				;
+			break;
+		}
+		if (si.ssi_signo == SIGCHLD) {
+			if (waitpid(pid, &wstatus, WNOHANG) == pid)
+				break;
+			continue;
+		}
+		/* the terminal sends ^C to the whole foreground group: the command has it */
+		if (si.ssi_code != SI_KERNEL)
+			kill(pid, (int)si.ssi_signo);
+	}
+	status = run_exit_status(wstatus);
+	if (give_back((const char (*)[PPT_ADDR_BUFLEN])got, n) == 0)
+		run_note("%s given back to ppt, clean%s", list, "");
+	else if (!status)
+		status = EXIT_FAIL;
+out:
+	run_free_argv(argv);
+	free(devices);
+	free(got);
+	free(addrs);
+	free((void *)spec.addrs);
+	if (sfd >= 0)
+		close(sfd);
+	return status;
+}
+
 /* The verbs that change devices: one operation per device. */
 static int cmd_change(void)
 {
@@ -466,6 +1206,9 @@ static int cmd_change(void)
 		ret = run_op(t[i].addr);
 		if (ret) {
 			report_op(A.verb->name, t[i].addr, ret);
+			status = EXIT_FAIL;
+		} else if (A.verb->id == V_ASSIGN && A.user &&
+			   give_group(t[i].addr, NULL, 0)) {
 			status = EXIT_FAIL;
 		}
 	}
@@ -789,8 +1532,10 @@ static void sync_state(void)
 	for (i = 0; i < n; i++) {
 		memset(&d, 0, sizeof(d));
 		d.info = info[i];
-		if (A.fmt == OUT_JSON)
+		if (A.fmt == OUT_JSON) {
 			inventory_names(&d, 1);
+			label(&d, 1, NULL, 0);
+		}
 		ev_print_state(stdout, A.fmt, &d);
 	}
 	ev_print_synced(stdout, A.fmt, n);
@@ -832,8 +1577,10 @@ static int cmd_monitor(void)
 			if (ev.type == PPT_EVENT_DEVICE) {
 				memset(&d, 0, sizeof(d));
 				d.info = ev.device;
-				if (A.fmt == OUT_JSON)
+				if (A.fmt == OUT_JSON) {
 					inventory_names(&d, 1);
+					label(&d, 1, NULL, 0);
+				}
 			}
 			ev_print(stdout, A.fmt, &ev, ev.type == PPT_EVENT_DEVICE ? &d : NULL);
 			fflush(stdout);
@@ -949,9 +1696,16 @@ int main(int argc, char **argv)
 	case V_MONITOR: ret = cmd_monitor(); break;
 	case V_CHECK: ret = cmd_check(); break;
 	case V_VERSION: ret = cmd_version(); break;
+	case V_CLAIM: ret = cmd_claim(); break;
+	case V_UNCLAIM: ret = A.all ? cmd_unclaim_all() : cmd_change(); break;
+	case V_TAKE: ret = cmd_take(); break;
+	case V_RUN: ret = cmd_run(); break;
+	case V_ASSIGN: ret = A.user && lookup_user() ? EXIT_USAGE : cmd_change(); break;
 	default: ret = cmd_change(); break;
 	}
 	ppt_close(H);
+	variants_free(&VS);
+	free(nodes_given);
 	inventory_cleanup();
 	free(host_devs);
 	free(kern_devs);
