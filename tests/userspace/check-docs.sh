@@ -5,10 +5,12 @@
 # from the code.  Prints TAP.
 #
 #   tests/userspace/check-docs.sh [--cli DOCS_CLI] [--pptadm-page FILE]
-#       [--ppt-page FILE] [--completion FILE] [--only PART] [--no-self-test]
+#       [--ppt-page FILE] [--variants-page FILE] [--completion FILE]
+#       [--only PART] [--no-self-test]
 #
 # What it checks (--only runs one PART):
-#   lint     docs/man/pptadm.8 and docs/man/ppt.4 format without a warning
+#   lint     docs/man/pptadm.8, docs/man/ppt.4 and docs/man/ppt-variants.5
+#            format without a warning
 #            from groff (-man -ww), mandoc (-Tlint, warnings and worse) and
 #            man (--warnings, 80 columns);
 #   pptadm   the commands, options and -o fields pptadm's help prints (from
@@ -19,7 +21,11 @@
 #            which every option the command takes appears, every option in
 #            OPTIONS, every command in SYNOPSIS, exactly the device and match
 #            fields under OUTPUT, and the boot lists file and its variable
-#            (userspace/pptadm/persist.h) under FILES and ENVIRONMENT;
+#            (userspace/pptadm/persist.h) and the variants file and its
+#            variable (variants.h) under FILES and ENVIRONMENT; --variants,
+#            which every command takes, counts as global like -j;
+#   variants ppt-variants.5 describes every variant type variants.c has,
+#            and the variants file and its variable of variants.h;
 #   ppt      ppt.4's PARAMETERS are the module's (module_param and
 #            MODULE_PARM_DESC in kernel/ppt_main.c, and modinfo of a built
 #            ppt.ko no older than that file), its DEVICE STATES, reset
@@ -47,6 +53,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 self=$top/tests/userspace/check-docs.sh
 page8=$top/docs/man/pptadm.8
 page4=$top/docs/man/ppt.4
+page5=$top/docs/man/ppt-variants.5
+variants_c=$top/userspace/pptadm/variants.c
+variants_h=$top/userspace/pptadm/variants.h
 comp=$top/userspace/pptadm/pptadm.bash-completion
 header=$top/include/uapi/linux/ppt.h
 kmain=$top/kernel/ppt_main.c
@@ -56,17 +65,18 @@ cli=${PPT_DOCS_CLI:-}
 selftest=1
 only=
 
-usage() { sed -n '4,5s/^# \{0,1\}//p' "$self"; }
+usage() { sed -n '4,6s/^# \{0,1\}//p' "$self"; }
 part() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cli)		cli=$2; shift 2 ;;
 	--pptadm-page)	page8=$2; shift 2 ;;
 	--ppt-page)	page4=$2; shift 2 ;;
+	--variants-page) page5=$2; shift 2 ;;
 	--completion)	comp=$2; shift 2 ;;
 	--no-self-test)	selftest=; shift ;;
 	--only)		only=$2; shift 2
-		case $only in lint|pptadm|ppt|bash) ;; *) usage >&2; exit 2 ;; esac ;;
+		case $only in lint|pptadm|ppt|variants|bash) ;; *) usage >&2; exit 2 ;; esac ;;
 	-h|--help)	usage; exit 0 ;;
 	*)		usage >&2; exit 2 ;;
 	esac
@@ -151,6 +161,9 @@ mentions() {
 	[[ $1 =~ $re ]]
 }
 
+vconf=$(sed -n 's/^#define VARIANTS_DEFAULT_PATH[ \t]*"\(.*\)"/\1/p' "$variants_h")
+venv=$(sed -n 's/^#define VARIANTS_ENV[ \t]*"\(.*\)"/\1/p' "$variants_h")
+
 # --- what pptadm says -------------------------------------------------
 
 if [ -z "$cli" ]; then
@@ -192,7 +205,7 @@ while read -r line; do
 	done
 done <"$tmp/twins"
 twins_of() { echo "${twin[$1]:-$1}"; }
-global="-j --json -h --help"
+global="-j --json -h --help --variants"
 
 dev_fields=$("$cli" help list | sed -n 's/^Fields (-o): //p' | tr ',' ' ')
 match_fields=$("$cli" help match | sed -n 's/^Fields (-o): //p' | tr ',' ' ')
@@ -270,6 +283,7 @@ lint() {
 if part lint; then
 	lint "$page8"
 	lint "$page4"
+	lint "$page5"
 fi
 
 # --- pptadm.8 ------------------------------------------------------------
@@ -324,6 +338,28 @@ section "$page8" FILES | roff_text | grep -qF -- "$conf" || miss+="FILES:$conf "
 section "$page8" ENVIRONMENT | tags | grep -qx -- "$envvar" || miss+="ENVIRONMENT:$envvar "
 [ -n "$conf" ] && [ -n "$envvar" ] || miss+="(persist.h has no PERSIST_DEFAULT_PATH or PERSIST_ENV) "
 same "pptadm.8: the boot lists file and PPT_MODPROBE_CONF, as persist.h has them" "" "$miss"
+
+miss=
+section "$page8" FILES | roff_text | grep -qF -- "$vconf" || miss+="FILES:$vconf "
+section "$page8" ENVIRONMENT | tags | grep -qx -- "$venv" || miss+="ENVIRONMENT:$venv "
+[ -n "$vconf" ] && [ -n "$venv" ] || miss+="(variants.h has no VARIANTS_DEFAULT_PATH or VARIANTS_ENV) "
+same "pptadm.8: the variants file and PPT_VARIANTS, as variants.h has them" "" "$miss"
+fi
+
+# --- ppt-variants.5 ---------------------------------------------------------
+if part variants; then
+types=$(sed -n 's/^[ \t]*\[VT_[A-Z_]*\] = "\([a-z-]*\)",/\1/p' "$variants_c")
+typetext=$(sed -n '/^\.I TYPE$/,/^\.TP$/p' "$page5" | roff_text)
+miss=
+for t in $types; do
+	mentions "$typetext" "$t" || miss+="$t "
+done
+[ -n "$types" ] || miss+="(no type names found in variants.c) "
+same "ppt-variants.5: TYPE names every variant type variants.c has" "" "$miss"
+miss=
+section "$page5" FILES | roff_text | grep -qF -- "$vconf" || miss+="FILES:$vconf "
+section "$page5" ENVIRONMENT | tags | grep -qx -- "$venv" || miss+="ENVIRONMENT:$venv "
+same "ppt-variants.5: the variants file and its variable, as variants.h has them" "" "$miss"
 fi
 
 # --- ppt.4 ----------------------------------------------------------------
@@ -472,6 +508,14 @@ same "completion: 'pptadm match del device ' offers the runtime entries only" \
 	"0000:5e:00.0" "$(complete_line 'pptadm match del device ')"
 same "completion: 'pptadm unclaim --owner ' offers the owners" \
 	"vm-1 vm-2" "$(complete_line 'pptadm unclaim --owner ')"
+same "completion: 'pptadm list -j --format ' offers the formats pptadm's help names" \
+	"$("$cli" help list | sed -n 's/.*--format \([a-z|]*\).*/\1/p' | head -n1 | tr '|' ' ')" \
+	"$(complete_line 'pptadm list -j --format ')"
+printf '%s\n' '# variants' 'v100 gpu 10de:1db4' '' '  edu accel 1234:11e8  # comment' >"$tmp/variants.conf"
+same "completion: 'pptadm claim --variants F --variant ' offers the variants F names" \
+	"v100 edu" "$(complete_line "pptadm claim --variants $tmp/variants.conf --variant ")"
+same "completion: 'pptadm run --variant edu ' offers no devices (the variant chooses)" \
+	"" "$(complete_line 'pptadm run --variant edu ')"
 fi
 
 # --- proof that it can fail ------------------------------------------------
@@ -491,6 +535,7 @@ mutant() {
 	case $file in
 	"$page8")	args=(--pptadm-page "$copy") ;;
 	"$page4")	args=(--ppt-page "$copy") ;;
+	"$page5")	args=(--variants-page "$copy") ;;
 	*)		args=(--completion "$copy") ;;
 	esac
 	out=$("$self" --no-self-test --only "$p" --cli "$cli" "${args[@]}" 2>&1)
@@ -517,6 +562,16 @@ if [ -n "$selftest" ] && [ -z "$only" ]; then
 		'/^\.TP$/{N;/\n\.B resetting$/d}' "missing: resetting"
 	mutant ppt "ppt.4 without PPT_CMD_MATCH_GET" "$page4" \
 		'/^\.TP$/{N;/\n\.B PPT_CMD_MATCH_GET$/d}' "missing: PPT_CMD_MATCH_GET"
+	mutant variants "ppt-variants.5 without the accel type" "$page5" \
+		's/^\.B accel$/.B accelerator/' "accel"
+	mutant pptadm "pptadm.8 without PPT_VARIANTS" "$page8" \
+		'/^\.TP$/{N;/\n\.B PPT_VARIANTS$/d}' "ENVIRONMENT:PPT_VARIANTS"
+	mutant pptadm "pptadm.8 without run's --timeout-clean" "$page8" \
+		'/^\.SS run$/,/^\.SS reset$/s/timeout\\-clean/timeout\\-wash/g' "run --timeout-clean"
+	mutant bash "the completion without run" "$comp" \
+		'/^_pptadm_commands=/s/ run//' "missing: run"
+	mutant bash "the completion without claim's --variant" "$comp" \
+		's/^\tclaim)\t\techo "--owner --variant /\tclaim)\t\techo "--owner /' "claim: missing --variant"
 	mutant bash "the completion without monitor" "$comp" \
 		'/^_pptadm_commands=/s/ monitor//' "missing: monitor"
 	mutant bash "the completion without sbr" "$comp" \
