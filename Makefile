@@ -7,6 +7,7 @@
 #   make check           every test: unit, KUnit, VM (6.1, 6.12), static, DKMS
 #   make demo            boot a VM with fake GPUs and show ppt at work
 #   make bench           the benchmarks (ratios, in VMs); table into BENCHMARKS.md
+#   make fuzz            pptadm's parsers under libFuzzer, FUZZ_TIME s each (300)
 #   make install         pptadm, libppt, host integration (DESTDIR, PREFIX)
 #   make dkms-install    ppt.ko through DKMS for every kernel with headers
 #   make help            all targets
@@ -54,6 +55,10 @@ demo: deps
 
 bench: deps
 	@scripts/bench.sh
+
+FUZZ_TIME ?= 300
+fuzz: deps
+	$(MAKE) -C tests/fuzz O=$(BUILD)/tests/fuzz FUZZ_TIME=$(FUZZ_TIME) fuzz
 
 # DKMS builds in place in its copy of the tree (see dkms.conf).
 dkms.conf: dkms/dkms.conf.in VERSION
@@ -118,5 +123,5 @@ dkms-remove:
 	-dkms remove -m ppt -v $(VERSION) --all
 	rm -rf $(DKMS_SRC)
 
-.PHONY: all help module userspace deps check demo bench module-dkms clean-dkms clean \
+.PHONY: all help module userspace deps check demo bench fuzz module-dkms clean-dkms clean \
 	install uninstall dkms-install dkms-remove

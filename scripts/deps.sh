@@ -27,6 +27,9 @@ packages=(
 	python3-yaml python3-pyroute2
 	# the manual pages' lint (tests/userspace/check-docs.sh)
 	groff-base man-db mandoc
+	# libFuzzer for the parser fuzzers (tests/fuzz/fuzz_*.c): clang, and its
+	# runtimes, which clang only recommends
+	clang libclang-rt-14-dev
 )
 
 missing=()
