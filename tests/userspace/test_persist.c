@@ -123,6 +123,17 @@ static void test_parse(void)
 	   p.nlist[PPT_MATCH_DEVICE] == 1, "a last line without newline");
 	persist_free(&p);
 
+	/* found by tests/fuzz/fuzz_persist.c: a '\r' before "options" */
+	ok(persist_parse(&p, "f.conf", "\r\n\roptions ppt devices=01:00.0\n", err, sizeof(err)) == 0 &&
+	   p.nlist[PPT_MATCH_DEVICE] == 1, "an options line after a carriage return");
+	persist_add(&p, PPT_MATCH_DEVICE, "0000:3b:00.0");
+	persist_del(&p, PPT_MATCH_DEVICE, "0000:01:00.0");
+	out = persist_render(&p);
+	is_str(out, "\r\noptions ppt devices=0000:3b:00.0\n",
+	       "... is the line render replaces: the change is not lost");
+	free(out);
+	persist_free(&p);
+
 	bad("options ppt devices=01:00.0\nblacklist nouveau\n",
 	    "f.conf:2: \"blacklist\" lines are not understood here (only comments, \"options ppt\" and \"softdep ... ppt\")");
 	bad("options vfio-pci ids=10de:1db4\n",

@@ -202,12 +202,16 @@ static int parse_line(struct persist *p, size_t idx, char *err, size_t errlen)
 	return ret;
 }
 
-/* Is this an "options ppt" line?  (Only asked of a parsed file.) */
+/*
+ * Is this an "options ppt" line?  (Only asked of a parsed file.)  It skips
+ * what words() splits at, as parse_line() saw the line: a line that starts
+ * with a '\r' is an options line there too, and must be replaced here.
+ */
 static bool is_options_line(const char *line)
 {
 	char buf[32];
 
-	while (*line == ' ' || *line == '\t')
+	while (*line == ' ' || *line == '\t' || *line == '\r')
 		line++;
 	return sscanf(line, "options %31s", buf) == 1 && is_ppt(buf);
 }
