@@ -63,7 +63,7 @@ int main(void)
 	      "\"vendor\":\"0000\",\"device\":\"0000\",\"subvendor\":\"0000\",\"subdevice\":\"0000\","
 	      "\"class\":\"000000\",\"revision\":\"00\",\"path\":null,\"slot\":null,\"boot\":false,"
 	      "\"adopted\":false,\"reset_methods\":[],\"last_reset\":null,\"last_reset_usec\":null,\"reset_pref\":null,"
-	      "\"vendor_name\":null,\"device_name\":null,\"variant\":null,\"type\":null,\"name\":null}}\n",
+	      "\"vendor_name\":null,\"device_name\":null,\"lease\":null,\"lease_ended\":false,\"variant\":null,\"type\":null,\"name\":null}}\n",
 	      "device event, JSON: every field");
 
 	e = (struct ppt_event){ .type = PPT_EVENT_REQUEST, .seq = 13 };

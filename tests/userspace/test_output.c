@@ -291,6 +291,17 @@ static void test_inventory_shapes(void)
 	ok(strstr(got, "\nvariant:         nvidia_gpu_gen1\ntype:            gpu\n") != NULL,
 	   "show: variant and type");
 	free(got);
+	d[0].info.lease = 4242;
+	d[0].info.lease_ended = true;
+	out_fields_parse(&out_device_fields, "lease,lease_ended", &fl, bad, sizeof(bad));
+	CAPTURE(got, out_devices(f, OUT_JSON, &fl, d, 2));
+	is_str(got,
+	       "{\"devices\":[{\"lease\":4242,\"lease_ended\":true},{\"lease\":null,\"lease_ended\":false}]}\n",
+	       "lease: the socket's port id, a number; null without one");
+	free(got);
+	CAPTURE(got, out_devices(f, OUT_TABLE, &fl, d, 2));
+	is_str(got, "LEASE  LEASE_ENDED\n4242   yes\n--     no\n", "... in a table");
+	free(got);
 
 	CAPTURE(got, out_sysinfo(f, d, 2));
 	is_str(got,

@@ -50,6 +50,8 @@ GETTER(reset_pref, KNOWN && d->info.reset_pref >= 0, "%s",
 GETTER(vendor_name, d->vendor_name[0], "%s", d->vendor_name)
 GETTER(device_name, d->device_name[0], "%s", d->device_name)
 GETTER(name, d->name[0], "%s", d->name)
+GETTER(lease, KNOWN && d->info.lease, "%" PRIu32, d->info.lease)
+GETTER(lease_ended, KNOWN, "%s", d->info.lease_ended ? "yes" : "no")
 GETTER(variant, d->variant[0], "%s", d->variant)
 GETTER(type, d->type[0], "%s", d->type)
 
@@ -85,6 +87,8 @@ static const struct field device_fields[] = {
 	{ "reset_pref", "RESET_PREF", F_STR, false, NULL, get_reset_pref },
 	{ "vendor_name", "VENDOR_NAME", F_STR, false, NULL, get_vendor_name },
 	{ "device_name", "DEVICE_NAME", F_STR, false, NULL, get_device_name },
+	{ "lease", "LEASE", F_INT, false, NULL, get_lease },
+	{ "lease_ended", "LEASE_ENDED", F_BOOL, false, NULL, get_lease_ended },
 	{ "variant", "VARIANT", F_STR, OUT_DEF_TABLE, NULL, get_variant },
 	{ "type", "TYPE", F_STR, OUT_DEF_TABLE, NULL, get_type },
 	{ "name", "NAME", F_STR, true, NULL, get_name },
