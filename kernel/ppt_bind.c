@@ -156,6 +156,11 @@ static void ppt_bind_record(struct pci_dev *pdev, enum ppt_state state,
 		pd->adopted = true;
 		strscpy(pd->owner, owner, sizeof(pd->owner));
 	}
+	/*
+	 * The family is registered by now: a listener that dumped the table
+	 * before this entry existed learns of it here.
+	 */
+	ppt_nl_notify_device(pd, false);
 unlock:
 	mutex_unlock(&ppt_table_lock);
 }
