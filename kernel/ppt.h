@@ -11,6 +11,9 @@
  *	ppt_driver.c	the "ppt" PCI driver: probe and remove
  *	ppt_bind.c	claiming functions for ppt, and giving them back
  *	ppt_ops.c	the operations requests start, on ppt's workqueue
+ *	ppt_pick.c	choosing a multi-device claim's devices (KUnit-tested)
+ *	ppt_alloc.c	multi-device claims, and owners taking devices back
+ *	ppt_lease.c	claims bound to a netlink socket, and their end
  *	ppt_reset.c	resetting and cleaning functions
  *	ppt_netlink.c	the "ppt" generic netlink family
  *	ppt_compat.h	differences between kernel versions, from Kbuild probes
@@ -65,6 +68,11 @@ struct ppt_reset_result {
  * @last_reset: the method and duration of the last reset
  * @reset_pref: the method an auto reset or clean uses (PPT_RESET_AUTO:
  *	the default order)
+ * @lease: netlink port id of the socket whose lease holds the device, 0
+ *	for none; only while it has an owner
+ * @lease_ended: that socket closed: the lease reaper returns the device
+ *	(unassign once no VFIO user holds it, clean); cleared when it is
+ *	reserved, quarantined or detached, or taken back
  */
 struct ppt_device {
 	struct list_head node;
@@ -78,6 +86,8 @@ struct ppt_device {
 	bool reset_done;
 	struct ppt_reset_result last_reset;
 	enum ppt_reset_method reset_pref;
+	u32 lease;
+	bool lease_ended;
 };
 
 /**
@@ -92,6 +102,9 @@ struct ppt_device {
  * @why: on failure, a constant reason for the caller
  * @blocker: on failure, the device that blocked the request; holds a
  *	reference, dropped by ppt_req_release()
+ * @lease: %PPT_A_LEASE was given: bind the claim to @portid
+ * @portid: the sender's netlink port id
+ * @reap: the lease reaper asks: the device must still be lease_ended
  */
 struct ppt_req {
 	u64 id;
@@ -103,6 +116,9 @@ struct ppt_req {
 	pid_t pid;
 	const char *why;
 	struct pci_dev *blocker;
+	bool lease;
+	u32 portid;
+	bool reap;
 };
 
 /**
@@ -169,6 +185,8 @@ u64 ppt_req_new_id(void);
 int ppt_ops_init(void);
 void ppt_ops_exit(void);
 void ppt_req_release(struct ppt_req *req);
+int ppt_refuse(struct ppt_req *req, int err, const char *why,
+	       struct pci_dev *blocker);
 int ppt_op_claim(struct ppt_req *req, struct pci_dev *pdev);
 int ppt_op_unclaim(struct ppt_req *req, struct pci_dev *pdev);
 int ppt_op_set(struct ppt_req *req, struct pci_dev *pdev);
@@ -201,6 +219,16 @@ void ppt_bind_return_to_host(void);
 int ppt_bind_move(struct pci_dev *pdev, const char *to, const char *mark);
 const char *ppt_bind_driver_name(struct pci_dev *pdev);
 void ppt_bind_save_owner(struct pci_dev *pdev, const char *owner);
+
+/* ppt_alloc.c */
+int ppt_alloc_claim(struct ppt_req *req, struct pci_dev **listed, int nlisted,
+		    const struct ppt_id_match *m, unsigned int count,
+		    struct pci_dev **got);
+int ppt_alloc_take(struct ppt_req *req, struct pci_dev **got);
+
+/* ppt_lease.c */
+int ppt_lease_init(void);
+void ppt_lease_exit(void);
 
 /* ppt_netlink.c */
 int ppt_netlink_init(void);

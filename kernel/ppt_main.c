@@ -54,9 +54,12 @@ static int __init ppt_init(void)
 	ret = ppt_ops_init();
 	if (ret)
 		goto err_match;
-	ret = ppt_netlink_init();
+	ret = ppt_lease_init();
 	if (ret)
 		goto err_ops;
+	ret = ppt_netlink_init();
+	if (ret)
+		goto err_lease;
 	ret = ppt_bind_init();
 	if (ret)
 		goto err_netlink;
@@ -72,6 +75,8 @@ err_bind:
 	ppt_bind_return_to_host();
 err_netlink:
 	ppt_netlink_exit();
+err_lease:
+	ppt_lease_exit();
 err_ops:
 	ppt_ops_exit();
 err_match:
@@ -86,6 +91,7 @@ err_match:
 static void __exit ppt_exit(void)
 {
 	ppt_netlink_exit();
+	ppt_lease_exit();
 	ppt_ops_exit();
 	ppt_bind_exit();
 	ppt_exiting = true;

@@ -22,6 +22,9 @@
 
 static struct genl_family ppt_nl_family;
 
+/* "ffffffff:ff:1f.7" is the longest address pci_name() can print. */
+#define PPT_ADDR_MAX_LEN	16
+
 /*
  * Notifications go out only while the family is registered: cleared under
  * ppt_table_lock before it is unregistered, and every notification is sent
@@ -100,6 +103,10 @@ static int ppt_nl_dev_put(struct sk_buff *msg, struct ppt_device *pd)
 	    nla_put_u32(msg, PPT_A_DEV_RESET_PREF, pd->reset_pref))
 		return -EMSGSIZE;
 	if (ppt_nl_put_slot(msg, pdev))
+		return -EMSGSIZE;
+	if (pd->lease && nla_put_u32(msg, PPT_A_DEV_LEASE, pd->lease))
+		return -EMSGSIZE;
+	if (pd->lease_ended && nla_put_flag(msg, PPT_A_DEV_LEASE_ENDED))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -337,21 +344,21 @@ static int ppt_nl_dev_get_dumpit(struct sk_buff *skb,
  * handing a device to a VM hands it DMA into host memory, and CAP_NET_ADMIN
  * (what GENL_ADMIN_PERM checks) is held by too many network daemons.
  */
-static int ppt_nl_req_init(struct sk_buff *skb, struct genl_info *info,
-			   struct ppt_req *req, struct pci_dev **pdevp)
+static int ppt_nl_capable(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(info->extack,
+		       "changing devices needs CAP_SYS_ADMIN in the initial user namespace");
+	return -EPERM;
+}
+
+/* The request's common attributes: who asks, owner, flags. */
+static int ppt_nl_req_common(struct genl_info *info, struct ppt_req *req)
 {
 	struct nlattr *owner = info->attrs[PPT_A_DEV_OWNER];
-	struct pci_dev *pdev;
 	const char *p;
 
-	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
-		NL_SET_ERR_MSG(info->extack,
-			       "changing devices needs CAP_SYS_ADMIN in the initial user namespace");
-		return -EPERM;
-	}
-	if (ppt_nl_missing(info, PPT_A_DEV_ADDR,
-			   "missing PCI address (PPT_A_DEV_ADDR)"))
-		return -EINVAL;
 	memset(req, 0, sizeof(*req));
 	req->cmd = info->genlhdr->cmd;
 	req->force = nla_get_flag(info->attrs[PPT_A_FORCE]);
@@ -361,6 +368,8 @@ static int ppt_nl_req_init(struct sk_buff *skb, struct genl_info *info,
 		req->method = nla_get_u32(info->attrs[PPT_A_DEV_RESET_PREF]);
 	req->uid = from_kuid(&init_user_ns, current_uid());
 	req->pid = task_tgid_nr(current);
+	req->lease = nla_get_flag(info->attrs[PPT_A_LEASE]);
+	req->portid = info->snd_portid;
 	if (owner) {
 		/* opaque, but it reaches logs and terminals: no control bytes */
 		for (p = nla_data(owner); *p; p++) {
@@ -377,17 +386,36 @@ static int ppt_nl_req_init(struct sk_buff *skb, struct genl_info *info,
 		}
 		nla_strscpy(req->owner, owner, sizeof(req->owner));
 	}
-	if (req->cmd == PPT_CMD_DEVICE_SET &&
-	    ppt_nl_missing(info, PPT_A_DEV_RESET_PREF,
-			   "missing reset preference (PPT_A_DEV_RESET_PREF)"))
-		return -EINVAL;
 	if (!owner && (req->cmd == PPT_CMD_DEVICE_CLAIM ||
 		       req->cmd == PPT_CMD_DEVICE_UNCLAIM ||
-		       req->cmd == PPT_CMD_DEVICE_ASSIGN)) {
+		       req->cmd == PPT_CMD_DEVICE_ASSIGN ||
+		       req->cmd == PPT_CMD_CLAIM || req->cmd == PPT_CMD_TAKE)) {
 		NL_SET_ERR_MSG(info->extack, "missing owner");
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, PPT_A_DEV_OWNER);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+static int ppt_nl_req_init(struct sk_buff *skb, struct genl_info *info,
+			   struct ppt_req *req, struct pci_dev **pdevp)
+{
+	struct pci_dev *pdev;
+	int ret;
+
+	ret = ppt_nl_capable(skb, info);
+	if (ret)
+		return ret;
+	if (ppt_nl_missing(info, PPT_A_DEV_ADDR,
+			   "missing PCI address (PPT_A_DEV_ADDR)"))
+		return -EINVAL;
+	ret = ppt_nl_req_common(info, req);
+	if (ret)
+		return ret;
+	if (req->cmd == PPT_CMD_DEVICE_SET &&
+	    ppt_nl_missing(info, PPT_A_DEV_RESET_PREF,
+			   "missing reset preference (PPT_A_DEV_RESET_PREF)"))
+		return -EINVAL;
 	pdev = ppt_nl_get_pdev(info);
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);
@@ -472,6 +500,153 @@ static int ppt_nl_async_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/*
+ * Read a claim's listed devices (PPT_A_CLAIM_ADDR, repeated).  Returns how
+ * many, with references in @listed, or a negative errno with the bad
+ * attribute named.
+ */
+static int ppt_nl_claim_listed(struct genl_info *info, struct pci_dev **listed)
+{
+	struct ppt_addr_match addr;
+	struct pci_dev *pdev;
+	struct nlattr *a;
+	const char *why;
+	int n = 0, rem, i, ret = 0;
+
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != PPT_A_CLAIM_ADDR)
+			continue;
+		if (n == PPT_CLAIM_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "too many devices listed (PPT_CLAIM_MAX)");
+			ret = -E2BIG;
+			break;
+		}
+		if (ppt_parse_addr(nla_data(a), &addr, &why)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "malformed PCI address (want [domain:]bus:dev.fn)");
+			ret = -EINVAL;
+			break;
+		}
+		pdev = pci_get_domain_bus_and_slot(addr.domain, addr.bus,
+						   addr.devfn);
+		if (!pdev) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a, "no such PCI device");
+			ret = -ENODEV;
+			break;
+		}
+		for (i = 0; i < n; i++)
+			if (listed[i] == pdev)
+				break;
+		if (i < n) {
+			pci_dev_put(pdev);
+			NL_SET_ERR_MSG_ATTR(info->extack, a, "device listed twice");
+			ret = -EINVAL;
+			break;
+		}
+		listed[n++] = pdev;
+	}
+	if (!ret)
+		return n;
+	while (n)
+		pci_dev_put(listed[--n]);
+	return ret;
+}
+
+/* Answer a claim or take: the owner and the devices, in address order. */
+static int ppt_nl_claim_reply(struct genl_info *info, struct ppt_req *req,
+			      struct pci_dev **got, int ngot)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int i;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE + ngot * nla_total_size(PPT_ADDR_MAX_LEN + 1),
+			  GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ppt_nl_family, 0, req->cmd);
+	if (!hdr || nla_put_string(msg, PPT_A_DEV_OWNER, req->owner))
+		goto toobig;
+	for (i = 0; i < ngot; i++)
+		if (nla_put_string(msg, PPT_A_CLAIM_ADDR, pci_name(got[i])))
+			goto toobig;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+toobig:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/* PPT_CMD_CLAIM and PPT_CMD_TAKE. */
+static int ppt_nl_claim_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *ids = info->attrs[PPT_A_MATCH_IDS];
+	struct pci_dev **listed = NULL, **got = NULL;
+	struct ppt_id_match m;
+	unsigned int count = 0;
+	int nlisted = 0, ngot = 0, ret, i;
+	const char *why;
+	struct ppt_req req;
+
+	ret = ppt_nl_capable(skb, info);
+	if (ret)
+		return ret;
+	ret = ppt_nl_req_common(info, &req);
+	if (ret)
+		return ret;
+	listed = kcalloc(PPT_CLAIM_MAX, sizeof(*listed), GFP_KERNEL);
+	got = kcalloc(PPT_CLAIM_MAX, sizeof(*got), GFP_KERNEL);
+	if (!listed || !got) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (req.cmd == PPT_CMD_TAKE) {
+		ret = ppt_alloc_take(&req, got);
+		goto reply;
+	}
+	if (ids && ppt_parse_id(nla_data(ids), &m, &why)) {
+		/* why is a constant from the parser, like NL_SET_ERR_MSG's */
+		if (info->extack) {
+			info->extack->_msg = why;
+			info->extack->bad_attr = ids;
+		}
+		ret = -EINVAL;
+		goto out;
+	}
+	if (info->attrs[PPT_A_CLAIM_COUNT])
+		count = nla_get_u32(info->attrs[PPT_A_CLAIM_COUNT]);
+	ret = ppt_nl_claim_listed(info, listed);
+	if (ret < 0)
+		goto out;
+	nlisted = ret;
+	if (!nlisted && !ids) {
+		NL_SET_ERR_MSG(info->extack,
+			       "missing candidates: list devices (PPT_A_CLAIM_ADDR) or give a match (PPT_A_MATCH_IDS)");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, PPT_A_CLAIM_ADDR);
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = ppt_alloc_claim(&req, nlisted ? listed : NULL, nlisted,
+			      ids ? &m : NULL, count, got);
+reply:
+	if (ret < 0) {
+		ret = ppt_nl_req_reply(info, &req, req.blocker, ret);
+		goto out;
+	}
+	ngot = ret;
+	ret = ppt_nl_claim_reply(info, &req, got, ngot);
+out:
+	for (i = 0; i < ngot; i++)
+		pci_dev_put(got[i]);
+	for (i = 0; i < nlisted; i++)
+		pci_dev_put(listed[i]);
+	kfree(got);
+	kfree(listed);
+	ppt_req_release(&req);
+	return ret;
+}
+
 /* The one PPT_A_MATCH_* attribute a match request carries. */
 static int ppt_nl_match_attr(struct genl_info *info)
 {
@@ -507,11 +682,9 @@ static int ppt_nl_match_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *attr;
 	int kind, ret, n;
 
-	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
-		NL_SET_ERR_MSG(info->extack,
-			       "changing devices needs CAP_SYS_ADMIN in the initial user namespace");
-		return -EPERM;
-	}
+	ret = ppt_nl_capable(skb, info);
+	if (ret)
+		return ret;
 	kind = ppt_nl_match_attr(info);
 	if (kind < 0)
 		return kind;
@@ -582,9 +755,6 @@ static int ppt_nl_match_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return ret ?: skb->len;
 }
 
-/* "ffffffff:ff:1f.7" is the longest address pci_name() can print. */
-#define PPT_ADDR_MAX_LEN	16
-
 /*
  * Every policy spans all attributes, so info->attrs (sized by maxattr) can
  * be read for any of them; strict validation rejects an attribute a
@@ -602,6 +772,25 @@ static const struct nla_policy ppt_nl_reserve_policy[PPT_A_MAX + 1] = {
 static const struct nla_policy ppt_nl_owner_policy[PPT_A_MAX + 1] = {
 	[PPT_A_DEV_ADDR] = { .type = NLA_NUL_STRING, .len = PPT_ADDR_MAX_LEN },
 	[PPT_A_DEV_OWNER] = { .type = NLA_NUL_STRING, .len = PPT_OWNER_MAX - 1 },
+};
+
+static const struct nla_policy ppt_nl_claim1_policy[PPT_A_MAX + 1] = {
+	[PPT_A_DEV_ADDR] = { .type = NLA_NUL_STRING, .len = PPT_ADDR_MAX_LEN },
+	[PPT_A_DEV_OWNER] = { .type = NLA_NUL_STRING, .len = PPT_OWNER_MAX - 1 },
+	[PPT_A_LEASE] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy ppt_nl_claim_policy[PPT_A_MAX + 1] = {
+	[PPT_A_CLAIM_ADDR] = { .type = NLA_NUL_STRING, .len = PPT_ADDR_MAX_LEN },
+	[PPT_A_MATCH_IDS] = { .type = NLA_NUL_STRING, .len = PPT_PATH_MAX - 1 },
+	[PPT_A_CLAIM_COUNT] = NLA_POLICY_RANGE(NLA_U32, 1, PPT_CLAIM_MAX),
+	[PPT_A_DEV_OWNER] = { .type = NLA_NUL_STRING, .len = PPT_OWNER_MAX - 1 },
+	[PPT_A_LEASE] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy ppt_nl_take_policy[PPT_A_MAX + 1] = {
+	[PPT_A_DEV_OWNER] = { .type = NLA_NUL_STRING, .len = PPT_OWNER_MAX - 1 },
+	[PPT_A_LEASE] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy ppt_nl_reset_policy[PPT_A_MAX + 1] = {
@@ -641,7 +830,7 @@ static const struct genl_ops ppt_nl_ops[] = {
 	},
 	PPT_NL_OP(PPT_CMD_DEVICE_RESERVE, ppt_nl_async_doit, ppt_nl_reserve_policy),
 	PPT_NL_OP(PPT_CMD_DEVICE_RELEASE, ppt_nl_async_doit, ppt_nl_addr_policy),
-	PPT_NL_OP(PPT_CMD_DEVICE_CLAIM, ppt_nl_sync_doit, ppt_nl_owner_policy),
+	PPT_NL_OP(PPT_CMD_DEVICE_CLAIM, ppt_nl_sync_doit, ppt_nl_claim1_policy),
 	PPT_NL_OP(PPT_CMD_DEVICE_UNCLAIM, ppt_nl_sync_doit, ppt_nl_owner_policy),
 	PPT_NL_OP(PPT_CMD_DEVICE_ASSIGN, ppt_nl_async_doit, ppt_nl_owner_policy),
 	PPT_NL_OP(PPT_CMD_DEVICE_UNASSIGN, ppt_nl_async_doit, ppt_nl_owner_policy),
@@ -656,6 +845,8 @@ static const struct genl_ops ppt_nl_ops[] = {
 		.maxattr = PPT_A_MAX,
 	},
 	PPT_NL_OP(PPT_CMD_DEVICE_SET, ppt_nl_sync_doit, ppt_nl_set_policy),
+	PPT_NL_OP(PPT_CMD_CLAIM, ppt_nl_claim_doit, ppt_nl_claim_policy),
+	PPT_NL_OP(PPT_CMD_TAKE, ppt_nl_claim_doit, ppt_nl_take_policy),
 };
 
 static const struct genl_multicast_group ppt_nl_mcgrps[] = {

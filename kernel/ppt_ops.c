@@ -87,6 +87,8 @@ static const char * const ppt_cmd_names[] = {
 	[PPT_CMD_MATCH_ADD]		= "match-add",
 	[PPT_CMD_MATCH_DEL]		= "match-del",
 	[PPT_CMD_DEVICE_SET]		= "set",
+	[PPT_CMD_CLAIM]			= "claim-set",
+	[PPT_CMD_TAKE]			= "take",
 };
 
 /**
@@ -128,9 +130,17 @@ void ppt_req_release(struct ppt_req *req)
 	req->blocker = NULL;
 }
 
-/* Fail a request: record the reason and the device that blocks it. */
-static int ppt_refuse(struct ppt_req *req, int err, const char *why,
-		      struct pci_dev *blocker)
+/**
+ * ppt_refuse() - fail a request: record the reason and the device that blocks it
+ * @req: the request
+ * @err: the negative errno, returned
+ * @why: a constant reason
+ * @blocker: the device in the way, or NULL; the request takes a reference
+ *
+ * Return: @err.
+ */
+int ppt_refuse(struct ppt_req *req, int err, const char *why,
+	       struct pci_dev *blocker)
 {
 	req->why = why;
 	if (blocker && !req->blocker)
@@ -188,6 +198,8 @@ int ppt_op_claim(struct ppt_req *req, struct pci_dev *pdev)
 		goto unlock;
 	ppt_table_set_state(pd, PPT_STATE_CLAIMED);
 	strscpy(pd->owner, req->owner, sizeof(pd->owner));
+	pd->lease = req->lease ? req->portid : 0;
+	pd->lease_ended = false;
 	ppt_nl_notify_device(pd, false);
 unlock:
 	mutex_unlock(&ppt_table_lock);
@@ -436,6 +448,10 @@ static int ppt_op_check_group(struct ppt_req *req, struct ppt_op *op)
 					  "another device of the IOMMU group is not held by ppt" :
 					  "device not managed by ppt",
 					  i ? pdev : NULL);
+		if (!i && req->reap && !pd->lease_ended)
+			return ppt_refuse(req, -EAGAIN,
+					  "the device was taken back by its owner",
+					  NULL);
 		if (i && assign && pd->state == PPT_STATE_RESERVED)
 			continue;
 		if (pd->state != want) {

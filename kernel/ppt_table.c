@@ -119,7 +119,8 @@ void ppt_table_free(struct ppt_device *pd)
  *	or is recording what happened to the device behind ppt's back
  *
  * Only claimed and assigned devices (and those on their way between) have
- * an owner; every other state clears it.
+ * an owner and a lease; every other state clears them.  A device whose
+ * lease ended is returned once it is reserved, quarantined or detached.
  *
  * Context: ppt_table_lock held.
  */
@@ -135,6 +136,11 @@ void ppt_table_set_state(struct ppt_device *pd, enum ppt_state state)
 		break;
 	default:
 		pd->owner[0] = '\0';
+		pd->lease = 0;
 	}
+	/* a returned device is done with its ended lease */
+	if (state == PPT_STATE_RESERVED || state == PPT_STATE_QUARANTINED ||
+	    state == PPT_STATE_DETACHED)
+		pd->lease_ended = false;
 	ppt_table_gen++;
 }

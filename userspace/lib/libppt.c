@@ -307,16 +307,16 @@ static int on_reply(struct nl_msg *msg, void *arg)
 		req->error = -EPROTO;
 		return NL_SKIP;
 	}
-	if (req->want_addrs) {
-		ret = collect_addrs(req, nlmsg_hdr(msg));
-		if (ret)
-			req->error = ret;
-		return NL_OK;
-	}
 	if (tb[PPT_A_REQ_ID]) {
 		req->req_id = nla_get_u64(tb[PPT_A_REQ_ID]);
 		req->have_req_id = true;
 		note_outcome(req->h, tb);
+		return NL_OK;
+	}
+	if (req->want_addrs) {
+		ret = collect_addrs(req, nlmsg_hdr(msg));
+		if (ret)
+			req->error = ret;
 		return NL_OK;
 	}
 	if (req->parse) {

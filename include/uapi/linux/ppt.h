@@ -188,7 +188,6 @@ enum ppt_reset_method {
  *	(%PPT_A_DEV_ADDR; %PPT_A_DEV_RESET_PREF, the method an auto reset or
  *	clean uses for it, which the device must support; auto restores the
  *	default order).  Synchronous.
- *
  * @PPT_CMD_CLAIM: claim several devices for one owner at once, all or
  *	nothing (%PPT_A_DEV_OWNER; candidates: %PPT_A_CLAIM_ADDR, repeated,
  *	and/or %PPT_A_MATCH_IDS, a match in the ids= syntax; optionally
