@@ -180,7 +180,11 @@ static int ppt_alloc_take_one(struct ppt_req *req, struct pci_dev *pdev,
 	return ngot + 1;
 }
 
-/* Gather every device ppt manages that @m matches.  No lock held. */
+/*
+ * Gather the devices ppt manages that @m matches and that are reserved now
+ * (only they can be chosen; the choice checks again under the lock).
+ * Takes ppt_table_lock.
+ */
 static int ppt_alloc_gather(const struct ppt_id_match *m,
 			    struct ppt_alloc_cand **out)
 {
@@ -199,7 +203,8 @@ static int ppt_alloc_gather(const struct ppt_id_match *m,
 	list_for_each_entry(pd, &ppt_table, node) {
 		struct pci_dev *p = pd->pdev;
 
-		if (ppt_id_match_dev(m, p->vendor, p->device,
+		if (pd->state == PPT_STATE_RESERVED && !pd->failed &&
+		    ppt_id_match_dev(m, p->vendor, p->device,
 				     p->subsystem_vendor, p->subsystem_device,
 				     p->class))
 			c[n++].pdev = pci_dev_get(p);

@@ -623,8 +623,13 @@ static int ppt_run_assign(struct ppt_op *op)
 {
 	int i, ret;
 
-	/* kmod's modprobe also loads vfio_iommu_type1, a softdep of vfio-pci */
-	request_module("vfio-pci");
+	/*
+	 * kmod's modprobe also loads vfio_iommu_type1, a softdep of vfio-pci.
+	 * Only when vfio-pci is not there yet: running modprobe costs a
+	 * process, tens of milliseconds on every assign.
+	 */
+	if (!driver_find("vfio-pci", &pci_bus_type))
+		request_module("vfio-pci");
 	for (i = 0; i < op->n; i++) {
 		/*
 		 * While with vfio-pci the override is "ppt" again: if vfio-pci
