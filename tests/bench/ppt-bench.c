@@ -35,7 +35,11 @@ struct sender {
 	const char *addr;
 	int method;
 	int ret;
+	long long accepted;	/* when the kernel's reply came, us */
+	long long done;		/* when the outcome came, us */
 };
+
+static long long t0;
 
 static pthread_barrier_t start;
 
@@ -45,6 +49,7 @@ static void *send_clean(void *arg)
 
 	pthread_barrier_wait(&start);
 	s->ret = ppt_device_clean(s->h, s->addr, s->method, 0);
+	s->accepted = now_us() - t0;
 	if (s->ret)
 		fprintf(stderr, "ppt-bench: clean %s: %s: %s\n", s->addr,
 			strerror(-s->ret), ppt_errmsg(s->h) ?: "");
@@ -56,7 +61,7 @@ static int bench_clean(struct ppt_handle *h, int method, int n, char **addrs)
 	struct ppt_device_info info;
 	struct sender *senders;
 	struct ppt_event ev;
-	long long t0, t;
+	long long t;
 	int i, ret, pending = n, failed = 0;
 
 	ret = ppt_events_subscribe(h);
@@ -85,7 +90,6 @@ static int bench_clean(struct ppt_handle *h, int method, int n, char **addrs)
 		if (senders[i].ret)
 			return 1;
 	}
-	free(senders);
 	while (pending > 0) {
 		ret = ppt_events_next(h, &ev, 60000);
 		if (ret) {
@@ -105,6 +109,7 @@ static int bench_clean(struct ppt_handle *h, int method, int n, char **addrs)
 				break;
 		if (i == n)
 			continue;
+		senders[i].done = now_us() - t0;
 		if (ev.request.error) {
 			fprintf(stderr, "ppt-bench: clean %s failed: %s\n",
 				addrs[i], ev.request.msg);
@@ -121,6 +126,11 @@ static int bench_clean(struct ppt_handle *h, int method, int n, char **addrs)
 		       ppt_reset_method_name(info.last_reset),
 		       (unsigned long long)info.last_reset_usec);
 	}
+	/* where the time goes: when each request was accepted and finished */
+	for (i = 0; i < n; i++)
+		printf("timeline %s accepted %lld done %lld\n", addrs[i],
+		       senders[i].accepted, senders[i].done);
+	free(senders);
 	return failed ? 1 : 0;
 }
 
