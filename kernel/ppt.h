@@ -146,6 +146,7 @@ struct ppt_match_entry {
 };
 
 struct ppt_op;
+struct iommu_group;
 
 /* ppt_table.c */
 extern struct mutex ppt_table_lock;
@@ -193,6 +194,8 @@ int ppt_op_set(struct ppt_req *req, struct pci_dev *pdev);
 int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 		   struct ppt_op **opp);
 void ppt_op_start(struct ppt_op *op);
+int ppt_group_mates(struct iommu_group *group, struct pci_dev *pdev,
+		    struct pci_dev ***mates);
 const char *ppt_cmd_name(u8 cmd);
 
 /* ppt_reset.c */

@@ -70,51 +70,21 @@ static int ppt_alloc_pdev_cmp(const void *a, const void *b)
 				  *(struct pci_dev * const *)b);
 }
 
-struct ppt_alloc_walk {
-	struct ppt_alloc_cand *cand;
-	int max;
-};
-
-static int ppt_alloc_count_dev(struct device *dev, void *data)
-{
-	(*(int *)data)++;
-	return 0;
-}
-
-static int ppt_alloc_add_mate(struct device *dev, void *data)
-{
-	struct ppt_alloc_walk *w = data;
-	struct pci_dev *pdev;
-
-	if (!dev_is_pci(dev))
-		return 0;
-	pdev = to_pci_dev(dev);
-	if (pdev == w->cand->pdev || pci_is_bridge(pdev))
-		return 0;
-	if (w->cand->nmates == w->max)
-		return -E2BIG;
-	w->cand->mates[w->cand->nmates++] = pci_dev_get(pdev);
-	return 0;
-}
-
 /* Read a candidate's IOMMU group.  Called without ppt_table_lock. */
 static int ppt_alloc_read_group(struct ppt_alloc_cand *c)
 {
 	struct iommu_group *group = iommu_group_get(&c->pdev->dev);
-	struct ppt_alloc_walk w = { .cand = c };
-	int ret;
+	int n;
 
 	if (!group)
 		return 0;
 	c->group = group;
-	iommu_group_for_each_dev(group, &w.max, ppt_alloc_count_dev);
-	c->mates = kcalloc(w.max, sizeof(*c->mates), GFP_KERNEL);
-	if (c->mates)
-		ret = iommu_group_for_each_dev(group, &w, ppt_alloc_add_mate);
-	else
-		ret = -ENOMEM;
+	n = ppt_group_mates(group, c->pdev, &c->mates);
 	iommu_group_put(group);
-	return ret;
+	if (n < 0)
+		return n;
+	c->nmates = n;
+	return 0;
 }
 
 /* Can @pdev be claimed now?  If not, why. */

@@ -287,12 +287,17 @@ static void ppt_op_free(struct ppt_op *op)
 	kfree(op);
 }
 
-/* Collect @pdev and every other endpoint of its IOMMU group. */
 struct ppt_group_walk {
 	struct pci_dev *first;
-	struct ppt_op *op;
-	int max;
+	struct pci_dev **mates;
+	int n, max;
 };
+
+static int ppt_group_count(struct device *dev, void *data)
+{
+	(*(int *)data)++;
+	return 0;
+}
 
 static int ppt_group_add(struct device *dev, void *data)
 {
@@ -305,16 +310,47 @@ static int ppt_group_add(struct device *dev, void *data)
 	/* bridges carry other functions' traffic: never handed over */
 	if (pdev == w->first || pci_is_bridge(pdev))
 		return 0;
-	if (w->op->n == w->max)
+	if (w->n == w->max)
 		return -E2BIG;
-	w->op->devs[w->op->n++].pdev = pci_dev_get(pdev);
+	w->mates[w->n++] = pci_dev_get(pdev);
 	return 0;
 }
 
-static int ppt_group_count(struct device *dev, void *data)
+/**
+ * ppt_group_mates() - the other endpoints of a function's IOMMU group
+ * @group: the group of @pdev
+ * @pdev: the function
+ * @mates: receives a kcalloc()ed array of the others, bridges left out,
+ *	each with a reference; NULL when there are none
+ *
+ * Walking a group takes the IOMMU core's group mutex: never call this
+ * with ppt_table_lock held.
+ *
+ * Context: process context.
+ * Return: how many, or -ENOMEM, or -E2BIG when the group grew meanwhile.
+ */
+int ppt_group_mates(struct iommu_group *group, struct pci_dev *pdev,
+		    struct pci_dev ***mates)
 {
-	(*(int *)data)++;
-	return 0;
+	struct ppt_group_walk w = { .first = pdev };
+	int ret;
+
+	*mates = NULL;
+	iommu_group_for_each_dev(group, &w.max, ppt_group_count);
+	if (w.max <= 1)
+		return 0;
+	w.mates = kcalloc(w.max, sizeof(*w.mates), GFP_KERNEL);
+	if (!w.mates)
+		return -ENOMEM;
+	ret = iommu_group_for_each_dev(group, &w, ppt_group_add);
+	if (ret) {
+		while (w.n)
+			pci_dev_put(w.mates[--w.n]);
+		kfree(w.mates);
+		return ret;
+	}
+	*mates = w.mates;
+	return w.n;
 }
 
 /*
@@ -326,9 +362,9 @@ static struct ppt_op *ppt_op_alloc(struct ppt_req *req, struct pci_dev *pdev,
 				   bool whole_group, int *err)
 {
 	struct iommu_group *group = NULL;
-	struct ppt_group_walk w = { .first = pdev };
-	struct ppt_op *op;
-	int max = 1;
+	struct pci_dev **mates = NULL;
+	struct ppt_op *op = NULL;
+	int n = 0, i;
 
 	if (whole_group) {
 		group = iommu_group_get(&pdev->dev);
@@ -338,30 +374,30 @@ static struct ppt_op *ppt_op_alloc(struct ppt_req *req, struct pci_dev *pdev,
 					  NULL);
 			return NULL;
 		}
-		iommu_group_for_each_dev(group, &max, ppt_group_count);
+		n = ppt_group_mates(group, pdev, &mates);
+		iommu_group_put(group);
+		if (n < 0) {
+			*err = ppt_refuse(req, n, "the IOMMU group changed while ppt read it",
+					  NULL);
+			return NULL;
+		}
 	}
-	op = kzalloc(struct_size(op, devs, max), GFP_KERNEL);
+	op = kzalloc(struct_size(op, devs, n + 1), GFP_KERNEL);
 	if (!op) {
 		*err = -ENOMEM;
-		goto out;
+		for (i = 0; i < n; i++)
+			pci_dev_put(mates[i]);
+		kfree(mates);
+		return NULL;
 	}
 	op->req = *req;
 	op->req.blocker = NULL;
 	op->devs[0].pdev = pci_dev_get(pdev);
-	op->n = 1;
-	if (group) {
-		w.op = op;
-		w.max = max;
-		*err = iommu_group_for_each_dev(group, &w, ppt_group_add);
-		if (*err) {
-			ppt_refuse(req, *err, "the IOMMU group changed while ppt read it",
-				   NULL);
-			ppt_op_free(op);
-			op = NULL;
-		}
-	}
-out:
-	iommu_group_put(group);
+	/* the mates' references move to the operation */
+	for (i = 0; i < n; i++)
+		op->devs[i + 1].pdev = mates[i];
+	op->n = n + 1;
+	kfree(mates);
 	return op;
 }
 

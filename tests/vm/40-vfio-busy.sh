@@ -27,19 +27,7 @@ out=$("$VT" --dma "$e" 2>&1)
 like "a VFIO program reads edu0's config space through VFIO" "$out" "config $e 1234:11e8"
 like "... and runs edu DMA through the IOMMU" "$out" 'dma ok [0-9]+ bytes'
 
-# hold the device open, as a running VM does
-hold() {
-	rm -f /tmp/hold.in /tmp/hold.out && mkfifo /tmp/hold.in
-	"$VT" --hold "$e" </tmp/hold.in >/tmp/hold.out 2>&1 &
-	holder=$!
-	exec 3>/tmp/hold.in
-	wait_for "the VFIO program holds edu0" 60 grep -qx ready /tmp/hold.out
-}
-release_hold() {
-	exec 3>&-
-	wait "$holder"
-}
-hold
+vfio_hold "$e"
 t0=$(date +%s)
 out=$(pptadm unassign --owner vm1 "$e" 2>&1); rc=$?
 t=$(($(date +%s) - t0))
@@ -47,10 +35,10 @@ is "unassign while the device is open fails" "$rc" 1
 like "... with EBUSY and the reason" "$out" 'Device or resource busy: the VFIO device is open'
 ok "... at once (took ${t} s, not a blocked unbind)" test "$t" -le 3
 is "... and edu0 stays assigned, with vfio-pci" "$(st "$e"):$(drv "$e")" assigned:vfio-pci
-kill -USR1 "$holder"
+kill -USR1 "$vfio_holder"
 wait_for "... and the VM's device still works" 10 \
-	sh -c "[ \$(grep -c '^config $e 1234:11e8\$' /tmp/hold.out) -eq 2 ]"
-release_hold
+	sh -c "[ \$(grep -c '^config $e 1234:11e8\$' /tmp/vfio-hold.out) -eq 2 ]"
+vfio_release
 ok "unassign once the program has exited" pptadm unassign --owner vm1 "$e"
 is "edu0 dirty, back with ppt" "$(st "$e"):$(drv "$e")" dirty:ppt
 fails "no VFIO access once ppt has it back" "$VT" "$e"
@@ -63,18 +51,17 @@ n=$(bdf nvme0)
 ok "reserve nvme0 (no host driver loaded)" pptadm reserve "$n"
 ok "claim nvme0 for vm2" pptadm claim --owner vm2 "$n"
 ok "assign nvme0 for vm2" pptadm assign --owner vm2 "$n"
-e=$n
-hold
+vfio_hold "$n"
 ok "rmmod ppt while a program holds nvme0 through VFIO" rmmod ppt
-kill -USR1 "$holder"
+kill -USR1 "$vfio_holder"
 wait_for "the program still reads nvme0 through VFIO after the unload" 10 \
-	sh -c "[ \$(grep -c '^config $n 1b36:0010\$' /tmp/hold.out) -eq 2 ]"
+	sh -c "[ \$(grep -c '^config $n 1b36:0010\$' /tmp/vfio-hold.out) -eq 2 ]"
 is "nvme0 stays with vfio-pci" "$(drv "$n")" vfio-pci
 ok "modprobe ppt again" modprobe ppt
 is "nvme0 adopted as assigned to vm2" "$(pptadm -p -o state,owner,adopted show "$n")" assigned:vm2:yes
 out=$(pptadm unassign "$n" 2>&1)
 like "unassign of the adopted device while held: EBUSY" "$out" 'the VFIO device is open'
-release_hold
+vfio_release
 ok "unassign after the program exits" pptadm unassign "$n"
 is "nvme0 dirty" "$(st "$n")" dirty
 ok "rmmod ppt" rmmod ppt

@@ -91,7 +91,6 @@ rm -f /tmp/storm.*
 holdstart() { # OUT ARGS...: start a lease holder, wait until it holds
 	_o=$1; shift
 	rm -f "$_o"
-	# not holding the VM's stdin FIFO (fd 3) open: its EOF ends the VM
 	"$AT" hold "$@" >"$_o" 2>&1 3>&- &
 	holder=$!
 	wait_for "lease holder ($*) ready" 60 grep -q '^ready' "$_o"
@@ -107,17 +106,6 @@ is "... still claimed after the client exited" "$(show "$e2")" "claimed keep 0 -
 pptadm unclaim --owner keep "$e2" >/dev/null
 
 # --- leases: assigned, with a VM holding the device ---------------------------
-vfio_hold() {
-	rm -f /tmp/vt.in /tmp/vt.out && mkfifo /tmp/vt.in
-	"$VT" --hold "$1" </tmp/vt.in >/tmp/vt.out 2>&1 &
-	vm=$!
-	exec 3>/tmp/vt.in
-	wait_for "a VFIO program (the VM) holds $1" 60 grep -qx ready /tmp/vt.out
-}
-vm_exit() {
-	exec 3>&-
-	wait "$vm"
-}
 holdstart /tmp/h2 lease2 --assign "$e3"
 is "leased and assigned" "$(st "$e3"):$(drv "$e3")" assigned:vfio-pci
 vfio_hold "$e3"
@@ -125,10 +113,10 @@ kill -9 "$holder"; wait "$holder" 2>/dev/null
 wait_for "the lease ends (lease_ended)" 10 sh -c "$AT show $e3 | grep -q ' ended\$'"
 sleep 2
 is "... but the device stays with the running VM" "$(st "$e3"):$(drv "$e3")" assigned:vfio-pci
-kill -USR1 "$vm"
+kill -USR1 "$vfio_holder"
 wait_for "... which still uses it" 10 \
-	sh -c "[ \$(grep -c '^config $e3 1234:11e8\$' /tmp/vt.out) -eq 2 ]"
-vm_exit
+	sh -c "[ \$(grep -c '^config $e3 1234:11e8\$' /tmp/vfio-hold.out) -eq 2 ]"
+vfio_release
 wait_for "once the VM closed its VFIO device, it is unassigned and cleaned" 30 \
 	sh -c "[ \"\$($AT show $e3)\" = 'reserved - 0 -' ]"
 is "... back with ppt" "$(drv "$e3")" ppt
@@ -143,7 +131,7 @@ holdstart /tmp/h4 agent --take
 port=$(sed -n 's/^ready //p' /tmp/h4)
 is "the restarted agent takes its device back" "$(sed -n 's/^held //p' /tmp/h4)" "$e3"
 is "... under its new lease, return cancelled" "$(show "$e3")" "assigned agent $port -"
-vm_exit
+vfio_release
 sleep 2
 is "the VM exits: the device stays the agent's" "$(st "$e3"):$(drv "$e3")" assigned:vfio-pci
 kill -9 "$holder"; wait "$holder" 2>/dev/null

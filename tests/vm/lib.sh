@@ -22,6 +22,8 @@
 # Waiting:  until_ok SECS CMD...   wait_for DESC SECS CMD...
 # Host:     qmp JSON   qmp_wait_event EVENT [DEVICE-ID] [SECS]   qmp_device_del ID
 #           host_run CMD...   host_run_as UID CMD...   (tests with "# hostfs: yes")
+# VFIO:     vfio_hold BDF (vfio-test holds it open as a VM does; pid in $vfio_holder,
+#           output in /tmp/vfio-hold.out)   vfio_release (EOF: it exits; waited for)
 # PCI:      bdf ID   bdf_below PORT-ID [DD.F]   pci_dev BDF   drv BDF   iommu_group BDF   group_devices GROUP
 #           bind_host_driver BDF   unbind BDF   find_pci VENDOR:DEVICE   vendev BDF
 # Context (from /ppt/rig.env): RIG_KNAME RIG_KREL RIG_TEST RIG_KMODS
@@ -326,4 +328,21 @@ bind_host_driver() {
 unbind() {
 	[ -e "/sys/bus/pci/devices/$1/driver" ] || return 0
 	echo "$1" >"/sys/bus/pci/devices/$1/driver/unbind"
+}
+
+# --- VFIO -----------------------------------------------------------------------
+# A program holding a device open through VFIO, as a running VM does. Its stdin
+# is a FIFO the shell keeps open on fd 3: closing it (vfio_release) is its EOF.
+# Background jobs started meanwhile inherit fd 3: start them with 3>&-.
+vfio_hold() {
+	rm -f /tmp/vfio-hold.in /tmp/vfio-hold.out && mkfifo /tmp/vfio-hold.in
+	/ppt/bin/vfio-test --hold "$1" </tmp/vfio-hold.in >/tmp/vfio-hold.out 2>&1 &
+	vfio_holder=$!
+	exec 3>/tmp/vfio-hold.in
+	wait_for "a VFIO program holds $1 (as a VM would)" 60 grep -qx ready /tmp/vfio-hold.out
+}
+
+vfio_release() {
+	exec 3>&-
+	wait "$vfio_holder"
 }
