@@ -18,6 +18,10 @@
  *	reset ADDR [METHOD]		auto (default), flr, pm or sbr
  *	clean ADDR [METHOD]		reset, restore and verify a dirty device
  *	set ADDR METHOD			the method auto resets use for it (auto: default)
+ *	claim-set OWNER [match=IDS] [count=N] [ADDR...]
+ *					claim several devices at once, all or nothing:
+ *					the listed ones, or N (default 1) that match
+ *	take OWNER			take back every device OWNER holds
  *	match-add ids|device|path TEXT [METHOD]
  *					a runtime match (the boot lists' syntax),
  *					optionally with a reset preference
@@ -40,6 +44,8 @@
  *	device ADDR state=STATE owner=OWNER driver=DRIVER vendor=VVVV device=DDDD
  *	       group=N path=PATH slot=SLOT boot=yes|no adopted=yes|no
  *	       reset_methods=flr,pm last_reset=METHOD last_reset_usec=N reset_pref=METHOD
+ *	       lease=PORTID lease_ended=yes|no
+ *	claimed ADDR				(claim-set, take: one line per device)
  *	match KIND TEXT boot=yes|no reset_pref=METHOD
  *	ok COMMAND ADDR
  *	subscribed				(events: from here on nothing is missed)
@@ -95,8 +101,13 @@ static void print_device(const struct ppt_device_info *d)
 		       ppt_reset_method_name((uint32_t)d->last_reset), d->last_reset_usec);
 	else
 		printf(" last_reset=- last_reset_usec=-");
-	printf(" reset_pref=%s\n", d->reset_pref >= 0 ?
+	printf(" reset_pref=%s", d->reset_pref >= 0 ?
 	       ppt_reset_method_name((uint32_t)d->reset_pref) : "-");
+	if (d->lease)
+		printf(" lease=%" PRIu32, d->lease);
+	else
+		printf(" lease=-");
+	printf(" lease_ended=%s\n", d->lease_ended ? "yes" : "no");
 }
 
 /*
@@ -199,9 +210,51 @@ static int usage(void)
 		"usage: ppt-client [-t MS | -n] COMMAND [ARGS]\n"
 		"commands: get ADDR, list, reserve ADDR [force], release ADDR,\n"
 		"  claim|unclaim|assign|unassign ADDR [OWNER], reset|clean ADDR [METHOD],\n"
-		"  set ADDR METHOD, match-add ids|device|path TEXT [METHOD],\n"
+		"  set ADDR METHOD, claim-set OWNER [match=IDS] [count=N] [ADDR...],\n"
+		"  take OWNER, match-add ids|device|path TEXT [METHOD],\n"
 		"  match-del ids|device|path TEXT, match-list, events [COUNT [MS]]\n");
 	return 2;
+}
+
+/*
+ * Several devices at once: the kernel chooses and claims them all, or
+ * none, under one lock (an agent would add PPT_CLAIM_LEASE, so that they
+ * come back if it dies).  take: every device the owner holds.
+ */
+static int claim_set(struct ppt_handle *h, const char *cmd, const char *owner,
+		     int argc, char **argv)
+{
+	struct ppt_claim_spec spec = { .owner = owner };
+	char (*got)[PPT_ADDR_BUFLEN];
+	const char **addrs;
+	size_t n = 0, i;
+	int k, ret;
+
+	addrs = calloc((size_t)argc + 1, sizeof(*addrs));
+	if (!addrs)
+		return 1;
+	for (k = 0; k < argc; k++) {
+		if (!strncmp(argv[k], "match=", 6))
+			spec.match = argv[k] + 6;
+		else if (!strncmp(argv[k], "count=", 6))
+			spec.count = (unsigned int)atoi(argv[k] + 6);
+		else
+			addrs[n++] = argv[k];
+	}
+	spec.addrs = addrs;
+	spec.n_addrs = n;
+	if (!strcmp(cmd, "take"))
+		ret = ppt_take(h, owner, 0, &got, &n);
+	else
+		ret = ppt_claim(h, &spec, &got, &n);
+	free(addrs);
+	if (ret)
+		return fail(h, cmd, owner, ret);
+	for (i = 0; i < n; i++)
+		printf("claimed %s\n", got[i]);
+	free(got);
+	printf("ok %s %s\n", cmd, owner);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -224,7 +277,8 @@ int main(int argc, char **argv)
 	addr = optind + 1 < argc ? argv[optind + 1] : NULL;
 	arg = optind + 2 < argc ? argv[optind + 2] : NULL;
 	if (!strstr(" get list reserve release claim unclaim assign unassign reset clean set"
-		    " match-add match-del match-list events ", cmd) || strchr(cmd, ' ') ||
+		    " claim-set take match-add match-del match-list events ", cmd) ||
+	    strchr(cmd, ' ') ||
 	    !cmd[0])
 		return usage();
 
@@ -253,6 +307,10 @@ int main(int argc, char **argv)
 				       ppt_reset_method_name((uint32_t)m[i].reset_pref) : "-");
 			free(m);
 		}
+	} else if (!strcmp(cmd, "claim-set") || !strcmp(cmd, "take")) {
+		/* here addr is the owner */
+		ret = addr ? claim_set(h, cmd, addr, argc - optind - 2, argv + optind + 2)
+			   : usage();
 	} else if (!strcmp(cmd, "events")) {
 		ret = events(h, addr ? atol(addr) : -1,
 			     arg ? atoi(arg) : PPT_WAIT_FOREVER);

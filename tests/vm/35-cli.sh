@@ -162,13 +162,19 @@ is "client: reset a dirty device" "$(ppt-client reset "$g0")" "ok reset $g0"
 is "... still dirty" "$(st "$g0")" dirty
 is "client: clean" "$(ppt-client clean "$g0")" "ok clean $g0"
 is "client: clean gpu0-audio" "$(ppt-client clean "$a0")" "ok clean $a0"
-like "client: the reset is reported" "$(ppt-client get "$g0")" ' last_reset=(flr|pm|sbr) last_reset_usec=[0-9]+ reset_pref=-$'
+like "client: the reset is reported" "$(ppt-client get "$g0")" ' last_reset=(flr|pm|sbr) last_reset_usec=[0-9]+ reset_pref=- lease=- lease_ended=no$'
 out=$(ppt-client reset "$g0" hot); rc=$?
 is "client: an unknown method is a usage error" "$rc" 2
 out=$(ppt-client reset "$g0" flr); rc=$?
 is "client: an unsupported method" "$rc" 1
 like "... the kernel's reason" "$out" "^error reset $g0: EOPNOTSUPP .*does not support this reset method"
 is "client: release gpu0-audio" "$(ppt-client release "$a0")" "ok release $a0"
+out=$(ppt-client claim-set cs "$g0"); rc=$?
+is "client: claim-set of gpu0, whose IOMMU group mate ppt gave away, fails" "$rc" 1
+like "... EBUSY, naming gpu0-audio" "$out" "^error claim-set cs: EBUSY .*group is not available \\[blocker $a0 driver"
+is "... and claims nothing" "$(st "$g0")" reserved
+out=$(ppt-client take nobody); rc=$?
+like "client: take for an owner with no device: ENOENT" "$out" '^error take nobody: ENOENT .*no device is claimed or assigned by this owner'
 
 # --- what the watchers saw --------------------------------------------------
 wait_for "the client saw the release" 20 grep -q "^event request $a0 release id=[0-9]* errno=0 " /tmp/cli.ev
