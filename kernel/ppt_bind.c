@@ -47,6 +47,33 @@ static const char *ppt_driver_name(struct pci_dev *pdev)
 	return drv ? drv->name : NULL;
 }
 
+/*
+ * Has ppt lost a function it records as its own?  Called when the
+ * function's driver changed, with the entry in a state no operation holds.
+ * Reserved, claimed and quarantined functions are with ppt's driver;
+ * a dirty one with ppt's or none (vfio-pci let go of it); an assigned one
+ * with vfio-pci (handled by the caller).
+ *
+ * Context: under the function's device_lock and ppt_table_lock.
+ */
+static bool ppt_bind_lost(struct ppt_device *pd, unsigned long action)
+{
+	struct device_driver *drv = READ_ONCE(pd->pdev->dev.driver);
+
+	switch (pd->state) {
+	case PPT_STATE_RESERVED:
+	case PPT_STATE_CLAIMED:
+	case PPT_STATE_QUARANTINED:
+		return action == BUS_NOTIFY_UNBOUND_DRIVER ||
+		       drv != &ppt_pci_driver.driver;
+	case PPT_STATE_DIRTY:
+		return action == BUS_NOTIFY_BOUND_DRIVER &&
+		       drv != &ppt_pci_driver.driver;
+	default:
+		return false;
+	}
+}
+
 static int ppt_bus_notify(struct notifier_block *nb, unsigned long action,
 			  void *data)
 {
@@ -87,6 +114,20 @@ static int ppt_bus_notify(struct notifier_block *nb, unsigned long action,
 			ppt_nl_notify_device(pd, false);
 		} else if (pd->state == PPT_STATE_DETACHED) {
 			/* a detached device's driver changed: say so */
+			ppt_nl_notify_device(pd, false);
+		} else if (ppt_bind_lost(pd, action)) {
+			/*
+			 * Another driver took the function (a dirty one that
+			 * vfio-pci let go of and someone probed), or ppt's
+			 * driver left it while an operation ran and the
+			 * operation has finished since: ppt no longer holds
+			 * it, as when it is unbound behind ppt's back.
+			 */
+			ppt_table_set_state(pd, PPT_STATE_DETACHED);
+			pd->adopted = false;
+			pci_info(pdev, "%s behind ppt's back: detached\n",
+				 action == BUS_NOTIFY_BOUND_DRIVER ?
+				 "bound to another driver" : "unbound");
 			ppt_nl_notify_device(pd, false);
 		}
 unlock:
