@@ -102,6 +102,52 @@ static int ppt_reset_with(struct pci_dev *pdev, u8 core_method)
 }
 
 /*
+ * ppt resets and restores only functions bound to its own driver.  Someone
+ * may have bound the function to another driver while the operation
+ * waited (a sysfs unbind and drivers_probe, as driverctl and libvirt do):
+ * that driver, and maybe a VM through it, has the function now.  Under the
+ * function's device_lock the answer holds until the lock is dropped.
+ */
+static bool ppt_reset_ours(struct pci_dev *pdev)
+{
+	return READ_ONCE(pdev->dev.driver) == &ppt_pci_driver.driver;
+}
+
+static const char ppt_reset_not_ours_why[] =
+	"the device left ppt's driver meanwhile: it was not touched";
+
+/*
+ * A dirty function may have no driver at all (vfio-pci let go of it behind
+ * ppt's back): bind it to ppt first, so no host driver can take it while
+ * it is reset and ppt holds it when it returns to the pool.  The driver
+ * core binds only a function without a driver: one that another driver
+ * took meanwhile keeps it.
+ *
+ * Context: process context, no lock held (takes device_lock).
+ */
+static void ppt_reset_take(struct pci_dev *pdev)
+{
+	if (READ_ONCE(pdev->dev.driver))
+		return;
+	if (ppt_set_driver_override(pdev, ppt_pci_driver.name))
+		return;
+	if (device_attach(&pdev->dev) > 0 && ppt_reset_ours(pdev))
+		pci_info(pdev, "had no driver: bound to ppt for its reset\n");
+}
+
+/*
+ * pci_walk_bus() callback: note a function below that another driver has
+ * (one without a driver is nobody's: a bus reset may go on).
+ */
+static int ppt_reset_find_stranger(struct pci_dev *dev, void *data)
+{
+	if (pci_is_bridge(dev) || ppt_reset_ours(dev) || !READ_ONCE(dev->dev.driver))
+		return 0;
+	*(bool *)data = true;
+	return 1;
+}
+
+/*
  * Can the parent bridge reset the function's bus?  The PCI core lists
  * "bus" for a function only when it was alone on the bus as it was
  * enumerated (so never for function 1 of a slot); ppt asks the bridge.
@@ -305,9 +351,12 @@ static int ppt_reset_locked(struct pci_dev *pdev, enum ppt_reset_method want,
  * A failure here happened with the device quiesced and maybe partly reset:
  * its state is unknown.
  *
+ * A function without a driver is bound to ppt first.
+ *
  * Context: process context, no ppt lock held; takes pci_dev_lock (the
  * function's config-access lock and device_lock) and sleeps for the reset.
- * Return: 0, or a negative errno from the reset.
+ * Return: 0, -ENODEV when the function is not with ppt's driver (nothing
+ * was touched), or a negative errno from the reset.
  */
 int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res,
 		  const struct ppt_snapshot *snap)
@@ -316,7 +365,13 @@ int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res,
 	ktime_t start = ktime_get();
 	int ret;
 
+	ppt_reset_take(pdev);
 	pci_dev_lock(pdev);
+	if (!ppt_reset_ours(pdev)) {
+		pci_dev_unlock(pdev);
+		res->why = ppt_reset_not_ours_why;
+		return -ENODEV;
+	}
 	/*
 	 * A function ppt holds was never enabled by a driver, so the PM core
 	 * may not know it in D0, and a PM reset (D3hot and back) starts only
@@ -346,23 +401,43 @@ int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res,
  *
  * pci_reset_bus() saves and restores the config space of every function
  * below the bridge.  It only trylocks them, so a lock held for a moment
- * elsewhere (a sysfs reader) is waited out with a few retries.
+ * elsewhere (a sysfs reader) is waited out with a few retries.  @pdev, if
+ * it has no driver, is bound to ppt first.
  *
  * Context: process context, no ppt lock held; sleeps for the reset (the
  * bridge's reset pulse, then up to a minute for the link and the devices).
- * Return: 0 or a negative errno from pci_reset_bus() (-ENOTTY: the link
- * did not come back).
+ * Return: 0, -ENODEV when another driver has a function below the bridge
+ * (nothing was reset), or a negative errno from pci_reset_bus() (-ENOTTY:
+ * the link did not come back).
  */
 int ppt_reset_bus_run(struct pci_dev *pdev, struct ppt_reset_result *res)
 {
 	ktime_t start = ktime_get();
 	int tries = 0, ret;
+	bool stranger;
 
 	res->method = PPT_RESET_SBR;
-	while ((ret = pci_reset_bus(pdev)) == -EAGAIN && ++tries < 10)
+	ppt_reset_take(pdev);
+	for (;;) {
+		/*
+		 * pci_reset_bus() takes the functions' locks itself, so this
+		 * cannot be checked under them: it is checked just before.
+		 */
+		stranger = false;
+		pci_walk_bus(pdev->bus, ppt_reset_find_stranger, &stranger);
+		if (stranger) {
+			ret = -ENODEV;
+			break;
+		}
+		ret = pci_reset_bus(pdev);
+		if (ret != -EAGAIN || ++tries == 10)
+			break;
 		msleep(20);
+	}
 	res->usec = ktime_us_delta(ktime_get(), start);
-	if (ret == -EAGAIN)
+	if (stranger)
+		res->why = ppt_reset_not_ours_why;
+	else if (ret == -EAGAIN)
 		res->why = "a function of the reset domain stayed locked: nothing was reset";
 	else if (ret)
 		res->why = "the bus reset failed: the devices' state is unknown";
@@ -493,7 +568,8 @@ static int ppt_clean_sanitise(struct pci_dev *pdev, const char **why)
  * @why: set to a constant reason on failure
  *
  * Context: process context, no ppt lock held; takes pci_dev_lock.
- * Return: 0 when the function is clean, or -EIO.
+ * Return: 0 when the function is clean, -ENODEV when it is not with ppt's
+ * driver (nothing was touched), or -EIO.
  */
 int ppt_clean_finish(struct pci_dev *pdev, const struct ppt_snapshot *snap,
 		     bool restored, const char **why)
@@ -501,6 +577,11 @@ int ppt_clean_finish(struct pci_dev *pdev, const struct ppt_snapshot *snap,
 	int ret;
 
 	pci_dev_lock(pdev);
+	if (!ppt_reset_ours(pdev)) {
+		pci_dev_unlock(pdev);
+		*why = ppt_reset_not_ours_why;
+		return -ENODEV;
+	}
 	if (snap && !restored) {
 		pci_load_saved_state(pdev, snap->state);
 		pci_restore_state(pdev);
