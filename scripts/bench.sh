@@ -31,7 +31,7 @@ make -s userspace
 make -s -C tests/bench
 make -s -C tests/vm/bin O="$ROOT/build/tests/vm-bin"
 
-export PPT_GUEST_BINS="$ROOT/build/userspace/pptadm $ROOT/build/tests/bench/ppt-bench $ROOT/build/tests/bench/ppt-alloc-bench $ROOT/build/tests/vm-bin/vfio-test"
+export PPT_GUEST_BINS="$ROOT/build/userspace/pptadm $ROOT/build/tests/bench/ppt-bench $ROOT/build/tests/bench/ppt-alloc-bench $ROOT/build/tests/bench/ppt-timeit $ROOT/build/tests/vm-bin/vfio-test"
 rows=()
 failed=0
 for b in "${benches[@]}"; do
