@@ -184,6 +184,7 @@ extern bool ppt_auto_clean;
 /* ppt_ops.c */
 u64 ppt_req_new_id(void);
 int ppt_ops_init(void);
+void ppt_ops_close(void);
 void ppt_ops_exit(void);
 void ppt_req_release(struct ppt_req *req);
 int ppt_refuse(struct ppt_req *req, int err, const char *why,

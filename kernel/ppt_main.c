@@ -90,8 +90,11 @@ err_match:
  */
 static void __exit ppt_exit(void)
 {
-	ppt_netlink_exit();
+	/* no lease returns a device from here on */
 	ppt_lease_exit();
+	/* requests still running finish, and their outcomes are announced */
+	ppt_ops_close();
+	ppt_netlink_exit();
 	ppt_ops_exit();
 	ppt_bind_exit();
 	ppt_exiting = true;

@@ -27,6 +27,13 @@
 
 static struct workqueue_struct *ppt_wq;
 
+/*
+ * Set under ppt_table_lock when the module starts unloading: no new
+ * operation starts, so the queued ones can be drained while the netlink
+ * family is still there to announce their outcomes.
+ */
+static bool ppt_ops_closing;
+
 static atomic64_t ppt_req_ids = ATOMIC64_INIT(0);
 
 /**
@@ -523,6 +530,8 @@ static int ppt_op_begin(struct ppt_req *req, struct ppt_op *op)
 	int i, ret = 0;
 
 	lockdep_assert_held(&ppt_table_lock);
+	if (ppt_ops_closing)
+		return ppt_refuse(req, -ESHUTDOWN, "ppt is being unloaded", NULL);
 	if (req->cmd == PPT_CMD_DEVICE_ASSIGN ||
 	    req->cmd == PPT_CMD_DEVICE_UNASSIGN) {
 		ret = ppt_op_check_group(req, op);
@@ -572,9 +581,39 @@ static int ppt_op_begin(struct ppt_req *req, struct ppt_op *op)
 }
 
 /*
+ * The state a function really ends an operation in, given the one the
+ * operation meant (@to): someone may have unbound or rebound it while the
+ * operation ran (driverctl, libvirt), and ppt's remove and bus notifier
+ * leave functions in transitional states to the operation.  Reserved,
+ * claimed and quarantined mean ppt's driver has it; dirty, ppt's or none;
+ * assigned, vfio-pci's.
+ */
+static enum ppt_state ppt_op_actual(struct pci_dev *pdev, enum ppt_state to)
+{
+	struct device_driver *drv = READ_ONCE(pdev->dev.driver);
+	bool ppt = drv == &ppt_pci_driver.driver;
+
+	switch (to) {
+	case PPT_STATE_RESERVED:
+	case PPT_STATE_CLAIMED:
+	case PPT_STATE_QUARANTINED:
+		return ppt ? to : PPT_STATE_DETACHED;
+	case PPT_STATE_DIRTY:
+		return ppt || !drv ? to : PPT_STATE_DETACHED;
+	case PPT_STATE_ASSIGNED:
+		if (drv && !strcmp(drv->name, "vfio-pci"))
+			return to;
+		return ppt || !drv ? PPT_STATE_DIRTY : PPT_STATE_DETACHED;
+	default:
+		return to;
+	}
+}
+
+/*
  * Record the outcome: each function moves to @to, or back to where it was
- * when @to is PPT_STATE_UNSPEC.  A function that left the system meanwhile
- * has no entry any more and is skipped.
+ * when @to is PPT_STATE_UNSPEC, or to what it really is now when someone
+ * rebound it meanwhile (ppt_op_actual()).  A function that left the system
+ * meanwhile has no entry any more and is skipped.
  */
 static void ppt_op_finish(struct ppt_op *op, enum ppt_state to)
 {
@@ -591,8 +630,9 @@ static void ppt_op_finish(struct ppt_op *op, enum ppt_state to)
 			ppt_table_remove(pd);
 			continue;
 		}
-		ppt_table_set_state(pd, to == PPT_STATE_UNSPEC ?
-				    op->devs[i].prev : to);
+		ppt_table_set_state(pd, ppt_op_actual(op->devs[i].pdev,
+						      to == PPT_STATE_UNSPEC ?
+						      op->devs[i].prev : to));
 		/* a fatal error while the operation ran: not known good */
 		if (pd->failed && pd->state != PPT_STATE_ASSIGNED &&
 		    pd->state != PPT_STATE_DETACHED)
@@ -1005,9 +1045,31 @@ int ppt_ops_init(void)
 }
 
 /**
- * ppt_ops_exit() - finish every queued operation and destroy the workqueue
+ * ppt_ops_close() - refuse new operations and finish the queued ones
  *
- * Context: module exit, after netlink is gone so nothing new is queued.
+ * Their outcomes are announced: the netlink family is still registered.
+ * An operation queued by one that finishes (an automatic clean after an
+ * unassign) is refused, and its device stays as it is.
+ *
+ * Context: module exit, before the netlink family is unregistered.
+ */
+void ppt_ops_close(void)
+{
+	mutex_lock(&ppt_table_lock);
+	ppt_ops_closing = true;
+	mutex_unlock(&ppt_table_lock);
+	/*
+	 * Not drain_workqueue(): a netlink handler that began its operation
+	 * just before the flag was set may still queue it, which a draining
+	 * workqueue refuses.  destroy_workqueue() runs it later.
+	 */
+	flush_workqueue(ppt_wq);
+}
+
+/**
+ * ppt_ops_exit() - destroy the workqueue
+ *
+ * Context: module exit (after ppt_ops_close()) or init failure.
  */
 void ppt_ops_exit(void)
 {

@@ -48,7 +48,7 @@
  *     dump, NLMSG_DONE, within --timeout (default 20 s); a thread stuck in
  *     send() that long is a hang (a watchdog reports it and exits);
  *   - every errno is in the sane set: EINVAL ERANGE EOPNOTSUPP EPERM ENODEV
- *     ENOENT EEXIST EBUSY EALREADY EUCLEAN EIO E2BIG EMSGSIZE ENOMEM
+ *     ENOENT EEXIST EBUSY EALREADY EUCLEAN EIO E2BIG EMSGSIZE ENOMEM ENOSPC
  *     (the netlink core's policy errors, and what kernel/ppt_*.c return
  *     to a request);
  *   - exact answers where the outcome is known: an unknown command, a dump
@@ -136,7 +136,7 @@
 
 static const int sane_errnos[] = {
 	EINVAL, ERANGE, EOPNOTSUPP, EPERM, ENODEV, ENOENT, EEXIST, EBUSY,
-	EALREADY, EUCLEAN, EIO, E2BIG, EMSGSIZE, ENOMEM,
+	EALREADY, EUCLEAN, EIO, E2BIG, EMSGSIZE, ENOMEM, ENOSPC,
 };
 #define N_SANE (sizeof(sane_errnos) / sizeof(sane_errnos[0]))
 
@@ -502,7 +502,7 @@ static void failf(struct thr *t, const struct req *q, const char *fmt, ...)
 static bool is_op(int cmd)
 {
 	return (cmd >= PPT_CMD_DEVICE_GET && cmd <= PPT_CMD_DEVICE_UNASSIGN) ||
-	       (cmd >= PPT_CMD_DEVICE_RESET && cmd <= PPT_CMD_DEVICE_SET);
+	       (cmd >= PPT_CMD_DEVICE_RESET && cmd <= PPT_CMD_TAKE);
 }
 
 static bool is_mutation(int cmd)
@@ -757,7 +757,7 @@ static bool make_safe(uint8_t *msg, size_t len)
 		plen = alen - NLA_HDRLEN;
 		memcpy(s, msg + off + NLA_HDRLEN, plen);
 		s[plen] = 0;
-		if (type == PPT_A_DEV_ADDR)
+		if (type == PPT_A_DEV_ADDR || type == PPT_A_CLAIM_ADDR)
 			ok = addr_allowed(cmd, s);
 		else if (type == PPT_A_MATCH_IDS || type == PPT_A_MATCH_DEVICE ||
 			 type == PPT_A_MATCH_PATH)
@@ -794,7 +794,7 @@ static void gen_valid(struct thr *t, struct req *q, struct mb *m, bool allow_dum
 	struct rng *r = &t->r;
 	char addr[ADDR_LEN];
 	enum addr_kind k;
-	int cmd, i;
+	int cmd, i, n;
 	uint32_t pick = rnd(r, 100);
 
 	q->wellformed = true;
@@ -845,6 +845,28 @@ static void gen_valid(struct thr *t, struct req *q, struct mb *m, bool allow_dum
 		else
 			q->expect = E_OK | ebit(ENOENT) | ebit(EPERM);
 		mb_end(m);
+		return;
+	}
+	if (cmd == PPT_CMD_CLAIM || cmd == PPT_CMD_TAKE) {
+		bool toolong = false;
+
+		/* several devices at once: the sandbox's, or bad ones */
+		n = cmd == PPT_CMD_CLAIM ? 1 + (int)rnd(r, 3) : 0;
+		for (i = 0; i < n; i++) {
+			pick_addr(r, cmd, addr, &k);
+			toolong |= strlen(addr) > PPT_ADDR_POLICY_LEN;
+			mb_str(m, PPT_A_CLAIM_ADDR, addr);
+		}
+		if (cmd == PPT_CMD_CLAIM && chance(r, 30))
+			mb_u32(m, PPT_A_CLAIM_COUNT, 1 + rnd(r, 3));
+		mb_str(m, PPT_A_DEV_OWNER, pick_owner(r));
+		if (chance(r, 30))
+			mb_attr(m, PPT_A_LEASE, NULL, 0);
+		mb_end(m);
+		if (toolong)	/* the policy refuses it first */
+			q->expect = ebit(EINVAL);
+		else if (!cfg.root)
+			q->expect = ebit(EPERM);
 		return;
 	}
 	mb_str(m, PPT_A_DEV_ADDR, addr);
