@@ -33,7 +33,7 @@ VT=/ppt/bin/vfio-test
 [ -x "$VT" ] || bail_out "no $VT in this initramfs (run with --bin .../vfio-test)"
 command -v ppt-client >/dev/null || bail_out "no ppt-client in /ppt/bin (PPT_GUEST_BINS)"
 
-STORM_SECS=45
+STORM_SECS=30
 MON=/tmp/mon.json
 pool='' npool=0
 for id in edu0 edu1 edu2 edu3 edu4 edu5 nvme0 nic0; do
