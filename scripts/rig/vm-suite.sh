@@ -6,8 +6,9 @@
 #   TEST     test files or names (e.g. 00-rig); default: every tests/vm/[0-9]*.sh
 #            whose "# kernels:" header lists KERNEL ("debug" also matches
 #            debug-*: debug-6.12, and debug-kasan when it is run without
-#            TESTs; make check names its kasan tests; no header = all
-#            kernels). Named tests always run.
+#            TESTs; make check names its kasan tests; "!debug-6.12" leaves
+#            that one out again; no header = all kernels). Named tests
+#            always run.
 # Environment:
 #   PPT_KMOD_DIR     project modules for the guest (default build/kmod/KREL/ if it
 #                    exists; if PPT_KMOD_DIR is set, the directory must exist)
@@ -51,6 +52,10 @@ wants_kernel() { # FILE
 	local line k
 	line=$(grep -m1 -E '^#[[:space:]]*kernels:' "$1" || true)
 	[ -n "$line" ] || return 0
+	# "!KERNEL" leaves one out that "debug" would take in
+	for k in ${line#*:}; do
+		[ "$k" = "!$KNAME" ] && return 1
+	done
 	for k in ${line#*:}; do
 		[ "$k" = "$KNAME" ] && return 0
 		[ "$k" = debug ] && [ "${KNAME#debug-}" != "$KNAME" ] && return 0
