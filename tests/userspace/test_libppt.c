@@ -423,6 +423,31 @@ static void test_extack(void)
 	nlmsg_free(m);
 }
 
+/* ppt_devices_clean()'s own checks, and one outcome per device */
+static void test_batch_checks(void)
+{
+	const char *bad[] = { "01:00", "zz:00.0" }, *one[] = { "01:00.0" };
+	struct ppt_request_event out[2];
+
+	ok(ppt_devices_clean(&h, one, 1, PPT_RESET_MAX + 1, 0, out) == -EINVAL,
+	   "clean several: a method outside the enum");
+	is_str(ppt_errmsg(&h), "unknown reset method 4", "... named");
+	ok(ppt_devices_clean(&h, one, 0, PPT_RESET_FLR, 0, out) == -EINVAL,
+	   "clean several: no device");
+	is_str(ppt_errmsg(&h), "no device given", "... said");
+	/* malformed addresses are refused before a socket would be used */
+	ok(ppt_devices_clean(&h, bad, 2, PPT_RESET_AUTO, 0, out) == -EINVAL,
+	   "clean several: every device refused: the first one's error");
+	ok(out[0].error == -EINVAL && out[1].error == -EINVAL,
+	   "... each device has its own outcome");
+	is_str(out[1].addr, "zz:00.0", "... under the name it was given");
+	is_str(out[1].msg, "malformed PCI address \"zz:00.0\" (want [domain:]bus:dev.fn)",
+	       "... with its own reason");
+	is_str(ppt_errmsg(&h),
+	       "2 of 2 devices failed, the first 01:00: malformed PCI address \"01:00\" (want [domain:]bus:dev.fn)",
+	       "... and the call's message counts them");
+}
+
 static void test_local_checks(void)
 {
 	struct ppt_device_info d;
@@ -437,6 +462,7 @@ static void test_local_checks(void)
 	   "reset: a method outside the enum");
 	is_str(ppt_errmsg(&h), "unknown reset method 4", "... named");
 	ok(ppt_device_clean(&h, "01:00.0", 99, 0) == -EINVAL, "clean: likewise");
+	test_batch_checks();
 	ok(ppt_match_add(&h, (enum ppt_match_kind)7, "x") == -EINVAL,
 	   "match add: unknown kind");
 	ok(ppt_match_del(&h, PPT_MATCH_IDS, NULL) == -EINVAL, "match del: no text");

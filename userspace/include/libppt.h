@@ -263,6 +263,34 @@ int ppt_device_reset(struct ppt_handle *h, const char *addr,
 int ppt_device_clean(struct ppt_handle *h, const char *addr,
 		     uint32_t method, int timeout_ms);
 
+struct ppt_request_event;	/* below, with the events */
+
+/**
+ * ppt_devices_clean() - clean several devices side by side
+ * @addrs: the devices, @n of them
+ * @method: enum ppt_reset_method, for every device
+ * @timeout_ms: how long to wait for all the outcomes; 0: do not wait,
+ *	negative: wait as long as it takes
+ * @out: @n entries, filled in the order of @addrs: the device's canonical
+ *	address, its request id (0 when refused at once), its outcome
+ *	(@error 0, or a negative errno with @msg and maybe @blocker)
+ *
+ * Every request is sent before any outcome is awaited, so the kernel
+ * cleans the devices concurrently: n devices take about as long as one,
+ * where a loop of ppt_device_clean() calls would take n times as long.
+ * One device's refusal or failure does not stop the others.  Outcomes
+ * not yet known when @timeout_ms runs out are -ETIMEDOUT (the cleans go
+ * on in the kernel).
+ *
+ * Return: 0 when every device was cleaned (with @timeout_ms 0: every
+ * request was accepted); else the error of the first device that failed,
+ * and ppt_errmsg() counts the failures; or -EINVAL (bad @method, no
+ * devices), -ENOMEM, or the events socket's failure.
+ */
+int ppt_devices_clean(struct ppt_handle *h, const char *const *addrs,
+		      size_t n, uint32_t method, int timeout_ms,
+		      struct ppt_request_event *out);
+
 /**
  * ppt_device_set_reset_pref() - the method auto resets and cleans use for a device
  * @method: an enum ppt_reset_method the device supports, or

@@ -843,6 +843,35 @@ struct change {
 	bool async;		/* answered by a notification */
 };
 
+/*
+ * Send a device request (@canon: a checked, canonical address) and take
+ * the kernel's answer; an asynchronous request's id is in @req.
+ */
+static int send_change(struct ppt_handle *h, const struct change *c,
+		       const char *canon, struct request *req)
+{
+	struct nl_msg *msg = new_request(h, c->cmd, 0);
+	int ret;
+
+	if (!msg ||
+	    nla_put_string(msg, PPT_A_DEV_ADDR, canon) < 0 ||
+	    (c->owner && nla_put_string(msg, PPT_A_DEV_OWNER, c->owner) < 0) ||
+	    (c->force && nla_put_flag(msg, PPT_A_FORCE) < 0) ||
+	    (c->method >= 0 &&
+	     nla_put_u32(msg, PPT_A_RESET_METHOD, (uint32_t)c->method) < 0) ||
+	    (c->pref >= 0 &&
+	     nla_put_u32(msg, PPT_A_DEV_RESET_PREF, (uint32_t)c->pref) < 0)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	ret = transact(h, msg, req);
+	if (!ret && c->async && !req->have_req_id) {
+		ppt__set_errmsg(h, "the kernel's reply carries no request id");
+		ret = -EPROTO;
+	}
+	return ret;
+}
+
 /* Send a device request and, for asynchronous ones, wait for its outcome. */
 static int change(struct ppt_handle *h, const struct change *c,
 		  const char *addr, int timeout_ms)
@@ -850,7 +879,6 @@ static int change(struct ppt_handle *h, const struct change *c,
 	char canon[PPT_ADDR_BUFLEN];
 	struct request req = { .h = h };
 	struct nl_sock *ev = NULL;
-	struct nl_msg *msg;
 	int ret;
 
 	clear_error(h);
@@ -861,29 +889,9 @@ static int change(struct ppt_handle *h, const struct change *c,
 		if (ret)
 			return ret;
 	}
-	msg = new_request(h, c->cmd, 0);
-	if (!msg ||
-	    nla_put_string(msg, PPT_A_DEV_ADDR, canon) < 0 ||
-	    (c->owner && nla_put_string(msg, PPT_A_DEV_OWNER, c->owner) < 0) ||
-	    (c->force && nla_put_flag(msg, PPT_A_FORCE) < 0) ||
-	    (c->method >= 0 &&
-	     nla_put_u32(msg, PPT_A_RESET_METHOD, (uint32_t)c->method) < 0) ||
-	    (c->pref >= 0 &&
-	     nla_put_u32(msg, PPT_A_DEV_RESET_PREF, (uint32_t)c->pref) < 0)) {
-		nlmsg_free(msg);
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = transact(h, msg, &req);
-	if (ret || !ev)
-		goto out;
-	if (!req.have_req_id) {
-		ppt__set_errmsg(h, "the kernel's reply carries no request id");
-		ret = -EPROTO;
-		goto out;
-	}
-	ret = wait_outcome(h, ev, &req, timeout_ms);
-out:
+	ret = send_change(h, c, canon, &req);
+	if (!ret && ev)
+		ret = wait_outcome(h, ev, &req, timeout_ms);
 	if (ev)
 		nl_socket_free(ev);
 	return ret;
@@ -972,6 +980,198 @@ int ppt_device_clean(struct ppt_handle *h, const char *addr,
 		     uint32_t method, int timeout_ms)
 {
 	return reset_or_clean(h, PPT_CMD_DEVICE_CLEAN, addr, method, timeout_ms);
+}
+
+/* The requests of a batch whose outcomes are still awaited. */
+struct batch {
+	struct ppt_request_event *out;
+	bool *pending;
+	size_t n, npending;
+};
+
+static int on_batch_outcome(struct nl_msg *msg, void *arg)
+{
+	struct batch *b = arg;
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+	struct nlattr *tb[PPT_A_MAX + 1];
+	struct ppt_request_event r;
+	size_t i;
+
+	if (gh->cmd != PPT_CMD_REQUEST_NTF ||
+	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, PPT_A_MAX, ppt__policy) < 0 ||
+	    ppt__parse_request(tb, &r))
+		return NL_OK;
+	for (i = 0; i < b->n; i++) {
+		if (!b->pending[i] || b->out[i].id != r.id)
+			continue;
+		b->out[i] = r;
+		b->pending[i] = false;
+		b->npending--;
+		break;
+	}
+	return b->npending ? NL_OK : NL_STOP;
+}
+
+/*
+ * The events socket overran, so some outcomes may be lost: learn them from
+ * the devices instead, each once it has left the cleaning state.  A failed
+ * clean ends quarantined; any other state means it succeeded (and somebody
+ * may have claimed the device since).
+ */
+static int batch_recover(struct ppt_handle *h, struct batch *b,
+			 long long deadline, int timeout_ms)
+{
+	struct ppt_device_info info;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < b->n; i++) {
+		while (b->pending[i]) {
+			ret = ppt_device_get(h, b->out[i].addr, &info);
+			if (ret) {
+				b->out[i].error = ret;
+				snprintf(b->out[i].msg, sizeof(b->out[i].msg), "%s",
+					 ppt_errmsg(h));
+			} else if (info.state == PPT_STATE_CLEANING) {
+				if (timeout_ms >= 0 && now_ms() >= deadline)
+					return -ETIMEDOUT;
+				poll(NULL, 0, 20);
+				continue;
+			} else if (info.state == PPT_STATE_QUARANTINED) {
+				b->out[i].error = -EIO;
+				snprintf(b->out[i].msg, sizeof(b->out[i].msg),
+					 "quarantined (the outcome notification was lost: see the kernel log)");
+			}
+			b->pending[i] = false;
+			b->npending--;
+		}
+	}
+	clear_error(h);
+	return 0;
+}
+
+/* Wait for every pending outcome of @b on @ev. */
+static int batch_wait(struct ppt_handle *h, struct nl_sock *ev,
+		      struct batch *b, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int ret = 0;
+
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_batch_outcome, b);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
+	while (b->npending) {
+		struct pollfd pfd = { .fd = nl_socket_get_fd(ev), .events = POLLIN };
+		int wait = timeout_ms < 0 ? -1 : (int)(deadline - now_ms());
+
+		if (timeout_ms >= 0 && wait <= 0) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (poll(&pfd, 1, wait) < 0 && errno != EINTR) {
+			ret = -errno;
+			break;
+		}
+		ret = nl_recvmsgs(ev, cb);
+		if (ret == -NLE_AGAIN || ret >= 0) {
+			ret = 0;
+			continue;
+		}
+		if (ret == -NLE_NOMEM)
+			ret = batch_recover(h, b, deadline, timeout_ms);
+		else
+			ret = nl_error(h, ret);
+		break;
+	}
+	nl_cb_put(cb);
+	return ret;
+}
+
+int ppt_devices_clean(struct ppt_handle *h, const char *const *addrs,
+		      size_t n, uint32_t method, int timeout_ms,
+		      struct ppt_request_event *out)
+{
+	struct change c = { PPT_CMD_DEVICE_CLEAN, NULL, false, (int)method, -1, true };
+	struct batch b = { .out = out, .n = n };
+	struct nl_sock *ev = NULL;
+	size_t i, failed = 0, first = 0;
+	int ret = 0;
+
+	clear_error(h);
+	if (method > PPT_RESET_MAX) {
+		ppt__set_errmsg(h, "unknown reset method %u", method);
+		return -EINVAL;
+	}
+	if (!n || !addrs || !out) {
+		ppt__set_errmsg(h, "no device given");
+		return -EINVAL;
+	}
+	b.pending = calloc(n, sizeof(*b.pending));
+	if (!b.pending)
+		return -ENOMEM;
+	memset(out, 0, n * sizeof(*out));
+	/* subscribed before the first request: no outcome can be missed */
+	if (timeout_ms != 0) {
+		ret = open_events(h, &ev);
+		if (ret)
+			goto out;
+	}
+	/* every request first, so the kernel runs the cleans side by side */
+	for (i = 0; i < n; i++) {
+		struct request req = { .h = h };
+
+		out[i].cmd = PPT_CMD_DEVICE_CLEAN;
+		clear_error(h);
+		if (check_addr(h, addrs[i], out[i].addr)) {
+			snprintf(out[i].addr, sizeof(out[i].addr), "%s",
+				 addrs[i] ? addrs[i] : "(null)");
+			ret = -EINVAL;
+		} else {
+			ret = send_change(h, &c, out[i].addr, &req);
+		}
+		if (ret) {
+			out[i].error = ret;
+			snprintf(out[i].msg, sizeof(out[i].msg), "%s", ppt_errmsg(h));
+			snprintf(out[i].blocker, sizeof(out[i].blocker), "%s", h->blocker);
+			snprintf(out[i].blocker_driver, sizeof(out[i].blocker_driver),
+				 "%s", h->blocker_driver);
+			continue;
+		}
+		out[i].id = req.req_id;
+		if (ev) {
+			b.pending[i] = true;
+			b.npending++;
+		}
+	}
+	clear_error(h);
+	ret = ev ? batch_wait(h, ev, &b, timeout_ms) : 0;
+	if (ret == -ETIMEDOUT || ret == -ENOMEM) {
+		for (i = 0; i < n; i++)
+			if (b.pending[i]) {
+				out[i].error = ret;
+				snprintf(out[i].msg, sizeof(out[i].msg),
+					 ret == -ENOMEM ? "out of memory" :
+					 "no outcome yet (request %llu goes on in the kernel)",
+					 (unsigned long long)out[i].id);
+			}
+	} else if (ret) {
+		goto out;	/* the events socket failed: ppt_errmsg() says how */
+	}
+	for (i = 0; i < n; i++)
+		if (out[i].error && !failed++)
+			first = i;
+	ret = failed ? out[first].error : 0;
+	if (failed)
+		ppt__set_errmsg(h, "%zu of %zu devices failed, the first %s: %s",
+				failed, n, out[first].addr,
+				out[first].msg[0] ? out[first].msg : strerror(-ret));
+out:
+	if (ev)
+		nl_socket_free(ev);
+	free(b.pending);
+	return ret;
 }
 
 /* Hand a request's collected addresses to the caller, or free them. */
