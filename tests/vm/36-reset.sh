@@ -116,6 +116,35 @@ is "... bus mastering is off" "$((0x$cmd & 4))" 0
 out=$(pptadm clean "$nic" 2>&1); rc=$?
 is "cleaning a reserved device again is fine" "$rc:$(st "$nic")" 0:reserved
 
+# --- several devices are cleaned side by side -----------------------------
+dirty() { pptadm claim --owner vm1 "$1" && pptadm assign --owner vm1 "$1" && pptadm unassign --owner vm1 "$1"; }
+ok "a tenant cycle leaves nvme dirty" dirty "$nvme"
+ok "... and e1000e" dirty "$nic"
+pptadm monitor >/tmp/batch.txt 2>/tmp/batch.err &
+mon=$!
+sleep 1
+ok "clean --all-dirty" pptadm clean --all-dirty
+is "... both reserved" "$(st "$nvme"):$(st "$nic")" reserved:reserved
+ok "nvme dirty again" dirty "$nvme"
+ok "... and e1000e" dirty "$nic"
+# nvme's FLR waits 100 ms: one request after the other's outcome would
+# start e1000e's clean only once nvme is reserved again
+ok "clean nvme e1000e" pptadm clean "$nvme" "$nic"
+sleep 1
+kill "$mon" 2>/dev/null
+wait "$mon" 2>/dev/null
+order=$(awk '$1 == "device" && ($3 == "state=cleaning" || $3 == "state=reserved") {
+	sub("state=", "", $3); print $2, $3 }' /tmp/batch.txt | tail -n 4 | tr '\n' ' ')
+like "e1000e's clean started before nvme's ended (monitor's order)" "$order" \
+	"^$nvme cleaning $nic cleaning ($nvme reserved $nic reserved|$nic reserved $nvme reserved) $"
+ok "a tenant cycle leaves nvme dirty" dirty "$nvme"
+ok "claim edu for vm1" pptadm claim --owner vm1 "$edu"
+out=$(pptadm clean "$edu" "$nvme" 2>&1); rc=$?
+is "a batch with a refused device fails" "$rc" 1
+like "... naming that device and why" "$out" "$edu.*must be unclaimed before it is reset"
+is "... the others are cleaned all the same" "$(st "$nvme"):$(st "$edu")" reserved:claimed
+ok "unclaim edu" pptadm unclaim --owner vm1 "$edu"
+
 # --- the match list -------------------------------------------------------
 out=$(pptadm match list -p -o boot,kind,text)
 like "match list shows the boot entries" "$out" 'yes:ids:1234\\:11e8'

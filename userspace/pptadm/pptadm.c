@@ -1167,6 +1167,51 @@ out:
 }
 
 /* The verbs that change devices: one operation per device. */
+/*
+ * clean: every device's request goes out before any outcome is awaited, so
+ * the kernel cleans them side by side (a GPU host returning eight GPUs
+ * waits for one reset, not eight).  Each failure is reported on its own.
+ */
+static int clean_targets(const struct name_target *t, size_t nt)
+{
+	int method = A.method < 0 ? PPT_RESET_AUTO : A.method;
+	struct ppt_request_event *out = calloc(nt, sizeof(*out));
+	const char **addrs = calloc(nt, sizeof(*addrs));
+	int ret, status = 0;
+	size_t i;
+
+	if (!out || !addrs) {
+		free(out);
+		free(addrs);
+		report_what(-ENOMEM, "out of memory", A.verb->name);
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < nt; i++)
+		addrs[i] = t[i].addr;
+	ret = ppt_devices_clean(H, addrs, nt, (uint32_t)method, A.timeout_ms, out);
+	for (i = 0; i < nt; i++) {
+		struct out_error e = {
+			.err = out[i].error, .operation = A.verb->name,
+			.device = t[i].addr, .message = out[i].msg,
+			.blocker = out[i].blocker[0] ? out[i].blocker : NULL,
+			.blocker_driver = out[i].blocker_driver,
+		};
+
+		if (!out[i].error)
+			continue;
+		report(&e);
+		status = EXIT_FAIL;
+	}
+	/* a failure of the whole batch (its events socket), not of a device */
+	if (ret && !status) {
+		report_what(ret, ppt_errmsg(H), A.verb->name);
+		status = EXIT_FAIL;
+	}
+	free(out);
+	free(addrs);
+	return status;
+}
+
 static int cmd_change(void)
 {
 	bool single = A.verb->id == V_CLAIM || A.verb->id == V_UNCLAIM ||
@@ -1197,6 +1242,11 @@ static int cmd_change(void)
 	if (!t || open_ppt(A.verb->name)) {
 		free(t);
 		return EXIT_FAIL;
+	}
+	if (A.verb->id == V_CLEAN && nt) {
+		status = clean_targets(t, nt);
+		free(t);
+		return status;
 	}
 	for (i = 0; i < nt; i++) {
 		if (A.verb->id == V_RESERVE && refuse_critical(t[i].addr)) {
