@@ -9,6 +9,11 @@
  *	"clean N devices in USEC us" and one line "reset ADDR METHOD USEC"
  *	per device with the kernel's own measure of its reset.
  *
+ *   ppt-bench batch METHOD ADDR...
+ *	Clean the devices as one agent does (pptadm clean DEVICE...):
+ *	ppt_devices_clean() sends every request, then waits for every
+ *	outcome.  Prints the same lines.
+ *
  * Times are wall-clock (CLOCK_MONOTONIC) from the first request to the last
  * outcome.  Exit status 0 when every clean succeeded, 1 otherwise.
  */
@@ -56,9 +61,23 @@ static void *send_clean(void *arg)
 	return NULL;
 }
 
-static int bench_clean(struct ppt_handle *h, int method, int n, char **addrs)
+/* The kernel's own measure of each device's last reset. */
+static void print_resets(struct ppt_handle *h, int n, char **addrs)
 {
 	struct ppt_device_info info;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (ppt_device_get(h, addrs[i], &info))
+			continue;
+		printf("reset %s %s %llu\n", info.addr,
+		       ppt_reset_method_name(info.last_reset),
+		       (unsigned long long)info.last_reset_usec);
+	}
+}
+
+static int bench_clean(struct ppt_handle *h, int method, int n, char **addrs)
+{
 	struct sender *senders;
 	struct ppt_event ev;
 	long long t;
@@ -119,13 +138,7 @@ static int bench_clean(struct ppt_handle *h, int method, int n, char **addrs)
 	}
 	t = now_us() - t0;
 	printf("clean %d devices in %lld us\n", n, t);
-	for (i = 0; i < n; i++) {
-		if (ppt_device_get(h, addrs[i], &info))
-			continue;
-		printf("reset %s %s %llu\n", info.addr,
-		       ppt_reset_method_name(info.last_reset),
-		       (unsigned long long)info.last_reset_usec);
-	}
+	print_resets(h, n, addrs);
 	/* where the time goes: when each request was accepted and finished */
 	for (i = 0; i < n; i++)
 		printf("timeline %s accepted %lld done %lld\n", addrs[i],
@@ -134,13 +147,35 @@ static int bench_clean(struct ppt_handle *h, int method, int n, char **addrs)
 	return failed ? 1 : 0;
 }
 
+static int bench_batch(struct ppt_handle *h, int method, int n, char **addrs)
+{
+	struct ppt_request_event *out = calloc(n, sizeof(*out));
+	long long start;
+	int i, ret;
+
+	if (!out)
+		return 1;
+	start = now_us();
+	ret = ppt_devices_clean(h, (const char *const *)addrs, n, method, 60000, out);
+	printf("clean %d devices in %lld us\n", n, now_us() - start);
+	for (i = 0; i < n; i++)
+		if (out[i].error)
+			fprintf(stderr, "ppt-bench: clean %s: %s: %s\n", out[i].addr,
+				strerror(-out[i].error), out[i].msg);
+	if (ret && !out[0].error)
+		fprintf(stderr, "ppt-bench: %s\n", ppt_errmsg(h) ?: strerror(-ret));
+	print_resets(h, n, addrs);
+	free(out);
+	return ret ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct ppt_handle *h;
 	int method, ret;
 
-	if (argc < 4 || strcmp(argv[1], "clean")) {
-		fprintf(stderr, "usage: ppt-bench clean METHOD ADDR...\n");
+	if (argc < 4 || (strcmp(argv[1], "clean") && strcmp(argv[1], "batch"))) {
+		fprintf(stderr, "usage: ppt-bench clean|batch METHOD ADDR...\n");
 		return 2;
 	}
 	method = ppt_reset_method_parse(argv[2]);
@@ -153,7 +188,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ppt-bench: cannot reach ppt: %s\n", strerror(-ret));
 		return 1;
 	}
-	ret = bench_clean(h, method, argc - 3, argv + 3);
+	if (!strcmp(argv[1], "batch"))
+		ret = bench_batch(h, method, argc - 3, argv + 3);
+	else
+		ret = bench_clean(h, method, argc - 3, argv + 3);
 	ppt_close(h);
 	return ret;
 }
