@@ -26,12 +26,16 @@
  * @mates: the other endpoints of its group (bridges excluded: they carry
  *	other devices' traffic and are never handed over); hold references
  * @nmates: how many
+ * @blocker: when its group is not available, the device in the way
+ * @why: and why it is in the way
  */
 struct ppt_alloc_cand {
 	struct pci_dev *pdev;
 	struct iommu_group *group;
 	struct pci_dev **mates;
 	int nmates;
+	struct pci_dev *blocker;
+	const char *why;
 };
 
 static void ppt_alloc_cands_free(struct ppt_alloc_cand *c, int n)
@@ -206,8 +210,6 @@ int ppt_alloc_claim(struct ppt_req *req, struct pci_dev **listed, int nlisted,
 {
 	struct ppt_alloc_cand *c = NULL;
 	struct ppt_pick_cand *pick = NULL;
-	struct pci_dev *blocker = NULL;
-	const char *why = NULL;
 	int n = 0, i, j, ret, ngot = 0, at = -1;
 	bool *chosen = NULL;
 
@@ -262,19 +264,12 @@ int ppt_alloc_claim(struct ppt_req *req, struct pci_dev **listed, int nlisted,
 	}
 
 	mutex_lock(&ppt_table_lock);
-	for (i = 0; i < n; i++) {
-		struct pci_dev *b = NULL;
-		const char *w = NULL;
-
-		pick[i].avail = ppt_alloc_unit_avail(&c[i], &b, &w);
-		if (!pick[i].avail && !blocker) {
-			blocker = b;
-			why = w;
-		}
-	}
+	for (i = 0; i < n; i++)
+		pick[i].avail = ppt_alloc_unit_avail(&c[i], &c[i].blocker,
+						     &c[i].why);
 	ret = ppt_pick(pick, n, count, chosen, &at);
 	if (ret == -EBUSY) {
-		ret = ppt_refuse(req, -EBUSY, why, blocker);
+		ret = ppt_refuse(req, -EBUSY, c[at].why, c[at].blocker);
 	} else if (ret == -ENOSPC) {
 		ret = ppt_refuse(req, -ENOSPC,
 				 "not enough available devices match the claim",
