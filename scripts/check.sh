@@ -11,8 +11,8 @@
 # (the VM tests that list "debug" in their "# kernels:" line, on the
 # lockdep debug kernel the KUnit stage builds), vm-debug-6.12 (the same
 # tests on the same kind of kernel built from linux-source-6.12; its first
-# run builds and caches that kernel), vm-kasan (the tests that
-# load, unload and hand devices over, on the KASAN + kmemleak variant).
+# run builds and caches that kernel), vm-kasan (the unload and hot-unplug
+# tests on the KASAN + kmemleak variant, which has no lockdep).
 # Each stage prints its own results and ends with "NAME: N passed,
 # N failed"; a stage that fails without saying how much counts as one
 # failure.  A failing stage does not stop the others.  The last line is
@@ -139,13 +139,15 @@ stage_vm() {
 		scripts/rig/vm-suite.sh "$k" "$@"
 }
 
-# KASAN slows the guest ten times over: one test, the one that touches the
-# most.  81-unload (a load with boot lists, every state through an unload
-# and a reload, a VFIO program holding an assigned device across it) is the
-# leak check of the table, the owner records and the operations (about
-# 6 min); the lockdep kernels run the rest.
+# KASAN slows the guest ten times over: the two tests that touch the most.
+# 81-unload (a load with boot lists, every state through an unload and a
+# reload, a VFIO program holding an assigned device across it) is the leak
+# check of the table, the owner records and the operations; 80-unplug
+# (hot-unplug in every state) that of a device's end.  This kernel has no
+# lockdep (pciehp's own lock inversion would switch it off at the first
+# unplug); the lockdep kernels run the rest.
 stage_vm_kasan() {
-	PPT_VM_ARGS="--timeout 1200" stage_vm debug-kasan 81-unload
+	PPT_VM_ARGS="--timeout 1200" stage_vm debug-kasan 81-unload 80-unplug
 }
 
 for s in "${stages[@]}"; do

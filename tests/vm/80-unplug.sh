@@ -9,17 +9,16 @@
 # (vfio-pci's remove), with ppt still showing the device assigned.  A
 # device hot-added into a freed slot starts afresh (reserved, no owner),
 # the event stream has no gap, ppt unloads cleanly, and the rig's dmesg
-# check finds no splat.  (The kernels it runs on have no kmemleak: the
-# KASAN + kmemleak one trips lockdep in pciehp like the other debug
-# kernels.  A removal takes the same path in ppt as any table entry's
-# end, which 81-unload checks for leaks there.)
+# check finds no splat.  make check also runs it on the KASAN + kmemleak
+# kernel (which has no lockdep), so an unplug in every state is checked
+# for leaks and bad accesses too.
 # topology: faults
 # append: ppt.ids=1234:11e8,1b36:0010 ppt.auto_clean=0
 # kernels: 6.1 6.12
 # timeout: 420
 #
-# Not on debug kernels: every pciehp hot-unplug trips a lockdep report in
-# pciehp itself there (see 01-qmp.sh).
+# Not on the lockdep debug kernels: every pciehp hot-unplug trips a lockdep
+# report in pciehp itself there (see 01-qmp.sh).
 # shellcheck source=tests/vm/lib.sh
 . /ppt/lib.sh
 
