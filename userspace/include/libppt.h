@@ -278,9 +278,11 @@ struct ppt_request_event;	/* below, with the events */
  * Every request is sent before any outcome is awaited, so the kernel
  * cleans the devices concurrently: n devices take about as long as one,
  * where a loop of ppt_device_clean() calls would take n times as long.
- * One device's refusal or failure does not stop the others.  Outcomes
- * not yet known when @timeout_ms runs out are -ETIMEDOUT (the cleans go
- * on in the kernel).
+ * One device's refusal or failure does not stop the others.  A device
+ * another request cleans already (the audio function of a GPU whose slot
+ * is reset as one unit) gets that clean's outcome.  Outcomes not yet
+ * known when @timeout_ms runs out are -ETIMEDOUT (the cleans go on in the
+ * kernel).
  *
  * Return: 0 when every device was cleaned (with @timeout_ms 0: every
  * request was accepted); else the error of the first device that failed,

@@ -982,10 +982,15 @@ int ppt_device_clean(struct ppt_handle *h, const char *addr,
 	return reset_or_clean(h, PPT_CMD_DEVICE_CLEAN, addr, method, timeout_ms);
 }
 
-/* The requests of a batch whose outcomes are still awaited. */
+/*
+ * A batch's requests: @pending ones await their outcome notification;
+ * @following ones were refused because another request of the batch is
+ * cleaning them already (a function of a multi-function slot goes with its
+ * slot's bus reset), and their outcome is read from the device.
+ */
 struct batch {
 	struct ppt_request_event *out;
-	bool *pending;
+	bool *pending, *following;
 	size_t n, npending;
 };
 
@@ -1013,20 +1018,21 @@ static int on_batch_outcome(struct nl_msg *msg, void *arg)
 }
 
 /*
- * The events socket overran, so some outcomes may be lost: learn them from
- * the devices instead, each once it has left the cleaning state.  A failed
- * clean ends quarantined; any other state means it succeeded (and somebody
- * may have claimed the device since).
+ * Learn the outcomes of the devices flagged in @wait from the devices
+ * themselves, each once it has left the cleaning state: those whose
+ * notification an overrun lost, and those another request cleans.  A
+ * failed clean ends quarantined; any other state means it succeeded (and
+ * somebody may have claimed the device since).
  */
-static int batch_recover(struct ppt_handle *h, struct batch *b,
-			 long long deadline, int timeout_ms)
+static int batch_poll(struct ppt_handle *h, struct batch *b, bool *wait,
+		      long long deadline, int timeout_ms)
 {
 	struct ppt_device_info info;
 	size_t i;
 	int ret;
 
 	for (i = 0; i < b->n; i++) {
-		while (b->pending[i]) {
+		while (wait[i]) {
 			ret = ppt_device_get(h, b->out[i].addr, &info);
 			if (ret) {
 				b->out[i].error = ret;
@@ -1040,10 +1046,11 @@ static int batch_recover(struct ppt_handle *h, struct batch *b,
 			} else if (info.state == PPT_STATE_QUARANTINED) {
 				b->out[i].error = -EIO;
 				snprintf(b->out[i].msg, sizeof(b->out[i].msg),
-					 "quarantined (the outcome notification was lost: see the kernel log)");
+					 "quarantined (see the kernel log)");
 			}
-			b->pending[i] = false;
-			b->npending--;
+			if (wait == b->pending)
+				b->npending--;
+			wait[i] = false;
 		}
 	}
 	clear_error(h);
@@ -1052,9 +1059,8 @@ static int batch_recover(struct ppt_handle *h, struct batch *b,
 
 /* Wait for every pending outcome of @b on @ev. */
 static int batch_wait(struct ppt_handle *h, struct nl_sock *ev,
-		      struct batch *b, int timeout_ms)
+		      struct batch *b, long long deadline, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
 	int ret = 0;
 
@@ -1080,7 +1086,7 @@ static int batch_wait(struct ppt_handle *h, struct nl_sock *ev,
 			continue;
 		}
 		if (ret == -NLE_NOMEM)
-			ret = batch_recover(h, b, deadline, timeout_ms);
+			ret = batch_poll(h, b, b->pending, deadline, timeout_ms);
 		else
 			ret = nl_error(h, ret);
 		break;
@@ -1089,11 +1095,46 @@ static int batch_wait(struct ppt_handle *h, struct nl_sock *ev,
 	return ret;
 }
 
+/*
+ * Is a device refused with EBUSY being cleaned already?  Then another
+ * request of the batch (or somebody else) cleans it with its reset
+ * domain, and its outcome is that clean's.
+ */
+static bool batch_being_cleaned(struct ppt_handle *h, int ret, const char *addr)
+{
+	struct ppt_device_info info;
+
+	return ret == -EBUSY && !ppt_device_get(h, addr, &info) &&
+	       info.state == PPT_STATE_CLEANING;
+}
+
+/* Mark what is still unknown at the deadline (or without memory). */
+static void batch_unknown(struct batch *b, bool *wait, int ret)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		if (!wait[i])
+			continue;
+		b->out[i].error = ret;
+		if (ret == -ENOMEM)
+			snprintf(b->out[i].msg, sizeof(b->out[i].msg), "out of memory");
+		else if (b->out[i].id)
+			snprintf(b->out[i].msg, sizeof(b->out[i].msg),
+				 "no outcome yet (request %llu goes on in the kernel)",
+				 (unsigned long long)b->out[i].id);
+		else
+			snprintf(b->out[i].msg, sizeof(b->out[i].msg),
+				 "still cleaning (with another device of its reset domain)");
+	}
+}
+
 int ppt_devices_clean(struct ppt_handle *h, const char *const *addrs,
 		      size_t n, uint32_t method, int timeout_ms,
 		      struct ppt_request_event *out)
 {
 	struct change c = { PPT_CMD_DEVICE_CLEAN, NULL, false, (int)method, -1, true };
+	long long deadline = now_ms() + timeout_ms;
 	struct batch b = { .out = out, .n = n };
 	struct nl_sock *ev = NULL;
 	size_t i, failed = 0, first = 0;
@@ -1109,8 +1150,11 @@ int ppt_devices_clean(struct ppt_handle *h, const char *const *addrs,
 		return -EINVAL;
 	}
 	b.pending = calloc(n, sizeof(*b.pending));
-	if (!b.pending)
-		return -ENOMEM;
+	b.following = calloc(n, sizeof(*b.following));
+	if (!b.pending || !b.following) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	memset(out, 0, n * sizeof(*out));
 	/* subscribed before the first request: no outcome can be missed */
 	if (timeout_ms != 0) {
@@ -1137,6 +1181,12 @@ int ppt_devices_clean(struct ppt_handle *h, const char *const *addrs,
 			snprintf(out[i].blocker, sizeof(out[i].blocker), "%s", h->blocker);
 			snprintf(out[i].blocker_driver, sizeof(out[i].blocker_driver),
 				 "%s", h->blocker_driver);
+			if (batch_being_cleaned(h, ret, out[i].addr)) {
+				out[i].error = 0;
+				out[i].msg[0] = out[i].blocker[0] = '\0';
+				out[i].blocker_driver[0] = '\0';
+				b.following[i] = ev != NULL;
+			}
 			continue;
 		}
 		out[i].id = req.req_id;
@@ -1146,16 +1196,12 @@ int ppt_devices_clean(struct ppt_handle *h, const char *const *addrs,
 		}
 	}
 	clear_error(h);
-	ret = ev ? batch_wait(h, ev, &b, timeout_ms) : 0;
+	ret = ev ? batch_wait(h, ev, &b, deadline, timeout_ms) : 0;
+	if (!ret && ev)
+		ret = batch_poll(h, &b, b.following, deadline, timeout_ms);
 	if (ret == -ETIMEDOUT || ret == -ENOMEM) {
-		for (i = 0; i < n; i++)
-			if (b.pending[i]) {
-				out[i].error = ret;
-				snprintf(out[i].msg, sizeof(out[i].msg),
-					 ret == -ENOMEM ? "out of memory" :
-					 "no outcome yet (request %llu goes on in the kernel)",
-					 (unsigned long long)out[i].id);
-			}
+		batch_unknown(&b, b.pending, ret);
+		batch_unknown(&b, b.following, ret);
 	} else if (ret) {
 		goto out;	/* the events socket failed: ppt_errmsg() says how */
 	}
@@ -1171,6 +1217,7 @@ out:
 	if (ev)
 		nl_socket_free(ev);
 	free(b.pending);
+	free(b.following);
 	return ret;
 }
 
