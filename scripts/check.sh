@@ -13,6 +13,9 @@
 # tests on the same kind of kernel built from linux-source-6.12; its first
 # run builds and caches that kernel), vm-kasan (the unload and hot-unplug
 # tests on the KASAN + kmemleak variant, which has no lockdep).
+# The VM stages run last, in PPT_VM_LANES parallel lanes (default 2; 1:
+# one after the other), after the debug kernels they need are built; each
+# prints its log when it ends.
 # Each stage prints its own results and ends with "NAME: N passed,
 # N failed"; a stage that fails without saying how much counts as one
 # failure.  A failing stage does not stop the others.  The last line is
@@ -37,12 +40,18 @@ summary=()
 
 # run_stage NAME COMMAND...: run, log, and add the stage's counts.
 run_stage() {
-	local name=$1 log=$logdir/$1.log t0 rc line p f
+	local name=$1 log=$logdir/$1.log t0 rc
 	shift
 	echo "=== $name"
 	t0=$(date +%s)
 	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
+	account_stage "$name" "$rc" $(($(date +%s) - t0))
+}
+
+# account_stage NAME RC SECONDS: add a finished stage's counts (from its log).
+account_stage() {
+	local name=$1 rc=$2 secs=$3 log=$logdir/$1.log line p f
 	line=$(grep -E '^[^ ].*: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	p=$(sed -En 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1/p' <<<"$line")
 	f=$(sed -En 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\2/p' <<<"$line")
@@ -53,7 +62,7 @@ run_stage() {
 	fi
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
-	summary+=("$(printf '%-13s %4d passed, %d failed  (%ds)' "$name" "$p" "$f" $(($(date +%s) - t0)))")
+	summary+=("$(printf '%-13s %4d passed, %d failed  (%ds)' "$name" "$p" "$f" "$secs")")
 }
 
 # Kernel build directories and releases for the Debian kernels.
@@ -150,6 +159,62 @@ stage_vm_kasan() {
 	PPT_VM_ARGS="--timeout 1200" stage_vm debug-kasan 81-unload 80-unplug
 }
 
+# vm_stage NAME: a VM stage's command.
+vm_stage() {
+	case $1 in
+	vm-kasan)	stage_vm_kasan ;;
+	*)		stage_vm "${1#vm-}" ;;
+	esac
+}
+
+# The VM stages run in $PPT_VM_LANES lanes at once (default 2): a test's VM
+# keeps the machine's cores about 60% busy on average (it waits for resets,
+# timeouts and the guest's sleeps), so two lanes on 2 cores finish the
+# stages about 1.4 times sooner.  Each lane takes the next stage from a
+# queue; a finished stage's log is printed whole.  The debug kernels are
+# built first, one after the other: a kernel build keeps every core busy.
+# PPT_VM_LANES=1 runs them one after the other with live output.
+run_vm_lanes() {
+	local queue=$logdir/vm-queue lanes=${PPT_VM_LANES:-2} s k i
+	local -a pids=()
+
+	for s in "$@"; do
+		case $s in
+		vm-kasan)	k=debug-kasan ;;
+		vm-debug*)	k=${s#vm-} ;;
+		*)		continue ;;
+		esac
+		echo "=== building the $k kernel (if not cached) for $s"
+		resolve "$k" >/dev/null || echo "check: cannot build the $k kernel; $s will fail"
+	done
+	printf '%s\n' "$@" >"$queue"
+	for ((i = 0; i < lanes; i++)); do
+		vm_lane "$queue" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for s in "$@"; do
+		account_stage "$s" "$(cat "$logdir/$s.rc" 2>/dev/null || echo 2)" \
+			"$(cat "$logdir/$s.secs" 2>/dev/null || echo 0)"
+	done
+}
+
+# vm_lane QUEUE: run the stages QUEUE holds, one at a time, until it is empty.
+vm_lane() {
+	local queue=$1 s t0
+	while :; do
+		s=$(flock "$queue.lock" sh -c 'head -n 1 "$1"; sed -i 1d "$1"' _ "$queue")
+		[ -n "$s" ] || return 0
+		t0=$(date +%s)
+		vm_stage "$s" >"$logdir/$s.log" 2>&1
+		echo $? >"$logdir/$s.rc"
+		echo $(($(date +%s) - t0)) >"$logdir/$s.secs"
+		flock "$queue.lock" sh -c 'echo "=== $1 ($2 s)"; cat "$3"' _ "$s" \
+			"$(cat "$logdir/$s.secs")" "$logdir/$s.log"
+	done
+}
+
+vm_stages=()
 for s in "${stages[@]}"; do
 	case $s in
 	build)		run_stage build stage_build ;;
@@ -158,11 +223,17 @@ for s in "${stages[@]}"; do
 	dkms)		run_stage dkms stage_dkms ;;
 	host)		run_stage host scripts/tap-run.sh --name host -- scripts/host-check.sh ;;
 	kunit)		run_stage kunit scripts/rig/kunit-run.py ;;
-	vm-kasan)	run_stage vm-kasan stage_vm_kasan ;;
-	vm-*)		run_stage "$s" stage_vm "${s#vm-}" ;;
+	vm-6.1 | vm-6.12 | vm-debug | vm-debug-6.12 | vm-kasan)
+		if [ "${PPT_VM_LANES:-2}" -gt 1 ]; then
+			vm_stages+=("$s")
+		else
+			run_stage "$s" vm_stage "$s"
+		fi
+		;;
 	*)		echo "check: unknown stage '$s' (stages: build userspace static dkms host kunit vm-6.1 vm-6.12 vm-debug vm-debug-6.12 vm-kasan)" >&2; exit 2 ;;
 	esac
 done
+[ ${#vm_stages[@]} -eq 0 ] || run_vm_lanes "${vm_stages[@]}"
 
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
