@@ -2,7 +2,7 @@
 # 02-scale.sh - the rig's large topology boots and every endpoint is visible:
 # 64 edu behind 64 root ports plus 4 NVMe behind a switch (68 endpoints).
 # topology: scale
-# kernels: 6.1 6.12
+# kernels: 6.1 6.12 debug
 # timeout: 240
 #
 # Run: scripts/rig/run-vm.py --kernel 6.1 --test tests/vm/02-scale.sh

@@ -7,6 +7,7 @@
 # topology: scale
 # append: ppt.ids=1234:11e8
 # kernels: 6.1 6.12
+# (Not on debug kernels: it needs hostfs, virtio-9p, and they have no virtio.)
 # timeout: 300
 # hostfs: yes
 # shellcheck source=tests/vm/lib.sh

@@ -10,7 +10,7 @@
 # node to a user the program then runs as (and assign --user too).
 # topology: reset
 # append: ppt.ids=1234:11e8,1234:1111,8086:293e
-# kernels: 6.1 6.12
+# kernels: 6.1 6.12 debug
 # timeout: 900
 # shellcheck source=tests/vm/lib.sh
 . /ppt/lib.sh

@@ -10,6 +10,9 @@
 # topology: basic
 # kernels: 6.1 6.12
 # timeout: 180
+#
+# Not on debug kernels: they have no IPv4 (no CONFIG_INET), and a NIC
+# carrying an address is what this test checks.
 # shellcheck source=tests/vm/lib.sh
 . /ppt/lib.sh
 

@@ -4,7 +4,7 @@
 # checks FAIL with their fixes, the exit status is 1, -q and -j say so.
 # topology: basic
 # iommu: off
-# kernels: 6.1 6.12
+# kernels: 6.1 6.12 debug
 # timeout: 120
 # shellcheck source=tests/vm/lib.sh
 . /ppt/lib.sh
