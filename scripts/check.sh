@@ -188,6 +188,8 @@ run_vm_lanes() {
 		resolve "$k" >/dev/null || echo "check: cannot build the $k kernel; $s will fail"
 	done
 	printf '%s\n' "$@" >"$queue"
+	# tests marked "# alone: yes" run with no other VM beside them
+	export PPT_VM_LOCK=$logdir/vm-lock
 	for ((i = 0; i < lanes; i++)); do
 		vm_lane "$queue" &
 		pids+=($!)

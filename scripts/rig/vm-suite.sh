@@ -14,6 +14,10 @@
 #                    exists; if PPT_KMOD_DIR is set, the directory must exist)
 #   PPT_GUEST_BINS   space-separated host executables for the guest's /ppt/bin
 #   PPT_VM_ARGS      extra arguments for run-vm.py (e.g. "--timeout 600")
+#   PPT_VM_LOCK      a lock file shared with other suites running at the same
+#                    time (make check's lanes): a test whose header says
+#                    "# alone: yes" runs while no other VM runs, every other
+#                    test beside the others
 # Results: build/vm/KERNEL/TEST/ (results.tap, dmesg.txt, console.log, ...).
 # Prints each test's TAP prefixed with its name, then "vm KERNEL: N passed, N failed"
 # (tests, i.e. VMs). Exit status: 0 all passed, 1 a test failed, 2 a rig failure.
@@ -84,11 +88,31 @@ else
 	[ ${#tests[@]} -gt 0 ] || die "no tests in $ROOT/tests/vm for kernel $KNAME"
 fi
 
+# With PPT_VM_LOCK, each test holds it shared, or exclusively for "alone"
+# tests.  The turnstile (taken briefly before it) keeps a waiting "alone"
+# test from being overtaken again and again by the next shared holder.
+lock_fd='' turn_fd=''
+if [ -n "${PPT_VM_LOCK:-}" ]; then
+	exec {lock_fd}>>"$PPT_VM_LOCK" {turn_fd}>>"$PPT_VM_LOCK.turnstile"
+fi
+vm_lock() { # FILE
+	[ -n "$lock_fd" ] || return 0
+	flock -x "$turn_fd"
+	if grep -qE '^#[[:space:]]*alone:[[:space:]]*yes' "$1"; then
+		flock -x "$lock_fd"
+	else
+		flock -s "$lock_fd"
+	fi
+	flock -u "$turn_fd"
+}
+vm_unlock() { [ -z "$lock_fd" ] || flock -u "$lock_fd"; }
+
 passed=0 failed=0 rigfail=0 failed_names=()
 start=$SECONDS
 for t in "${tests[@]}"; do
 	name=$(basename "$t" .sh)
 	out=$ROOT/build/vm/$KNAME/$name
+	vm_lock "$t"
 	t0=$SECONDS
 	mkdir -p "$out"
 	set +e
@@ -97,6 +121,7 @@ for t in "${tests[@]}"; do
 		sed "s/^/$name: /"
 	rc=${PIPESTATUS[0]}
 	set -e
+	vm_unlock
 	# rig messages (timeouts, crashes, the summary line) follow the TAP
 	sed "s/^/$name: /" "$out/run-vm.stderr" >&2
 	case $rc in

@@ -4,6 +4,11 @@
 # topology: scale
 # kernels: 6.1 6.12 debug
 # timeout: 240
+# alone: yes
+# (Booting 142 functions, QEMU rebuilds its memory map hundreds of times;
+# with another VM on the same cores a virtual CPU's timer can starve past
+# the kernel's 21 s RCU stall warning.  make check runs it with no other
+# VM beside it.)
 #
 # Run: scripts/rig/run-vm.py --kernel 6.1 --test tests/vm/02-scale.sh
 # shellcheck source=tests/vm/lib.sh

@@ -9,6 +9,11 @@
 # kernels: 6.1 6.12
 # (Not on debug kernels: it needs hostfs, virtio-9p, and they have no virtio.)
 # timeout: 300
+# alone: yes
+# (Booting 142 functions, QEMU rebuilds its memory map hundreds of times;
+# with another VM on the same cores a virtual CPU's timer can starve past
+# the kernel's 21 s RCU stall warning.  make check runs it with no other
+# VM beside it.)
 # hostfs: yes
 # shellcheck source=tests/vm/lib.sh
 . /ppt/lib.sh

@@ -8,6 +8,7 @@
 #     # kernels: 6.1 6.12 debug  (which kernels vm-suite.sh runs it on; default all)
 #     # timeout: 300             (seconds; optional)
 #     # hostfs: yes              (the host's programs through host_run; optional)
+#     # alone: yes               (no other VM beside it in make check's lanes; optional)
 #     . /ppt/lib.sh
 # and ends with done_testing. Run one with
 #     scripts/rig/run-vm.py --kernel 6.1 --test tests/vm/NAME.sh
