@@ -13,9 +13,9 @@
 # tests on the same kind of kernel built from linux-source-6.12; its first
 # run builds and caches that kernel), vm-kasan (the unload and hot-unplug
 # tests on the KASAN + kmemleak variant, which has no lockdep).
-# The VM stages run last, in PPT_VM_LANES parallel lanes (default 2; 1:
-# one after the other), after the debug kernels they need are built; each
-# prints its log when it ends.
+# The VM stages run last, one after the other; PPT_VM_LANES=2 runs them
+# in two parallel lanes instead, after the debug kernels they need are
+# built, each printing its log when it ends.
 # Each stage prints its own results and ends with "NAME: N passed,
 # N failed"; a stage that fails without saying how much counts as one
 # failure.  A failing stage does not stop the others.  The last line is
@@ -167,15 +167,17 @@ vm_stage() {
 	esac
 }
 
-# The VM stages run in $PPT_VM_LANES lanes at once (default 2): a test's VM
-# keeps the machine's cores about 60% busy on average (it waits for resets,
-# timeouts and the guest's sleeps), so two lanes on 2 cores finish the
-# stages about 1.4 times sooner.  Each lane takes the next stage from a
-# queue; a finished stage's log is printed whole.  The debug kernels are
-# built first, one after the other: a kernel build keeps every core busy.
-# PPT_VM_LANES=1 runs them one after the other with live output.
+# With PPT_VM_LANES=N (N > 1) the VM stages run in N lanes at once: a
+# test's VM keeps the machine's cores about 60% busy on average (it waits
+# for resets, timeouts and the guest's sleeps), so two lanes on 2 cores
+# finish the stages about 1.4 times sooner.  Each lane takes the next stage
+# from a queue; a finished stage's log is printed whole.  The debug kernels
+# are built first, one after the other: a kernel build keeps every core
+# busy.  Not the default: with two QEMU TCG guests on 2 cores, two guests
+# in about a hundred lost their timer interrupt for over 20 s (an RCU
+# stall report, once a hang at boot), which fails the test.
 run_vm_lanes() {
-	local queue=$logdir/vm-queue lanes=${PPT_VM_LANES:-2} s k i
+	local queue=$logdir/vm-queue lanes=$PPT_VM_LANES s k i
 	local -a pids=()
 
 	for s in "$@"; do
@@ -226,7 +228,7 @@ for s in "${stages[@]}"; do
 	host)		run_stage host scripts/tap-run.sh --name host -- scripts/host-check.sh ;;
 	kunit)		run_stage kunit scripts/rig/kunit-run.py ;;
 	vm-6.1 | vm-6.12 | vm-debug | vm-debug-6.12 | vm-kasan)
-		if [ "${PPT_VM_LANES:-2}" -gt 1 ]; then
+		if [ "${PPT_VM_LANES:-1}" -gt 1 ]; then
 			vm_stages+=("$s")
 		else
 			run_stage "$s" vm_stage "$s"
