@@ -786,19 +786,25 @@ static int no_seq_check(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/* Wait on the events socket for the outcome of request req->req_id. */
-static int wait_outcome(struct ppt_handle *h, struct nl_sock *ev,
-			struct request *req, int timeout_ms)
+/*
+ * Receive notifications on @ev, each handed to @on_msg with @arg, until
+ * @done(@arg) or @deadline (ms on now_ms()'s clock; none when @timeout_ms
+ * is negative).  Return: 0 once done, -ETIMEDOUT, -ENOBUFS when the socket
+ * overran (notifications were lost), or another negative errno (said in
+ * ppt_errmsg()).
+ */
+static int recv_until(struct ppt_handle *h, struct nl_sock *ev,
+		      nl_recvmsg_msg_cb_t on_msg, void *arg,
+		      bool (*done)(void *arg), long long deadline, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
 	int ret = 0;
 
 	if (!cb)
 		return -ENOMEM;
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_outcome, req);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_msg, arg);
 	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
-	while (!req->done) {
+	while (!done(arg)) {
 		struct pollfd pfd = { .fd = nl_socket_get_fd(ev), .events = POLLIN };
 		int wait = timeout_ms < 0 ? -1 : (int)(deadline - now_ms());
 
@@ -815,17 +821,29 @@ static int wait_outcome(struct ppt_handle *h, struct nl_sock *ev,
 			ret = 0;
 			continue;
 		}
-		/* a socket overrun loses notifications: maybe the outcome */
-		if (ret == -NLE_NOMEM) {
-			ppt__set_errmsg(h, "the outcome notification was lost (socket overrun): check the device");
-			ret = -ENOBUFS;
-		} else {
-			ret = nl_error(h, ret);
-		}
+		ret = ret == -NLE_NOMEM ? -ENOBUFS : nl_error(h, ret);
 		break;
 	}
 	nl_cb_put(cb);
-	if (!ret && req->done)
+	return ret;
+}
+
+static bool outcome_done(void *arg)
+{
+	return ((struct request *)arg)->done;
+}
+
+/* Wait on the events socket for the outcome of request req->req_id. */
+static int wait_outcome(struct ppt_handle *h, struct nl_sock *ev,
+			struct request *req, int timeout_ms)
+{
+	int ret = recv_until(h, ev, on_outcome, req, outcome_done,
+			     now_ms() + timeout_ms, timeout_ms);
+
+	/* a socket overrun loses notifications: maybe the outcome */
+	if (ret == -ENOBUFS)
+		ppt__set_errmsg(h, "the outcome notification was lost (socket overrun): check the device");
+	if (!ret)
 		ret = req->outcome;
 	if (ret == -ETIMEDOUT)
 		ppt__set_errmsg(h, "no outcome yet (request %llu goes on in the kernel)",
@@ -1057,41 +1075,20 @@ static int batch_poll(struct ppt_handle *h, struct batch *b, bool *wait,
 	return 0;
 }
 
+static bool batch_done(void *arg)
+{
+	return !((struct batch *)arg)->npending;
+}
+
 /* Wait for every pending outcome of @b on @ev. */
 static int batch_wait(struct ppt_handle *h, struct nl_sock *ev,
 		      struct batch *b, long long deadline, int timeout_ms)
 {
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
-	int ret = 0;
+	int ret = recv_until(h, ev, on_batch_outcome, b, batch_done, deadline,
+			     timeout_ms);
 
-	if (!cb)
-		return -ENOMEM;
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_batch_outcome, b);
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
-	while (b->npending) {
-		struct pollfd pfd = { .fd = nl_socket_get_fd(ev), .events = POLLIN };
-		int wait = timeout_ms < 0 ? -1 : (int)(deadline - now_ms());
-
-		if (timeout_ms >= 0 && wait <= 0) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		if (poll(&pfd, 1, wait) < 0 && errno != EINTR) {
-			ret = -errno;
-			break;
-		}
-		ret = nl_recvmsgs(ev, cb);
-		if (ret == -NLE_AGAIN || ret >= 0) {
-			ret = 0;
-			continue;
-		}
-		if (ret == -NLE_NOMEM)
-			ret = batch_poll(h, b, b->pending, deadline, timeout_ms);
-		else
-			ret = nl_error(h, ret);
-		break;
-	}
-	nl_cb_put(cb);
+	if (ret == -ENOBUFS)
+		ret = batch_poll(h, b, b->pending, deadline, timeout_ms);
 	return ret;
 }
 
