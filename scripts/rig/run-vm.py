@@ -338,6 +338,27 @@ def crashed_before_test(run, console_path):
     return PANIC_RE.search(read_file(console_path)) is not None
 
 
+# A virtual CPU that sleeps in HLT and whose timer interrupt never comes:
+# RCU reports its grace-period kthread's timer as not fired on that CPU, and
+# the NMI backtrace finds the CPU idle.  Seen about twice in a hundred guests
+# when two QEMU 7.2 TCG guests share 2 host cores (once while booting, which
+# hangs the boot).  An idle CPU in HLT runs nothing of the test's or ppt's:
+# the interrupt was lost in the emulator.
+LOST_TIMER_RE = re.compile(r"timer wakeup didn't happen for \d+ jiffies.*?"
+                           r"Possible timer handling issue on cpu=(\d+)", re.S)
+
+
+def lost_timer(console_path):
+    """The CPU that lost its timer interrupt while idle (see LOST_TIMER_RE),
+    or None."""
+    text = read_file(console_path)
+    for m in LOST_TIMER_RE.finditer(text):
+        cpu = m.group(1)
+        if re.search(rf"NMI backtrace for cpu {cpu} skipped: idling at", text):
+            return cpu
+    return None
+
+
 def sock_dir(out):
     """Unix socket paths are limited to 107 bytes: use a short dir if needed."""
     if len(os.path.join(out, "serial1.sock")) < 100:
@@ -734,6 +755,15 @@ def main():
                 f"console tail:\n{tail(read_file(console), 15)}")
             log("a boot-time crash under QEMU TCG is the rig's, not the test's: retrying once")
             os.replace(console, console + ".crash1")
+            continue
+        cpu = lost_timer(console) if attempt == 1 else None
+        if cpu is not None:
+            rig_notes.append(f"the guest's CPU {cpu} lost its timer interrupt while idle "
+                             "(QEMU TCG) on attempt 1; retried")
+            log(f"the guest's CPU {cpu} lost its timer interrupt while idle (an RCU stall "
+                "report with the CPU in HLT): the emulator's, not the test's: retrying once "
+                "(attempt 1's console: console.log.lost-timer1)")
+            os.replace(console, console + ".lost-timer1")
             continue
         break
     if run.channel is None and not run.timed_out:
