@@ -151,15 +151,20 @@ stage_vm() {
 		scripts/rig/vm-suite.sh "$k" "$@"
 }
 
-# KASAN slows the guest ten times over: the two tests that touch the most.
-# 81-unload (a load with boot lists, every state through an unload and a
-# reload, a VFIO program holding an assigned device across it) is the leak
-# check of the table, the owner records and the operations; 80-unplug
-# (hot-unplug in every state) that of a device's end.  This kernel has no
-# lockdep (pciehp's own lock inversion would switch it off at the first
-# unplug); the lockdep kernels run the rest.
+# KASAN slows the guest several times over: the tests that touch the most,
+# and the hot-unplug ones the lockdep kernels cannot run.  81-unload (a load
+# with boot lists, every state through an unload and a reload, a VFIO
+# program holding an assigned device across it) is the leak check of the
+# table, the owner records and the operations; 80-unplug (hot-unplug in
+# every state) that of a device's end; 20-boot-claim (boot lists, a listed
+# function hot-added) and 50-behind-back (others' sysfs binds, hot-unplug
+# while claimed and assigned, rmmod -f) the rest of the hot-unplug tests
+# ppt takes part in (01-qmp tests the rig's QMP, without ppt).  This kernel
+# has no lockdep (pciehp's own lock inversion would switch it off at the
+# first unplug); the lockdep kernels run the rest.
 stage_vm_kasan() {
-	PPT_VM_ARGS="--timeout 1200" stage_vm "${1:-debug-kasan}" 81-unload 80-unplug
+	PPT_VM_ARGS="--timeout 1200" stage_vm "${1:-debug-kasan}" \
+		81-unload 80-unplug 20-boot-claim 50-behind-back
 }
 
 # vm_stage NAME: a VM stage's command.
