@@ -7,9 +7,7 @@
 #
 # Not on debug kernels: on 6.1 with PROVE_LOCKING every pciehp hot-unplug makes
 # lockdep report reset_lock vs pci_rescan_remove_lock in pciehp_unconfigure_device
-# (a kernel issue, not ours), and lockdep then switches itself off.  Nor on
-# the KASAN kernel: this test checks the rig (QMP, pciehp), not ppt, which
-# it never loads; 80-unplug, 20-boot-claim and 50-behind-back run there.
+# (a kernel issue, not ours), and lockdep then switches itself off.
 #
 # Run: scripts/rig/run-vm.py --kernel 6.1 --test tests/vm/01-qmp.sh
 # shellcheck source=tests/vm/lib.sh

@@ -6,9 +6,8 @@
 # 64 at once, its events socket overrunning, and learns every outcome.
 # topology: scale
 # append: ppt.ids=1234:11e8
-# kernels: 6.1 6.12 debug !debug-6.12
-# (Not on debug-6.12: CI's time budget; that kernel is built without the
-# rig's hostfs, virtio-9p, which this test needs.)
+# kernels: 6.1 6.12
+# (Not on debug kernels: it needs hostfs, virtio-9p, and they have no virtio.)
 # timeout: 300
 # alone: yes
 # (Booting 142 functions, QEMU rebuilds its memory map hundreds of times;

@@ -8,9 +8,8 @@
 # kernels: 6.1 6.12
 # timeout: 300
 #
-# Not on the lockdep debug kernels: hot-unplug trips a kernel lockdep
-# report in pciehp (see 01-qmp.sh).  make check runs it on the KASAN +
-# kmemleak kernel, which has no lockdep.
+# Not on debug kernels: hot-unplug trips a kernel lockdep report in pciehp
+# (see 01-qmp.sh).
 # shellcheck source=tests/vm/lib.sh
 . /ppt/lib.sh
 

@@ -11,9 +11,8 @@
 # caller differed).
 # topology: gpu
 # append: ppt.ids=1234:1111,1234:11e8
-# kernels: 6.1 6.12 debug !debug-6.12
-# (Not on debug-6.12: CI's time budget; that kernel is built without the
-# rig's hostfs, virtio-9p, which this test needs.)
+# kernels: 6.1 6.12
+# (Not on debug kernels: it needs hostfs, virtio-9p, and they have no virtio.)
 # hostfs: yes
 # timeout: 300
 # shellcheck source=tests/vm/lib.sh

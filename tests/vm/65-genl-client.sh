@@ -7,9 +7,8 @@
 # errors (errno and the kernel's extended ack) for bad requests.
 # topology: gpu
 # append: ppt.ids=1234:1111
-# kernels: 6.1 6.12 debug !debug-6.12
-# (Not on debug-6.12: CI's time budget; that kernel is built without the
-# rig's hostfs, virtio-9p, which this test needs.)
+# kernels: 6.1 6.12
+# (Not on debug kernels: it needs hostfs, virtio-9p, and they have no virtio.)
 # hostfs: yes
 # timeout: 300
 # shellcheck source=tests/vm/lib.sh

@@ -24,7 +24,6 @@
 # topology: faults
 # append: ppt.ids=1234:11e8,1b36:0010,8086:10d3
 # kernels: 6.1 6.12 debug !debug-6.12
-# (Not on debug-6.12: CI's time budget; it runs there when named.)
 # timeout: 600
 # shellcheck source=tests/vm/lib.sh disable=SC3028  # busybox ash has $RANDOM
 . /ppt/lib.sh
