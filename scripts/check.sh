@@ -177,9 +177,9 @@ vm_stage() {
 # were meant to finish sooner (measured, they did not: see below).  Each
 # lane takes the next stage from a queue; a finished stage's log is
 # printed whole.  The debug kernels are built first, one after the other:
-# a kernel build keeps every core busy.  Not the default: in a full run two lanes took the vm-6.1 and
-# vm-6.12 stages 31 and 32 min side by side against 13.7 and 11.9 min one
-# after the other (each test ran 1.5 to 2 times as long beside another
+# a kernel build keeps every core busy.  Not the default: in a full run
+# two lanes took the vm-6.1 and vm-6.12 stages 31 and 32 min side by side
+# against 13.7 and 11.9 min one after the other (each test ran 1.5 to 2 times as long beside another
 # guest, and "alone" tests held the other lane).  About two guests in a
 # hundred also lose a timer interrupt there; run-vm.py runs those again.
 run_vm_lanes() {
