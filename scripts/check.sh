@@ -179,9 +179,10 @@ vm_stage() {
 # printed whole.  The debug kernels are built first, one after the other:
 # a kernel build keeps every core busy.  Not the default: in a full run
 # two lanes took the vm-6.1 and vm-6.12 stages 31 and 32 min side by side
-# against 13.7 and 11.9 min one after the other (each test ran 1.5 to 2 times as long beside another
-# guest, and "alone" tests held the other lane).  About two guests in a
-# hundred also lose a timer interrupt there; run-vm.py runs those again.
+# against 13.7 and 11.9 min one after the other (each test ran 1.5 to 2
+# times as long beside another guest, and "alone" tests held the other
+# lane).  About two guests in a hundred also lose a timer interrupt
+# there; run-vm.py runs those again.
 run_vm_lanes() {
 	local queue=$logdir/vm-queue lanes=$PPT_VM_LANES s k i
 	local -a pids=()
