@@ -51,9 +51,14 @@ out=$(pptadm reset "$gpu" --method flr 2>&1)
 like "the GPU has no FLR: refused" "$out" "does not support this reset method"
 
 # --- a tenant cycle of the GPU slot: auto-clean as one unit, seen by monitor -
+# FILE has monitor -j's event that DEVICE became reserved
+# shellcheck disable=SC2317  # called through wait_for
+heard_reserved() {
+	grep '^{"event":"device"' "$1" | grep "\"$2\"" | grep -q '"state":"reserved"'
+}
 pptadm monitor -j >/tmp/mon.json 2>/tmp/mon.err &
 mon=$!
-sleep 1
+wait_for "monitor is subscribed and synced" 20 grep -q '"event":"synced"' /tmp/mon.json
 ok "claim the GPU for vm1" pptadm claim --owner vm1 "$gpu"
 ok "assign it (its audio function goes along: same IOMMU group)" pptadm assign --owner vm1 "$gpu"
 is "both with vfio-pci" "$(drv "$gpu"):$(drv "$aud")" vfio-pci:vfio-pci
@@ -62,7 +67,8 @@ wait_for "auto-clean makes the GPU reserved again" 30 sh -c "[ \"\$(pptadm -p -o
 wait_for "... and its audio function" 30 sh -c "[ \"\$(pptadm -p -o state show $aud)\" = reserved ]"
 is "both were reset together by the slot's bus reset" "$(field "$gpu" last_reset):$(field "$aud" last_reset)" sbr:sbr
 like "the kernel log shows one clean for the unit" "$(dmesg | grep "$gpu" | grep cleaned)" "with 1 other function"
-sleep 1
+wait_for "monitor heard the GPU reserved again" 20 heard_reserved /tmp/mon.json "$gpu"
+wait_for "... and its audio function" 20 heard_reserved /tmp/mon.json "$aud"
 kill "$mon" 2>/dev/null
 wait "$mon" 2>/dev/null
 events=$(cat /tmp/mon.json)
@@ -89,7 +95,7 @@ is "... nvme0 reserved again" "$(st "$nv")" reserved
 bar0=$(setpci -s "$e0" BASE_ADDRESS_0)
 pptadm monitor -j >/tmp/mon2.json 2>/tmp/mon2.err &
 mon=$!
-sleep 1
+wait_for "monitor is subscribed and synced" 20 grep -q '"event":"synced"' /tmp/mon2.json
 ok "claim and assign edu0" sh -c "pptadm claim --owner vm4 $e0 && pptadm assign --owner vm4 $e0"
 out=$("$VT" --dma --scribble "$e0" 2>&1)
 like "the tenant's program ran DMA and scribbled over config space" "$out" scribbled
@@ -102,7 +108,7 @@ is "... reserved" "$(st "$e0")" reserved
 is "... BAR0 is the reserve-time value" "$(setpci -s "$e0" BASE_ADDRESS_0)" "$bar0"
 is "... bus mastering is off" "$((0x$(setpci -s "$e0" COMMAND) & 4))" 0
 echo 1 >/sys/module/ppt/parameters/auto_clean
-sleep 1
+wait_for "monitor heard edu0 reserved again" 20 heard_reserved /tmp/mon2.json "$e0"
 kill "$mon" 2>/dev/null
 wait "$mon" 2>/dev/null
 events=$(grep "\"$e0\"" /tmp/mon2.json | grep -o '"state":"[a-z]*"' | sed 's/"state":"\([a-z]*\)"/\1/' | uniq | tr '\n' ' ')
