@@ -20,7 +20,7 @@
 # TAP:      ok DESC CMD...   fails DESC CMD...   is DESC GOT WANT   isnt DESC GOT WANT
 #           like DESC GOT ERE   pass DESC   fail DESC [WHY]   skip DESC WHY
 #           skip_all WHY   diag MSG...   bail_out WHY   done_testing
-# Waiting:  until_ok SECS CMD...   wait_for DESC SECS CMD...
+# Waiting:  until_ok SECS CMD...   wait_for DESC SECS CMD...   (SECS times WAIT_SCALE)
 # Host:     qmp JSON   qmp_wait_event EVENT [DEVICE-ID] [SECS]   qmp_device_del ID
 #           host_run CMD...   host_run_as UID CMD...   (tests with "# hostfs: yes")
 # VFIO:     vfio_hold BDF (vfio-test holds it open as a VM does; pid in $vfio_holder,
@@ -160,10 +160,17 @@ _uptime_cs() { # uptime in centiseconds
 	echo $((${_u%.*} * 100 + 1${_u#*.} - 100))
 }
 
-# until_ok SECS CMD...: retry CMD every 0.1 s until it succeeds (status 0) or SECS
-# pass (status 1). CMD's last output is in $_until_out.
+# The waits below are written for the machine the tests were developed on. A CI
+# runner can be twice as slow under TCG, and a lockdep or KASAN kernel slower
+# again: until_ok, wait_for and qmp_wait_event wait up to WAIT_SCALE (default 4)
+# times the seconds a test gives. A wait ends as soon as its condition holds, so
+# this costs nothing when the condition is met; it only delays a failure.
+WAIT_SCALE=${WAIT_SCALE:-4}
+
+# until_ok SECS CMD...: retry CMD every 0.1 s until it succeeds (status 0) or
+# SECS (times WAIT_SCALE) pass (status 1). CMD's last output is in $_until_out.
 until_ok() {
-	_end=$(($(_uptime_cs) + $1 * 100))
+	_end=$(($(_uptime_cs) + $1 * WAIT_SCALE * 100))
 	shift
 	while :; do
 		_until_out=$("$@" 2>&1) && return 0
@@ -183,7 +190,7 @@ wait_for() {
 		return 0
 	fi
 	_tap 1 "$_wd"
-	diag "command: $*" "(still failing after $_ws s)"
+	diag "command: $*" "(still failing after $((_ws * WAIT_SCALE)) s)"
 	diag "$_until_out"
 	return 1
 }
@@ -223,9 +230,10 @@ qmp() {
 # qmp_wait_event EVENT [DEVICE-ID] [SECS]: wait (on the host) for a QMP event, e.g.
 # DEVICE_DELETED for a device id; events that arrived earlier count (each once).
 qmp_wait_event() {
-	_qargs="\"event\":\"$1\",\"timeout\":${3:-30}"
+	_qsecs=$((${3:-30} * WAIT_SCALE))
+	_qargs="\"event\":\"$1\",\"timeout\":$_qsecs"
 	[ -z "${2:-}" ] || _qargs="$_qargs,\"data\":{\"device\":\"$2\"}"
-	QMP_TIMEOUT=$((${3:-30} + 30)) qmp "{\"execute\":\"x-rig-wait-event\",\"arguments\":{$_qargs}}"
+	QMP_TIMEOUT=$((_qsecs + 30)) qmp "{\"execute\":\"x-rig-wait-event\",\"arguments\":{$_qargs}}"
 }
 
 qmp_device_del() {
