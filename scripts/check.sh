@@ -23,6 +23,8 @@
 # N failed"; a stage that fails without saying how much counts as one
 # failure.  A failing stage does not stop the others.  The last line is
 # the total, "N passed, N failed"; the exit status is 1 on any failure.
+# When a stage fails, a "=== failures" block before the summary shows its
+# first failed cases (CI keeps only the end of the output).
 # Logs go to build/check/STAGE.log, kernel builds are cached in
 # $PPT_CACHE (default ~/.cache/ppt).
 set -uo pipefail
@@ -39,7 +41,7 @@ stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=(build userspace static dkms host kunit vm-6.1 vm-6.12 vm-debug vm-debug-6.12 vm-kasan)
 
 total_pass=0 total_fail=0
-summary=()
+summary=() failed_stages=()
 
 # run_stage NAME COMMAND...: run, log, and add the stage's counts.
 run_stage() {
@@ -65,6 +67,7 @@ account_stage() {
 	fi
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
+	[ "$f" -eq 0 ] || failed_stages+=("$name")
 	summary+=("$(printf '%-13s %4d passed, %d failed  (%ds)' "$name" "$p" "$f" "$secs")")
 }
 
@@ -247,6 +250,23 @@ for s in "${stages[@]}"; do
 done
 [ ${#vm_stages[@]} -eq 0 ] || run_vm_lanes "${vm_stages[@]}"
 
+# report_failures: the failed cases, first few of each failed stage, at most 10
+# lines in all: what CI's short excerpt of a run's end can still show.
+report_failures() {
+	local s
+	for s in "${failed_stages[@]}"; do
+		{
+			grep -m 1 '^# failed: ' "$logdir/$s.log"
+			grep -E '(^|: )not ok |rig: guest timed out|rig: error|^check: ' \
+				"$logdir/$s.log" | head -n 3
+		} 2>/dev/null | cut -c 1-150 | sed "s/^/$s: /"
+	done | head -n 10
+}
+
+if [ ${#failed_stages[@]} -gt 0 ]; then
+	echo "=== failures (whole logs in $logdir/STAGE.log)"
+	report_failures
+fi
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
 echo "$total_pass passed, $total_fail failed"
