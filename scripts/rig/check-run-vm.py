@@ -26,6 +26,19 @@ STALL = """[   31.264043] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:
 """
 IDLE = "skipped: idling at native_safe_halt+0x13/0x14"
 BUSY = "\n[    6.808929] CPU: 1 PID: 77 Comm: kworker/1:1\n[    6.808929] RIP: 0010:ppt_op_work+0x10/0x40"
+# 6.12 dumps the idle CPU instead of skipping it
+DUMP = """
+[   24.553172] CPU: 1 UID: 0 PID: 0 Comm: swapper/1 Tainted: G           OE      6.12.117+deb12-amd64 #1
+[   24.554529] RIP: 0010:{rip}
+[   24.558393] Call Trace:
+[   24.559547]  <TASK>
+[   24.559786]  {caller}+0x9/0x20
+[   24.559958]  default_idle_call+0x30/0x100
+[   24.559981]  {loop}+0x26b/0x2a0
+[   24.560631]  cpu_startup_entry+0x29/0x30
+[   24.560809]  </TASK>"""
+IDLE_DUMP = DUMP.format(rip="pv_native_safe_halt+0xf/0x20", caller="default_idle", loop="do_idle")
+BUSY_DUMP = DUMP.format(rip="ppt_op_work+0x10/0x40", caller="process_one_work", loop="worker_thread")
 
 CASES = [
     ("a CPU idle in HLT whose timer never fired: the emulator's (CPU 1)",
@@ -34,6 +47,10 @@ CASES = [
      STALL.format(nmi=BUSY, cpu=1), None),
     ("the idle CPU is another than the one that lost its timer: not retried",
      STALL.format(nmi=IDLE, cpu=0), None),
+    ("6.12: the idle CPU's whole NMI backtrace, HLT in the idle loop (CPU 1)",
+     STALL.format(nmi=IDLE_DUMP, cpu=1), "1"),
+    ("6.12: a whole NMI backtrace of a busy CPU: not retried",
+     STALL.format(nmi=BUSY_DUMP, cpu=1), None),
     ("a clean console: not retried", "[    1.0] Run /init as init process\n", None),
 ]
 

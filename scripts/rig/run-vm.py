@@ -342,10 +342,29 @@ def crashed_before_test(run, console_path):
 # RCU reports its grace-period kthread's timer as not fired on that CPU, and
 # the NMI backtrace finds the CPU idle.  Seen about twice in a hundred guests
 # when two QEMU 7.2 TCG guests share 2 host cores (once while booting, which
-# hangs the boot).  An idle CPU in HLT runs nothing of the test's or ppt's:
-# the interrupt was lost in the emulator.
+# hangs the boot), and once in a full make check with one guest at a time on
+# a host busy with other work (a 6.12 guest, after its test had ended: its
+# poweroff never came).  An idle CPU in HLT runs nothing of the test's or
+# ppt's: the interrupt was lost in the emulator.
 LOST_TIMER_RE = re.compile(r"timer wakeup didn't happen for \d+ jiffies.*?"
                            r"Possible timer handling issue on cpu=(\d+)", re.S)
+# How the NMI backtrace shows that CPU idle.  6.1 skips the dump ("skipped:
+# idling at native_safe_halt"); 6.12 dumps it, with the CPU in the HLT of
+# the idle loop.
+IDLE_RIP_RE = re.compile(r"RIP: 0010:(pv_native_safe_halt|native_safe_halt|safe_halt|"
+                         r"default_idle|acpi_safe_halt)\+")
+
+
+def idle_in_nmi_backtrace(text, cpu):
+    """Does the NMI backtrace of CPU show it idle in HLT?"""
+    if re.search(rf"NMI backtrace for cpu {cpu} skipped: idling at", text):
+        return True
+    for m in re.finditer(rf"NMI backtrace for cpu {cpu}[ \t]*\n", text):
+        end = text.find("</TASK>", m.end())
+        dump = text[m.end():end if end >= 0 else len(text)]
+        if IDLE_RIP_RE.search(dump) and re.search(r"\bdo_idle\+", dump):
+            return True
+    return False
 
 
 def lost_timer(console_path):
@@ -354,7 +373,7 @@ def lost_timer(console_path):
     text = read_file(console_path)
     for m in LOST_TIMER_RE.finditer(text):
         cpu = m.group(1)
-        if re.search(rf"NMI backtrace for cpu {cpu} skipped: idling at", text):
+        if idle_in_nmi_backtrace(text, cpu):
             return cpu
     return None
 
