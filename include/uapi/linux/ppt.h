@@ -15,7 +15,7 @@
 #define _UAPI_LINUX_PPT_H
 
 #define PPT_GENL_NAME		"ppt"
-#define PPT_GENL_VERSION	1
+#define PPT_GENL_VERSION	2
 #define PPT_GENL_MCGRP_EVENTS	"events"
 
 /* Longest owner string, including its terminating NUL. */
@@ -93,8 +93,11 @@ enum ppt_state {
 /**
  * enum ppt_reset_method - how a device is reset
  * @PPT_RESET_AUTO: the device's reset preference if it has one
- *	(%PPT_A_DEV_RESET_PREF), else the first method it supports in the
- *	order flr, pm, sbr (PCI core order: function-level before bus-level)
+ *	(%PPT_A_DEV_RESET_PREF), else the PCI core's own method order, as
+ *	sysfs reset_method shows it (an administrator may have changed it):
+ *	device_specific, acpi, flr, pm, bus by default; a bus reset of the
+ *	whole reset domain only when the core has no method that works for
+ *	the function alone (a multi-function slot)
  * @PPT_RESET_FLR: Function Level Reset (PCIe FLR, or conventional PCI
  *	Advanced Features FLR)
  * @PPT_RESET_PM: power-management reset: D0 -> D3hot -> D0, on devices
@@ -102,6 +105,10 @@ enum ppt_state {
  * @PPT_RESET_SBR: secondary bus reset of the parent bridge, which resets
  *	every function below it: ppt runs it for the whole reset domain, and
  *	only when it holds every function there and none has a tenant
+ * @PPT_RESET_DEVICE_SPECIFIC: the PCI core's device-specific reset: a
+ *	quirk for that model (some NVMe and GPUs), or one a driver such as
+ *	vendor-reset registers
+ * @PPT_RESET_ACPI: the platform's ACPI _RST method for the device
  *
  * Bit i of %PPT_A_DEV_RESET_METHODS is set when method i is supported.
  */
@@ -110,6 +117,8 @@ enum ppt_reset_method {
 	PPT_RESET_FLR,
 	PPT_RESET_PM,
 	PPT_RESET_SBR,
+	PPT_RESET_DEVICE_SPECIFIC,
+	PPT_RESET_ACPI,
 
 	__PPT_RESET_MAX,
 	PPT_RESET_MAX = __PPT_RESET_MAX - 1
@@ -121,6 +130,8 @@ enum ppt_reset_method {
 	[PPT_RESET_FLR]		= "flr",			\
 	[PPT_RESET_PM]		= "pm",				\
 	[PPT_RESET_SBR]		= "sbr",			\
+	[PPT_RESET_DEVICE_SPECIFIC] = "device_specific",	\
+	[PPT_RESET_ACPI]	= "acpi",			\
 }
 
 /**
@@ -131,14 +142,23 @@ enum ppt_reset_method {
  *	device attributes.  A dump that spans several messages and races with
  *	changes is flagged NLM_F_DUMP_INTR: dump again.
  * @PPT_CMD_DEVICE_RESERVE: take a device for ppt (%PPT_A_DEV_ADDR).  A
- *	device bound to a host driver is taken only with %PPT_A_FORCE.
+ *	device bound to a host driver is taken only with %PPT_A_FORCE, and
+ *	a network device the host uses (it, or a bridge, bond, VLAN or other
+ *	upper device above it, is up with an address) only with
+ *	%PPT_A_FORCE_HOST too.  A device that comes from a driver that works
+ *	for someone else (vfio-pci and its variants, uio_pci_generic,
+ *	pci-stub, xen-pciback) is dirty: it may hold a tenant's data.
  *	Asynchronous.  Bridges are never reserved.
  * @PPT_CMD_DEVICE_RELEASE: give a reserved, dirty, quarantined or detached
- *	device back to host drivers (%PPT_A_DEV_ADDR); ppt forgets it.
- *	Asynchronous.
+ *	device back to host drivers (%PPT_A_DEV_ADDR); ppt forgets it.  A
+ *	device that may hold a tenant's data (%PPT_A_DEV_TAINTED) is cleaned
+ *	first, and stays (quarantined) when the clean fails; %PPT_A_UNCLEAN
+ *	releases it as it is.  Asynchronous.
  * @PPT_CMD_DEVICE_CLAIM: give a reserved device an owner (%PPT_A_DEV_ADDR,
- *	%PPT_A_DEV_OWNER).  Synchronous.
- * @PPT_CMD_DEVICE_UNCLAIM: make a claimed device reserved again
+ *	%PPT_A_DEV_OWNER), with every other endpoint of its IOMMU group,
+ *	which must be reserved too (as %PPT_CMD_CLAIM).  Synchronous.
+ * @PPT_CMD_DEVICE_UNCLAIM: make a claimed device reserved again, with the
+ *	other endpoints of its IOMMU group that the same owner claimed
  *	(%PPT_A_DEV_ADDR, %PPT_A_DEV_OWNER, which must match).  Synchronous.
  * @PPT_CMD_DEVICE_ASSIGN: hand a claimed device, with every other endpoint
  *	of its IOMMU group, to vfio-pci (%PPT_A_DEV_ADDR, %PPT_A_DEV_OWNER).
@@ -147,17 +167,23 @@ enum ppt_reset_method {
  *	%PPT_A_BLOCKER_ADDR and %PPT_A_BLOCKER_DRIVER.  Asynchronous.
  * @PPT_CMD_DEVICE_UNASSIGN: take an assigned device and its group back
  *	from vfio-pci; they become dirty (%PPT_A_DEV_ADDR, optionally
- *	%PPT_A_DEV_OWNER, which must then match).  Fails at once with EBUSY
- *	while a VFIO user (a VM) holds the group.  Asynchronous.
+ *	%PPT_A_DEV_OWNER, which must then match).  Endpoints of the group
+ *	that already left vfio-pci (dirty) stay dirty.  Fails at once with
+ *	EBUSY while a VFIO user (a VM) holds the group.  Asynchronous.
  * @PPT_CMD_DEVICE_NTF: notification on the events group: a device changed
  *	state (or, with %PPT_A_DEV_REMOVED, left ppt); carries the device
  *	attributes and %PPT_A_EVENT_SEQ.
  * @PPT_CMD_REQUEST_NTF: notification on the events group: an asynchronous
  *	request finished; carries %PPT_A_REQ_ID, %PPT_A_REQ_CMD,
- *	%PPT_A_DEV_ADDR, %PPT_A_REQ_ERRNO (0 on success), on failure
- *	%PPT_A_REQ_MSG and any blocker, and %PPT_A_EVENT_SEQ.
+ *	%PPT_A_DEV_ADDR (absent for %PPT_CMD_MATCH_ADD), %PPT_A_REQ_ERRNO
+ *	(0 on success), on failure %PPT_A_REQ_MSG and any blocker, for
+ *	%PPT_CMD_MATCH_ADD the devices it reserved as %PPT_A_CLAIM_ADDR, and
+ *	%PPT_A_EVENT_SEQ.
  * @PPT_CMD_DEVICE_RESET: reset a reserved, dirty or quarantined device
  *	(%PPT_A_DEV_ADDR, optionally %PPT_A_RESET_METHOD, default auto).
+ *	A method other than auto must be in the device's list (sysfs
+ *	reset_method).  A physical function is not reset while one of its
+ *	virtual functions is with another driver.
  *	Config space is saved before and restored after.  The device returns
  *	to the state it had; a failed reset quarantines it.  A reset does not
  *	make a dirty device clean: only %PPT_CMD_DEVICE_CLEAN does.
@@ -177,7 +203,9 @@ enum ppt_reset_method {
  *	bind.  Functions bound to a host driver are left alone (reserve them
  *	with %PPT_A_FORCE).  With %PPT_A_DEV_RESET_PREF, the devices the
  *	entry takes from then on get that reset preference.  -EEXIST for a
- *	duplicate.  Synchronous.
+ *	duplicate.  The entry is added at once; binding the functions no
+ *	driver holds is asynchronous: the reply carries %PPT_A_REQ_ID, and the
+ *	outcome names the devices reserved.
  * @PPT_CMD_MATCH_DEL: remove a runtime match (the same attribute and text
  *	as it was added with).  Devices it reserved stay reserved.  Boot list
  *	entries cannot be removed (-EPERM).  Synchronous.
@@ -316,6 +344,26 @@ enum ppt_cmd {
  *	holds the device; absent without a lease
  * @PPT_A_DEV_LEASE_ENDED: flag, the device's lease ended (its socket
  *	closed): ppt returns it once its VFIO device is closed
+ * @PPT_A_DEV_TAINTED: flag, the device may hold a tenant's data or state:
+ *	it went to a tenant, came from a driver that works for someone else,
+ *	was found dirty at load, or was quarantined.  Only a successful clean
+ *	clears it; until then the device is never reserved.
+ * @PPT_A_DEV_GATED: flag, ppt holds the DMA ownership of the device's
+ *	IOMMU group: no host driver can bind a device of the group and no
+ *	VFIO user can open it.  Held while a tainted device of the group is
+ *	not with a tenant.
+ * @PPT_A_DEV_REASON: string, why the device is quarantined, or why ppt
+ *	could not return it (a lease's unassign that keeps failing); absent
+ *	when there is nothing to say
+ * @PPT_A_DEV_LAST_RESET_INFERRED: flag, %PPT_A_DEV_LAST_RESET is inferred:
+ *	an auto reset ran the PCI core's method order, which does not say
+ *	which method worked; ppt names the first one that applies
+ * @PPT_A_UNCLEAN: flag, with %PPT_CMD_DEVICE_RELEASE: release a tainted
+ *	device without cleaning it (the host gets the tenant's leftovers;
+ *	logged)
+ * @PPT_A_FORCE_HOST: flag, with %PPT_CMD_DEVICE_RESERVE and %PPT_A_FORCE:
+ *	take the device even when the host uses it (see
+ *	%PPT_CMD_DEVICE_RESERVE)
  */
 enum ppt_attr {
 	PPT_A_UNSPEC,
@@ -358,6 +406,12 @@ enum ppt_attr {
 	PPT_A_LEASE,
 	PPT_A_DEV_LEASE,
 	PPT_A_DEV_LEASE_ENDED,
+	PPT_A_DEV_TAINTED,
+	PPT_A_DEV_GATED,
+	PPT_A_DEV_REASON,
+	PPT_A_DEV_LAST_RESET_INFERRED,
+	PPT_A_UNCLEAN,
+	PPT_A_FORCE_HOST,
 
 	__PPT_A_MAX,
 	PPT_A_MAX = __PPT_A_MAX - 1
