@@ -23,8 +23,9 @@ packages=(
 	sparse perl dkms
 	# netlink tools used by the tests
 	libnl-utils
-	# the protocol spec check and the independent pyroute2 client
-	python3-yaml python3-pyroute2
+	# the protocol spec check, the independent pyroute2 client, and the
+	# kernel's ynl tools (schema validation) that check and use the spec
+	python3-yaml python3-pyroute2 python3-jsonschema
 	# the manual pages' lint (tests/userspace/check-docs.sh)
 	groff-base man-db mandoc
 	# libFuzzer for the parser fuzzers (tests/fuzz/fuzz_*.c): clang, and its
