@@ -13,6 +13,7 @@ packages=(
 	# build: module, userspace
 	gcc make libc6-dev pkg-config bc flex bison libelf-dev libssl-dev dwarves
 	libnl-3-dev libnl-genl-3-dev libpci-dev pciutils
+	libblkid-dev libmount-dev
 	# the kernels ppt is tested on, their headers, and source for the debug kernels
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
