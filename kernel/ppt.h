@@ -14,7 +14,10 @@
  *	ppt_pick.c	choosing a multi-device claim's devices (KUnit-tested)
  *	ppt_alloc.c	multi-device claims, and owners taking devices back
  *	ppt_lease.c	claims bound to a netlink socket, and their end
+ *	ppt_reset_plan.c	choosing a reset method (KUnit-tested)
  *	ppt_reset.c	resetting and cleaning functions
+ *	ppt_gate.c	holding a tainted function's IOMMU group's DMA ownership
+ *	ppt_host.c	network devices the host itself uses
  *	ppt_netlink.c	the "ppt" generic netlink family
  *	ppt_compat.h	differences between kernel versions, from Kbuild probes
  */
@@ -27,6 +30,7 @@
 
 #include "ppt_compat.h"
 #include "ppt_parse.h"
+#include "ppt_reset_plan.h"
 #include "ppt_state.h"
 
 /**
@@ -43,11 +47,18 @@ struct ppt_snapshot {
 /**
  * struct ppt_reset_result - one reset: how it was asked for and how it went
  * @method: in: enum ppt_reset_method wanted; out: the method that ran
+ * @inferred: @method is inferred: the PCI core ran its own order and does
+ *	not say which method worked (ppt_reset_plan.c)
+ * @touched: the hardware was touched; a failure before that (the function
+ *	left ppt meanwhile, a method went away, the domain stayed locked)
+ *	leaves the devices as they were
  * @usec: how long the reset took, with the config save and restore
  * @why: on failure, a constant reason
  */
 struct ppt_reset_result {
 	enum ppt_reset_method method;
+	bool inferred;
+	bool touched;
 	u64 usec;
 	const char *why;
 };
@@ -73,6 +84,16 @@ struct ppt_reset_result {
  * @lease_ended: that socket closed: the lease reaper returns the device
  *	(unassign once no VFIO user holds it, clean); cleared when it is
  *	reserved, quarantined or detached, or taken back
+ * @tainted: the device may hold a tenant's data or state: it went to
+ *	vfio-pci for a tenant, came from a driver that works for someone
+ *	else, was found dirty at load, or was quarantined.  Only a successful
+ *	clean clears it (ppt_table_mark_clean()); while it is set the device
+ *	is never reserved (ppt_table_set_state()).  Survives detached.
+ * @reason: why the device is quarantined, or why the lease reaper cannot
+ *	return it; a constant string, NULL when there is nothing to say
+ * @reap_at: the lease reaper's next attempt (jiffies), while its last one
+ *	failed
+ * @reap_wait: the reaper's current wait between failed attempts, in ms
  */
 struct ppt_device {
 	struct list_head node;
@@ -88,28 +109,40 @@ struct ppt_device {
 	enum ppt_reset_method reset_pref;
 	u32 lease;
 	bool lease_ended;
+	bool tainted;
+	const char *reason;
+	unsigned long reap_at;
+	unsigned int reap_wait;
 };
+
+/* Room for a request's formatted reason (ppt_req.msg). */
+#define PPT_REQ_MSG_MAX	160
 
 /**
  * struct ppt_req - one request: who asked for what, and why it failed
  * @id: request id, reported with an asynchronous request's outcome
  * @cmd: the netlink command (enum ppt_cmd)
  * @force: %PPT_A_FORCE was given
+ * @force_host: %PPT_A_FORCE_HOST was given: take a device the host uses
+ * @unclean: %PPT_A_UNCLEAN was given: release without cleaning
  * @method: %PPT_A_RESET_METHOD (enum ppt_reset_method), auto when absent
  * @owner: %PPT_A_DEV_OWNER, "" when absent
  * @uid: who asked, for the kernel log
  * @pid: who asked (thread group), for the kernel log
- * @why: on failure, a constant reason for the caller
+ * @why: on failure, a reason for the caller: a constant string, or @msg
  * @blocker: on failure, the device that blocked the request; holds a
  *	reference, dropped by ppt_req_release()
  * @lease: %PPT_A_LEASE was given: bind the claim to @portid
  * @portid: the sender's netlink port id
  * @reap: the lease reaper asks: the device must still be lease_ended
+ * @msg: a formatted reason (naming what was found) that @why points to
  */
 struct ppt_req {
 	u64 id;
 	u8 cmd;
 	bool force;
+	bool force_host;
+	bool unclean;
 	u8 method;
 	char owner[PPT_OWNER_MAX];
 	uid_t uid;
@@ -119,6 +152,7 @@ struct ppt_req {
 	bool lease;
 	u32 portid;
 	bool reap;
+	char msg[PPT_REQ_MSG_MAX];
 };
 
 /**
@@ -159,6 +193,9 @@ struct ppt_device *ppt_table_insert(struct pci_dev *pdev,
 void ppt_table_remove(struct ppt_device *pd);
 void ppt_table_free(struct ppt_device *pd);
 void ppt_table_set_state(struct ppt_device *pd, enum ppt_state state);
+void ppt_table_mark_clean(struct ppt_device *pd);
+void ppt_table_notify_group(struct pci_dev *pdev);
+bool ppt_table_idle_tainted(struct ppt_device *pd);
 
 /* ppt_match.c */
 int ppt_match_init(const char *ids, const char *devices, const char *paths);
@@ -195,6 +232,7 @@ int ppt_op_set(struct ppt_req *req, struct pci_dev *pdev);
 int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 		   struct ppt_op **opp);
 void ppt_op_start(struct ppt_op *op);
+int ppt_op_match_start(const struct ppt_req *req);
 int ppt_group_mates(struct iommu_group *group, struct pci_dev *pdev,
 		    struct pci_dev ***mates);
 const char *ppt_cmd_name(u8 cmd);
@@ -206,7 +244,8 @@ int ppt_reset_plan(struct pci_dev *pdev, unsigned int method,
 		   const char **why, struct pci_dev **blocker);
 int ppt_reset_domain(struct pci_dev *pdev, struct pci_dev **devs, int max,
 		     const char **why, struct pci_dev **blocker);
-int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res,
+int ppt_reset_run(struct pci_dev *pdev, enum ppt_reset_method method,
+		  struct ppt_reset_result *res,
 		  const struct ppt_snapshot *snap);
 int ppt_reset_bus_run(struct pci_dev *pdev, struct ppt_reset_result *res);
 int ppt_clean_finish(struct pci_dev *pdev, const struct ppt_snapshot *snap,
@@ -214,11 +253,26 @@ int ppt_clean_finish(struct pci_dev *pdev, const struct ppt_snapshot *snap,
 struct ppt_snapshot *ppt_snapshot_take(struct pci_dev *pdev);
 void ppt_snapshot_free(struct ppt_snapshot *snap);
 
+/* ppt_gate.c */
+int ppt_gate_hold(struct pci_dev *pdev);
+void ppt_gate_unpin(struct pci_dev *pdev);
+bool ppt_gate_held(struct pci_dev *pdev);
+bool ppt_gate_group_has_host_driver(struct pci_dev *pdev);
+bool ppt_gate_vfio_busy(struct pci_dev *pdev);
+void ppt_gate_sync(struct pci_dev *pdev);
+void ppt_gate_exit(void);
+
+/* ppt_host.c */
+bool ppt_host_uses(struct pci_dev *pdev, char *what, size_t len);
+
 /* ppt_bind.c */
 int ppt_bind_init(void);
 void ppt_bind_exit(void);
 void ppt_bind_claim_present(void);
-int ppt_bind_take_unbound(void);
+void ppt_bind_unclaim_present(void);
+int ppt_bind_take_unbound(struct pci_dev **got, int max);
+bool ppt_bind_untrusted_take(struct pci_dev *pdev);
+bool ppt_bind_for_others(struct pci_dev *pdev);
 void ppt_bind_return_to_host(void);
 int ppt_bind_move(struct pci_dev *pdev, const char *to, const char *mark);
 const char *ppt_bind_driver_name(struct pci_dev *pdev);
@@ -240,5 +294,7 @@ void ppt_netlink_exit(void);
 void ppt_nl_notify_device(struct ppt_device *pd, bool removed);
 void ppt_nl_notify_request(const struct ppt_req *req, struct pci_dev *pdev,
 			   int err);
+void ppt_nl_notify_match(const struct ppt_req *req, struct pci_dev **got,
+			 int n, int err);
 
 #endif /* PPT_H */

@@ -24,6 +24,14 @@
  *   keep the override "ppt", by which a reload recognises them.
  *
  * Bridges are never claimed: they carry other functions' traffic.
+ *
+ * Who had a function before ppt decides whether it arrives clean.  A host
+ * driver is the host's own; a driver that works for someone else (vfio-pci
+ * and its variant drivers, uio_pci_generic, pci-stub, xen-pciback) may
+ * have given it to a tenant: its leftovers are still in it.  The bus
+ * notifier sees every unbind, so it notes the functions such a driver
+ * lets go of (the untrusted list); ppt's probe takes the note and the
+ * function arrives tainted (dirty), whichever way it was bound to ppt.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -38,6 +46,121 @@
 static bool ppt_bind_wanted(struct pci_dev *pdev)
 {
 	return !pci_is_bridge(pdev) && ppt_match_wanted(pdev);
+}
+
+/*
+ * Functions the last driver let go of that works for someone else, until
+ * ppt's probe or another driver's bind takes them.  A leaf lock.
+ */
+static DEFINE_MUTEX(ppt_untrusted_lock);
+static LIST_HEAD(ppt_untrusted);
+
+struct ppt_untrusted_fn {
+	struct list_head node;
+	struct pci_dev *pdev;	/* holds a reference */
+};
+
+/* Does @drv work for someone else (a tenant, a userspace driver, a VMM)? */
+static bool ppt_driver_for_others(struct device_driver *drv)
+{
+	static const char * const others[] = {
+		"uio_pci_generic", "pci-stub", "pciback",
+	};
+	int i;
+
+	if (!drv || drv == &ppt_pci_driver.driver)
+		return false;
+	/* vfio-pci and its variant drivers (mlx5_vfio_pci, ...) */
+	if (to_pci_driver(drv)->driver_managed_dma)
+		return true;
+	for (i = 0; i < ARRAY_SIZE(others); i++)
+		if (!strcmp(drv->name, others[i]))
+			return true;
+	return false;
+}
+
+/**
+ * ppt_bind_for_others() - is the function with a driver that works for others?
+ * @pdev: the function
+ *
+ * Context: process context, no ppt lock held (takes device_lock).
+ * Return: true for vfio-pci and its variants, uio_pci_generic, pci-stub,
+ * xen-pciback.
+ */
+bool ppt_bind_for_others(struct pci_dev *pdev)
+{
+	bool ret;
+
+	device_lock(&pdev->dev);
+	ret = ppt_driver_for_others(pdev->dev.driver);
+	device_unlock(&pdev->dev);
+	return ret;
+}
+
+static struct ppt_untrusted_fn *ppt_untrusted_find(struct pci_dev *pdev)
+{
+	struct ppt_untrusted_fn *u;
+
+	lockdep_assert_held(&ppt_untrusted_lock);
+	list_for_each_entry(u, &ppt_untrusted, node)
+		if (u->pdev == pdev)
+			return u;
+	return NULL;
+}
+
+static void ppt_untrusted_note(struct pci_dev *pdev)
+{
+	struct ppt_untrusted_fn *u;
+
+	mutex_lock(&ppt_untrusted_lock);
+	if (!ppt_untrusted_find(pdev)) {
+		u = kzalloc(sizeof(*u), GFP_KERNEL);
+		if (u) {
+			u->pdev = pci_dev_get(pdev);
+			list_add(&u->node, &ppt_untrusted);
+		} else {
+			pci_warn(pdev, "out of memory noting that a driver for others let go of it: it will not arrive dirty\n");
+		}
+	}
+	mutex_unlock(&ppt_untrusted_lock);
+}
+
+/**
+ * ppt_bind_untrusted_take() - did a driver for others let go of it last?
+ * @pdev: the function
+ *
+ * Takes the note, if any.
+ *
+ * Context: process context (probe, under device_lock).
+ * Return: true when the last driver of @pdev worked for someone else.
+ */
+bool ppt_bind_untrusted_take(struct pci_dev *pdev)
+{
+	struct ppt_untrusted_fn *u;
+
+	mutex_lock(&ppt_untrusted_lock);
+	u = ppt_untrusted_find(pdev);
+	if (u)
+		list_del(&u->node);
+	mutex_unlock(&ppt_untrusted_lock);
+	if (!u)
+		return false;
+	pci_dev_put(u->pdev);
+	kfree(u);
+	return true;
+}
+
+static void ppt_untrusted_forget_all(void)
+{
+	struct ppt_untrusted_fn *u, *tmp;
+
+	mutex_lock(&ppt_untrusted_lock);
+	list_for_each_entry_safe(u, tmp, &ppt_untrusted, node) {
+		list_del(&u->node);
+		pci_dev_put(u->pdev);
+		kfree(u);
+	}
+	mutex_unlock(&ppt_untrusted_lock);
 }
 
 static const char *ppt_driver_name(struct pci_dev *pdev)
@@ -79,9 +202,21 @@ static int ppt_bus_notify(struct notifier_block *nb, unsigned long action,
 {
 	struct pci_dev *pdev = to_pci_dev(data);
 	struct ppt_device *pd;
+	bool sync = false;
 	int ret;
 
 	switch (action) {
+	case BUS_NOTIFY_UNBIND_DRIVER:
+		/* under device_lock, the driver still bound: who had it? */
+		if (ppt_driver_for_others(pdev->dev.driver)) {
+			ppt_untrusted_note(pdev);
+			mutex_lock(&ppt_table_lock);
+			pd = ppt_table_find(pdev);
+			if (pd)
+				pd->tainted = true;
+			mutex_unlock(&ppt_table_lock);
+		}
+		break;
 	case BUS_NOTIFY_ADD_DEVICE:
 		/* no device_lock here: device_add() takes it only to probe */
 		if (!ppt_bind_wanted(pdev))
@@ -95,11 +230,15 @@ static int ppt_bus_notify(struct notifier_block *nb, unsigned long action,
 		break;
 	case BUS_NOTIFY_BOUND_DRIVER:
 	case BUS_NOTIFY_UNBOUND_DRIVER:
-		/* under device_lock: only the table may be touched */
+		/* ppt's probe took the note, or a host driver has it now */
+		if (action == BUS_NOTIFY_BOUND_DRIVER)
+			ppt_bind_untrusted_take(pdev);
+		/* under device_lock: only the table and the gate */
 		mutex_lock(&ppt_table_lock);
 		pd = ppt_table_find(pdev);
 		if (!pd || ppt_state_is_transitional(pd->state))
 			goto unlock;
+		sync = true;
 		if (action == BUS_NOTIFY_UNBOUND_DRIVER &&
 		    pd->state == PPT_STATE_ASSIGNED) {
 			/*
@@ -132,9 +271,13 @@ static int ppt_bus_notify(struct notifier_block *nb, unsigned long action,
 		}
 unlock:
 		mutex_unlock(&ppt_table_lock);
+		/* a tenant's function left vfio-pci: gate its group */
+		if (sync)
+			ppt_gate_sync(pdev);
 		break;
 	case BUS_NOTIFY_DEL_DEVICE:
 		/* hot-unplug or removal through sysfs, in whatever state */
+		ppt_bind_untrusted_take(pdev);
 		mutex_lock(&ppt_table_lock);
 		pd = ppt_table_find(pdev);
 		if (pd) {
@@ -144,6 +287,8 @@ unlock:
 			ppt_table_remove(pd);
 		}
 		mutex_unlock(&ppt_table_lock);
+		if (pd)
+			ppt_gate_sync(pdev);
 		break;
 	}
 	return NOTIFY_DONE;
@@ -197,6 +342,8 @@ static void ppt_bind_record(struct pci_dev *pdev, enum ppt_state state,
 		pd->adopted = true;
 		strscpy(pd->owner, owner, sizeof(pd->owner));
 	}
+	/* with a tenant, or left by one: only a clean makes it reserved */
+	pd->tainted = state == PPT_STATE_ASSIGNED || state == PPT_STATE_DIRTY;
 	/*
 	 * The family is registered by now: a listener that dumped the table
 	 * before this entry existed learns of it here.
@@ -210,7 +357,10 @@ unlock:
  * ppt_bind_claim_present() - claim the listed functions already present
  *
  * Sets the driver override of every listed function without a driver, so
- * registering ppt's driver binds them.  Functions that carry the override
+ * registering ppt's driver binds them.  The override is set first and the
+ * driver checked after: a host driver that udev loads meanwhile either
+ * bound before (and keeps the function, which is recorded as detached) or
+ * finds the override and cannot bind.  Functions that carry the override
  * from an earlier load of ppt are recognised: with vfio-pci they are
  * adopted as assigned; without a driver they are recorded as dirty (they
  * may have been with a tenant).
@@ -221,8 +371,8 @@ void ppt_bind_claim_present(void)
 {
 	struct pci_dev *pdev = NULL;
 	char owner[PPT_OWNER_MAX];
+	bool listed, ours, set;
 	const char *drv;
-	bool listed, ours;
 	int ret;
 
 	for_each_pci_dev(pdev) {
@@ -232,6 +382,14 @@ void ppt_bind_claim_present(void)
 		ours = ppt_driver_override_is(pdev, ppt_pci_driver.name);
 		if (!listed && !ours)
 			continue;
+		set = false;
+		if (!ours) {
+			ret = ppt_set_driver_override(pdev, ppt_pci_driver.name);
+			if (ret)
+				pci_warn(pdev, "listed for ppt, but setting its driver override failed (%d)\n",
+					 ret);
+			set = !ret;
+		}
 
 		ppt_bind_load_owner(pdev, owner);
 		device_lock(&pdev->dev);
@@ -249,28 +407,55 @@ void ppt_bind_claim_present(void)
 		}
 		device_unlock(&pdev->dev);
 
-		if (!drv && !ours) {
-			ret = ppt_set_driver_override(pdev, ppt_pci_driver.name);
-			if (ret)
-				pci_warn(pdev, "listed for ppt, but setting its driver override failed (%d)\n",
-					 ret);
-		}
+		/* a host driver was first: the function stays its own */
+		if (drv && set)
+			ppt_set_driver_override(pdev, NULL);
+		if (!drv && ours)
+			ppt_gate_sync(pdev);
+	}
+}
+
+/**
+ * ppt_bind_unclaim_present() - undo the overrides of a load that failed
+ *
+ * Every function with the override "ppt" that the table does not hold
+ * (ppt_bind_return_to_host() decides for those) got it from this load:
+ * from ppt_bind_claim_present() or from the bus notifier.  Without ppt's
+ * driver nothing could ever bind them: clear it.
+ *
+ * Context: module init failure, after the bus notifier is gone and before
+ * ppt_bind_return_to_host().
+ */
+void ppt_bind_unclaim_present(void)
+{
+	struct pci_dev *pdev = NULL;
+	bool known;
+
+	for_each_pci_dev(pdev) {
+		if (!ppt_driver_override_is(pdev, ppt_pci_driver.name))
+			continue;
+		mutex_lock(&ppt_table_lock);
+		known = ppt_table_find(pdev);
+		mutex_unlock(&ppt_table_lock);
+		if (!known)
+			ppt_set_driver_override(pdev, NULL);
 	}
 }
 
 /**
  * ppt_bind_take_unbound() - reserve present functions a new match names
+ * @got: receives the functions bound, with references for the caller
+ * @max: room in @got; functions beyond it are bound but not reported
  *
  * Every function that a match names, that no driver holds and that ppt
  * does not know yet gets the override and is bound to ppt.  Functions
  * bound to a host driver are left alone: taking one is a forced reserve.
  *
- * Context: process context, no ppt lock held; takes device_lock.  Binding
- * a driverless function to ppt does not wait on hardware: ppt's probe
- * only reads config space.
+ * Context: process context (ppt's workqueue: the driver core may wait),
+ * no ppt lock held; takes device_lock.
  * Return: the number of functions bound.
  */
-int ppt_bind_take_unbound(void)
+int ppt_bind_take_unbound(struct pci_dev **got, int max)
 {
 	struct pci_dev *pdev = NULL;
 	bool known, unbound;
@@ -290,12 +475,15 @@ int ppt_bind_take_unbound(void)
 		if (ppt_set_driver_override(pdev, ppt_pci_driver.name))
 			continue;
 		if (device_attach(&pdev->dev) > 0 &&
-		    ppt_bound_to(pdev, ppt_pci_driver.name))
+		    ppt_bound_to(pdev, ppt_pci_driver.name)) {
+			if (n < max)
+				got[n] = pci_dev_get(pdev);
 			n++;
-		else
+		} else {
 			ppt_set_driver_override(pdev, NULL);
+		}
 	}
-	return n;
+	return min(n, max);
 }
 
 /**
@@ -322,7 +510,6 @@ void ppt_bind_return_to_host(void)
 
 	list_for_each_entry_safe(pd, tmp, &gone, node) {
 		struct pci_dev *pdev = pd->pdev;
-
 		bool keep = pd->state == PPT_STATE_ASSIGNED ||
 			    pd->state == PPT_STATE_DIRTY ||
 			    pd->state == PPT_STATE_QUARANTINED;
@@ -339,6 +526,7 @@ void ppt_bind_return_to_host(void)
 		list_del(&pd->node);
 		ppt_table_free(pd);
 	}
+	ppt_untrusted_forget_all();
 }
 
 /* Is the function bound to the driver called @name now? */

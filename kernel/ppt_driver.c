@@ -23,13 +23,29 @@ MODULE_DEVICE_TABLE(pci, ppt_pci_ids);
 /* Set while the module unloads: remove() then leaves entries to ppt_exit(). */
 bool ppt_exiting;
 
+/*
+ * A function arrives: bound to ppt by a boot list, a match, a reserve, an
+ * operation taking it back, or by hand (driver_override and
+ * drivers_probe).  How it arrives is decided here, once: from a host
+ * driver or from no driver it is the host's own and arrives reserved,
+ * its config space now its clean state; from a driver that works for
+ * someone else (the bus notifier noted it), or tainted before, it may hold
+ * a tenant's data and arrives dirty (ppt_table_set_state() will not make
+ * it reserved), its IOMMU group gated.  An operation that binds ppt
+ * itself (a transitional state) records its own outcome.
+ */
 static int ppt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct ppt_snapshot *snap;
 	struct ppt_device *pd;
 	enum ppt_state state;
+	bool untrusted, tainted = false;
 	int ret = 0;
 
+	/* bridges carry other functions' traffic: never ppt's */
+	if (pci_is_bridge(pdev))
+		return -ENODEV;
+	untrusted = ppt_bind_untrusted_take(pdev);
 	/*
 	 * The config space as ppt reserves the function is what cleaning
 	 * restores after a tenant.  Config reads only, and bus mastering off.
@@ -44,28 +60,38 @@ static int ppt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (!pd) {
 		pd = ppt_table_insert(pdev, PPT_STATE_RESERVED,
 				      ppt_match_boot_listed(pdev));
-		if (!pd)
+		if (!pd) {
 			ret = -ENOMEM;
-		else
-			ppt_nl_notify_device(pd, false);
-	} else if (pd->state == PPT_STATE_DETACHED) {
-		/* back from another driver, which may have left anything behind */
-		ppt_table_set_state(pd, PPT_STATE_DIRTY);
+			goto unlock;
+		}
+		pd->tainted = untrusted;
+		ppt_table_set_state(pd, PPT_STATE_RESERVED);
 		ppt_nl_notify_device(pd, false);
+	} else {
+		pd->tainted |= untrusted;
+		if (pd->state == PPT_STATE_DETACHED) {
+			ppt_table_set_state(pd, PPT_STATE_RESERVED);
+			ppt_nl_notify_device(pd, false);
+		}
 	}
-	/* in a transitional state, the operation that bound ppt completes it */
-	state = pd ? pd->state : PPT_STATE_UNSPEC;
-	/* reserved from a host driver or from nothing: that is its clean state */
-	if (pd && !pd->snap && (state == PPT_STATE_RESERVED ||
-				state == PPT_STATE_RESERVING)) {
-		pd->snap = snap;
-		snap = NULL;
-	}
+	state = pd->state;
+	tainted = pd->tainted;
+	/* the host's own: its config space now is its clean state */
+	if (!tainted && (state == PPT_STATE_RESERVED ||
+			 state == PPT_STATE_RESERVING))
+		swap(pd->snap, snap);
+unlock:
 	mutex_unlock(&ppt_table_lock);
 	ppt_snapshot_free(snap);
-	if (!ret)
-		pci_info(pdev, "held by ppt, %s\n", ppt_state_name(state));
-	return ret;
+	if (ret)
+		return ret;
+	if (tainted)
+		ppt_gate_sync(pdev);
+	pci_info(pdev, "held by ppt, %s%s\n", ppt_state_name(state),
+		 untrusted ?
+		 " (from a driver that works for others: it may hold a tenant's data)" :
+		 "");
+	return 0;
 }
 
 static void ppt_pci_remove(struct pci_dev *pdev)
@@ -108,10 +134,14 @@ static pci_ers_result_t ppt_pci_error_detected(struct pci_dev *pdev,
 		if (!ppt_state_is_transitional(pd->state) &&
 		    pd->state != PPT_STATE_QUARANTINED) {
 			ppt_table_set_state(pd, PPT_STATE_QUARANTINED);
+			pd->reason = "the device reported a fatal PCI error";
 			ppt_nl_notify_device(pd, false);
 		}
 	}
 	mutex_unlock(&ppt_table_lock);
+	/* quarantined is tainted: gate its group */
+	if (pd)
+		ppt_gate_sync(pdev);
 	pci_warn(pdev, "%s PCI error: quarantined\n",
 		 error == pci_channel_io_perm_failure ? "permanent" : "fatal");
 	/* ppt has nothing to recover; let the core reset the link */

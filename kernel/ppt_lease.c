@@ -20,7 +20,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/iommu.h>
 #include <linux/netlink.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -30,6 +29,13 @@
 
 /* How often the reaper looks again while a returned device is busy. */
 #define PPT_LEASE_POLL_MS	250
+
+/*
+ * A device whose unassign or clean the reaper cannot even start (refused:
+ * a group mate in the way, no reset method) is tried again after a wait
+ * that doubles up to this, and logged once per reason.
+ */
+#define PPT_LEASE_BACKOFF_MAX_MS	30000
 
 /* A batch of devices the reaper handles per pass. */
 #define PPT_LEASE_BATCH		32
@@ -96,21 +102,39 @@ static struct notifier_block ppt_lease_nb = {
 };
 
 /*
- * Does a VFIO user (a VM) hold @pdev's group?  It owns the group's DMA
- * then, and claiming that ownership fails; see ppt_run_unassign().
+ * Record how the reaper's attempt to start returning a device went.  A
+ * refusal is kept as the device's reason (pptadm show says it), logged
+ * when it is new, and the next attempt waits longer: a device that cannot
+ * be returned must not fill the log or keep a CPU busy.  Reasons are
+ * constant strings.
  */
-static bool ppt_lease_vfio_busy(struct pci_dev *pdev)
+static void ppt_lease_note(struct pci_dev *pdev, int err, const char *why)
 {
-	struct iommu_group *group = iommu_group_get(&pdev->dev);
-	bool busy;
+	struct ppt_device *pd;
+	bool new = false;
 
-	if (!group)
-		return false;
-	busy = iommu_group_claim_dma_owner(group, &ppt_lease_work) != 0;
-	if (!busy)
-		iommu_group_release_dma_owner(group);
-	iommu_group_put(group);
-	return busy;
+	mutex_lock(&ppt_table_lock);
+	pd = ppt_table_find(pdev);
+	if (!pd)
+		goto unlock;
+	if (!err) {
+		pd->reap_wait = 0;
+		goto unlock;
+	}
+	pd->reap_wait = clamp(pd->reap_wait * 2, PPT_LEASE_POLL_MS,
+			      PPT_LEASE_BACKOFF_MAX_MS);
+	pd->reap_at = jiffies + msecs_to_jiffies(pd->reap_wait);
+	if (pd->reason != why) {
+		pd->reason = why;
+		new = true;
+		ppt_table_gen++;
+		ppt_nl_notify_device(pd, false);
+	}
+unlock:
+	mutex_unlock(&ppt_table_lock);
+	if (new)
+		pci_warn(pdev, "its lease ended, but ppt cannot return it (%d): %s; trying again less often\n",
+			 err, why ?: "-");
 }
 
 /* Start an unassign or clean of a device whose lease ended. */
@@ -122,11 +146,16 @@ static void ppt_lease_start(struct pci_dev *pdev, u8 cmd)
 		.reap = true,
 	};
 	struct ppt_op *op;
+	int ret;
 
 	strscpy(req.owner, "", sizeof(req.owner));
 	req.id = ppt_req_new_id();
-	if (!ppt_op_prepare(&req, pdev, &op))
+	ret = ppt_op_prepare(&req, pdev, &op);
+	if (!ret)
 		ppt_op_start(op);
+	/* taken back by its owner meanwhile: nothing to say */
+	if (ret != -EAGAIN)
+		ppt_lease_note(pdev, ret, req.why);
 	ppt_req_release(&req);
 }
 
@@ -154,10 +183,12 @@ static bool ppt_lease_pass(void)
 			break;
 		case PPT_STATE_ASSIGNED:
 		case PPT_STATE_DIRTY:
-			if (n == PPT_LEASE_BATCH) {
-				again = true;
+			again = true;
+			/* its last attempt was refused: wait */
+			if (pd->reap_wait && time_before(jiffies, pd->reap_at))
 				break;
-			}
+			if (n == PPT_LEASE_BATCH)
+				break;
 			pdevs[n] = pci_dev_get(pd->pdev);
 			states[n++] = pd->state;
 			break;
@@ -169,10 +200,9 @@ static bool ppt_lease_pass(void)
 	mutex_unlock(&ppt_table_lock);
 
 	for (i = 0; i < n; i++) {
-		again = true;
 		if (states[i] == PPT_STATE_DIRTY)
 			ppt_lease_start(pdevs[i], PPT_CMD_DEVICE_CLEAN);
-		else if (!ppt_lease_vfio_busy(pdevs[i]))
+		else if (!ppt_gate_vfio_busy(pdevs[i]))
 			ppt_lease_start(pdevs[i], PPT_CMD_DEVICE_UNASSIGN);
 		pci_dev_put(pdevs[i]);
 	}

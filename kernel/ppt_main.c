@@ -72,7 +72,9 @@ static int __init ppt_init(void)
 
 err_bind:
 	ppt_bind_exit();
+	ppt_bind_unclaim_present();
 	ppt_bind_return_to_host();
+	ppt_gate_exit();
 err_netlink:
 	ppt_netlink_exit();
 err_lease:
@@ -100,6 +102,7 @@ static void __exit ppt_exit(void)
 	ppt_exiting = true;
 	pci_unregister_driver(&ppt_pci_driver);
 	ppt_bind_return_to_host();
+	ppt_gate_exit();
 	ppt_match_exit();
 	pr_info("unloaded\n");
 }

@@ -92,7 +92,9 @@ static int ppt_nl_dev_put(struct sk_buff *msg, struct ppt_device *pd)
 	if (pd->reset_done &&
 	    (nla_put_u32(msg, PPT_A_DEV_LAST_RESET, pd->last_reset.method) ||
 	     nla_put_u64_64bit(msg, PPT_A_DEV_LAST_RESET_USEC,
-			       pd->last_reset.usec, PPT_A_PAD)))
+			       pd->last_reset.usec, PPT_A_PAD) ||
+	     (pd->last_reset.inferred &&
+	      nla_put_flag(msg, PPT_A_DEV_LAST_RESET_INFERRED))))
 		return -EMSGSIZE;
 	/*
 	 * pdev->slot is set and cleared under the PCI core's slot mutex, which
@@ -107,6 +109,12 @@ static int ppt_nl_dev_put(struct sk_buff *msg, struct ppt_device *pd)
 	if (pd->lease && nla_put_u32(msg, PPT_A_DEV_LEASE, pd->lease))
 		return -EMSGSIZE;
 	if (pd->lease_ended && nla_put_flag(msg, PPT_A_DEV_LEASE_ENDED))
+		return -EMSGSIZE;
+	if (pd->tainted && nla_put_flag(msg, PPT_A_DEV_TAINTED))
+		return -EMSGSIZE;
+	if (ppt_gate_held(pdev) && nla_put_flag(msg, PPT_A_DEV_GATED))
+		return -EMSGSIZE;
+	if (pd->reason && nla_put_string(msg, PPT_A_DEV_REASON, pd->reason))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -131,7 +139,10 @@ static int ppt_nl_dev_fill(struct sk_buff *msg, struct ppt_device *pd,
 	return 0;
 }
 
-/* A request's outcome: what failed, and the device that blocked it. */
+/*
+ * A request's outcome: what failed, and the device that blocked it.
+ * @pdev is the device the request named; NULL for a match.
+ */
 static int ppt_nl_req_put(struct sk_buff *msg, const struct ppt_req *req,
 			  struct pci_dev *pdev, int err)
 {
@@ -139,7 +150,7 @@ static int ppt_nl_req_put(struct sk_buff *msg, const struct ppt_req *req,
 
 	if (nla_put_u64_64bit(msg, PPT_A_REQ_ID, req->id, PPT_A_PAD) ||
 	    nla_put_u8(msg, PPT_A_REQ_CMD, req->cmd) ||
-	    nla_put_string(msg, PPT_A_DEV_ADDR, pci_name(pdev)) ||
+	    (pdev && nla_put_string(msg, PPT_A_DEV_ADDR, pci_name(pdev))) ||
 	    nla_put_u32(msg, PPT_A_REQ_ERRNO, -err))
 		return -EMSGSIZE;
 	if (err && req->why && nla_put_string(msg, PPT_A_REQ_MSG, req->why))
@@ -226,6 +237,46 @@ void ppt_nl_notify_request(const struct ppt_req *req, struct pci_dev *pdev,
 		goto unlock;
 	}
 	ppt_nl_multicast(msg, hdr);
+unlock:
+	mutex_unlock(&ppt_table_lock);
+}
+
+/**
+ * ppt_nl_notify_match() - announce the outcome of a match's binding
+ * @req: the match-add request
+ * @got: the devices it reserved
+ * @n: how many
+ * @err: 0 or the negative errno it failed with
+ *
+ * Context: process context; takes ppt_table_lock.
+ */
+void ppt_nl_notify_match(const struct ppt_req *req, struct pci_dev **got,
+			 int n, int err)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int i;
+
+	mutex_lock(&ppt_table_lock);
+	if (!ppt_nl_live)
+		goto unlock;
+	msg = genlmsg_new(NLMSG_GOODSIZE + n * nla_total_size(PPT_ADDR_MAX_LEN + 1),
+			  GFP_KERNEL);
+	if (!msg) {
+		ppt_nl_event_seq++;
+		goto unlock;
+	}
+	hdr = genlmsg_put(msg, 0, 0, &ppt_nl_family, 0, PPT_CMD_REQUEST_NTF);
+	if (!hdr || ppt_nl_req_put(msg, req, NULL, err))
+		goto toobig;
+	for (i = 0; i < n; i++)
+		if (nla_put_string(msg, PPT_A_CLAIM_ADDR, pci_name(got[i])))
+			goto toobig;
+	ppt_nl_multicast(msg, hdr);
+	goto unlock;
+toobig:
+	nlmsg_free(msg);
+	ppt_nl_event_seq++;
 unlock:
 	mutex_unlock(&ppt_table_lock);
 }
@@ -362,6 +413,8 @@ static int ppt_nl_req_common(struct genl_info *info, struct ppt_req *req)
 	memset(req, 0, sizeof(*req));
 	req->cmd = info->genlhdr->cmd;
 	req->force = nla_get_flag(info->attrs[PPT_A_FORCE]);
+	req->force_host = nla_get_flag(info->attrs[PPT_A_FORCE_HOST]);
+	req->unclean = nla_get_flag(info->attrs[PPT_A_UNCLEAN]);
 	if (info->attrs[PPT_A_RESET_METHOD])
 		req->method = nla_get_u32(info->attrs[PPT_A_RESET_METHOD]);
 	if (info->attrs[PPT_A_DEV_RESET_PREF])
@@ -370,6 +423,11 @@ static int ppt_nl_req_common(struct genl_info *info, struct ppt_req *req)
 	req->pid = task_tgid_nr(current);
 	req->lease = nla_get_flag(info->attrs[PPT_A_LEASE]);
 	req->portid = info->snd_portid;
+	if (req->force_host && !req->force) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PPT_A_FORCE_HOST],
+				    "force-host takes a device from the host: it needs force too");
+		return -EINVAL;
+	}
 	if (owner) {
 		/* opaque, but it reaches logs and terminals: no control bytes */
 		for (p = nla_data(owner); *p; p++) {
@@ -426,29 +484,37 @@ static int ppt_nl_req_init(struct sk_buff *skb, struct genl_info *info,
 /*
  * Answer a request.  A failure carries the reason as extack message; when
  * a device blocked it, a reply message names that device too (6.1's
- * extack cannot carry formatted text), ahead of the error.
+ * extack cannot carry formatted text), ahead of the error.  @msg is the
+ * reply's buffer when the caller allocated it before acting (an
+ * asynchronous request: once its operation is queued, the answer must not
+ * fail for want of memory), or NULL; it is consumed either way.
  */
 static int ppt_nl_req_reply(struct genl_info *info, struct ppt_req *req,
-			    struct pci_dev *pdev, int err)
+			    struct pci_dev *pdev, int err, struct sk_buff *msg)
 {
-	struct sk_buff *msg;
 	void *hdr;
 
 	/*
 	 * NL_SET_ERR_MSG() wants a literal; the reasons are string constants
-	 * chosen by the operation, so store the pointer as it would.
+	 * chosen by the operation (or the request's own buffer, which lives
+	 * until the reply is built), so store the pointer as it would.
 	 */
 	if (err && req->why && info->extack)
-		info->extack->_msg = req->why;
-	if (err && !req->blocker)
+		info->extack->_msg = req->why == req->msg ? "the device is in use by the host" :
+				     req->why;
+	if (err && !req->blocker) {
+		nlmsg_free(msg);
 		return err;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	}
+	if (!msg)
+		msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return err ?: -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &ppt_nl_family, 0, req->cmd);
 	if (!hdr || ppt_nl_req_put(msg, req, pdev, err)) {
+		/* NLMSG_GOODSIZE holds any reply: not reached */
 		nlmsg_free(msg);
-		return err ?: -EMSGSIZE;
+		return err;
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_reply(msg, info);
@@ -470,7 +536,7 @@ static int ppt_nl_sync_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = ppt_op_set(&req, pdev);
 	else
 		ret = ppt_op_unclaim(&req, pdev);
-	ret = ppt_nl_req_reply(info, &req, pdev, ret);
+	ret = ppt_nl_req_reply(info, &req, pdev, ret, NULL);
 	ppt_req_release(&req);
 	pci_dev_put(pdev);
 	return ret;
@@ -480,19 +546,26 @@ static int ppt_nl_async_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ppt_op *op = NULL;
 	struct pci_dev *pdev;
+	struct sk_buff *msg;
 	struct ppt_req req;
 	int ret;
 
 	ret = ppt_nl_req_init(skb, info, &req, &pdev);
 	if (ret)
 		return ret;
+	/* the answer's buffer first: nothing starts that cannot be answered */
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		pci_dev_put(pdev);
+		return -ENOMEM;
+	}
 	req.id = ppt_req_new_id();
 	ret = ppt_op_prepare(&req, pdev, &op);
 	/*
 	 * Reply before queueing: the outcome's notification then reaches a
 	 * caller that listens on the same socket after the reply.
 	 */
-	ret = ppt_nl_req_reply(info, &req, pdev, ret);
+	ret = ppt_nl_req_reply(info, &req, pdev, ret, msg);
 	if (op)
 		ppt_op_start(op);
 	ppt_req_release(&req);
@@ -631,7 +704,7 @@ static int ppt_nl_claim_doit(struct sk_buff *skb, struct genl_info *info)
 			      ids ? &m : NULL, count, got);
 reply:
 	if (ret < 0) {
-		ret = ppt_nl_req_reply(info, &req, req.blocker, ret);
+		ret = ppt_nl_req_reply(info, &req, req.blocker, ret, NULL);
 		goto out;
 	}
 	ngot = ret;
@@ -674,13 +747,22 @@ static int ppt_nl_match_attr(struct genl_info *info)
 	return kind;
 }
 
+/*
+ * MATCH_ADD and MATCH_DEL change the match list at once.  An added match
+ * then binds the functions no driver holds that it names, which waits on
+ * the driver core (device_lock, which a reset may hold for a long time):
+ * that part is an asynchronous request on ppt's workqueue, whose outcome
+ * names the devices it reserved.
+ */
 static int ppt_nl_match_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	enum ppt_reset_method pref = PPT_RESET_AUTO;
 	u8 cmd = info->genlhdr->cmd;
+	struct sk_buff *msg = NULL;
 	const char *why = NULL;
+	struct ppt_req req;
 	struct nlattr *attr;
-	int kind, ret, n;
+	int kind, ret, err;
 
 	ret = ppt_nl_capable(skb, info);
 	if (ret)
@@ -690,29 +772,42 @@ static int ppt_nl_match_doit(struct sk_buff *skb, struct genl_info *info)
 		return kind;
 	if (info->attrs[PPT_A_DEV_RESET_PREF])
 		pref = nla_get_u32(info->attrs[PPT_A_DEV_RESET_PREF]);
+	ret = ppt_nl_req_common(info, &req);
+	if (ret)
+		return ret;
+	if (cmd == PPT_CMD_MATCH_ADD) {
+		msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+		if (!msg)
+			return -ENOMEM;
+	}
 	attr = info->attrs[kind];
 	if (cmd == PPT_CMD_MATCH_ADD)
 		ret = ppt_match_add(kind, nla_data(attr), pref, &why);
 	else
 		ret = ppt_match_del(kind, nla_data(attr), &why);
 	pr_info("%s \"%s\" by uid %u pid %d: %s%s\n", ppt_cmd_name(cmd),
-		(char *)nla_data(attr), from_kuid(&init_user_ns, current_uid()),
-		task_tgid_nr(current), ret ? "failed: " : "done",
-		ret ? why : "");
+		(char *)nla_data(attr), req.uid, req.pid,
+		ret ? "failed: " : "done", ret ? why : "");
 	if (ret) {
+		nlmsg_free(msg);
 		if (info->extack) {
 			info->extack->_msg = why;
 			info->extack->bad_attr = attr;
 		}
 		return ret;
 	}
-	if (cmd == PPT_CMD_MATCH_ADD) {
-		n = ppt_bind_take_unbound();
-		if (n)
-			pr_info("match-add: reserved %d device%s no driver held\n",
-				n, n == 1 ? "" : "s");
+	if (cmd != PPT_CMD_MATCH_ADD)
+		return 0;
+	/* reply before queueing, so the outcome follows the reply */
+	req.id = ppt_req_new_id();
+	ret = ppt_nl_req_reply(info, &req, NULL, 0, msg);
+	err = ppt_op_match_start(&req);
+	if (err) {
+		/* the match stays: the functions it names bind as they appear */
+		req.why = "the match was added, but the functions present were not bound now";
+		ppt_nl_notify_match(&req, NULL, 0, err);
 	}
-	return 0;
+	return ret;
 }
 
 static int ppt_nl_match_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -767,6 +862,12 @@ static const struct nla_policy ppt_nl_addr_policy[PPT_A_MAX + 1] = {
 static const struct nla_policy ppt_nl_reserve_policy[PPT_A_MAX + 1] = {
 	[PPT_A_DEV_ADDR] = { .type = NLA_NUL_STRING, .len = PPT_ADDR_MAX_LEN },
 	[PPT_A_FORCE] = { .type = NLA_FLAG },
+	[PPT_A_FORCE_HOST] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy ppt_nl_release_policy[PPT_A_MAX + 1] = {
+	[PPT_A_DEV_ADDR] = { .type = NLA_NUL_STRING, .len = PPT_ADDR_MAX_LEN },
+	[PPT_A_UNCLEAN] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy ppt_nl_owner_policy[PPT_A_MAX + 1] = {
@@ -829,7 +930,7 @@ static const struct genl_ops ppt_nl_ops[] = {
 		.maxattr = PPT_A_MAX,
 	},
 	PPT_NL_OP(PPT_CMD_DEVICE_RESERVE, ppt_nl_async_doit, ppt_nl_reserve_policy),
-	PPT_NL_OP(PPT_CMD_DEVICE_RELEASE, ppt_nl_async_doit, ppt_nl_addr_policy),
+	PPT_NL_OP(PPT_CMD_DEVICE_RELEASE, ppt_nl_async_doit, ppt_nl_release_policy),
 	PPT_NL_OP(PPT_CMD_DEVICE_CLAIM, ppt_nl_sync_doit, ppt_nl_claim1_policy),
 	PPT_NL_OP(PPT_CMD_DEVICE_UNCLAIM, ppt_nl_sync_doit, ppt_nl_owner_policy),
 	PPT_NL_OP(PPT_CMD_DEVICE_ASSIGN, ppt_nl_async_doit, ppt_nl_owner_policy),

@@ -54,12 +54,16 @@ u64 ppt_req_new_id(void)
  *	removes it again
  * @snap: a clean operation's borrowed snapshot of the function; given back
  *	to its entry when the operation finishes
+ * @skip: an unassign's group mate that left vfio-pci already (dirty): the
+ *	operation leaves its state alone, and only binds it to ppt if it has
+ *	no driver
  */
 struct ppt_op_dev {
 	struct pci_dev *pdev;
 	enum ppt_state prev;
 	bool new_entry;
 	struct ppt_snapshot *snap;
+	bool skip;
 };
 
 /**
@@ -69,6 +73,11 @@ struct ppt_op_dev {
  * @reset: a reset's or clean's method, duration and failure reason
  * @plan: a reset's or clean's method from ppt_reset_plan(); %PPT_RESET_SBR
  *	resets every function in @devs (the reset domain) together
+ * @clean_first: a release of a tainted device: clean it (and its reset
+ *	domain) first, and release it only if the clean succeeds
+ * @cleaned: the clean succeeded: the functions are fit for a tenant
+ * @pinned: the operation holds the IOMMU group of @devs[0] (ppt_gate.c)
+ *	while it binds or unbinds vfio-pci; let go when it finishes
  * @n: number of functions in @devs
  * @devs: the functions, the one the request named first
  */
@@ -77,6 +86,9 @@ struct ppt_op {
 	struct ppt_req req;
 	struct ppt_reset_result reset;
 	int plan;
+	bool clean_first;
+	bool cleaned;
+	bool pinned;
 	int n;
 	struct ppt_op_dev devs[];
 };
@@ -97,6 +109,23 @@ static const char * const ppt_cmd_names[] = {
 	[PPT_CMD_CLAIM]			= "claim-set",
 	[PPT_CMD_TAKE]			= "take",
 };
+
+/*
+ * The devices of a claim or an unclaim: every endpoint of the named
+ * device's IOMMU group, as PPT_CMD_CLAIM takes them.  A buffer of
+ * %PPT_CLAIM_MAX, NULL when out of memory.
+ */
+static struct pci_dev **ppt_op_got_alloc(void)
+{
+	return kcalloc(PPT_CLAIM_MAX, sizeof(struct pci_dev *), GFP_KERNEL);
+}
+
+static void ppt_op_got_free(struct pci_dev **got, int n)
+{
+	while (n > 0)
+		pci_dev_put(got[--n]);
+	kfree(got);
+}
 
 /**
  * ppt_cmd_name() - a command's name for the kernel log
@@ -182,51 +211,68 @@ static struct ppt_device *ppt_find(struct ppt_req *req, struct pci_dev *pdev)
 }
 
 /**
- * ppt_op_claim() - give a reserved device an owner
- * @req: the request, with its owner
+ * ppt_op_claim() - give a reserved device an owner, with its IOMMU group
+ * @req: the request, with its owner (and lease)
  * @pdev: the device
+ *
+ * Endpoints of one IOMMU group share one DMA address space: they can only
+ * go to one VM together, so a claim takes the whole group (as
+ * PPT_CMD_CLAIM does, through the same code) or nothing.  Two owners can
+ * never each hold half a group.
  *
  * Context: process context; takes ppt_table_lock.
  * Return: 0 or a negative errno, with @req->why set.
  */
 int ppt_op_claim(struct ppt_req *req, struct pci_dev *pdev)
 {
+	struct pci_dev **got;
 	struct ppt_device *pd;
 	int ret;
 
+	/* the named device's own state gives the most specific answer */
 	mutex_lock(&ppt_table_lock);
 	pd = ppt_find(req, pdev);
-	if (!pd) {
-		ret = -ENODEV;
-		goto unlock;
-	}
-	ret = ppt_state_check(pd->state, PPT_STATE_CLAIMED, &req->why);
-	if (ret)
-		goto unlock;
-	ppt_table_set_state(pd, PPT_STATE_CLAIMED);
-	strscpy(pd->owner, req->owner, sizeof(pd->owner));
-	pd->lease = req->lease ? req->portid : 0;
-	pd->lease_ended = false;
-	ppt_nl_notify_device(pd, false);
-unlock:
+	ret = pd ? ppt_state_check(pd->state, PPT_STATE_CLAIMED, &req->why) :
+		   -ENODEV;
 	mutex_unlock(&ppt_table_lock);
-	ppt_audit(req, pdev, ret);
-	return ret;
+	if (ret) {
+		ppt_audit(req, pdev, ret);
+		return ret;
+	}
+	got = ppt_op_got_alloc();
+	if (!got)
+		return -ENOMEM;
+	ret = ppt_alloc_claim(req, &pdev, 1, NULL, 0, got);
+	ppt_op_got_free(got, max(ret, 0));
+	return min(ret, 0);
 }
 
 /**
- * ppt_op_unclaim() - make a claimed device reserved again
+ * ppt_op_unclaim() - make a claimed device reserved again, with its group
  * @req: the request; its owner must be the device's
  * @pdev: the device
  *
- * Context: process context; takes ppt_table_lock.
+ * The other endpoints of its IOMMU group that the same owner claimed go
+ * back too: they were claimed with it.
+ *
+ * Context: process context; takes ppt_table_lock and walks the IOMMU
+ * group (never under the table lock).
  * Return: 0 or a negative errno, with @req->why set.
  */
 int ppt_op_unclaim(struct ppt_req *req, struct pci_dev *pdev)
 {
+	struct iommu_group *group = iommu_group_get(&pdev->dev);
+	struct pci_dev **mates = NULL;
 	struct ppt_device *pd;
-	int ret;
+	int n = 0, i, ret;
 
+	if (group) {
+		n = ppt_group_mates(group, pdev, &mates);
+		iommu_group_put(group);
+		if (n < 0)
+			return ppt_refuse(req, n, "the IOMMU group changed while ppt read it",
+					  NULL);
+	}
 	mutex_lock(&ppt_table_lock);
 	pd = ppt_find(req, pdev);
 	if (!pd) {
@@ -239,9 +285,21 @@ int ppt_op_unclaim(struct ppt_req *req, struct pci_dev *pdev)
 		goto unlock;
 	}
 	ret = ppt_move(req, pd, PPT_STATE_RESERVED);
+	for (i = 0; !ret && i < n; i++) {
+		pd = ppt_table_find(mates[i]);
+		if (!pd || pd->state != PPT_STATE_CLAIMED ||
+		    strcmp(pd->owner, req->owner))
+			continue;
+		ppt_table_set_state(pd, PPT_STATE_RESERVED);
+		ppt_nl_notify_device(pd, false);
+		ppt_audit(req, mates[i], 0);
+	}
 unlock:
 	mutex_unlock(&ppt_table_lock);
 	ppt_audit(req, pdev, ret);
+	for (i = 0; i < n; i++)
+		pci_dev_put(mates[i]);
+	kfree(mates);
 	return ret;
 }
 
@@ -425,7 +483,8 @@ static struct ppt_op *ppt_op_alloc_domain(struct ppt_req *req,
 		return NULL;
 	}
 	op = kzalloc(struct_size(op, devs, n + 1), GFP_KERNEL);
-	others = kcalloc(n + 1, sizeof(*others), GFP_KERNEL);
+	/* room for the n others counted: one more now is a changed bus */
+	others = kcalloc(n, sizeof(*others), GFP_KERNEL);
 	if (!op || !others) {
 		kfree(op);
 		kfree(others);
@@ -436,8 +495,8 @@ static struct ppt_op *ppt_op_alloc_domain(struct ppt_req *req,
 	op->req.blocker = NULL;
 	op->devs[0].pdev = pci_dev_get(pdev);
 	op->n = 1;
-	/* the bus may have changed since it was counted: take what is there */
-	*err = ppt_reset_domain(pdev, others, n + 1, &req->why, &req->blocker);
+	/* the bus may have changed since it was counted: fewer is fine */
+	*err = ppt_reset_domain(pdev, others, n, &req->why, &req->blocker);
 	for (i = 0; i < *err; i++)
 		op->devs[op->n++].pdev = others[i];
 	kfree(others);
@@ -469,11 +528,40 @@ static enum ppt_state ppt_op_transitional(u8 cmd)
 }
 
 /*
+ * Does a release clean the device first?  When it may hold a tenant's data
+ * and ppt can reach it: with ppt's driver or none (one another driver
+ * took is that driver's already: releasing only forgets it).  Unless the
+ * request says to release it unclean.
+ */
+static bool ppt_op_release_cleans(const struct ppt_req *req,
+				  struct ppt_device *pd)
+{
+	struct device_driver *drv = READ_ONCE(pd->pdev->dev.driver);
+
+	return pd->tainted && !req->unclean &&
+	       (!drv || drv == &ppt_pci_driver.driver);
+}
+
+/*
+ * An unassign's group mate that already left vfio-pci behind ppt's back
+ * (a sysfs unbind, libvirt's managed detach): dirty, or tainted and
+ * detached with no driver.  Its tenant is gone; the unassign takes the
+ * rest of the group without it and leaves it dirty.
+ */
+static bool ppt_op_mate_left(struct ppt_device *pd)
+{
+	return pd->state == PPT_STATE_DIRTY ||
+	       (pd->state == PPT_STATE_DETACHED && pd->tainted &&
+		!READ_ONCE(pd->pdev->dev.driver));
+}
+
+/*
  * Check that every function of an assignment or unassignment may go, and
  * say which one blocks it.  The function the request named must itself be
  * claimed (assign) or assigned (unassign) by the request's owner; the
  * other endpoints of its group go along when reserved or claimed by the
- * same owner (assign), or assigned to it (unassign).
+ * same owner (assign), or assigned to it (unassign); an unassign leaves
+ * mates that already left vfio-pci where they are (@op->devs[i].skip).
  */
 static int ppt_op_check_group(struct ppt_req *req, struct ppt_op *op)
 {
@@ -486,6 +574,10 @@ static int ppt_op_check_group(struct ppt_req *req, struct ppt_op *op)
 		struct pci_dev *pdev = op->devs[i].pdev;
 
 		pd = ppt_table_find(pdev);
+		if (i && !assign && pd && ppt_op_mate_left(pd)) {
+			op->devs[i].skip = true;
+			continue;
+		}
 		if (!pd || pd->state == PPT_STATE_DETACHED)
 			return ppt_refuse(req, -EBUSY, i ?
 					  "another device of the IOMMU group is not held by ppt" :
@@ -525,6 +617,7 @@ static int ppt_op_check_group(struct ppt_req *req, struct ppt_op *op)
 static int ppt_op_begin(struct ppt_req *req, struct ppt_op *op)
 {
 	enum ppt_state to = ppt_op_transitional(req->cmd);
+	bool clean = req->cmd == PPT_CMD_DEVICE_CLEAN || op->clean_first;
 	struct ppt_device *pd;
 	const char *why;
 	int i, ret = 0;
@@ -554,6 +647,12 @@ static int ppt_op_begin(struct ppt_req *req, struct ppt_op *op)
 		ret = ppt_state_check(pd->state, to, &why);
 		if (ret)
 			return ppt_refuse(req, ret, why, NULL);
+		/* planned from an earlier look: the device changed since */
+		if (req->cmd == PPT_CMD_DEVICE_RELEASE &&
+		    ppt_op_release_cleans(req, pd) != op->clean_first)
+			return ppt_refuse(req, -EAGAIN,
+					  "the device changed while ppt planned the release: try again",
+					  NULL);
 		/* the rest of a reset domain: held by ppt, with no tenant */
 		for (i = 1; i < op->n; i++) {
 			pd = ppt_table_find(op->devs[i].pdev);
@@ -564,9 +663,11 @@ static int ppt_op_begin(struct ppt_req *req, struct ppt_op *op)
 		}
 	}
 	for (i = 0; i < op->n; i++) {
+		if (op->devs[i].skip)
+			continue;
 		pd = ppt_table_find(op->devs[i].pdev);
 		op->devs[i].prev = pd->state;
-		if (req->cmd == PPT_CMD_DEVICE_CLEAN) {
+		if (clean) {
 			op->devs[i].snap = pd->snap;
 			pd->snap = NULL;
 			/* the clean's own reset and checks judge it afresh */
@@ -613,15 +714,21 @@ static enum ppt_state ppt_op_actual(struct pci_dev *pdev, enum ppt_state to)
  * Record the outcome: each function moves to @to, or back to where it was
  * when @to is PPT_STATE_UNSPEC, or to what it really is now when someone
  * rebound it meanwhile (ppt_op_actual()).  A function that left the system
- * meanwhile has no entry any more and is skipped.
+ * meanwhile has no entry any more and is skipped.  A function handed to a
+ * tenant is tainted from then on; a clean that succeeded (@op->cleaned)
+ * is the only way a tainted function becomes reserved.  Then each
+ * function's IOMMU group is gated or let go to match (ppt_gate.c).
  */
 static void ppt_op_finish(struct ppt_op *op, enum ppt_state to)
 {
 	struct ppt_device *pd;
+	enum ppt_state st;
 	int i;
 
 	mutex_lock(&ppt_table_lock);
 	for (i = 0; i < op->n; i++) {
+		if (op->devs[i].skip)
+			continue;
 		pd = ppt_table_find(op->devs[i].pdev);
 		if (!pd)
 			continue;
@@ -630,23 +737,68 @@ static void ppt_op_finish(struct ppt_op *op, enum ppt_state to)
 			ppt_table_remove(pd);
 			continue;
 		}
-		ppt_table_set_state(pd, ppt_op_actual(op->devs[i].pdev,
-						      to == PPT_STATE_UNSPEC ?
-						      op->devs[i].prev : to));
+		if (to == PPT_STATE_ASSIGNED)
+			pd->tainted = true;
+		st = ppt_op_actual(op->devs[i].pdev,
+				   to == PPT_STATE_UNSPEC ? op->devs[i].prev : to);
+		if (op->cleaned)
+			ppt_table_mark_clean(pd);
+		ppt_table_set_state(pd, st);
 		/* a fatal error while the operation ran: not known good */
 		if (pd->failed && pd->state != PPT_STATE_ASSIGNED &&
-		    pd->state != PPT_STATE_DETACHED)
+		    pd->state != PPT_STATE_DETACHED) {
 			ppt_table_set_state(pd, PPT_STATE_QUARANTINED);
+			pd->reason = "the device reported a fatal PCI error";
+		}
 		if (pd->state != PPT_STATE_ASSIGNED)
 			pd->adopted = false;
 		ppt_nl_notify_device(pd, false);
 	}
 	mutex_unlock(&ppt_table_lock);
+	if (op->pinned) {
+		op->pinned = false;
+		ppt_gate_unpin(op->devs[0].pdev);
+	}
+	for (i = 0; i < op->n; i++)
+		ppt_gate_sync(op->devs[i].pdev);
+}
+
+/* Hold the group of the operation's first function until it finishes. */
+static int ppt_op_pin(struct ppt_op *op)
+{
+	int ret = ppt_gate_hold(op->devs[0].pdev);
+
+	op->pinned = !ret;
+	return ret;
+}
+
+/*
+ * The driver a function is bound to works for someone else (vfio-pci and
+ * its variants, uio, pci-stub, xen-pciback: ppt_bind_for_others()): a
+ * tenant may have had it.  Unbinding vfio-pci waits while a VFIO user
+ * holds the device, so take the group's DMA ownership first: then none
+ * can, and the unbind cannot block (a work item blocked on a VM would
+ * hold up rmmod for ever).  A group with a host driver on another
+ * function has no VFIO user either (the host driver's use of the DMA API
+ * rules it out), and cannot be claimed: go on without.
+ */
+static int ppt_op_hold_from_others(struct ppt_op *op, struct pci_dev *pdev)
+{
+	int ret = ppt_op_pin(op);
+
+	if (ret == -EBUSY && ppt_gate_group_has_host_driver(pdev))
+		return 0;
+	if (ret)
+		return ppt_refuse(&op->req, -EBUSY,
+				  "a VFIO user (a VM or program) holds the device's IOMMU group",
+				  NULL);
+	return 0;
 }
 
 static int ppt_run_reserve(struct ppt_op *op)
 {
 	struct pci_dev *pdev = op->devs[0].pdev;
+	bool others = false;
 	const char *drv = NULL;
 	int ret;
 
@@ -660,6 +812,17 @@ static int ppt_run_reserve(struct ppt_op *op)
 				 pdev);
 		goto fail;
 	}
+	if (drv)
+		others = ppt_bind_for_others(pdev);
+	if (others) {
+		ret = ppt_op_hold_from_others(op, pdev);
+		if (ret)
+			goto fail;
+	} else if (drv && !op->req.force_host &&
+		   ppt_host_uses(pdev, op->req.msg, sizeof(op->req.msg))) {
+		ret = ppt_refuse(&op->req, -EBUSY, op->req.msg, NULL);
+		goto fail;
+	}
 	ret = ppt_bind_move(pdev, ppt_pci_driver.name, NULL);
 	if (ret) {
 		ppt_refuse(&op->req, ret, "ppt could not bind the device", NULL);
@@ -667,6 +830,7 @@ static int ppt_run_reserve(struct ppt_op *op)
 		ppt_bind_move(pdev, NULL, NULL);
 		goto fail;
 	}
+	/* from a driver that works for someone else, ppt's probe made it dirty */
 	ppt_op_finish(op, PPT_STATE_RESERVED);
 	return 0;
 fail:
@@ -674,13 +838,56 @@ fail:
 	return ret;
 }
 
+static int ppt_op_clean_run(struct ppt_op *op);
+static void ppt_op_record_reset(struct ppt_op *op);
+
+/*
+ * Release: back to host drivers, and ppt forgets the device.  A tainted
+ * one is cleaned first (with its reset domain, which stays with ppt as
+ * reserved): a host driver must never see a tenant's leftovers, and udev
+ * would scan an NVMe's partitions at once.  If the clean fails the device
+ * stays, quarantined, and the release fails with the reason.  With
+ * unclean the administrator said otherwise: logged.
+ */
 static int ppt_run_release(struct ppt_op *op)
 {
 	struct pci_dev *pdev = op->devs[0].pdev;
 	struct ppt_device *pd;
+	int ret;
+
+	if (op->clean_first) {
+		ret = ppt_op_clean_run(op);
+		ppt_op_record_reset(op);
+		if (ret) {
+			if (op->reset.touched) {
+				ppt_refuse(&op->req, ret,
+					   "the device could not be cleaned, so it was not released: it is quarantined",
+					   NULL);
+				ppt_op_finish(op, PPT_STATE_QUARANTINED);
+			} else {
+				ppt_refuse(&op->req, ret, op->reset.why, NULL);
+				ppt_op_finish(op, PPT_STATE_UNSPEC);
+			}
+			return ret;
+		}
+		op->cleaned = true;
+		/* clean now: no gate keeps the host driver off it */
+		mutex_lock(&ppt_table_lock);
+		pd = ppt_table_find(pdev);
+		if (pd)
+			ppt_table_mark_clean(pd);
+		mutex_unlock(&ppt_table_lock);
+		/* the rest of the reset domain stays with ppt, clean */
+		op->devs[0].skip = true;
+		ppt_op_finish(op, PPT_STATE_RESERVED);
+		op->devs[0].skip = false;
+	} else if (op->req.unclean) {
+		pr_warn("%s: released unclean by uid %u pid %d: the host gets what the last tenant left in it\n",
+			pci_name(pdev), op->req.uid, op->req.pid);
+	}
 
 	/* a detached device keeps whatever driver it has now */
-	if (op->devs[0].prev != PPT_STATE_DETACHED)
+	if (op->devs[0].prev != PPT_STATE_DETACHED || op->clean_first)
 		ppt_bind_move(pdev, NULL, NULL);
 	else if (ppt_driver_override_is(pdev, ppt_pci_driver.name))
 		ppt_set_driver_override(pdev, NULL);
@@ -692,6 +899,7 @@ static int ppt_run_release(struct ppt_op *op)
 		ppt_table_remove(pd);
 	}
 	mutex_unlock(&ppt_table_lock);
+	ppt_gate_sync(pdev);
 	return 0;
 }
 
@@ -706,6 +914,19 @@ static int ppt_run_assign(struct ppt_op *op)
 	 */
 	if (!driver_find("vfio-pci", &pci_bus_type))
 		request_module("vfio-pci");
+	/*
+	 * No VFIO user may open the group while it is half bound, and an
+	 * undo must be able to unbind vfio-pci without waiting for one: hold
+	 * the group's DMA ownership until every function is with vfio-pci.
+	 */
+	ret = ppt_op_pin(op);
+	if (ret) {
+		ppt_refuse(&op->req, ret,
+			   "the IOMMU group is held by a VFIO user or a host driver",
+			   NULL);
+		ppt_op_finish(op, PPT_STATE_UNSPEC);
+		return ret;
+	}
 	for (i = 0; i < op->n; i++) {
 		/*
 		 * While with vfio-pci the override is "ppt" again: if vfio-pci
@@ -721,6 +942,7 @@ static int ppt_run_assign(struct ppt_op *op)
 		}
 	}
 	ppt_bind_save_owner(op->devs[0].pdev, op->req.owner);
+	/* assigned: the gate is let go, and the VM may open the group */
 	ppt_op_finish(op, PPT_STATE_ASSIGNED);
 	return 0;
 undo:
@@ -760,37 +982,38 @@ static void ppt_auto_clean_start(struct pci_dev *pdev)
 	ppt_req_release(&req);
 }
 
+/*
+ * Unassign: take the group back from vfio-pci.  vfio-pci's remove blocks
+ * until its user lets go of the device, and vfio has no "is it open"
+ * query.  But a VFIO user (container or iommufd) owns the group's DMA,
+ * and ppt's claim of that ownership fails while anyone holds it: so the
+ * gate tells, without blocking, whether a VM holds the group, and while
+ * ppt holds it no VFIO user can open it.  ppt keeps holding it: the
+ * functions are dirty now, and stay gated until they are clean.
+ */
 static int ppt_run_unassign(struct ppt_op *op)
 {
-	struct iommu_group *group = iommu_group_get(&op->devs[0].pdev->dev);
 	int i, ret;
 
-	/*
-	 * vfio-pci's remove blocks until its user lets go of the device, and
-	 * vfio has no "is it open" query.  But a VFIO user (container or
-	 * iommufd) owns the group's DMA, and claiming that ownership fails
-	 * while anyone holds it: so this tells, without blocking, whether a
-	 * VM holds the group, and while ppt holds the claim no VFIO user can
-	 * open it.
-	 */
-	ret = group ? iommu_group_claim_dma_owner(group, op) : -ENODEV;
+	ret = ppt_op_pin(op);
 	if (ret) {
 		ppt_refuse(&op->req, -EBUSY,
 			   "the VFIO device is open: a VM or program holds the group",
 			   NULL);
 		ppt_op_finish(op, PPT_STATE_UNSPEC);
-		iommu_group_put(group);
 		return -EBUSY;
 	}
 	for (i = 0; i < op->n; i++) {
-		ret = ppt_bind_move(op->devs[i].pdev, ppt_pci_driver.name, NULL);
+		struct pci_dev *pdev = op->devs[i].pdev;
+
+		/* a mate that left vfio-pci before: only give it to ppt */
+		if (op->devs[i].skip && READ_ONCE(pdev->dev.driver))
+			continue;
+		ret = ppt_bind_move(pdev, ppt_pci_driver.name, NULL);
 		if (ret)
-			pci_warn(op->devs[i].pdev,
-				 "ppt did not bind it back from vfio-pci (%d); it stays dirty\n",
+			pci_warn(pdev, "ppt did not bind it back from vfio-pci (%d); it stays dirty\n",
 				 ret);
 	}
-	iommu_group_release_dma_owner(group);
-	iommu_group_put(group);
 	ppt_bind_save_owner(op->devs[0].pdev, NULL);
 	ppt_op_finish(op, PPT_STATE_DIRTY);
 	if (READ_ONCE(ppt_auto_clean))
@@ -813,8 +1036,10 @@ static void ppt_op_record_reset(struct ppt_op *op)
 		pd = ppt_table_find(op->devs[i].pdev);
 		if (!pd)
 			continue;
-		pd->reset_done = true;
-		pd->last_reset = op->reset;
+		if (op->reset.touched) {
+			pd->reset_done = true;
+			pd->last_reset = op->reset;
+		}
 		if (!pd->snap) {
 			pd->snap = op->devs[i].snap;
 			op->devs[i].snap = NULL;
@@ -826,37 +1051,46 @@ static void ppt_op_record_reset(struct ppt_op *op)
 /* Reset the function, or with a bus reset its whole domain. */
 static int ppt_op_reset(struct ppt_op *op)
 {
-	op->reset.method = op->plan;
+	bool clean = op->req.cmd == PPT_CMD_DEVICE_CLEAN || op->clean_first;
+
 	if (op->plan == PPT_RESET_SBR)
 		return ppt_reset_bus_run(op->devs[0].pdev, &op->reset);
 	/* a clean restores its snapshot straight after a function reset */
-	return ppt_reset_run(op->devs[0].pdev, &op->reset,
-			     op->req.cmd == PPT_CMD_DEVICE_CLEAN ?
-			     op->devs[0].snap : NULL);
+	return ppt_reset_run(op->devs[0].pdev, op->plan, &op->reset,
+			     clean ? op->devs[0].snap : NULL);
 }
 
 /* Say how the reset went, for the kernel log. */
 static void ppt_op_log_reset(struct ppt_op *op, const char *what)
 {
+	const char *inferred = op->reset.inferred ? " (inferred: the PCI core's order)" : "";
+
 	if (op->n > 1)
-		pci_info(op->devs[0].pdev, "%s: %s reset of its slot/bus, with %d other function%s, in %llu us\n",
-			 what, ppt_reset_name(op->reset.method), op->n - 1,
-			 op->n == 2 ? "" : "s", op->reset.usec);
+		pci_info(op->devs[0].pdev, "%s: %s%s reset of its slot/bus, with %d other function%s, in %llu us\n",
+			 what, ppt_reset_name(op->reset.method), inferred,
+			 op->n - 1, op->n == 2 ? "" : "s", op->reset.usec);
 	else
-		pci_info(op->devs[0].pdev, "%s: %s reset in %llu us\n", what,
-			 ppt_reset_name(op->reset.method), op->reset.usec);
+		pci_info(op->devs[0].pdev, "%s: %s%s reset in %llu us\n", what,
+			 ppt_reset_name(op->reset.method), inferred,
+			 op->reset.usec);
 }
 
 /*
- * Record how a reset or clean of @op ended.  A bus reset that could not
- * lock its domain did nothing: the functions go back to where they were.
- * Any other failure happened once the hardware was touched: the functions
- * are in an unknown state and are quarantined.  On success they move to
- * @done (PPT_STATE_UNSPEC: back to where they were).
+ * Record how a reset or clean of @op ended.  A reset that failed before it
+ * touched the hardware (a function another driver took meanwhile, a
+ * domain that stayed locked, a method an administrator removed) did
+ * nothing: the functions go back to where they were, none of them
+ * quarantined for what never happened to it.  A failure once the hardware
+ * was touched leaves the functions in an unknown state: quarantined, with
+ * the reason.  On success they move to @done (PPT_STATE_UNSPEC: back to
+ * where they were).
  */
 static int ppt_op_reset_outcome(struct ppt_op *op, int ret, const char *what,
 				enum ppt_state done)
 {
+	struct ppt_device *pd;
+	int i;
+
 	ppt_op_record_reset(op);
 	if (!ret) {
 		ppt_op_log_reset(op, what);
@@ -864,14 +1098,21 @@ static int ppt_op_reset_outcome(struct ppt_op *op, int ret, const char *what,
 		return 0;
 	}
 	ppt_refuse(&op->req, ret, op->reset.why, NULL);
-	if (ret == -EAGAIN) {
+	if (!op->reset.touched) {
 		ppt_op_finish(op, PPT_STATE_UNSPEC);
 		return ret;
 	}
 	pci_warn(op->devs[0].pdev, "%s failed (%d): %s: quarantined\n",
-		 op->req.cmd == PPT_CMD_DEVICE_CLEAN ? "cleaning" : "reset",
+		 op->req.cmd == PPT_CMD_DEVICE_RESET ? "reset" : "cleaning",
 		 ret, op->reset.why);
 	ppt_op_finish(op, PPT_STATE_QUARANTINED);
+	mutex_lock(&ppt_table_lock);
+	for (i = 0; i < op->n; i++) {
+		pd = ppt_table_find(op->devs[i].pdev);
+		if (pd && pd->state == PPT_STATE_QUARANTINED)
+			pd->reason = op->reset.why;
+	}
+	mutex_unlock(&ppt_table_lock);
 	return ret;
 }
 
@@ -883,13 +1124,11 @@ static int ppt_run_reset(struct ppt_op *op)
 }
 
 /*
- * Clean: reset (the whole domain for a bus reset: a GPU and its audio
- * function are one unit), restore each function's reserve-time snapshot,
- * verify.  Clean functions are reserved; if any function fails, every
- * function of the unit is quarantined, and only an administrator's clean
- * or release gets them out of there.
+ * The clean itself: reset (the whole domain for a bus reset: a GPU and its
+ * audio function are one unit), restore each function's reserve-time
+ * snapshot, verify.  Returns 0 when every function is clean.
  */
-static int ppt_run_clean(struct ppt_op *op)
+static int ppt_op_clean_run(struct ppt_op *op)
 {
 	int i, ret;
 
@@ -902,6 +1141,19 @@ static int ppt_run_clean(struct ppt_op *op)
 			pci_warn(op->devs[i].pdev, "not clean after the reset: %s\n",
 				 op->reset.why);
 	}
+	return ret;
+}
+
+/*
+ * Clean: clean functions are reserved; if any function fails, every
+ * function of the unit is quarantined, and only an administrator's clean
+ * or release gets them out of there.
+ */
+static int ppt_run_clean(struct ppt_op *op)
+{
+	int ret = ppt_op_clean_run(op);
+
+	op->cleaned = !ret;
 	return ppt_op_reset_outcome(op, ret,
 				    "cleaned, config space restored and verified",
 				    PPT_STATE_RESERVED);
@@ -939,13 +1191,18 @@ static void ppt_op_work(struct work_struct *work)
 }
 
 /*
- * A reset or clean is refused before it starts when the device is not in a
- * state for it, or the method cannot run on it; the state is checked first
- * so the answer names the most basic problem.  Checked again, under the
- * lock, by ppt_op_begin().  Returns the planned method or a negative errno.
+ * A reset or clean (or a release that cleans first) is refused before it
+ * starts when the device is not in a state for it, or the method cannot
+ * run on it; the state is checked first so the answer names the most
+ * basic problem.  Checked again, under the lock, by ppt_op_begin().
+ * Returns the planned method, %PPT_OP_NO_CLEAN for a release that does not
+ * clean, or a negative errno.
  */
+#define PPT_OP_NO_CLEAN	(-1000)
+
 static int ppt_op_check_reset(struct ppt_req *req, struct pci_dev *pdev)
 {
+	bool release = req->cmd == PPT_CMD_DEVICE_RELEASE;
 	struct ppt_device *pd;
 	const char *why;
 	int ret;
@@ -954,13 +1211,23 @@ static int ppt_op_check_reset(struct ppt_req *req, struct pci_dev *pdev)
 	pd = ppt_find(req, pdev);
 	ret = pd ? ppt_state_check(pd->state, ppt_op_transitional(req->cmd),
 				   &why) : -ENODEV;
+	if (!ret && release && !ppt_op_release_cleans(req, pd))
+		ret = PPT_OP_NO_CLEAN;
 	/* auto means the device's own preference where it has one */
 	if (pd && req->method == PPT_RESET_AUTO)
 		req->method = pd->reset_pref;
 	mutex_unlock(&ppt_table_lock);
+	if (ret == PPT_OP_NO_CLEAN)
+		return ret;
 	if (ret)
 		return pd ? ppt_refuse(req, ret, why, NULL) : ret;
-	return ppt_reset_plan(pdev, req->method, &req->why, &req->blocker);
+	ret = ppt_reset_plan(pdev, req->method, &req->why, &req->blocker);
+	/* a release whose clean cannot run: say what is needed */
+	if (ret < 0 && release && ret != -EBUSY)
+		ret = ppt_refuse(req, ret,
+				 "the device may hold a tenant's data and cannot be cleaned (no reset method): release it unclean to give it to the host as it is",
+				 NULL);
+	return ret;
 }
 
 /**
@@ -982,6 +1249,7 @@ int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 {
 	bool group = req->cmd == PPT_CMD_DEVICE_ASSIGN ||
 		     req->cmd == PPT_CMD_DEVICE_UNASSIGN;
+	bool clean_first = false;
 	int plan = PPT_RESET_AUTO;
 	struct ppt_op *op;
 	int ret = 0;
@@ -993,8 +1261,13 @@ int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 		goto out;
 	}
 	if (req->cmd == PPT_CMD_DEVICE_RESET ||
-	    req->cmd == PPT_CMD_DEVICE_CLEAN) {
+	    req->cmd == PPT_CMD_DEVICE_CLEAN ||
+	    req->cmd == PPT_CMD_DEVICE_RELEASE) {
 		plan = ppt_op_check_reset(req, pdev);
+		clean_first = req->cmd == PPT_CMD_DEVICE_RELEASE &&
+			      plan != PPT_OP_NO_CLEAN;
+		if (plan == PPT_OP_NO_CLEAN)
+			plan = PPT_RESET_AUTO;
 		ret = min(plan, 0);
 		if (ret)
 			goto out;
@@ -1006,6 +1279,7 @@ int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 	if (!op)
 		goto out;
 	op->plan = plan;
+	op->clean_first = clean_first;
 	mutex_lock(&ppt_table_lock);
 	ret = ppt_op_begin(req, op);
 	mutex_unlock(&ppt_table_lock);
@@ -1017,8 +1291,67 @@ int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 	*opp = op;
 	return 0;
 out:
-	ppt_audit(req, pdev, ret);
+	/* the lease reaper logs its refusals once itself */
+	if (!req->reap)
+		ppt_audit(req, pdev, ret);
 	return ret;
+}
+
+/**
+ * struct ppt_match_op - binding the present functions a new match names
+ * @work: runs ppt_match_work() on ppt_wq
+ * @req: the match-add request; its outcome is reported with its id
+ */
+struct ppt_match_op {
+	struct work_struct work;
+	struct ppt_req req;
+};
+
+/*
+ * Bind the functions no driver holds that the match lists name, and
+ * announce which.  Binding waits on the driver core (device_lock, which a
+ * reset elsewhere may hold for a long time): never in a netlink handler.
+ */
+static void ppt_match_work(struct work_struct *work)
+{
+	struct ppt_match_op *mop = container_of(work, struct ppt_match_op, work);
+	struct pci_dev **got = ppt_op_got_alloc();
+	int n = got ? ppt_bind_take_unbound(got, PPT_CLAIM_MAX) : -ENOMEM;
+
+	if (n > 0)
+		pr_info("match-add: reserved %d device%s no driver held\n",
+			n, n == 1 ? "" : "s");
+	ppt_nl_notify_match(&mop->req, got, max(n, 0), min(n, 0));
+	ppt_op_got_free(got, max(n, 0));
+	kfree(mop);
+}
+
+/**
+ * ppt_op_match_start() - bind what a new match names, on the workqueue
+ * @req: the match-add request, with its id
+ *
+ * Context: process context, no ppt lock held.
+ * Return: 0, -ENOMEM, or -ESHUTDOWN while ppt unloads (the match stays;
+ * a load binds its functions).
+ */
+int ppt_op_match_start(const struct ppt_req *req)
+{
+	struct ppt_match_op *mop;
+	bool closing;
+
+	mutex_lock(&ppt_table_lock);
+	closing = ppt_ops_closing;
+	mutex_unlock(&ppt_table_lock);
+	if (closing)
+		return -ESHUTDOWN;
+	mop = kzalloc(sizeof(*mop), GFP_KERNEL);
+	if (!mop)
+		return -ENOMEM;
+	mop->req = *req;
+	mop->req.blocker = NULL;
+	INIT_WORK(&mop->work, ppt_match_work);
+	queue_work(ppt_wq, &mop->work);
+	return 0;
 }
 
 /**

@@ -2,12 +2,13 @@
 /*
  * Resetting and cleaning the functions ppt holds.
  *
- * A function-level reset (flr, pm) goes through the PCI core's own reset
- * methods, one method at a time: ppt names the method it wants by narrowing
- * the function's reset_methods list (as a write to the sysfs attribute
- * reset_method does) for the length of the call, then puts the list back.
- * So every quirk the PCI core knows for a method (FLR erratum delays, the
- * D3hot settle time) applies unchanged.
+ * A function-level reset goes through the PCI core: auto runs the core's
+ * own method list as it is (device-specific quirks and ACPI _RST first,
+ * then FLR, PM and the function's bus, in the administrator's order from
+ * sysfs reset_method), an explicit method narrows that list to its
+ * entries for the one call (ppt_reset_plan.c decides).  So every quirk the
+ * PCI core knows (FLR erratum delays, device-specific resets, the D3hot
+ * settle time) applies unchanged.
  *
  * A secondary bus reset resets every function below the parent bridge, and
  * the PCI core does not ask who owns them.  So its unit is the reset
@@ -38,21 +39,7 @@
 #include <linux/slab.h>
 
 #include "ppt.h"
-
-/*
- * The PCI core's reset methods, by their index in its method table
- * (drivers/pci/pci.c pci_reset_fn_methods[], the numbers that
- * pci_dev->reset_methods holds).  The table is not exported; its order is
- * the same in every kernel ppt supports (6.1 added nothing, 6.2 appended
- * cxl_bus), and tests/vm/36-reset.sh compares what ppt reports with the
- * names sysfs reset_method prints.
- */
-enum {
-	PCI_CORE_RESET_FLR = 3,		/* "flr": PCIe FLR */
-	PCI_CORE_RESET_AF_FLR = 4,	/* "af_flr": conventional PCI AF FLR */
-	PCI_CORE_RESET_PM = 5,		/* "pm": D3hot and back */
-	PCI_CORE_RESET_BUS = 6,		/* "bus": secondary bus reset */
-};
+#include "ppt_reset_plan.h"
 
 static const char * const ppt_reset_names[] = PPT_RESET_NAMES;
 
@@ -68,37 +55,17 @@ const char *ppt_reset_name(unsigned int method)
 	       ppt_reset_names[method] : "invalid";
 }
 
-/* Which ppt method a PCI core method is, or PPT_RESET_AUTO for none. */
-static enum ppt_reset_method ppt_reset_from_core(u8 m)
-{
-	switch (m) {
-	case PCI_CORE_RESET_FLR:
-	case PCI_CORE_RESET_AF_FLR:
-		return PPT_RESET_FLR;
-	case PCI_CORE_RESET_PM:
-		return PPT_RESET_PM;
-	case PCI_CORE_RESET_BUS:
-		return PPT_RESET_SBR;
-	default:
-		return PPT_RESET_AUTO;
-	}
-}
-
 /*
- * Reset with one PCI core method.  Context: pci_dev_lock held, so the
- * function's reset_methods list can be narrowed for the call.
+ * A snapshot of the function's method list.  sysfs reset_method rewrites
+ * it without a lock ppt can take: read each entry once.
  */
-static int ppt_reset_with(struct pci_dev *pdev, u8 core_method)
+static void ppt_reset_core_list(struct pci_dev *pdev, u8 *list)
 {
-	u8 saved[PCI_NUM_RESET_METHODS];
-	int ret;
+	int i;
 
-	memcpy(saved, pdev->reset_methods, sizeof(saved));
-	memset(pdev->reset_methods, 0, sizeof(pdev->reset_methods));
-	pdev->reset_methods[0] = core_method;
-	ret = __pci_reset_function_locked(pdev);
-	memcpy(pdev->reset_methods, saved, sizeof(saved));
-	return ret;
+	for (i = 0; i < PCI_NUM_RESET_METHODS; i++)
+		list[i] = READ_ONCE(pdev->reset_methods[i]);
+	list[PCI_NUM_RESET_METHODS - 1] = 0;
 }
 
 /*
@@ -159,34 +126,40 @@ static bool ppt_reset_bus_possible(struct pci_dev *pdev)
 	return !pci_probe_reset_bus(pdev->bus);
 }
 
+/* Is the function the only one on its bus?  (pci_walk_bus() callback) */
+static int ppt_reset_count_bus(struct pci_dev *dev, void *data)
+{
+	struct pci_dev **first = data;
+
+	if (dev->bus == first[0]->bus && dev != first[0])
+		first[1] = dev;
+	return !!first[1];
+}
+
+static bool ppt_reset_alone_on_bus(struct pci_dev *pdev)
+{
+	struct pci_dev *w[2] = { pdev, NULL };
+
+	pci_walk_bus(pdev->bus, ppt_reset_count_bus, w);
+	return !w[1];
+}
+
 /**
  * ppt_reset_methods() - the reset methods a function supports
  * @pdev: the function
  *
- * flr and pm as the PCI core found them when it enumerated the function,
- * less what an administrator disabled through sysfs reset_method; sbr
- * when the parent bridge can reset the bus.
+ * Those of the PCI core's list (as an administrator left it in sysfs
+ * reset_method), and sbr when the parent bridge can reset the bus.
  *
  * Context: any process context.
  * Return: a mask with BIT(enum ppt_reset_method) set for each method.
  */
 u32 ppt_reset_methods(struct pci_dev *pdev)
 {
-	u32 mask = 0;
-	int i;
+	u8 list[PCI_NUM_RESET_METHODS];
 
-	for (i = 0; i < PCI_NUM_RESET_METHODS; i++) {
-		u8 m = READ_ONCE(pdev->reset_methods[i]);
-
-		if (!m)
-			break;
-		if (ppt_reset_from_core(m) != PPT_RESET_AUTO)
-			mask |= BIT(ppt_reset_from_core(m));
-	}
-	mask &= ~BIT(PPT_RESET_SBR);
-	if (ppt_reset_bus_possible(pdev))
-		mask |= BIT(PPT_RESET_SBR);
-	return mask;
+	ppt_reset_core_list(pdev, list);
+	return ppt_reset_mask(list, ppt_reset_bus_possible(pdev));
 }
 
 struct ppt_domain_walk {
@@ -264,6 +237,34 @@ int ppt_reset_domain(struct pci_dev *pdev, struct pci_dev **devs, int max,
 	return w.n;
 }
 
+/* Set the reason and return @err: for reasons too long for one line */
+static int ppt_reset_why(const char **why, int err, const char *text)
+{
+	*why = text;
+	return err;
+}
+
+/*
+ * A physical function's reset resets its virtual functions too (the VFs
+ * disappear and come back with nothing of their tenants' setup): not
+ * while one of them is with another driver, a VM's vfio-pci included.
+ */
+static struct pci_dev *ppt_reset_busy_vf(struct pci_dev *pf)
+{
+	struct pci_dev *vf = NULL;
+
+	if (!pf->is_physfn || !pci_num_vf(pf))
+		return NULL;
+	while ((vf = pci_get_device(pf->vendor, PCI_ANY_ID, vf))) {
+		struct device_driver *drv = READ_ONCE(vf->dev.driver);
+
+		if (vf->is_virtfn && pci_physfn(vf) == pf && drv &&
+		    drv != &ppt_pci_driver.driver)
+			return vf;	/* the reference goes to the caller */
+	}
+	return NULL;
+}
+
 /**
  * ppt_reset_plan() - choose how to reset a function, or say why not
  * @pdev: the function
@@ -272,105 +273,114 @@ int ppt_reset_domain(struct pci_dev *pdev, struct pci_dev **devs, int max,
  * @blocker: set to a function that prevents it (a reference the caller
  *	drops), or NULL
  *
- * auto takes the function's first flr or pm method in the PCI core's
- * order, and a bus reset only when the function has neither.
+ * auto is the PCI core's method list as it is (ppt_reset_plan.c), and a
+ * bus reset of the whole reset domain only when nothing in the list can
+ * reset the function alone.
  *
  * Context: process context, no ppt lock held (walks the bus).
- * Return: the method to run (never auto for a bus reset: a plan of
- * %PPT_RESET_SBR means the whole reset domain), or -EINVAL for an unknown
- * method, -EOPNOTSUPP when the function does not support it, -EBUSY when
- * a bus reset would reset a function ppt does not hold.
+ * Return: the plan (%PPT_RESET_AUTO: the core's list; %PPT_RESET_SBR: the
+ * whole reset domain; else the method the list is narrowed to), or
+ * -EINVAL for an unknown method, -EOPNOTSUPP when the function does not
+ * support it, -EBUSY when the reset would reset a function ppt does not
+ * hold.
  */
 int ppt_reset_plan(struct pci_dev *pdev, unsigned int method,
 		   const char **why, struct pci_dev **blocker)
 {
-	u32 mask = ppt_reset_methods(pdev);
+	u8 list[PCI_NUM_RESET_METHODS];
+	struct ppt_reset_choice c;
 	int ret;
 
-	*blocker = NULL;
-	if (method > PPT_RESET_MAX) {
-		*why = "unknown reset method";
-		return -EINVAL;
-	}
-	if (method == PPT_RESET_AUTO) {
-		if (mask & (BIT(PPT_RESET_FLR) | BIT(PPT_RESET_PM)))
-			return PPT_RESET_AUTO;
-		if (!(mask & BIT(PPT_RESET_SBR))) {
-			*why = "the device supports no reset method";
-			return -EOPNOTSUPP;
-		}
-		method = PPT_RESET_SBR;
-	}
-	if (!(mask & BIT(method))) {
-		*why = method == PPT_RESET_SBR && pci_is_root_bus(pdev->bus) ?
-		       "the device is on a root bus: there is no bridge to reset" :
-		       "the device does not support this reset method";
-		return -EOPNOTSUPP;
-	}
-	if (method != PPT_RESET_SBR)
-		return method;
+	*blocker = ppt_reset_busy_vf(pdev);
+	if (*blocker)
+		return ppt_reset_why(why, -EBUSY,
+				     "a virtual function of the device is with another driver or a VM: resetting the device would reset it");
+	ppt_reset_core_list(pdev, list);
+	ret = ppt_reset_choose(list, method, ppt_reset_alone_on_bus(pdev),
+			       ppt_reset_bus_possible(pdev), &c, why);
+	if (ret)
+		return ret;
+	if (c.plan != PPT_RESET_SBR)
+		return c.plan;
 	ret = ppt_reset_domain(pdev, NULL, 0, why, blocker);
 	return ret < 0 ? ret : PPT_RESET_SBR;
 }
 
 /*
- * Run the first flr or pm method of the function's list that is @want (any
- * of them for auto), passing to the next one when a method answers ENOTTY
- * ("not possible here"), as the PCI core does.
+ * Run one function-level reset as planned, under pci_dev_lock: auto is the
+ * core's own list, untouched; an explicit method narrows the list to its
+ * entries for the call and then puts the administrator's list back.  The
+ * list is read again here, under the lock, because the administrator may
+ * have changed it since the plan was made.
  */
-static int ppt_reset_locked(struct pci_dev *pdev, enum ppt_reset_method want,
-			    enum ppt_reset_method *used)
+static int ppt_reset_locked(struct pci_dev *pdev, enum ppt_reset_method plan,
+			    bool alone, struct ppt_reset_result *res)
 {
 	u8 list[PCI_NUM_RESET_METHODS];
-	int i, ret = -ENOTTY;
+	struct ppt_reset_choice c;
+	int ret;
 
-	memcpy(list, pdev->reset_methods, sizeof(list));
-	for (i = 0; i < PCI_NUM_RESET_METHODS && list[i]; i++) {
-		enum ppt_reset_method m = ppt_reset_from_core(list[i]);
-
-		if (m == PPT_RESET_AUTO || m == PPT_RESET_SBR ||
-		    (want != PPT_RESET_AUTO && m != want))
-			continue;
-		*used = m;
-		ret = ppt_reset_with(pdev, list[i]);
-		if (ret != -ENOTTY)
-			break;
-	}
+	ppt_reset_core_list(pdev, list);
+	ret = ppt_reset_choose(list, plan, alone, false, &c, &res->why);
+	if (ret)
+		return ret;
+	res->method = c.reported;
+	res->inferred = c.inferred;
+	res->touched = true;
+	if (c.plan == PPT_RESET_AUTO)
+		return __pci_reset_function_locked(pdev);
+	memcpy(pdev->reset_methods, c.narrow, sizeof(c.narrow));
+	ret = __pci_reset_function_locked(pdev);
+	if (!ppt_reset_narrowed_restore(pdev->reset_methods, c.narrow, list))
+		pci_info(pdev, "sysfs reset_method was written during ppt's %s reset: the new list stays\n",
+			 ppt_reset_name(plan));
 	return ret;
 }
 
 /**
  * ppt_reset_run() - reset one function, saving and restoring its config space
  * @pdev: the function; ppt holds it and no operation but this one runs on it
- * @res: the method planned by ppt_reset_plan() (auto, flr or pm); receives
- *	the method that ran, how long the whole reset took, and on failure a
- *	reason for the caller
+ * @plan: from ppt_reset_plan(): auto or a function-level method
+ * @res: receives the method that ran, whether that is inferred, whether
+ *	the hardware was touched, how long the whole reset took, and on
+ *	failure a reason for the caller
  * @snap: config space to restore after the reset (a clean's reserve-time
  *	snapshot), or NULL to restore what was there before it
  *
- * A failure here happened with the device quiesced and maybe partly reset:
- * its state is unknown.
+ * The locks are those pci_reset_function() takes (the upstream bridge's
+ * too, as 6.12 does, so its config stays consistent while the function
+ * resets): a function reset here is one the core would do, with ppt's
+ * snapshot restored instead of the state before it.  A failure after the
+ * hardware was touched leaves the function in an unknown state.
  *
  * A function without a driver is bound to ppt first.
  *
- * Context: process context, no ppt lock held; takes pci_dev_lock (the
- * function's config-access lock and device_lock) and sleeps for the reset.
+ * Context: process context, no ppt lock held; takes pci_dev_lock of the
+ * bridge and the function, and sleeps for the reset.
  * Return: 0, -ENODEV when the function is not with ppt's driver (nothing
+ * was touched), -EOPNOTSUPP when the method went away meanwhile (nothing
  * was touched), or a negative errno from the reset.
  */
-int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res,
+int ppt_reset_run(struct pci_dev *pdev, enum ppt_reset_method plan,
+		  struct ppt_reset_result *res,
 		  const struct ppt_snapshot *snap)
 {
-	enum ppt_reset_method want = res->method;
+	struct pci_dev *bridge = pci_upstream_bridge(pdev);
 	ktime_t start = ktime_get();
+	bool alone;
 	int ret;
 
+	res->touched = false;
 	ppt_reset_take(pdev);
+	/* walks the bus: pci_bus_sem is taken outside device_lock, as AER does */
+	alone = ppt_reset_alone_on_bus(pdev);
+	if (bridge)
+		pci_dev_lock(bridge);
 	pci_dev_lock(pdev);
 	if (!ppt_reset_ours(pdev)) {
-		pci_dev_unlock(pdev);
+		ret = -ENODEV;
 		res->why = ppt_reset_not_ours_why;
-		return -ENODEV;
+		goto unlock;
 	}
 	/*
 	 * A function ppt holds was never enabled by a driver, so the PM core
@@ -382,14 +392,17 @@ int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res,
 		pci_save_state(pdev);
 	/* quiesce: no interrupts, no DMA, no decoding while it resets */
 	pci_write_config_word(pdev, PCI_COMMAND, PCI_COMMAND_INTX_DISABLE);
-	ret = ppt_reset_locked(pdev, want, &res->method);
+	ret = ppt_reset_locked(pdev, plan, alone, res);
 	if (snap)
 		pci_load_saved_state(pdev, snap->state);
 	pci_restore_state(pdev);
-	pci_dev_unlock(pdev);
-	res->usec = ktime_us_delta(ktime_get(), start);
-	if (ret)
+	if (ret && res->touched)
 		res->why = "the reset failed: the device's state is unknown";
+unlock:
+	pci_dev_unlock(pdev);
+	if (bridge)
+		pci_dev_unlock(bridge);
+	res->usec = ktime_us_delta(ktime_get(), start);
 	return ret;
 }
 
@@ -397,7 +410,8 @@ int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res,
  * ppt_reset_bus_run() - secondary bus reset of a function's reset domain
  * @pdev: a function of the domain; ppt holds every function on its bus
  *	and the caller's operation holds them all
- * @res: receives %PPT_RESET_SBR, the duration, and on failure a reason
+ * @res: receives %PPT_RESET_SBR, whether the hardware was touched, the
+ *	duration, and on failure a reason
  *
  * pci_reset_bus() saves and restores the config space of every function
  * below the bridge.  It only trylocks them, so a lock held for a moment
@@ -407,8 +421,9 @@ int ppt_reset_run(struct pci_dev *pdev, struct ppt_reset_result *res,
  * Context: process context, no ppt lock held; sleeps for the reset (the
  * bridge's reset pulse, then up to a minute for the link and the devices).
  * Return: 0, -ENODEV when another driver has a function below the bridge
- * (nothing was reset), or a negative errno from pci_reset_bus() (-ENOTTY:
- * the link did not come back).
+ * or -EAGAIN when one stayed locked (nothing was reset in either case), or
+ * a negative errno from pci_reset_bus() (-ENOTTY: the link did not come
+ * back).
  */
 int ppt_reset_bus_run(struct pci_dev *pdev, struct ppt_reset_result *res)
 {
@@ -417,6 +432,8 @@ int ppt_reset_bus_run(struct pci_dev *pdev, struct ppt_reset_result *res)
 	bool stranger;
 
 	res->method = PPT_RESET_SBR;
+	res->inferred = false;
+	res->touched = false;
 	ppt_reset_take(pdev);
 	for (;;) {
 		/*
@@ -435,6 +452,8 @@ int ppt_reset_bus_run(struct pci_dev *pdev, struct ppt_reset_result *res)
 		msleep(20);
 	}
 	res->usec = ktime_us_delta(ktime_get(), start);
+	/* pci_reset_bus() locks every function before it touches any */
+	res->touched = ret != -EAGAIN && !stranger;
 	if (stranger)
 		res->why = ppt_reset_not_ours_why;
 	else if (ret == -EAGAIN)

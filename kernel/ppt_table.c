@@ -9,6 +9,7 @@
  * notifier (which run under device_lock) and from netlink handlers alike.
  * See docs/design.md.
  */
+#include <linux/iommu.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 
@@ -118,6 +119,13 @@ void ppt_table_free(struct ppt_device *pd)
  * @state: the new state; the caller has checked it with ppt_state_check()
  *	or is recording what happened to the device behind ppt's back
  *
+ * This is the one place that enforces ppt's promise to the next tenant:
+ * a device that may hold a tenant's data (@pd->tainted) is never
+ * reserved, whichever path asks for it: it becomes dirty instead.  Only
+ * ppt_table_mark_clean(), called when a clean succeeded, clears the taint.
+ * (Claimed and assigned need reserved first, so they are covered too.)
+ * A quarantined device is in an unknown state, so quarantine taints.
+ *
  * Only claimed and assigned devices (and those on their way between) have
  * an owner and a lease; every other state clears them.  A device whose
  * lease ended is returned once it is reserved, quarantined or detached.
@@ -127,6 +135,10 @@ void ppt_table_free(struct ppt_device *pd)
 void ppt_table_set_state(struct ppt_device *pd, enum ppt_state state)
 {
 	lockdep_assert_held(&ppt_table_lock);
+	if (state == PPT_STATE_RESERVED && pd->tainted)
+		state = PPT_STATE_DIRTY;
+	if (state == PPT_STATE_QUARANTINED)
+		pd->tainted = true;
 	pd->state = state;
 	switch (state) {
 	case PPT_STATE_CLAIMED:
@@ -140,7 +152,76 @@ void ppt_table_set_state(struct ppt_device *pd, enum ppt_state state)
 	}
 	/* a returned device is done with its ended lease */
 	if (state == PPT_STATE_RESERVED || state == PPT_STATE_QUARANTINED ||
-	    state == PPT_STATE_DETACHED)
+	    state == PPT_STATE_DETACHED) {
 		pd->lease_ended = false;
+		pd->reap_wait = 0;
+	}
+	if (state == PPT_STATE_RESERVED)
+		pd->reason = NULL;
 	ppt_table_gen++;
+}
+
+/**
+ * ppt_table_mark_clean() - a clean succeeded: the device holds nothing of a tenant
+ * @pd: the entry, just reset, restored and verified
+ *
+ * The one place the taint is cleared.  Called only when a clean succeeded
+ * (ppt_ops.c: a clean, or a release that cleans first), before the
+ * caller records the state the device goes to.
+ *
+ * Context: ppt_table_lock held.
+ */
+void ppt_table_mark_clean(struct ppt_device *pd)
+{
+	lockdep_assert_held(&ppt_table_lock);
+	pd->tainted = false;
+	pd->reason = NULL;
+	ppt_table_gen++;
+}
+
+/**
+ * ppt_table_idle_tainted() - is the device tainted and with no tenant?
+ * @pd: the entry
+ *
+ * Such a device's IOMMU group is gated (ppt_gate.c); a tenant's VFIO user
+ * owns the group while the device is on its way to, with or back from it.
+ *
+ * Context: ppt_table_lock held.
+ * Return: true when it is.
+ */
+bool ppt_table_idle_tainted(struct ppt_device *pd)
+{
+	lockdep_assert_held(&ppt_table_lock);
+	return pd->tainted && pd->state != PPT_STATE_ASSIGNING &&
+	       pd->state != PPT_STATE_ASSIGNED &&
+	       pd->state != PPT_STATE_UNASSIGNING;
+}
+
+/**
+ * ppt_table_notify_group() - announce the devices of an IOMMU group again
+ * @pdev: a function of the group (alone when it has none)
+ *
+ * For a change that is not a state change: the group became gated or was
+ * let go (ppt_gate.c).
+ *
+ * Context: process context; takes ppt_table_lock.
+ */
+void ppt_table_notify_group(struct pci_dev *pdev)
+{
+	struct iommu_group *group = iommu_group_get(&pdev->dev);
+	struct ppt_device *pd;
+
+	mutex_lock(&ppt_table_lock);
+	list_for_each_entry(pd, &ppt_table, node) {
+		struct iommu_group *g = iommu_group_get(&pd->pdev->dev);
+
+		/* a reference only to compare */
+		iommu_group_put(g);
+		if (pd->pdev != pdev && (!group || g != group))
+			continue;
+		ppt_table_gen++;
+		ppt_nl_notify_device(pd, false);
+	}
+	mutex_unlock(&ppt_table_lock);
+	iommu_group_put(group);
 }
