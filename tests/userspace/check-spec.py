@@ -1,12 +1,17 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""check-spec.py - fail when the netlink spec and the uapi header drift apart.
+"""check-spec.py - fail when the netlink spec, the uapi header and the kernel
+drift apart, or when the kernel's own tools reject the spec.
 
 include/uapi/linux/ppt.h defines the ppt protocol; docs/netlink/ppt.yaml
 describes it a second time.  This reads both and checks, printing TAP:
 
   - family name, version and multicast group, and the constants, agree with
-    the header's #defines, and every #define of the header is in the spec;
+    the header's #defines, and every #define of the header is in the spec
+    (genetlink-c has no key for the version: the spec's doc states it as
+    "PPT_GENL_VERSION, is N");
+  - checks (min, max, max-len...) are plain numbers, which every genetlink
+    schema takes;
   - every enum (ppt_state, ppt_reset_method, ppt_attr, ppt_cmd) has the same
     C names, in the same order, with the same values, as the spec renders
     by the genetlink-c rules (prefix + entry name; values counting up),
@@ -19,21 +24,34 @@ describes it a second time.  This reads both and checks, printing TAP:
     enum: reference (enum-as-flags where the doc speaks of bits);
   - the state and reset-method names are the strings of PPT_STATE_NAMES and
     PPT_RESET_NAMES;
+  - the kernel's own tools, from linux-source-6.12 (scripts/ynl-tools.sh
+    extracts them into the cache): the spec is valid against the
+    genetlink-c schema, ynl's library loads it as cli.py does, and
+    ynl-gen-c.py generates the uapi header and the kernel's policies from
+    it; the generated header has the real header's enums and #defines, it
+    compiles, and the generated policies are the kernel's;
   - (last) the kernel's genl_ops table and nla_policy tables in
     kernel/ppt_netlink.c: every spec operation with a do or dump has an
     entry with that handler, each do-request lists exactly the attributes
-    of that command's policy, with the policy's types and lengths.
+    of that command's policy, with the policy's types, lengths and ranges;
+    and what the kernel sends, read from the functions that build its
+    messages (genlmsg_put and the nla_put calls below it): each reply, dump
+    and notification (device-ntf, request-ntf) carries exactly the
+    attributes, of the types, that the spec lists for it.
 
 By default it also proves it can fail: it runs itself on mutated copies of
-the files (two enumerators swapped, one renamed, a type changed, ...) and
-expects each mutation to add a failure naming what was changed.
+the files (two enumerators swapped, one renamed, a type changed, an
+attribute dropped from a notification or from what the kernel sends, the
+enum-entry limit that crashed ynl-gen-c, ...) and expects each mutation to
+add a failure naming what was changed.
 
 Exit status: 0 all checks passed; 1 a check failed; 2 usage error or a file
 could not be read.
 
 Examples:
   tests/userspace/check-spec.py
-  tests/userspace/check-spec.py --header /tmp/ppt.h --spec /tmp/ppt.yaml --no-kernel
+  tests/userspace/check-spec.py --header /tmp/ppt.h --spec /tmp/ppt.yaml --no-kernel --no-ynl
+  tests/userspace/check-spec.py --ynl ~/.cache/ppt/ynl/6.12.118-1~deb12u1
 """
 
 import argparse
@@ -56,6 +74,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 HEADER = ROOT / "include" / "uapi" / "linux" / "ppt.h"
 SPEC = ROOT / "docs" / "netlink" / "ppt.yaml"
 KERNEL = ROOT / "kernel" / "ppt_netlink.c"
+YNL_TOOLS = ROOT / "scripts" / "ynl-tools.sh"
 
 PROG = "check-spec.py"
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -70,9 +89,10 @@ _SUBOP = {"request": _ATTRS_LIST, "reply": _ATTRS_LIST, "pre": None, "post": Non
 SPEC_KEYS = {
     "name": None, "doc": None, "protocol": None, "uapi-header": None,
     "c-family-name": None, "c-version-name": None, "max-by-define": None,
-    "cmd-max-name": None, "cmd-cnt-name": None, "version": None,
+    "cmd-max-name": None, "cmd-cnt-name": None,
     "definitions": {"[]": {
-        "name": None, "header": None, "type": None, "doc": None, "value": None,
+        "name": None, "header": None, "scope": None, "type": None, "doc": None,
+        "value": None,
         "value-start": None, "render-max": None, "enum-name": None,
         "name-prefix": None, "enum-cnt-name": None,
         "entries": {"[]": {"name": None, "value": None, "doc": None}}}},
@@ -85,7 +105,8 @@ SPEC_KEYS = {
             "nested-attributes": None, "enum": None, "enum-as-flags": None,
             "sub-type": None, "display-hint": None, "name-prefix": None,
             "checks": {"flags-mask": None, "min": None, "max": None,
-                       "min-len": None, "max-len": None, "exact-len": None}}}}},
+                       "min-len": None, "max-len": None, "exact-len": None,
+                       "unterminated-ok": None}}}}},
     "operations": {
         "enum-model": None, "name-prefix": None, "enum-name": None,
         "async-prefix": None, "async-enum": None,
@@ -98,6 +119,7 @@ SPEC_KEYS = {
                                      "flags": None}}},
 }
 DISPLAY_HINTS = {"hex", "mac", "fddi", "ipv4", "ipv6", "uuid"}
+LIMIT_CHECKS = {"min", "max", "min-len", "max-len", "exact-len"}
 # What a policy's NLA_ type is in the spec.
 NLA_TYPES = {"U8": "u8", "U16": "u16", "U32": "u32", "U64": "u64",
              "S8": "s8", "S16": "s16", "S32": "s32", "S64": "s64",
@@ -317,7 +339,12 @@ class Spec:
         fam = c_upper(self.family)
         self.c_family_name = y.get("c-family-name", f"{fam}_FAMILY_NAME")
         self.c_version_name = y.get("c-version-name", f"{fam}_FAMILY_VERSION")
-        self.version = y.get("version", 1)
+        # genetlink-legacy has a version key; genetlink-c has none, so the
+        # doc states it ("PPT_GENL_VERSION, is 2"); without either it is 1
+        m = re.search(rf"\b{re.escape(self.c_version_name)}\W+is\s+(\d+)\b",
+                      " ".join(str(y.get("doc", "")).split()))
+        self.version_doc = int(m.group(1)) if m else None
+        self.version = y.get("version", self.version_doc or 1)
 
         self.consts = {}        # C name -> (spec name, value)
         self.enums = {}         # spec name -> Enum
@@ -478,11 +505,16 @@ def check_family(tap, hdr, spec):
         p.append(f"family name: header {spec.c_family_name} is {name}, spec name "
                  f"is \"{spec.family}\"")
     ver = hdr.defines.get(spec.c_version_name)
+    if "version" in spec.y and spec.y.get("protocol") == "genetlink-c":
+        p.append(f"spec has a 'version' key, which the genetlink-c schema does not "
+                 f"allow: state it in the doc as \"{spec.c_version_name}, is N\"")
     if ver is None:
         p.append(f"the header has no {spec.c_version_name} (spec c-version-name)")
     elif eval_int(ver, {}) != spec.version:
-        p.append(f"family version: header {spec.c_version_name} is {ver}, spec "
-                 f"version is {spec.version}")
+        how = ("the spec's doc says" if spec.version_doc is not None and
+               "version" not in spec.y else "spec version is")
+        p.append(f"family version: header {spec.c_version_name} is {ver}, {how} "
+                 f"{spec.version}")
     tap.check("family name and version agree (PPT_GENL_NAME, PPT_GENL_VERSION)", p)
 
     p = []
@@ -674,6 +706,12 @@ def check_spec_shape(tap, spec):
                          f"{y['display-hint']!r}")
             if not str((y or {}).get("doc", "")).strip():
                 p.append(f"attribute '{name}' ({c}) has no doc")
+            for k, v in ((y or {}).get("checks") or {}).items():
+                if k in LIMIT_CHECKS and (not isinstance(v, int) or isinstance(v, bool)):
+                    p.append(f"attribute '{name}' ({c}): checks {k} is {v!r}, not a "
+                             f"number (older genetlink schemas take only numbers, "
+                             f"and ynl-gen-c reads a name as a definition or a "
+                             f"type's limit such as u32-max)")
     for name, c, _, op in spec.ops.entries:
         if not str(op.get("doc", "")).strip():
             p.append(f"operation '{name}' ({c}) has no doc")
@@ -758,12 +796,18 @@ class Kernel:
                 types = [t for t in re.findall(r"\bNLA_(\w+)", body)
                          if not t.startswith("POLICY")]
                 ln = re.search(r"\.len\s*=\s*([^,}]+)", body)
-                bound = re.search(r"NLA_POLICY_(?:MAX|RANGE)\((.*)\)", body, re.S)
+                bound = re.search(r"NLA_POLICY_(MAX|MIN|RANGE)\((.*)\)", body, re.S)
+                bargs = split_top(bound.group(2)) if bound else []
+                lo = hi = None
+                if bound and bound.group(1) in ("MIN", "RANGE") and len(bargs) > 1:
+                    lo = eval_int(bargs[1], self.ints)
+                if bound and bound.group(1) in ("MAX", "RANGE"):
+                    hi = eval_int(bargs[-1], self.ints)
                 entries[im.group(1)] = {
                     "type": types[0] if types else None,
                     "len": eval_int(ln.group(1), self.ints) if ln else None,
-                    "max": (eval_int(split_top(bound.group(1))[-1], self.ints)
-                            if bound else None),
+                    "min": lo,
+                    "max": hi,
                     "text": " ".join(body.split()),
                 }
             out[m.group(1)] = entries
@@ -771,8 +815,8 @@ class Kernel:
 
     def _ops(self):
         tables = {}
-        for m in re.finditer(r"struct\s+genl_(?:small_|split_)?ops\s+(\w+)\s*\[\s*\]"
-                             r"\s*=\s*\{", self.code):
+        for m in re.finditer(r"struct\s+genl_(?:small_|split_)?ops\s+(\w+)\s*"
+                             r"\[[^\]]*\]\s*=\s*\{", self.code):
             tables[m.group(1)] = split_top(braced(self.code, m.end() - 1))
         use, family_policy = list(tables), None
         fm = re.search(r"struct\s+genl_family\s+\w+\s*=\s*\{", self.code)
@@ -799,6 +843,161 @@ class Kernel:
                 ent["flags"] = ent.get("flags", "") + " " + f.get("flags", "")
         return ops, family_policy
 
+    # --- what the kernel sends ----------------------------------------------
+
+    # kernel style: "static int name(params)" on one line (params may wrap),
+    # "{" on the next; a label at column 0 is not a declaration
+    FUNC_RE = re.compile(r"^[A-Za-z_][^;{}()=#:\n]*?\b(\w+)\s*\(([^;{}]*?)\)\s*\{",
+                         re.M)
+    KEYWORDS = {"if", "for", "while", "switch", "return", "sizeof", "do"}
+
+    def _functions(self):
+        """name -> (parameter names, body) for the file's function definitions."""
+        out = {}
+        for m in self.FUNC_RE.finditer(self.code):
+            if m.group(1) in self.KEYWORDS:
+                continue
+            params = []
+            for prm in split_top(m.group(2)):
+                ids = re.findall(r"[A-Za-z_]\w*", re.sub(r"\[[^\]]*\]", "", prm))
+                params.append(ids[-1] if ids else "")
+            out[m.group(1)] = (params, braced(self.code, m.end() - 1))
+        return out
+
+    @staticmethod
+    def _calls(body, name):
+        """The argument lists of every call of name in body."""
+        out = []
+        for m in re.finditer(rf"(?<![\w.>]){re.escape(name)}\s*\(", body):
+            depth, i = 0, m.end() - 1
+            for i in range(m.end() - 1, len(body)):
+                depth += {"(": 1, ")": -1}.get(body[i], 0)
+                if depth == 0:
+                    break
+            out.append(split_top(body[m.end():i]))
+        return out
+
+    # nla_put variant -> spec type
+    PUT_TYPES = {"u8": "u8", "u16": "u16", "u32": "u32", "u64": "u64",
+                 "s8": "s8", "s16": "s16", "s32": "s32", "s64": "s64",
+                 "uint": "uint", "sint": "sint", "string": "string",
+                 "flag": "flag", "": "binary"}
+
+    def messages(self):
+        """What the kernel sends: ({(command, mode): {"attrs": {attr: {types}},
+        "where": {attr: {function}}, "dynamic": {expr: type}, "funcs": {...},
+        "certain": bool}}, [(function, command expression) that could not be
+        resolved]).  certain is False for a reply built with a command chosen
+        at run time below a handler that serves several commands (it may be
+        sent for only some of them).
+
+        mode is "do" or "dump" (a reply, by the kind of handler that reaches
+        the function building it) or "event" (a notification).  A message is
+        built by a function that calls genlmsg_put(_reply); it carries what
+        that function and every function it calls (that builds no message of
+        its own) put with nla_put_*()."""
+        funcs = self._functions()
+        names = set(funcs)
+        callees = {f: {g for g in names if g != f and self._calls(body, g)}
+                   for f, (_, body) in funcs.items()}
+
+        def reach(f, stop):
+            seen, todo = set(), [f]
+            while todo:
+                g = todo.pop()
+                for h in callees.get(g, ()):
+                    if h not in seen and not stop(h):
+                        seen.add(h)
+                        todo.append(h)
+            return seen
+
+        def builds(f):
+            body = funcs[f][1]
+            return bool(self._calls(body, "genlmsg_put") or
+                        self._calls(body, "genlmsg_put_reply"))
+
+        puts = {}
+        for f, (_, body) in funcs.items():
+            lst = []
+            for m in re.finditer(r"\bnla_put(?:_([a-z0-9]+?))?(?:_64bit)?\s*\(", body):
+                kind = m.group(1) or ""
+                call = self._calls(body[m.start():], body[m.start():m.end()].split("(")[0].strip())
+                if not call or len(call[0]) < 2:
+                    continue
+                lst.append((call[0][1].strip(), self.PUT_TYPES.get(kind, kind)))
+            puts[f] = lst
+
+        handlers = {}           # function -> {(command, mode)}
+        served = {}             # handler -> {(command, mode)} it serves
+        for c, ent in self.ops.items():
+            for key, mode in (("doit", "do"), ("dumpit", "dump")):
+                if key in ent:
+                    served.setdefault(ent[key], set()).add((c, mode))
+        for h, kinds in served.items():
+            for g in {h} | reach(h, lambda _g: False):
+                handlers.setdefault(g, set()).update(kinds)
+        # a message whose command is decided at run time, built below a
+        # handler that serves several commands, may be sent for only some
+        # of them: certain only below a handler of one command
+        certain_below = set()
+        for h, kinds in served.items():
+            if len(kinds) == 1:
+                for g in {h} | reach(h, lambda _g: False):
+                    certain_below.add((g, next(iter(kinds))))
+
+        def cmds_of(f, expr, depth=0):
+            expr = expr.strip()
+            if re.fullmatch(r"PPT_CMD_\w+", expr):
+                return {expr}
+            params = funcs[f][0]
+            if depth > 8 or expr not in params:
+                return None
+            i, out = params.index(expr), set()
+            for g, (_, body) in funcs.items():
+                for args in self._calls(body, f) if g != f else []:
+                    if i >= len(args):
+                        return None
+                    sub = cmds_of(g, args[i], depth + 1)
+                    if sub is None:
+                        return None
+                    out |= sub
+            return out or None
+
+        sent, unresolved = {}, []
+        for f, (_, body) in funcs.items():
+            sites = ([a[5] for a in self._calls(body, "genlmsg_put") if len(a) > 5] +
+                     [a[4] for a in self._calls(body, "genlmsg_put_reply") if len(a) > 4])
+            if not sites:
+                continue
+            parts = {f} | reach(f, builds)
+            for expr in sites:
+                lits = cmds_of(f, expr)
+                reached = handlers.get(f, set())
+                if lits is not None:
+                    kinds = {(c, m) for c, m in reached if c in lits}
+                    for c in lits - {c for c, _ in kinds}:
+                        kinds.add((c, "event"))
+                    certain = set(kinds)
+                else:
+                    kinds = set(reached)
+                    certain = {kd for kd in kinds if (f, kd) in certain_below}
+                if not kinds:
+                    unresolved.append((f, expr.strip()))
+                for key in kinds:
+                    msg = sent.setdefault(key, {"attrs": {}, "where": {},
+                                                "dynamic": {}, "funcs": set(),
+                                                "certain": False})
+                    msg["funcs"].add(f)
+                    msg["certain"] |= key in certain
+                    for g in parts:
+                        for attr, typ in puts[g]:
+                            if re.fullmatch(r"PPT_A_\w+", attr):
+                                msg["attrs"].setdefault(attr, set()).add(typ)
+                                msg["where"].setdefault(attr, set()).add(g)
+                            else:
+                                msg["dynamic"][attr] = typ
+        return sent, unresolved
+
     @staticmethod
     def _fields(text):
         out = {}
@@ -809,8 +1008,8 @@ class Kernel:
         return out
 
 
-def spec_len(spec, y):
-    ml = (y.get("checks") or {}).get("max-len")
+def spec_len(spec, y, key="max-len"):
+    ml = (y.get("checks") or {}).get(key)
     if ml is None:
         return None
     names = {n: v for n, (_, v) in spec.consts.items()}
@@ -889,6 +1088,12 @@ def check_kernel(tap, hdr, spec, path):
                     if pe["len"] != slen and ktype in ("string", "binary"):
                         p.append(f"{c}: {a} .len is {pe['len']} in {pol_name}, "
                                  f"checks max-len is {slen} in the spec")
+                    if not ref and ktype not in ("string", "binary", "flag", "nest"):
+                        for key in ("min", "max"):
+                            want_v = spec_len(spec, y, key)
+                            if pe[key] != want_v:
+                                p.append(f"{c}: {a} {key} is {pe[key]} in {pol_name}, "
+                                         f"checks {key} is {want_v} in the spec")
         tap.check(f"kernel: {name} ({c}) is implemented as the spec says", p)
 
     p = []
@@ -901,6 +1106,322 @@ def check_kernel(tap, hdr, spec, path):
     tap.check("kernel: every command in genl_ops is a spec operation", p)
     if missing:
         print(f"# the kernel lacks: {', '.join(missing)}")
+    check_kernel_sends(tap, spec, k, rel)
+
+
+def check_kernel_sends(tap, spec, k, rel):
+    """Each reply, dump and notification the kernel builds carries exactly the
+    attributes the spec lists for it, with the spec's types."""
+    try:
+        sent, unresolved = k.messages()
+    except Exception as exc:    # the file may be mid-edit: report, go on
+        tap.check(f"kernel: the messages {rel} sends can be read",
+                  [f"cannot read what {rel} sends: {exc}"])
+        return
+    tap.check(f"kernel: the messages {rel} sends can be read",
+              [f"{fn}: genlmsg_put with command '{e}', which names no command "
+               f"and is reached from no handler" for fn, e in unresolved])
+    aset_of = {}
+    for name, c, _, op in spec.ops.entries:
+        kinds = []
+        if "event" in op:
+            kinds.append(("event", "event", (op.get("event") or {}).get("attributes")))
+        for mode in ("do", "dump"):
+            if mode in op:
+                kinds.append((mode, f"{mode} reply",
+                              ((op[mode] or {}).get("reply") or {}).get("attributes")))
+        for mode, label, lst in kinds:
+            aset = op.get("attribute-set")
+            aset_of[(c, mode)] = aset
+            got = sent.get((c, mode))
+            p = []
+            if got is None:
+                if lst is not None:
+                    p.append(f"{c}: the spec's '{name}' {label} lists "
+                             f"{', '.join(lst) or 'no attributes'}, the kernel "
+                             f"sends no such message")
+                tap.check(f"kernel: {name} ({c}) {label}: the attributes the "
+                          f"kernel sends are the spec's", p)
+                continue
+            if lst is None and not got["certain"]:
+                print(f"# {c}: the kernel may send a {label} message "
+                      f"({', '.join(sorted(got['funcs']))}, below a handler of "
+                      f"several commands); the spec's '{name}' has none: not "
+                      f"decided here")
+                tap.check(f"kernel: {name} ({c}) {label}: the attributes the "
+                          f"kernel sends are the spec's", [])
+                continue
+            if lst is None:
+                p.append(f"{c}: the kernel sends a {label} message "
+                         f"({', '.join(sorted(got['funcs']))}), the spec's "
+                         f"'{name}' has no {label} attribute list")
+                lst = []
+            want = {}
+            for a in lst:
+                ent = spec.attr(aset, a)
+                if ent:
+                    want[ent[1]] = ent
+            dyn = got["dynamic"]
+            for a in sorted(set(got["attrs"]) - set(want)):
+                p.append(f"{c}: the kernel sends {a} in the {label} "
+                         f"({', '.join(sorted(got['where'][a]))}), the spec's "
+                         f"'{name}' {label} lacks it")
+            for a in sorted(set(want) - set(got["attrs"])):
+                if want[a][3].get("type") in dyn.values():
+                    continue    # may be the attribute chosen at run time
+                p.append(f"{c}: the spec's '{name}' {label} lists '{want[a][0]}' "
+                         f"({a}), which the kernel does not send")
+            for a in sorted(set(want) & set(got["attrs"])):
+                ktypes = got["attrs"][a]
+                stype = want[a][3].get("type")
+                if any(t != stype for t in ktypes):
+                    p.append(f"{c}: the kernel sends {a} as {'/'.join(sorted(ktypes))} "
+                             f"in the {label}, type {stype} in the spec")
+            desc = (f"kernel: {name} ({c}) {label}: the attributes the kernel "
+                    f"sends are the spec's")
+            if dyn:
+                desc += (" (attributes chosen at run time: "
+                         f"{', '.join(sorted(set(dyn)))})")
+            tap.check(desc, p)
+    p = []
+    for (c, mode), got in sorted(sent.items()):
+        if (c, mode) not in aset_of and got["certain"]:
+            ent = spec.ops.by_c.get(c)
+            p.append(f"the kernel sends {c} as a {mode} message "
+                     f"({', '.join(sorted(got['funcs']))}), which the spec's "
+                     f"'{ent[0] if ent else c}' does not describe")
+    tap.check("kernel: every message the kernel sends is described by the spec", p)
+
+
+# --- the kernel's own tools (tools/net/ynl of linux-source-6.12) ----------------
+
+# 6.12's ynl-gen-c cannot make user-space code for a multi-attr string
+# (claim-addr): it raises one of these.  Anything else is a failure.
+YNL_USER_LIMITS = ("Sub-type string not supported yet",
+                   "Free of MultiAttr sub-type string not supported yet")
+
+
+def find_ynl(arg):
+    """(directory, None) or (None, why): the extract of linux-source-6.12
+    with tools/net/ynl and Documentation/netlink."""
+    if arg:
+        d = Path(arg)
+    else:
+        r = subprocess.run([str(YNL_TOOLS)], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            return None, (r.stderr.strip() or f"{YNL_TOOLS} failed")
+        d = Path(r.stdout.strip())
+    for f in ("tools/net/ynl/cli.py", "tools/net/ynl/ynl-gen-c.py",
+              "tools/net/ynl/lib/nlspec.py", "Documentation/netlink/genetlink-c.yaml"):
+        if not (d / f).is_file():
+            return None, f"{d} has no {f}"
+    return d, None
+
+
+def run_py(args, cwd=None):
+    r = subprocess.run(["/usr/bin/python3"] + args, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, cwd=cwd, timeout=300)
+    return r.returncode, r.stdout
+
+
+def last_error(out):
+    lines = [ln for ln in out.strip().splitlines() if ln.strip()]
+    return lines[-1].strip() if lines else "(no output)"
+
+
+def check_ynl(tap, hdr, spec, ynl_arg, kernel_path):
+    """The spec as the kernel's own tools see it."""
+    ydir, why = find_ynl(ynl_arg)
+    if ydir is None:
+        tap.check("ynl: the kernel's tools from linux-source-6.12 are at hand "
+                  "(scripts/ynl-tools.sh)", [why])
+        return
+    tap.check("ynl: the kernel's tools from linux-source-6.12 are at hand "
+              "(scripts/ynl-tools.sh)", [])
+    print(f"# ynl    {ydir}")
+    proto = spec.y.get("protocol", "genetlink")
+    schema_path = ydir / "Documentation" / "netlink" / f"{proto}.yaml"
+
+    # the schema, with jsonschema as ynl's library uses it
+    p = []
+    try:
+        import jsonschema
+        with open(schema_path) as f:
+            schema = yaml.safe_load(f)
+        v = jsonschema.Draft7Validator(schema)
+        for e in sorted(v.iter_errors(spec.y), key=lambda e: list(e.absolute_path)):
+            where = "/".join(str(x) for x in e.absolute_path) or "the top level"
+            p.append(f"at {where}: {e.message[:300]}")
+        if proto != "genetlink-c":
+            p.append(f"the spec's protocol is {proto!r}, not genetlink-c")
+    except ImportError:
+        p.append("python3-jsonschema is missing (make deps installs it)")
+    except OSError as exc:
+        p.append(f"cannot read {schema_path}: {exc}")
+    tap.check(f"ynl: the spec is valid against linux-source-6.12's {proto} schema", p)
+
+    tmp = Path(tempfile.mkdtemp(prefix="ppt-check-ynl."))
+    try:
+        # the layout ynl-gen-c wants: a kernel tree (MAINTAINERS at its top)
+        # with the spec in Documentation/netlink/specs/, the schema one up
+        nl = tmp / "Documentation" / "netlink"
+        (nl / "specs").mkdir(parents=True)
+        (tmp / "MAINTAINERS").write_text("")
+        (tmp / "out").mkdir()
+        shutil.copy(schema_path, nl / schema_path.name)
+        fam = spec.family
+        sp = nl / "specs" / f"{fam}.yaml"
+        shutil.copy(spec.path, sp)
+        ynl = ydir / "tools" / "net" / "ynl"
+
+        # ynl's library, as cli.py loads a spec
+        code = ("import sys; sys.path.insert(0, sys.argv[1]);"
+                "from lib import SpecFamily;"
+                "f = SpecFamily(sys.argv[2], sys.argv[3]);"
+                "print(' '.join(sorted(f.ops)));"
+                "print(' '.join(sorted(m for m, o in f.msgs.items() if o.is_async)))")
+        rc, out = run_py(["-c", code, str(ynl), str(sp), str(nl / schema_path.name)])
+        p = []
+        if rc != 0:
+            p.append(f"SpecFamily() failed: {last_error(out)}")
+        else:
+            lines = out.strip().split("\n") + ["", ""]
+            ops, ntfs = set(lines[0].split()), set(lines[1].split())
+            want_ops = {n for n, _, _, y in spec.ops.entries if "do" in y or "dump" in y}
+            want_ntf = {n for n, _, _, y in spec.ops.entries if "event" in y or "notify" in y}
+            if ops != want_ops | want_ntf and ops != want_ops:
+                p.append(f"ynl sees operations {sorted(ops)}")
+            if ntfs != want_ntf:
+                p.append(f"ynl sees notifications {sorted(ntfs)}, the spec has "
+                         f"{sorted(want_ntf)}")
+        tap.check("ynl: its library loads the spec as cli.py does, with every "
+                  "operation and notification", p)
+
+        # ynl-gen-c.py: the C header and the kernel's policies
+        gen = {}
+        for mode, part in (("uapi", "header"), ("kernel", "header"),
+                           ("kernel", "source"), ("user", "header"),
+                           ("user", "source")):
+            o = tmp / "out" / f"{mode}-{part}"
+            rc, out = run_py([str(ynl / "ynl-gen-c.py"), "--mode", mode, f"--{part}",
+                              "--spec", str(sp), "-o", str(o)], cwd=str(tmp))
+            what = f"ynl: ynl-gen-c.py --mode {mode} --{part} runs on the spec"
+            if mode == "user" and rc != 0 and any(lim in out for lim in YNL_USER_LIMITS):
+                tap.n += 1
+                print(f"ok {tap.n} - {what} # SKIP linux-source-6.12's generator "
+                      f"has no user-space code for a multi-attr string (claim-addr): "
+                      f"{last_error(out)}")
+                continue
+            p = [] if rc == 0 else [f"ynl-gen-c exited {rc}: {last_error(out)}"]
+            if rc == 0 and not o.is_file():
+                p.append("ynl-gen-c wrote nothing")
+            if rc == 0 and "Traceback" in out:
+                p.append(f"ynl-gen-c: {last_error(out)}")
+            if tap.check(what, p):
+                gen[(mode, part)] = o
+
+        if ("uapi", "header") in gen:
+            check_ynl_uapi(tap, hdr, spec, gen[("uapi", "header")], tmp)
+        if ("kernel", "source") in gen and kernel_path:
+            check_ynl_policies(tap, hdr, gen[("kernel", "source")], kernel_path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_ynl_uapi(tap, hdr, spec, path, tmp):
+    """The uapi header ynl-gen-c generates is the real one, and compiles."""
+    p = []
+    try:
+        g = Header(path)
+    except (OSError, ParseError) as exc:
+        tap.check("ynl: the generated uapi header has the header's enums and "
+                  "#defines", [f"cannot read the generated header: {exc}"])
+        return
+    for name, vals in g.enums.items():
+        have = hdr.enums.get(name)
+        if have is None:
+            p.append(f"the generated header has enum {name}, the header has none")
+            continue
+        # genetlink-c leaves command 0 unnamed; the header calls it UNSPEC
+        if have and have[0][1] == 0 and all(v != 0 for _, v in vals):
+            have = have[1:]
+        if list(have) != list(vals):
+            hd, gd = dict(have), dict(vals)
+            diff = [f"{c} = {gd[c]} (header {hd.get(c, 'lacks it')})"
+                    for c, _ in vals if hd.get(c) != gd[c]]
+            diff += [f"{c} = {hd[c]} is not generated" for c, _ in have if c not in gd]
+            if not diff:
+                diff = ["the order differs"]
+            p.append(f"enum {name}: generated " + "; ".join(diff[:6]))
+    for name in hdr.enums:
+        if name not in g.enums:
+            p.append(f"the header's enum {name} is not generated from the spec")
+    version_note = ""
+    for c, body in g.defines.items():
+        if c.startswith("_UAPI_"):
+            continue
+        have = hdr.defines.get(c)
+        if have is None:
+            p.append(f"the generated header defines {c} {body}, the header does not")
+        elif have != body and eval_int(have, {}) != eval_int(body, {}):
+            if (c == spec.c_version_name and spec.version_doc is not None
+                    and "version" not in spec.y):
+                version_note = (f" ({c} aside: genetlink-c has no version key, so "
+                                f"the generator writes {body}; the header's {have} "
+                                f"is in the spec's doc)")
+                continue
+            p.append(f"#define {c}: generated {body}, the header has {have}")
+    for c, body in hdr.defines.items():
+        if c.startswith("_UAPI_") or c in hdr.names or c in g.defines:
+            continue
+        p.append(f"the header's #define {c} {body} is not generated from the spec")
+    tap.check("ynl: the generated uapi header has the header's enums and #defines"
+              + version_note, p)
+
+    src = tmp / "out" / "uapi-test.c"
+    src.write_text(f'#include "{path}"\nint main(void) {{ return 0; }}\n')
+    r = subprocess.run(["gcc", "-std=c11", "-Wall", "-Werror", "-fsyntax-only", str(src)],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    tap.check("ynl: the generated uapi header compiles (gcc -Wall -Werror)",
+              [] if r.returncode == 0 else
+              [f"gcc: {ln}" for ln in r.stdout.strip().splitlines()[:8]])
+
+
+def check_ynl_policies(tap, hdr, path, kernel_path):
+    """The policies ynl-gen-c generates from the spec are the kernel's."""
+    p = []
+    try:
+        gk = Kernel(str(path), hdr)
+        k = Kernel(kernel_path, hdr)
+    except Exception as exc:    # the kernel file may be mid-edit
+        tap.check("ynl: the policies ynl-gen-c generates are the kernel's",
+                  [f"cannot read the policies: {exc}"])
+        return
+    for c, ent in sorted(gk.ops.items()):
+        gpol = gk.policies.get(ent.get("doit_policy") or "", None)
+        if "doit" not in ent or gpol is None:
+            continue
+        kent = k.ops.get(c, {})
+        kpol = k.policies.get(kent.get("doit_policy") or "")
+        if kpol is None:
+            p.append(f"{c}: the kernel has no do policy")
+            continue
+        for a in sorted(set(gpol) | set(kpol)):
+            ge, ke = gpol.get(a), kpol.get(a)
+            if ge is None or ke is None:
+                p.append(f"{c}: {a} is in the {'kernel' if ge is None else 'generated'} "
+                         f"policy only")
+                continue
+            gt, kt = NLA_TYPES.get(ge["type"]), NLA_TYPES.get(ke["type"])
+            for key, gv, kv in (("type", gt, kt), ("len", ge["len"], ke["len"]),
+                                ("min", ge["min"], ke["min"]),
+                                ("max", ge["max"], ke["max"])):
+                if gv != kv:
+                    p.append(f"{c}: {a} {key} is {gv} generated, {kv} in the kernel "
+                             f"({ke['text'][:60]})")
+    tap.check("ynl: the policies ynl-gen-c generates from the spec are the kernel's "
+              "(type, length, range)", p)
 
 
 # --- self-test: mutated copies must fail ---------------------------------------
@@ -914,10 +1435,11 @@ def problem_lines(out):
     return lines
 
 
-def run_self(header, spec, kernel):
+def run_self(header, spec, kernel, ydir=None):
     args = [sys.executable, __file__, "--no-self-test", "--header", str(header),
             "--spec", str(spec)]
     args += ["--kernel", str(kernel)] if kernel else ["--no-kernel"]
+    args += ["--ynl", str(ydir)] if ydir else ["--no-ynl"]
     r = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True)
     return r.returncode, r.stdout
@@ -931,10 +1453,11 @@ def sub_once(pattern, repl, text, flags=0):
     return new
 
 
-def mutations(hdr, spec, kernel_path):
-    """(what, file, make) triples; make() returns (mutated text, the token a
-    new failure must name) and raises when the files give it nothing to
-    mutate."""
+def mutations(hdr, spec, kernel_path, ydir=None):
+    """(what, file, make, needs) tuples; make() returns (mutated text, the
+    token a new failure must name) and raises when the files give it nothing
+    to mutate; needs is a set of "kernel" (checked against the kernel) and
+    "ynl" (with the kernel's tools)."""
     attrs = next(iter(spec.attr_sets.values()))
     reals = [e for e in attrs.entries if e[2] > 0]
     enums = [e for e in spec.enums.values() if e.y.get("type") == "enum"]
@@ -994,6 +1517,40 @@ def mutations(hdr, spec, kernel_path):
             next(a for a in spec_attrs(y) if a["name"] == name).pop("doc")
         return spec_edit(fn), c
 
+    def drop_event_attr():
+        name, c, _, op = next(e for e in spec.ops.entries
+                              if e[3].get("event") and e[3].get("mcgrp"))
+        lst = op["event"]["attributes"]
+        a = lst[len(lst) // 2]
+
+        def fn(y):
+            o = next(o for o in y["operations"]["list"] if o["name"] == name)
+            o["event"]["attributes"].remove(a)
+        return spec_edit(fn), spec.attr(op["attribute-set"], a)[1]
+
+    def drop_sent_attr():
+        src = Path(kernel_path).read_text()
+        m = re.search(r"\n\tif \([^\n;]*\bnla_put_flag\(\s*\w+\s*,\s*(PPT_A_\w+)\s*\)\)"
+                      r"\n\t\treturn -EMSGSIZE;", src)
+        if not m:
+            raise ValueError("no 'if (...nla_put_flag(msg, PPT_A_...)) return' statement")
+        return src[:m.start()] + src[m.end():], m.group(1)
+
+    def enum_entry_limit():
+        name, c = next((e[0], e[1]) for e in reals
+                       if e[3].get("enum") and not e[3].get("enum-as-flags"))
+        enum = spec.enums[next(e[3]["enum"] for e in reals if e[0] == name)]
+
+        def fn(y):
+            a = next(a for a in spec_attrs(y) if a["name"] == name)
+            a.setdefault("checks", {})["max"] = f"{enum.name}-max"
+        return spec_edit(fn), "ynl-gen-c"
+
+    def version_key():
+        def fn(y):
+            y["version"] = spec.version
+        return spec_edit(fn), "'version' was unexpected"
+
     def drop_policy_attr():
         src = Path(kernel_path).read_text()
         m = re.search(r"nla_policy\s+\w+\s*\[[^\]]*\]\s*=\s*\{[^}]*?\n"
@@ -1003,22 +1560,35 @@ def mutations(hdr, spec, kernel_path):
         return src[:m.start(1)] + src[m.end(1):], f"lacks {m.group(2)}"
 
     out = [
-        ("header: two attributes swapped in enum", "header", swap_attrs),
-        ("header: the last state renamed", "header", rename_enumerator),
-        ("header: a state's printable name changed", "header", rename_string),
-        ("header: an attribute's kernel-doc removed", "header", undocument),
-        ("spec: a u16 attribute made u32", "spec", retype),
-        ("spec: two enum entries swapped", "spec", swap_entries),
-        ("spec: the last operation dropped", "spec", drop_op),
-        ("spec: an attribute's doc removed", "spec", drop_doc),
+        ("header: two attributes swapped in enum", "header", swap_attrs, set()),
+        ("header: the last state renamed", "header", rename_enumerator, set()),
+        ("header: a state's printable name changed", "header", rename_string, set()),
+        ("header: an attribute's kernel-doc removed", "header", undocument, set()),
+        ("spec: a u16 attribute made u32", "spec", retype, set()),
+        ("spec: two enum entries swapped", "spec", swap_entries, set()),
+        ("spec: the last operation dropped", "spec", drop_op, set()),
+        ("spec: an attribute's doc removed", "spec", drop_doc, set()),
     ]
     if kernel_path:
-        out.append(("kernel: an attribute dropped from a policy", "kernel",
-                    drop_policy_attr))
+        out += [
+            ("kernel: an attribute dropped from a policy", "kernel",
+             drop_policy_attr, {"kernel"}),
+            ("spec: an attribute the kernel sends dropped from a notification",
+             "spec", drop_event_attr, {"kernel"}),
+            ("kernel: a flag attribute no longer sent", "kernel", drop_sent_attr,
+             {"kernel"}),
+        ]
+    if ydir:
+        out += [
+            ("spec: an enum entry as a check limit (max: ENUM-max)", "spec",
+             enum_entry_limit, {"ynl"}),
+            ("spec: a version key, which genetlink-c does not have", "spec",
+             version_key, {"ynl"}),
+        ]
     return out
 
 
-def self_test(tap, hdr, spec, kernel_path):
+def self_test(tap, hdr, spec, kernel_path, ydir=None):
     """Mutate copies of the files and expect each to add a named failure."""
     tmp = Path(tempfile.mkdtemp(prefix="ppt-check-spec."))
     try:
@@ -1027,24 +1597,26 @@ def self_test(tap, hdr, spec, kernel_path):
         shutil.copy(hdr.path, base["header"])
         shutil.copy(spec.path, base["spec"])
         baseline = {}
-        for what, which, make in mutations(hdr, spec, kernel_path):
+        for what, which, make, needs in mutations(hdr, spec, kernel_path, ydir):
             try:
                 text, token = make()
-            except (ValueError, StopIteration, IndexError, KeyError, OSError) as exc:
+            except (ValueError, StopIteration, IndexError, KeyError, OSError,
+                    TypeError) as exc:
                 tap.check(f"self-test: {what} is detected",
                           [f"the mutation does not apply to the {which} file: {exc}"])
                 continue
             files = dict(base)
-            if which != "kernel":
+            if "kernel" not in needs:
                 files["kernel"] = None
             files[which] = tmp / f"mutated.{which}"
             files[which].write_text(text)
-            key = which == "kernel"
+            key = ("kernel" in needs, "ynl" in needs)
+            yd = ydir if "ynl" in needs else None
             if key not in baseline:
                 _, out = run_self(base["header"], base["spec"],
-                                  base["kernel"] if key else None)
+                                  base["kernel"] if key[0] else None, yd)
                 baseline[key] = problem_lines(out)
-            rc, out = run_self(files["header"], files["spec"], files["kernel"])
+            rc, out = run_self(files["header"], files["spec"], files["kernel"], yd)
             new = problem_lines(out) - baseline[key]
             p = []
             if rc == EXIT_OK:
@@ -1071,6 +1643,11 @@ def main():
                     help="skip the kernel policy checks")
     ap.add_argument("--no-self-test", action="store_true",
                     help="skip running the checker on mutated copies")
+    ap.add_argument("--ynl", metavar="DIR",
+                    help="an extract of linux-source-6.12 with tools/net/ynl and "
+                    "Documentation/netlink (default: scripts/ynl-tools.sh's)")
+    ap.add_argument("--no-ynl", action="store_true",
+                    help="skip the checks with the kernel's ynl tools")
     args = ap.parse_args()
 
     try:
@@ -1090,8 +1667,13 @@ def main():
     check_enums(tap, hdr, spec)
     check_attr_types(tap, hdr, spec)
     check_names(tap, hdr, spec)
+    if not args.no_ynl:
+        check_ynl(tap, hdr, spec, args.ynl, None if args.no_kernel else args.kernel)
     if not args.no_self_test:
-        self_test(tap, hdr, spec, None if args.no_kernel else args.kernel)
+        ydir = None
+        if not args.no_ynl:
+            ydir, _ = find_ynl(args.ynl)
+        self_test(tap, hdr, spec, None if args.no_kernel else args.kernel, ydir)
     if not args.no_kernel:
         print(f"# kernel {args.kernel}")
         check_kernel(tap, hdr, spec, args.kernel)
