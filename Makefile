@@ -76,15 +76,19 @@ clean: clean-dkms
 
 # Installation.  Userspace goes below PREFIX (userspace/Makefile); the host
 # integration goes where its tools look, whatever PREFIX is: modprobe.d
-# (softdeps), initramfs-tools' hook and init-top script, dracut's module.
+# (softdeps), initramfs-tools' hook and init-top script, dracut's module,
+# and the netlink spec where the kernel's ynl looks for specs (/usr/share/ynl
+# is fixed in its cli.py).
 # README's "Installed files" lists every file (a test compares).
 PREFIX ?= /usr/local
 MODPROBEDIR ?= /lib/modprobe.d
 INITRAMFSDIR ?= /usr/share/initramfs-tools
 DRACUTDIR ?= /usr/lib/dracut/modules.d
+YNLSPECDIR ?= /usr/share/ynl/specs
 HOST_FILES := $(MODPROBEDIR)/ppt.conf \
 	$(INITRAMFSDIR)/hooks/ppt $(INITRAMFSDIR)/scripts/init-top/ppt \
-	$(DRACUTDIR)/90ppt/module-setup.sh $(DRACUTDIR)/90ppt/ppt-load.sh
+	$(DRACUTDIR)/90ppt/module-setup.sh $(DRACUTDIR)/90ppt/ppt-load.sh \
+	$(YNLSPECDIR)/ppt.yaml
 
 install:
 	$(MAKE) -C userspace O=$(BUILD)/userspace DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
@@ -94,6 +98,7 @@ install:
 		$(DESTDIR)$(INITRAMFSDIR)/scripts/init-top/ppt
 	install -D -m 0755 host/dracut/90ppt/module-setup.sh $(DESTDIR)$(DRACUTDIR)/90ppt/module-setup.sh
 	install -D -m 0755 host/dracut/90ppt/ppt-load.sh $(DESTDIR)$(DRACUTDIR)/90ppt/ppt-load.sh
+	install -D -m 0644 docs/netlink/ppt.yaml $(DESTDIR)$(YNLSPECDIR)/ppt.yaml
 	@if [ -z "$(DESTDIR)" ]; then \
 		echo "make install: run update-initramfs -u (or dracut -f) so the initramfs loads ppt"; fi
 
@@ -101,6 +106,7 @@ uninstall:
 	$(MAKE) -C userspace O=$(BUILD)/userspace DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) uninstall
 	rm -f $(addprefix $(DESTDIR),$(HOST_FILES))
 	-rmdir $(DESTDIR)$(DRACUTDIR)/90ppt 2>/dev/null
+	-rmdir $(DESTDIR)$(YNLSPECDIR) $(DESTDIR)$(dir $(YNLSPECDIR)) 2>/dev/null
 
 # DKMS: the source tree in /usr/src/ppt-VERSION, built and installed for
 # every kernel that has headers (and, AUTOINSTALL, for kernels installed
