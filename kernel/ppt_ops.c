@@ -840,6 +840,7 @@ fail:
 
 static int ppt_op_clean_run(struct ppt_op *op);
 static void ppt_op_record_reset(struct ppt_op *op);
+static void ppt_op_quarantine(struct ppt_op *op);
 
 /*
  * Release: back to host drivers, and ppt forgets the device.  A tainted
@@ -863,7 +864,7 @@ static int ppt_run_release(struct ppt_op *op)
 				ppt_refuse(&op->req, ret,
 					   "the device could not be cleaned, so it was not released: it is quarantined",
 					   NULL);
-				ppt_op_finish(op, PPT_STATE_QUARANTINED);
+				ppt_op_quarantine(op);
 			} else {
 				ppt_refuse(&op->req, ret, op->reset.why, NULL);
 				ppt_op_finish(op, PPT_STATE_UNSPEC);
@@ -1076,6 +1077,28 @@ static void ppt_op_log_reset(struct ppt_op *op, const char *what)
 }
 
 /*
+ * A reset or clean failed once it touched the hardware: every function of
+ * the operation is quarantined, and says why.
+ */
+static void ppt_op_quarantine(struct ppt_op *op)
+{
+	struct ppt_device *pd;
+	int i;
+
+	ppt_op_finish(op, PPT_STATE_QUARANTINED);
+	mutex_lock(&ppt_table_lock);
+	for (i = 0; i < op->n; i++) {
+		pd = ppt_table_find(op->devs[i].pdev);
+		if (pd && pd->state == PPT_STATE_QUARANTINED) {
+			pd->reason = op->reset.why;
+			ppt_table_gen++;
+			ppt_nl_notify_device(pd, false);
+		}
+	}
+	mutex_unlock(&ppt_table_lock);
+}
+
+/*
  * Record how a reset or clean of @op ended.  A reset that failed before it
  * touched the hardware (a function another driver took meanwhile, a
  * domain that stayed locked, a method an administrator removed) did
@@ -1088,9 +1111,6 @@ static void ppt_op_log_reset(struct ppt_op *op, const char *what)
 static int ppt_op_reset_outcome(struct ppt_op *op, int ret, const char *what,
 				enum ppt_state done)
 {
-	struct ppt_device *pd;
-	int i;
-
 	ppt_op_record_reset(op);
 	if (!ret) {
 		ppt_op_log_reset(op, what);
@@ -1105,14 +1125,7 @@ static int ppt_op_reset_outcome(struct ppt_op *op, int ret, const char *what,
 	pci_warn(op->devs[0].pdev, "%s failed (%d): %s: quarantined\n",
 		 op->req.cmd == PPT_CMD_DEVICE_RESET ? "reset" : "cleaning",
 		 ret, op->reset.why);
-	ppt_op_finish(op, PPT_STATE_QUARANTINED);
-	mutex_lock(&ppt_table_lock);
-	for (i = 0; i < op->n; i++) {
-		pd = ppt_table_find(op->devs[i].pdev);
-		if (pd && pd->state == PPT_STATE_QUARANTINED)
-			pd->reason = op->reset.why;
-	}
-	mutex_unlock(&ppt_table_lock);
+	ppt_op_quarantine(op);
 	return ret;
 }
 

@@ -7,6 +7,7 @@
 #
 # Stages: build, userspace, static, dkms, host (make install against the
 # README's file list; a Debian initramfs with ppt's hook booted in a VM),
+# demo (`make demo` from a tree with nothing built, its steps checked),
 # kunit, vm-6.1, vm-6.12, vm-debug
 # (the VM tests that list "debug" in their "# kernels:" line, on the
 # lockdep debug kernel the KUnit stage builds), vm-debug-6.12 (the same
@@ -38,7 +39,7 @@ logdir=$build/check
 mkdir -p "$logdir"
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(build userspace static dkms host kunit vm-6.1 vm-6.12 vm-debug vm-debug-6.12 vm-kasan)
+[ ${#stages[@]} -gt 0 ] || stages=(build userspace static dkms host demo kunit vm-6.1 vm-6.12 vm-debug vm-debug-6.12 vm-kasan)
 
 total_pass=0 total_fail=0
 summary=() failed_stages=()
@@ -150,7 +151,7 @@ stage_vm() {
 		;;
 	esac
 	PPT_KMOD_DIR=$build/kmod/$KREL \
-	PPT_GUEST_BINS="$build/userspace/pptadm $build/userspace/ppt-client $build/tests/vm-bin/vfio-test $build/tests/vm-bin/ppt-alloc-test $build/tests/fuzz/ppt-nlfuzz" \
+	PPT_GUEST_BINS="$build/userspace/pptadm $build/userspace/ppt-client $build/tests/vm-bin/vfio-test $build/tests/vm-bin/blk-hold $build/tests/vm-bin/ppt-alloc-test $build/tests/fuzz/ppt-nlfuzz" \
 		scripts/rig/vm-suite.sh "$k" "$@"
 }
 
@@ -237,6 +238,7 @@ for s in "${stages[@]}"; do
 	static)		run_stage static stage_static ;;
 	dkms)		run_stage dkms stage_dkms ;;
 	host)		run_stage host scripts/tap-run.sh --name host -- scripts/host-check.sh ;;
+	demo)		run_stage demo scripts/demo-check.sh ;;
 	kunit)		run_stage kunit scripts/rig/kunit-run.py ;;
 	vm-6.1 | vm-6.12 | vm-debug | vm-debug-6.12 | vm-kasan | vm-kasan-6.12)
 		if [ "${PPT_VM_LANES:-1}" -gt 1 ]; then
@@ -245,7 +247,7 @@ for s in "${stages[@]}"; do
 			run_stage "$s" vm_stage "$s"
 		fi
 		;;
-	*)		echo "check: unknown stage '$s' (stages: build userspace static dkms host kunit vm-6.1 vm-6.12 vm-debug vm-debug-6.12 vm-kasan vm-kasan-6.12)" >&2; exit 2 ;;
+	*)		echo "check: unknown stage '$s' (stages: build userspace static dkms host demo kunit vm-6.1 vm-6.12 vm-debug vm-debug-6.12 vm-kasan vm-kasan-6.12)" >&2; exit 2 ;;
 	esac
 done
 [ ${#vm_stages[@]} -eq 0 ] || run_vm_lanes "${vm_stages[@]}"

@@ -13,6 +13,7 @@ kernel=${1:-6.12}
 build=${PPT_BUILD:-$src/build}
 
 eval "$(scripts/rig/kernel-resolve.sh "$kernel")"
+mkdir -p "$build"
 echo "demo: building ppt.ko for $KREL and pptadm" >&2
 scripts/build-kmod.sh "$KDIR" "$build/kmod/$KREL" >"$build/demo-build.log" 2>&1 ||
 	{ tail -n 30 "$build/demo-build.log" >&2; exit 1; }

@@ -22,32 +22,42 @@ run modprobe ppt
 for d in /sys/bus/pci/devices/*; do modprobe -q "$(cat "$d/modalias")" 2>/dev/null; done
 run pptadm list
 echo "(bochs-drm is loaded, yet both fake GPUs are ppt's; the audio functions went to snd_hda_intel)"
+is "the first GPU is ppt's, reserved" "$(pptadm -p -o state,driver show "$g")" reserved:ppt
+is "its audio function has its host driver" "$(drv "$a")" snd_hda_intel
 
-say "Claim the first GPU for a VM, and try to hand it to vfio-pci"
+say "Claim the first GPU for a VM"
 run pptadm claim --owner vm-0001 "$g"
-run pptadm assign --owner vm-0001 "$g"
-echo "(refused: its audio function shares the IOMMU group and belongs to a host driver)"
+echo "(refused: its audio function shares the IOMMU group and belongs to a host driver;"
+echo " a VM gets a whole IOMMU group or nothing)"
+is "the claim was refused, and the GPU is still reserved" "$(pptadm -p -o state show "$g")" reserved
 
-say "Take the audio function too, then assign: the whole group goes to vfio-pci"
+say "Take the audio function too, then claim and assign: the whole group goes to vfio-pci"
 run pptadm reserve --force "$a"
+run pptadm claim --owner vm-0001 "$g"
 run pptadm assign --owner vm-0001 "$g"
 run pptadm -o addr,state,driver,owner,group list
 run ls -l /dev/vfio/
+is "the GPU is with vfio-pci, assigned to vm-0001" \
+	"$(pptadm -p -o state,driver,owner show "$g")" assigned:vfio-pci:vm-0001
+is "its audio function went along" "$(pptadm -p -o state,driver show "$a")" assigned:vfio-pci
 
 if [ -x /ppt/bin/vfio-test ]; then
 	say "A VM's view: open the device through VFIO and read its config space, as QEMU would"
 	run /ppt/bin/vfio-test "$g"
 fi
 
-say "The VM is gone: take the group back. It comes back dirty, to be cleaned before reuse"
+say "The VM is gone: take the group back. It comes back dirty, and ppt cleans it at once"
 run pptadm unassign --owner vm-0001 "$g"
-run pptadm -o addr,state,driver,owner list
+wait_for "ppt cleaned the GPU and its audio function (a bus reset of their slot)" 30 \
+	test "$(pptadm -p -o state show "$g"):$(pptadm -p -o state show "$a")" = reserved:reserved
+run pptadm -o addr,state,driver,owner,last_reset list
 run pptadm claim --owner vm-0002 "$g"
+is "the next tenant gets it" "$(pptadm -p -o state,owner show "$g")" claimed:vm-0002
 
 say "The same inventory for programs (pptadm -j list)"
 run pptadm -j -o addr,state,driver,owner,group,path,boot list
 
 say "What the kernel logged: every change, with who asked"
-dmesg | grep -E 'ppt|vfio-pci' | grep -E 'by uid|held by ppt|listed' | sed 's/^\[ *[0-9.]*\] //'
+dmesg | grep -E 'ppt|vfio-pci' | grep -E 'by uid|held by ppt|listed|cleaned' | sed 's/^\[ *[0-9.]*\] //'
 pass "demo ran"
 done_testing

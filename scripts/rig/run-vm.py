@@ -18,8 +18,9 @@ Test-file headers (first lines): "# topology: NAME", "# append: ARGS" (added to 
 kernel command line before --append), "# timeout: SECS", "# dmesg-allow: ERE"
 (lines matching it are not splats; repeatable), "# iommu: off" (no emulated
 IOMMU and no intel_iommu=on), "# hostfs: yes" (as --hostfs: the
-host's / read-only over virtio-9p, for host_run in tests/vm/lib.sh). Command-line
-options win.
+host's / read-only over virtio-9p, for host_run in tests/vm/lib.sh), "# modules:
+A,B" (more host kernel modules in the initramfs, added to --modules-extra).
+Command-line options win.
 
 Exit status: 0 every TAP case ok, 1 some case failed (incl. guest panic, guest
 timeout, missing plan, splats in dmesg), 2 rig failure (bad arguments, initramfs
@@ -632,7 +633,7 @@ def read_headers(path):
         for i, line in enumerate(f):
             if i > 60:
                 break
-            m = re.match(r"#\s*(topology|append|kernels|timeout|dmesg-allow|hostfs|iommu):\s*(.*?)\s*$",
+            m = re.match(r"#\s*(topology|append|kernels|timeout|dmesg-allow|hostfs|iommu|modules):\s*(.*?)\s*$",
                          line)
             if m:
                 if m.group(1) == "dmesg-allow":
@@ -717,7 +718,7 @@ def main():
         bcmd += ["--test", a.test]
     if a.kmod:
         bcmd += ["--kmod", a.kmod]
-    modules_extra = a.modules_extra
+    modules_extra = ",".join(x for x in (a.modules_extra, hdr.get("modules", "")) if x)
     if hostfs:
         # the guest mounts the share (guest-init.sh); host programs run there get
         # the protocol header and the test clients at /ppt (tests/vm/clients/)

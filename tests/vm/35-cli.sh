@@ -149,13 +149,13 @@ is "client: wrong state" "$rc:$out" \
 out=$(ppt-client claim "$g0"); rc=$?
 is "client: a claim without the owner attribute" "$rc:$out" \
 	"1:error claim $g0: EINVAL (Invalid argument): missing owner [missing PPT_A_DEV_OWNER]"
+out=$(ppt-client claim "$g0" vm2); rc=$?
+is "client: claim blocked by the audio function's host driver (a claim takes the IOMMU group)" "$rc:$out" \
+	"1:error claim $g0: EBUSY (Device or resource busy): another device of the IOMMU group is not available [blocker $a0 driver snd_hda_intel]"
+is "client: reserve force gpu0-audio" "$(ppt-client reserve "$a0" force)" "ok reserve $a0"
 is "client: claim vm2" "$(ppt-client claim "$g0" vm2)" "ok claim $g0"
 out=$(ppt-client unclaim "$g0" vm3); rc=$?
 is "client: bad owner" "$rc:$out" "1:error unclaim $g0: EPERM (Operation not permitted): device is claimed by another owner"
-out=$(ppt-client assign "$g0" vm2); rc=$?
-is "client: assign blocked by the audio function's host driver" "$rc:$out" \
-	"1:error assign $g0: EBUSY (Device or resource busy): another device of the IOMMU group is not held by ppt [blocker $a0 driver snd_hda_intel]"
-is "client: reserve force gpu0-audio" "$(ppt-client reserve "$a0" force)" "ok reserve $a0"
 is "client: assign" "$(ppt-client assign "$g0" vm2)" "ok assign $g0"
 is "client: unassign" "$(ppt-client unassign "$g0" vm2)" "ok unassign $g0"
 is "client: dirty now" "$(ppt-client get "$g0" | sed 's/.* state=\([a-z]*\) .*/\1/')" dirty

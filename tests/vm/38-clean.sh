@@ -44,9 +44,11 @@ is "... pbr0-edu reserved, reset by sbr" "$(st "$pedu"):$(field "$pedu" last_res
 is "... and pbr0-nic was reset with it" "$(st "$pnic"):$(field "$pnic" last_reset)" reserved:sbr
 like "... the kernel log says so" "$(dmesg | grep "$pedu" | tail -n 3)" "sbr reset of its slot/bus, with 1 other function"
 ok "claim pbr0-nic for vm1" pptadm claim --owner vm1 "$pnic"
+is "... pbr0-edu, in its IOMMU group, is claimed with it" "$(pptadm -p -o state,owner show "$pedu")" claimed:vm1
 out=$(pptadm reset "$pedu" 2>&1)
-like "with pbr0-nic claimed, the domain is in use: refused" "$out" "another device in the reset domain is in use \\(blocking: $pnic"
+like "with the domain claimed, a reset of pbr0-edu is refused" "$out" "must be unclaimed before it is reset"
 ok "unclaim pbr0-nic" pptadm unclaim --owner vm1 "$pnic"
+is "... pbr0-edu goes back with it" "$(st "$pedu")" reserved
 out=$(pptadm reset "$gpu" --method flr 2>&1)
 like "the GPU has no FLR: refused" "$out" "does not support this reset method"
 

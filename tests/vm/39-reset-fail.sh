@@ -1,6 +1,7 @@
 #!/bin/sh
-# 39-reset-fail.sh - a clean that really fails ends quarantined, and a
-# quarantined device cannot be claimed until an administrator cleans it.
+# 39-reset-fail.sh - a clean that really fails ends quarantined, with the
+# reason; a quarantined device cannot be claimed until an administrator
+# cleans it, and is not released to host drivers while it cannot be cleaned.
 #
 # The failure is real, not simulated in ppt: the device is made unreachable
 # the way a link that went down makes it, by pointing its root port's
@@ -75,10 +76,16 @@ like "... at verification: the device does not answer" "$out" 'does not answer c
 is "... edu0 quarantined" "$(st "$e")" quarantined
 out=$(pptadm claim --owner vm1 "$e" 2>&1)
 like "a quarantined device cannot be claimed" "$out" 'quarantined'
+like "... and says why" "$(pptadm -p -o reason show "$e")" 'does not answer config reads'
+out=$(pptadm release "$e" 2>&1); rc=$?
+is "releasing it fails: a quarantined device is cleaned first, and that fails" "$rc" 1
+like "... saying it was not released" "$out" 'could not be cleaned, so it was not released'
+is "... edu0 stays quarantined, with ppt" "$(st "$e"):$(drv "$e")" quarantined:ppt
 # shellcheck disable=SC2086
 ok "repair: restore rp5's bus numbers" reach "$rpe" $be
 ok "the administrator cleans it" pptadm clean "$e"
 is "... reserved again" "$(st "$e")" reserved
+is "... and the reason is gone" "$(pptadm -p -o reason show "$e")" ""
 
 ok "rmmod ppt" rmmod ppt
 done_testing

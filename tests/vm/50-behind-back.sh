@@ -25,7 +25,7 @@ is "edu0 reserved, with ppt" "$(st "$e")" reserved:ppt
 ok "unbind edu0 from ppt through sysfs" unbind "$e"
 is "edu0 detached, no driver" "$(st "$e")" detached:
 ok "drivers_probe binds it back (its override is ppt)" sh -c "echo $e >/sys/bus/pci/drivers_probe"
-is "edu0 with ppt again, but dirty: someone else could have had it" "$(st "$e")" dirty:ppt
+is "edu0 with ppt again, reserved: no tenant and no other driver had it" "$(st "$e")" reserved:ppt
 
 # --- a claimed device taken away behind ppt's back ---
 ok "reserve nvme0" pptadm reserve "$n"

@@ -25,6 +25,7 @@
 #           host_run CMD...   host_run_as UID CMD...   (tests with "# hostfs: yes")
 # VFIO:     vfio_hold BDF (vfio-test holds it open as a VM does; pid in $vfio_holder,
 #           output in /tmp/vfio-hold.out)   vfio_release (EOF: it exits; waited for)
+# Block:    blk_hold DEV (blk-hold opens it O_EXCL, as ZFS does)   blk_release
 # PCI:      bdf ID   bdf_below PORT-ID [DD.F]   pci_dev BDF   drv BDF   iommu_group BDF   group_devices GROUP
 #           bind_host_driver BDF   unbind BDF   find_pci VENDOR:DEVICE   vendev BDF
 # Context (from /ppt/rig.env): RIG_KNAME RIG_KREL RIG_TEST RIG_KMODS
@@ -354,4 +355,20 @@ vfio_hold() {
 vfio_release() {
 	exec 3>&-
 	wait "$vfio_holder"
+}
+
+# --- block devices --------------------------------------------------------------
+# blk_hold DEV: blk-hold opens DEV exclusively, as ZFS, btrfs, md and dm hold
+# their devices (nothing in mountinfo says so); stdin on fd 4 as vfio_hold's.
+blk_hold() {
+	rm -f /tmp/blk-hold.in /tmp/blk-hold.out && mkfifo /tmp/blk-hold.in
+	/ppt/bin/blk-hold "$1" </tmp/blk-hold.in >/tmp/blk-hold.out 2>&1 &
+	blk_holder=$!
+	exec 4>/tmp/blk-hold.in
+	wait_for "a program holds $1 exclusively (as ZFS holds a vdev)" 30 grep -qx ready /tmp/blk-hold.out
+}
+
+blk_release() {
+	exec 4>&-
+	wait "$blk_holder"
 }
