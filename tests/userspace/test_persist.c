@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The modprobe.d file pptadm add/remove keep: strict parsing (bad lines
- * named by file:line), merging, rendering, the atomic write, and the
- * initramfs and other-file checks, in a temporary directory.
+ * named by file:line), merging, rendering, the atomic write, the initramfs
+ * and other-file checks, the kernel command line's lists and the lock, in a
+ * temporary directory.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -256,6 +259,65 @@ static void test_write(void)
 	   strstr(where, "10-vfio.conf"), "a dracut configuration: yes");
 }
 
+/* The kernel command line's and other files' lists, and the lock. */
+static void test_elsewhere(void)
+{
+	char path[256], err[512] = "", **files = NULL;
+	struct persist p;
+	size_t n = 0, i;
+	int fd, fd2;
+
+	snprintf(path, sizeof(path), "%s/proc", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/proc/cmdline", dir);
+	spew(path, "BOOT_IMAGE=/vmlinuz root=/dev/vda ppt.ids=10de:1db4,zz ppt.devices=0000:03:00.0 ppt.auto_clean=0 quiet\n");
+	ok(!persist_load_cmdline(&p, dir, err, sizeof(err)), "the command line is read");
+	ok(persist_find(&p, PPT_MATCH_IDS, "10de:1db4") != NULL,
+	   "... ppt.ids= gives its entries");
+	ok(p.nlist[PPT_MATCH_IDS] == 1, "... a malformed one skipped, as the module skips it");
+	ok(persist_find(&p, PPT_MATCH_DEVICE, "0000:03:00.0") != NULL,
+	   "... ppt.devices= too");
+	ok(p.nlist[PPT_MATCH_PATH] == 0, "... and other ppt.* parameters are not lists");
+	is_str(p.path, "the kernel command line", "... and it names itself");
+	persist_free(&p);
+	unlink(path);
+	ok(!persist_load_cmdline(&p, dir, err, sizeof(err)) && !p.nlist[0],
+	   "no /proc/cmdline: no entries");
+	persist_free(&p);
+
+	snprintf(path, sizeof(path), "%s/md", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/md/vfio.conf", dir);
+	spew(path, "blacklist nouveau\noptions vfio-pci ids=10de:1db4\noptions ppt devices=01:00.0 auto_clean=0\n");
+	ok(!persist_load_other(&p, path, err, sizeof(err)),
+	   "another file is read leniently (blacklist, another module's options)");
+	ok(persist_find(&p, PPT_MATCH_DEVICE, "0000:01:00.0") != NULL,
+	   "... its options ppt entries count");
+	ok(!p.nlist[PPT_MATCH_IDS], "... vfio-pci's ids do not");
+	persist_free(&p);
+	snprintf(path, sizeof(path), "%s/md/ppt-devices.conf", dir);
+	spew(path, "options ppt ids=1234:11e8\n");
+	snprintf(err, sizeof(err), "%s/md/notes.txt", dir);
+	spew(err, "options ppt ids=1:2\n");
+	ok(!persist_other_files(path, &files, &n) && n == 1 &&
+	   strstr(files[0], "vfio.conf"), "the other *.conf files of the directory");
+	for (i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+
+	fd = persist_lock(path, err, sizeof(err));
+	ok(fd >= 0, "the lock is taken");
+	fd2 = open(dir, O_RDONLY);
+	snprintf(err, sizeof(err), "%s/md", dir);
+	close(fd2);
+	fd2 = open(err, O_RDONLY | O_DIRECTORY);
+	ok(fd2 >= 0 && flock(fd2, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK,
+	   "... a second pptadm would wait for it");
+	close(fd);
+	ok(flock(fd2, LOCK_EX | LOCK_NB) == 0, "... until the first lets go");
+	close(fd2);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/ppt-persist-XXXXXX");
@@ -265,6 +327,7 @@ int main(void)
 	}
 	test_parse();
 	test_write();
+	test_elsewhere();
 	{
 		char cmd[128];
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -97,6 +98,10 @@ static int parse_param(struct persist *p, const char *word, int lineno,
 	for (kind = 0; kind < PERSIST_NLISTS; kind++)
 		if (strlen(params[kind]) == klen && !strncmp(params[kind], word, klen))
 			break;
+	/* another file's, or the command line's: only the lists count */
+	if (p->lenient && (kind == PERSIST_NLISTS || strchr(eq + 1, '"') ||
+			   strchr(eq + 1, '\'')))
+		return 0;
 	if (kind == PERSIST_NLISTS) {
 		snprintf(err, errlen,
 			 "%s:%d: unknown ppt parameter \"%.*s\" (ppt takes ids=, devices= and paths=)",
@@ -120,12 +125,15 @@ static int parse_param(struct persist *p, const char *word, int lineno,
 				return -ENOMEM;
 			continue;
 		}
+		/* the module skips an entry it cannot parse, and so does this */
+		if (p->lenient)
+			continue;
 		snprintf(err, errlen, "%s:%d: %s= entry \"%s\": %s", p->path,
 			 lineno, params[kind], tok, why);
 		return -EINVAL;
 	}
 	/* "devices=" and "devices=a," leave an empty entry behind */
-	if (!eq[1] || eq[strlen(eq) - 1] == ',') {
+	if (!p->lenient && (!eq[1] || eq[strlen(eq) - 1] == ',')) {
 		snprintf(err, errlen, "%s:%d: %s= has an empty entry", p->path,
 			 lineno, params[kind]);
 		return -EINVAL;
@@ -168,6 +176,14 @@ static int parse_line(struct persist *p, size_t idx, char *err, size_t errlen)
 	if (!copy)
 		return -ENOMEM;
 	n = words(copy, w, MAX_WORDS);
+	if (p->lenient) {
+		/* another file: its "options ppt" lines only, the rest is not ours */
+		if (n >= 2 && !strcmp(w[0], "options") && is_ppt(w[1]))
+			for (i = 2; !ret && i < n; i++)
+				ret = parse_param(p, w[i], lineno, err, errlen);
+		free(copy);
+		return ret;
+	}
 	if (n < 0) {
 		snprintf(err, errlen, "%s:%d: too many words", p->path, lineno);
 		ret = -EINVAL;
@@ -216,14 +232,17 @@ static bool is_options_line(const char *line)
 	return sscanf(line, "options %31s", buf) == 1 && is_ppt(buf);
 }
 
-int persist_parse(struct persist *p, const char *path, const char *content,
-		  char *err, size_t errlen)
+/* Parse content, strictly (ppt's own file) or leniently (another source). */
+static int parse_content(struct persist *p, const char *path,
+			 const char *content, bool lenient, char *err,
+			 size_t errlen)
 {
 	const char *s = content;
 	size_t i;
 	int ret;
 
 	memset(p, 0, sizeof(*p));
+	p->lenient = lenient;
 	p->path = path;
 	p->opt_line = -1;
 	p->exists = content != NULL;
@@ -248,7 +267,14 @@ int persist_parse(struct persist *p, const char *path, const char *content,
 	return 0;
 }
 
-int persist_load(struct persist *p, const char *path, char *err, size_t errlen)
+int persist_parse(struct persist *p, const char *path, const char *content,
+		  char *err, size_t errlen)
+{
+	return parse_content(p, path, content, false, err, errlen);
+}
+
+static int load_file(struct persist *p, const char *path, bool lenient,
+		     char *err, size_t errlen)
 {
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
@@ -257,7 +283,7 @@ int persist_load(struct persist *p, const char *path, char *err, size_t errlen)
 
 	if (!f) {
 		if (errno == ENOENT)
-			return persist_parse(p, path, NULL, err, errlen);
+			return parse_content(p, path, NULL, lenient, err, errlen);
 		ret = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		memset(p, 0, sizeof(*p));
@@ -297,10 +323,15 @@ int persist_load(struct persist *p, const char *path, char *err, size_t errlen)
 		memset(p, 0, sizeof(*p));
 		return -EINVAL;
 	}
-	ret = persist_parse(p, path, buf, err, errlen);
+	ret = parse_content(p, path, buf, lenient, err, errlen);
 	p->exists = true;
 	free(buf);
 	return ret;
+}
+
+int persist_load(struct persist *p, const char *path, char *err, size_t errlen)
+{
+	return load_file(p, path, false, err, errlen);
 }
 
 void persist_free(struct persist *p)
@@ -581,4 +612,102 @@ bool persist_in_initramfs(const char *root, char *buf, size_t len)
 	if (dir_has(dir, ".conf", true, buf, len))
 		return true;
 	return false;
+}
+
+int persist_load_other(struct persist *p, const char *path, char *err,
+		       size_t errlen)
+{
+	return load_file(p, path, true, err, errlen);
+}
+
+int persist_load_cmdline(struct persist *p, const char *root, char *err,
+			 size_t errlen)
+{
+	char path[PATH_MAX], buf[4096], *save = NULL, *w, *content = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/proc/cmdline", root);
+	f = fopen(path, "r");
+	if (!f)
+		return parse_content(p, "the kernel command line", NULL, true,
+				     err, errlen);
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	/* "ppt.ids=X ppt.devices=Y" as one "options ppt ids=X devices=Y" line */
+	content = malloc(strlen(buf) + 16);
+	if (!content)
+		return -ENOMEM;
+	len = (size_t)sprintf(content, "options ppt");
+	for (w = strtok_r(buf, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save))
+		if (!strncmp(w, "ppt.", 4) || !strncmp(w, "ppt-", 4))
+			len += (size_t)sprintf(content + len, " %s", w + 4);
+	ret = parse_content(p, "the kernel command line", content, true, err,
+			    errlen);
+	free(content);
+	return ret;
+}
+
+int persist_other_files(const char *path, char ***files, size_t *n)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX], **v = NULL;
+	struct dirent *e;
+	DIR *d;
+
+	*files = NULL;
+	*n = 0;
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1,
+		 slash ? path : ".");
+	d = opendir(slash == path ? "/" : dir);
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char **nv;
+
+		if (len < 5 || strcmp(e->d_name + len - 5, ".conf") ||
+		    !strcmp(e->d_name, slash ? slash + 1 : path))
+			continue;
+		nv = realloc(v, (*n + 1) * sizeof(*v));
+		if (!nv || asprintf(&nv[*n], "%s/%s", dir, e->d_name) < 0) {
+			closedir(d);
+			*files = nv ? nv : v;
+			return -ENOMEM;
+		}
+		v = nv;
+		(*n)++;
+	}
+	closedir(d);
+	*files = v;
+	return 0;
+}
+
+int persist_lock(const char *path, char *err, size_t errlen)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	int fd;
+
+	/*
+	 * The file is replaced by a rename, so a lock on it would guard a
+	 * file nobody reads any more: lock its directory, which stays.
+	 */
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1,
+		 slash ? (slash == path ? "/" : path) : ".");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (flock(fd, LOCK_EX) < 0) {
+		int ret = -errno;
+
+		snprintf(err, errlen, "%s: cannot lock it: %s", dir, strerror(errno));
+		close(fd);
+		return ret;
+	}
+	return fd;
 }

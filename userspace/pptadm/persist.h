@@ -40,6 +40,7 @@ struct persist {
 	char **lines;		/* the file's lines, without newlines */
 	size_t nlines;
 	long opt_line;		/* index of the first "options ppt" line, -1: none */
+	bool lenient;		/* another source: only ppt's lists, bad entries skipped */
 	struct persist_entry *list[PERSIST_NLISTS];
 	size_t nlist[PERSIST_NLISTS];
 	bool changed;
@@ -99,5 +100,37 @@ bool persist_others(const char *path, char *buf, size_t len);
  * naming ppt.  Returns the file that says so in buf, or false.
  */
 bool persist_in_initramfs(const char *root, char *buf, size_t len);
+
+/*
+ * The lists of another modprobe.d file's "options ppt" lines, read as
+ * modprobe and the module read them: everything else in the file, and an
+ * entry the module would skip, is ignored.
+ */
+int persist_load_other(struct persist *p, const char *path, char *err,
+		       size_t errlen);
+
+/*
+ * The lists the kernel command line gives (ppt.ids=, ppt.devices=,
+ * ppt.paths=, below root; "" for the live system).  modprobe passes them
+ * after the modprobe.d options, so for a parameter set in both the command
+ * line's value is the one ppt gets at boot.  A missing /proc/cmdline is an
+ * empty one.
+ */
+int persist_load_cmdline(struct persist *p, const char *root, char *err,
+			 size_t errlen);
+
+/*
+ * The other *.conf files in path's directory (malloc()ed paths, freed by
+ * the caller with the array).  Returns 0 or -ENOMEM.
+ */
+int persist_other_files(const char *path, char ***files, size_t *n);
+
+/*
+ * Serialise pptadm add and remove: an exclusive flock on the file's
+ * directory (the file itself is replaced by a rename).  Returns the lock's
+ * descriptor (close() it to unlock) or a negative errno with the reason in
+ * err.
+ */
+int persist_lock(const char *path, char *err, size_t errlen);
 
 #endif /* PPTADM_PERSIST_H */
