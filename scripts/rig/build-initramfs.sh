@@ -235,6 +235,8 @@ done
 {
 	printf 'RIG_KNAME=%q\nRIG_KREL=%q\nRIG_TEST=%q\n' "$KNAME" "$KREL" "$TESTNAME"
 	printf 'RIG_KMODS=%q\n' "${KMODS[*]}"
+	# the host's cache, which hostfs tests reach through host_run
+	printf 'RIG_HOST_CACHE=%q\n' "${PPT_CACHE:-$HOME/.cache/ppt}"
 } >"$STAGE/ppt/rig.env"
 
 # --- archive --------------------------------------------------------------------
