@@ -29,6 +29,8 @@ packages=(
 	python3-yaml python3-pyroute2 python3-jsonschema
 	# the manual pages' lint (tests/userspace/check-docs.sh)
 	groff-base man-db mandoc
+	# libppt's ABI check against its baseline (tests/userspace/check-abi.sh)
+	abigail-tools
 	# libFuzzer for the parser fuzzers (tests/fuzz/fuzz_*.c): clang, and its
 	# runtimes, which clang only recommends
 	clang libclang-rt-14-dev
