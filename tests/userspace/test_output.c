@@ -216,7 +216,7 @@ static void test_errors(void)
 		char m[64];
 
 		out_reset_methods(0xffffffff, m, sizeof(m));
-		is_str(m, "flr,pm,sbr", "every method bit, auto never");
+		is_str(m, "flr,pm,sbr,device_specific,acpi", "every method bit, auto never");
 	}
 }
 
