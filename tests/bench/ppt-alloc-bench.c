@@ -48,34 +48,42 @@ static pthread_barrier_t start;
 static void *claim_loop(void *arg)
 {
 	struct client *c = arg;
-	struct ppt_handle *h;
+	struct ppt_claim_spec *spec;
+	struct ppt_handle *h = NULL;
 	char owner[32];
 	int made = 0;
 
 	snprintf(owner, sizeof(owner), "bench-%d", c->id);
-	c->ret = ppt_open(&h);
+	spec = ppt_claim_spec_new(owner);
+	c->ret = spec ? ppt_open(&h) : -ENOMEM;
+	if (!c->ret)
+		c->ret = ppt_claim_spec_set_match(spec, c->ids);
+	if (!c->ret)
+		c->ret = ppt_claim_spec_set_count(spec, 1);
+	/* libppt asks what the module supports once: before the clock */
+	if (!c->ret && ppt_family_version(h) < 0)
+		c->ret = -EIO;
 	pthread_barrier_wait(&start);
 	while (!c->ret && made < c->share) {
-		struct ppt_claim_spec spec = {
-			.match = c->ids, .count = 1, .owner = owner,
-		};
-		char (*got)[PPT_ADDR_BUFLEN];
+		char **got;
 		size_t n;
-		int ret = ppt_claim(h, &spec, &got, &n);
+		int ret = ppt_claim(h, spec, 0, &got, &n);
 
 		if (ret == -ENOSPC)
 			continue;
 		if (ret || n != 1) {
 			c->ret = ret ? ret : -EPROTO;
+			ppt_addrs_free(got);
 			break;
 		}
-		c->ret = ppt_device_unclaim(h, got[0], owner);
-		free(got);
+		c->ret = ppt_device_unclaim(h, got[0], owner, 0);
+		ppt_addrs_free(got);
 		made++;
 	}
 	if (c->ret)
 		fprintf(stderr, "ppt-alloc-bench: client %d: %s: %s\n", c->id,
 			strerror(-c->ret), ppt_errmsg(h) ?: "");
+	ppt_claim_spec_free(spec);
 	ppt_close(h);
 	return NULL;
 }
@@ -113,16 +121,16 @@ static int bench_handoff(int n, const char *addr)
 	int i, ret = ppt_open(&h);
 
 	for (i = 0; !ret && i < n; i++) {
-		ret = ppt_device_claim(h, addr, "bench");
+		ret = ppt_device_claim(h, addr, "bench", 0);
 		if (ret)
 			break;
 		t0 = now_us();
-		ret = ppt_device_assign(h, addr, "bench", 60000);
+		ret = ppt_device_assign(h, addr, "bench", 0, 60000, NULL);
 		if (!ret)
-			ret = ppt_device_unassign(h, addr, "bench", 60000);
+			ret = ppt_device_unassign(h, addr, "bench", 0, 60000, NULL);
 		t += now_us() - t0;
 		if (!ret)
-			ret = ppt_device_clean(h, addr, PPT_RESET_AUTO, 60000);
+			ret = ppt_device_clean(h, addr, PPT_RESET_AUTO, 0, 60000, NULL);
 	}
 	if (ret) {
 		fprintf(stderr, "ppt-alloc-bench: handoff %s: %s: %s\n", addr,

@@ -40,6 +40,7 @@ struct sender {
 	const char *addr;
 	int method;
 	int ret;
+	uint64_t id;		/* the request's id */
 	long long accepted;	/* when the kernel's reply came, us */
 	long long done;		/* when the outcome came, us */
 };
@@ -53,7 +54,7 @@ static void *send_clean(void *arg)
 	struct sender *s = arg;
 
 	pthread_barrier_wait(&start);
-	s->ret = ppt_device_clean(s->h, s->addr, s->method, 0);
+	s->ret = ppt_device_clean(s->h, s->addr, s->method, 0, 0, &s->id);
 	s->accepted = now_us() - t0;
 	if (s->ret)
 		fprintf(stderr, "ppt-bench: clean %s: %s: %s\n", s->addr,
@@ -64,22 +65,24 @@ static void *send_clean(void *arg)
 /* The kernel's own measure of each device's last reset. */
 static void print_resets(struct ppt_handle *h, int n, char **addrs)
 {
-	struct ppt_device_info info;
+	struct ppt_dev *d;
 	int i;
 
 	for (i = 0; i < n; i++) {
-		if (ppt_device_get(h, addrs[i], &info))
+		if (ppt_device_get(h, addrs[i], &d))
 			continue;
-		printf("reset %s %s %llu\n", info.addr,
-		       ppt_reset_method_name(info.last_reset),
-		       (unsigned long long)info.last_reset_usec);
+		printf("reset %s %s %llu\n", ppt_dev_addr(d),
+		       ppt_reset_method_name((uint32_t)ppt_dev_last_reset(d)),
+		       (unsigned long long)ppt_dev_last_reset_usec(d));
+		ppt_dev_free(d);
 	}
 }
 
 static int bench_clean(struct ppt_handle *h, int method, int n, char **addrs)
 {
 	struct sender *senders;
-	struct ppt_event ev;
+	const struct ppt_req *r;
+	struct ppt_event *ev;
 	long long t;
 	int i, ret, pending = n, failed = 0;
 
@@ -95,6 +98,9 @@ static int bench_clean(struct ppt_handle *h, int method, int n, char **addrs)
 		senders[i].addr = addrs[i];
 		senders[i].method = method;
 		ret = ppt_open(&senders[i].h);
+		/* libppt asks what the module supports once: before the clock */
+		if (!ret && ppt_family_version(senders[i].h) < 0)
+			ret = -EIO;
 		if (ret || pthread_create(&senders[i].thread, NULL, send_clean,
 					  &senders[i])) {
 			fprintf(stderr, "ppt-bench: cannot start sender %d\n", i);
@@ -116,24 +122,26 @@ static int bench_clean(struct ppt_handle *h, int method, int n, char **addrs)
 				strerror(-ret));
 			return 1;
 		}
-		if (ev.type == PPT_EVENT_LOST) {
+		if (ppt_event_type(ev) == PPT_EVENT_LOST) {
 			fprintf(stderr, "ppt-bench: events lost\n");
 			return 1;
 		}
-		if (ev.type != PPT_EVENT_REQUEST ||
-		    ev.request.cmd != PPT_CMD_DEVICE_CLEAN)
-			continue;
-		for (i = 0; i < n; i++)
-			if (!strcmp(ev.request.addr, addrs[i]))
+		r = ppt_event_req(ev);
+		/* each outcome by its request's id */
+		for (i = 0; r && i < n; i++)
+			if (ppt_req_id(r) == senders[i].id)
 				break;
-		if (i == n)
+		if (!r || i == n) {
+			ppt_event_free(ev);
 			continue;
+		}
 		senders[i].done = now_us() - t0;
-		if (ev.request.error) {
+		if (ppt_req_error(r)) {
 			fprintf(stderr, "ppt-bench: clean %s failed: %s\n",
-				addrs[i], ev.request.msg);
+				addrs[i], ppt_req_msg(r) ?: "");
 			failed++;
 		}
+		ppt_event_free(ev);
 		pending--;
 	}
 	t = now_us() - t0;
@@ -149,23 +157,24 @@ static int bench_clean(struct ppt_handle *h, int method, int n, char **addrs)
 
 static int bench_batch(struct ppt_handle *h, int method, int n, char **addrs)
 {
-	struct ppt_request_event *out = calloc(n, sizeof(*out));
+	struct ppt_req **out = NULL;
 	long long start;
 	int i, ret;
 
-	if (!out)
+	/* libppt asks what the module supports once: before the clock */
+	if (ppt_family_version(h) < 0)
 		return 1;
 	start = now_us();
-	ret = ppt_devices_clean(h, (const char *const *)addrs, n, method, 60000, out);
+	ret = ppt_devices_clean(h, (const char *const *)addrs, n, method, 0, 60000, &out);
 	printf("clean %d devices in %lld us\n", n, now_us() - start);
-	for (i = 0; i < n; i++)
-		if (out[i].error)
-			fprintf(stderr, "ppt-bench: clean %s: %s: %s\n", out[i].addr,
-				strerror(-out[i].error), out[i].msg);
-	if (ret && !out[0].error)
+	for (i = 0; out && i < n; i++)
+		if (ppt_req_error(out[i]))
+			fprintf(stderr, "ppt-bench: clean %s: %s: %s\n", ppt_req_addr(out[i]),
+				strerror(-ppt_req_error(out[i])), ppt_req_msg(out[i]) ?: "");
+	if (ret && (!out || !ppt_req_error(out[0])))
 		fprintf(stderr, "ppt-bench: %s\n", ppt_errmsg(h) ?: strerror(-ret));
 	print_resets(h, n, addrs);
-	free(out);
+	ppt_req_list_free(out);
 	return ret ? 1 : 0;
 }
 

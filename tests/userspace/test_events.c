@@ -1,9 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* pptadm monitor's lines: every kind of event, human and JSON. */
+/*
+ * pptadm monitor's lines: every kind of event, human and JSON; and the
+ * same lines from libppt's events, parsed from notifications and copied
+ * into pptadm's rows (rows.c).
+ */
 #include <errno.h>
 #include <stdlib.h>
 
+#include <netlink/genl/genl.h>
+
 #include "events.h"
+#include "ppt_internal.h"
+#include "rows.h"
 #include "tap.h"
 
 #define CAPTURE(buf, stmt)						\
@@ -14,9 +22,9 @@
 		fclose(f);						\
 	} while (0)
 
-static struct ppt_event device_event(const char *owner, bool removed)
+static struct ev_event device_event(const char *owner, bool removed)
 {
-	struct ppt_event e = { .type = PPT_EVENT_DEVICE, .seq = 12, .removed = removed };
+	struct ev_event e = { .type = PPT_EVENT_DEVICE, .seq = 12, .removed = removed };
 
 	snprintf(e.device.addr, sizeof(e.device.addr), "%s", "0000:01:00.0");
 	snprintf(e.device.owner, sizeof(e.device.owner), "%s", owner);
@@ -28,7 +36,7 @@ static struct ppt_event device_event(const char *owner, bool removed)
 	return e;
 }
 
-static void check(enum out_format fmt, const struct ppt_event *e,
+static void check(enum out_format fmt, const struct ev_event *e,
 		  const char *want, const char *what)
 {
 	char *got = NULL;
@@ -38,9 +46,103 @@ static void check(enum out_format fmt, const struct ppt_event *e,
 	free(got);
 }
 
+/*
+ * A notification of family 0x20 (consumed), through libppt, as monitor
+ * gets it; last_seq: the sequence number seen before it.
+ */
+static struct ev_event through_libppt(struct nl_msg *m, uint64_t last_seq)
+{
+	static struct ppt_events evs;
+	struct ppt_handle h = { .family = 0x20, .ev = &evs };
+	struct ppt_event *pe;
+	struct ev_event e;
+
+	memset(&e, 0, sizeof(e));
+	evs.last_seq = last_seq;
+	ppt__events_handle(&h, m);
+	nlmsg_free(m);
+	pe = ppt__events_pop(&evs);
+	if (pe)
+		rows_event(pe, &e);
+	ppt_event_free(pe);
+	ppt__events_flush(&evs);
+	free(evs.q);
+	memset(&evs, 0, sizeof(evs));
+	return e;
+}
+
+static struct nl_msg *ntf(uint8_t cmd, uint64_t seq)
+{
+	struct nl_msg *m = nlmsg_alloc();
+
+	genlmsg_put(m, 0, 0, 0x20, 0, 0, cmd, PPT_GENL_VERSION);
+	nla_put_u64(m, PPT_A_EVENT_SEQ, seq);
+	return m;
+}
+
+static void test_rows(void)
+{
+	struct nl_msg *m = ntf(PPT_CMD_DEVICE_NTF, 12);
+	struct ev_event e;
+
+	nla_put_string(m, PPT_A_DEV_ADDR, "0000:01:00.0");
+	nla_put_u32(m, PPT_A_DEV_STATE, PPT_STATE_ASSIGNED);
+	nla_put_string(m, PPT_A_DEV_OWNER, "vm-1");
+	nla_put_string(m, PPT_A_DEV_DRIVER, "vfio-pci");
+	nla_put_flag(m, PPT_A_DEV_TAINTED);
+	nla_put_string(m, PPT_A_DEV_REASON, "why");
+	e = through_libppt(m, 0);
+	check(OUT_TABLE, &e,
+	      "device 0000:01:00.0 state=assigned owner=vm-1 driver=vfio-pci seq=12\n",
+	      "through libppt: a device event, human");
+	check(OUT_JSON, &e,
+	      "{\"event\":\"device\",\"seq\":12,\"removed\":false,\"device\":{\"addr\":\"0000:01:00.0\","
+	      "\"state\":\"assigned\",\"driver\":\"vfio-pci\",\"owner\":\"vm-1\",\"group\":null,"
+	      "\"vendor\":\"0000\",\"device\":\"0000\",\"subvendor\":\"0000\",\"subdevice\":\"0000\","
+	      "\"class\":\"000000\",\"revision\":\"00\",\"path\":null,\"slot\":null,\"boot\":false,"
+	      "\"adopted\":false,\"reset_methods\":[],\"last_reset\":null,\"last_reset_usec\":null,\"reset_pref\":null,"
+	      "\"vendor_name\":null,\"device_name\":null,\"lease\":null,\"lease_ended\":false,\"variant\":null,\"type\":null,\"name\":null}}\n",
+	      "... JSON: absent attributes are null, as before");
+	ok(e.device.tainted && !e.device.gated && !strcmp(e.device.reason, "why"),
+	   "... the newer fields copied too");
+
+	m = ntf(PPT_CMD_REQUEST_NTF, 13);
+	nla_put_u64(m, PPT_A_REQ_ID, 7);
+	nla_put_u8(m, PPT_A_REQ_CMD, PPT_CMD_DEVICE_ASSIGN);
+	nla_put_string(m, PPT_A_DEV_ADDR, "0000:01:00.0");
+	nla_put_u32(m, PPT_A_REQ_ERRNO, EBUSY);
+	nla_put_string(m, PPT_A_REQ_MSG, "busy");
+	nla_put_string(m, PPT_A_BLOCKER_ADDR, "0000:01:00.1");
+	e = through_libppt(m, 0);
+	check(OUT_TABLE, &e,
+	      "request 0000:01:00.0 assign id=7 failed errno=EBUSY message=\"busy\" blocker=0000:01:00.1 blocker_driver=- seq=13\n",
+	      "through libppt: a request's failure");
+	check(OUT_JSON, &e,
+	      "{\"event\":\"request\",\"seq\":13,\"id\":7,\"command\":\"assign\",\"device\":\"0000:01:00.0\","
+	      "\"ok\":false,\"errno\":\"EBUSY\",\"code\":16,\"message\":\"busy\","
+	      "\"blocker\":\"0000:01:00.1\",\"blocker_driver\":null}\n",
+	      "... JSON");
+
+	m = ntf(PPT_CMD_REQUEST_NTF, 14);
+	nla_put_u64(m, PPT_A_REQ_ID, 8);
+	nla_put_u8(m, PPT_A_REQ_CMD, PPT_CMD_MATCH_ADD);
+	nla_put_u32(m, PPT_A_REQ_ERRNO, 0);
+	nla_put_string(m, PPT_A_CLAIM_ADDR, "0000:03:00.0");
+	e = through_libppt(m, 0);
+	check(OUT_TABLE, &e, "request - match-add id=8 ok seq=14\n",
+	      "through libppt: a match add's outcome has no device");
+
+	m = ntf(PPT_CMD_DEVICE_NTF, 20);
+	nla_put_string(m, PPT_A_DEV_ADDR, "0000:01:00.0");
+	nla_put_u32(m, PPT_A_DEV_STATE, PPT_STATE_RESERVED);
+	e = through_libppt(m, 15);
+	check(OUT_TABLE, &e, "lost 4 events after seq=15: resynchronising\n",
+	      "through libppt: a gap");
+}
+
 int main(void)
 {
-	struct ppt_event e = device_event("vm-1", false);
+	struct ev_event e = device_event("vm-1", false);
 	struct out_device d = { .info = e.device };
 	char *got = NULL;
 
@@ -66,7 +168,7 @@ int main(void)
 	      "\"vendor_name\":null,\"device_name\":null,\"lease\":null,\"lease_ended\":false,\"variant\":null,\"type\":null,\"name\":null}}\n",
 	      "device event, JSON: every field");
 
-	e = (struct ppt_event){ .type = PPT_EVENT_REQUEST, .seq = 13 };
+	e = (struct ev_event){ .type = PPT_EVENT_REQUEST, .seq = 13 };
 	e.request.id = 7;
 	e.request.cmd = PPT_CMD_DEVICE_RESERVE;
 	snprintf(e.request.addr, sizeof(e.request.addr), "%s", "0000:01:00.0");
@@ -98,7 +200,7 @@ int main(void)
 	      "request 0000:01:00.0 clean id=7 failed errno=EIO message=\"Input/output error\" seq=13\n",
 	      "a failure without a message says strerror");
 
-	e = (struct ppt_event){ .type = PPT_EVENT_LOST, .lost_reason = PPT_LOST_GAP,
+	e = (struct ev_event){ .type = PPT_EVENT_LOST, .lost_reason = PPT_LOST_GAP,
 				.lost = 3, .lost_after = 9 };
 	check(OUT_TABLE, &e, "lost 3 events after seq=9: resynchronising\n", "gap, human");
 	check(OUT_JSON, &e, "{\"event\":\"lost\",\"reason\":\"gap\",\"count\":3,\"after_seq\":9}\n",
@@ -106,7 +208,7 @@ int main(void)
 	ok(ev_needs_resync(&e), "a gap calls for a dump");
 	e.lost = 1;
 	check(OUT_TABLE, &e, "lost 1 event after seq=9: resynchronising\n", "one event");
-	e = (struct ppt_event){ .type = PPT_EVENT_LOST, .lost_reason = PPT_LOST_OVERRUN };
+	e = (struct ev_event){ .type = PPT_EVENT_LOST, .lost_reason = PPT_LOST_OVERRUN };
 	check(OUT_TABLE, &e, "lost events (socket receive buffer overrun): resynchronising\n",
 	      "overrun, human");
 	check(OUT_JSON, &e, "{\"event\":\"lost\",\"reason\":\"overrun\",\"count\":null,\"after_seq\":null}\n",
@@ -142,5 +244,6 @@ int main(void)
 	   "a dumped device, JSON: one object on one line");
 	free(got);
 	is_str(ev_lost_reason_name((enum ppt_lost_reason)99), "unknown", "unknown reason");
+	test_rows();
 	return tap_done();
 }

@@ -24,7 +24,7 @@ static struct out_device host(const char *addr, const char *driver, int64_t grou
 int main(void)
 {
 	struct out_device *devs = calloc(3, sizeof(*devs));
-	struct ppt_device_info k[2];
+	struct dev_info k[2];
 	struct name_cand c;
 	size_t n = 3;
 

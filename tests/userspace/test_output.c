@@ -129,7 +129,7 @@ static void test_host_only(void)
 static void test_vertical_and_matches(void)
 {
 	struct out_device d[2] = { dev("0000:01:00.0", "vm1"), dev("0000:02:00.0", "") };
-	struct ppt_match m[2] = {
+	struct out_match m[2] = {
 		{ PPT_MATCH_IDS, "1234:1111", true, -1 },
 		{ PPT_MATCH_PATH, "0000:00/02.0/00.0", false, PPT_RESET_SBR },
 	};

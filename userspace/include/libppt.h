@@ -2,17 +2,86 @@
 /*
  * libppt: a C client of the "ppt" generic netlink family.
  *
- * Every call returns 0 on success or a negative errno.  When a request
- * failed, ppt_errmsg() explains it until the next call on the same handle:
- * the kernel's extended ack message, an asynchronous request's failure
+ * Build against it with `pkg-config --cflags --libs libppt`: the headers
+ * are installed in PREFIX/include/ppt (this one, and the protocol header
+ * <linux/ppt.h> as PREFIX/include/ppt/linux/ppt.h, away from the kernel's
+ * own headers), and pkg-config adds that directory to the include path.
+ * The shared library's soname is libppt.so.1.
+ *
+ * ERRORS
+ *
+ * Every call that can fail returns 0 (or the documented non-negative
+ * value) on success, or a negative errno.  When a request failed,
+ * ppt_errmsg() explains it until the next call on the same handle: the
+ * kernel's extended ack message, an asynchronous request's failure
  * message, or libppt's own reason for a request it refused to send.
  *
- * A handle is one netlink socket (two while subscribed to events); it is
- * not thread-safe: use one handle per thread.  The protocol itself is
- * documented in <linux/ppt.h>, which libppt installs next to this header.
+ * ABI
  *
- * Build against it with `pkg-config --cflags --libs libppt`; the shared
- * library's soname is libppt.so.0.
+ * libppt grows without breaking programs built against an older libppt.so.1:
+ *  - what the kernel reports (devices, events, request outcomes, match
+ *    entries) and what a claim asks for are opaque objects reached through
+ *    calls: a field added later is a new call, never a changed layout;
+ *  - options are a flags word (unsigned int flags) of named PPT_* bits; a
+ *    call refuses a bit it does not know with -EINVAL, so a program built
+ *    for a newer libppt fails clearly on an older one;
+ *  - every exported symbol carries a version node (LIBPPT_1.0, ...): calls
+ *    added later are in later nodes, so a program that uses them does not
+ *    start against an older libppt.so.1 instead of failing at the call.
+ * An incompatible change gets a new soname (make check compares the
+ * library with a recorded baseline: tests/userspace/check-abi.sh).
+ *
+ * MEMORY
+ *
+ * What a call returns belongs to the caller, who frees it with the call
+ * named in its description (ppt_dev_free(), ppt_dev_list_free(),
+ * ppt_req_free(), ppt_req_list_free(), ppt_match_list_free(),
+ * ppt_event_free(), ppt_addrs_free(), ppt_claim_spec_free()); every one of
+ * them takes NULL.  A string or object a getter returns belongs to the
+ * object it came from and lives as long as it (ppt_event_dev()'s device
+ * is the event's).  ppt_errmsg() and ppt_blocker() return the handle's
+ * strings, valid until the next call on that handle.  libppt keeps no
+ * pointer the caller passed in once a call returns: it copies what it
+ * keeps.  Each call's "Memory:" note says what it allocates.
+ *
+ * THREADS
+ *
+ * A handle is not thread-safe: use one handle per thread, or serialise
+ * every call that takes the handle (ppt_errmsg() reads what the last call
+ * left there).  Different handles may be used in different threads at the
+ * same time.  Objects are immutable once returned: their getters may run
+ * in several threads at once, but freeing an object must not race with
+ * them.  Calls without a handle (the getters, names and parsing at the
+ * end of this header) are thread-safe.  libppt keeps no global state and
+ * installs no signal handler; a call blocked waiting for an outcome is
+ * interrupted only by its timeout.  Each call's "Threads:" note says when
+ * it differs from these rules.
+ *
+ * VERSIONS OF THE MODULE AND OF LIBPPT
+ *
+ * After an upgrade the loaded ppt module and libppt may be of different
+ * releases (a DKMS upgrade installs a module that loads only at the next
+ * boot, or the other way round).  The protocol only grows: numbers are
+ * never reused, attributes and commands are only added, and the family's
+ * version (PPT_GENL_VERSION) counts incompatible changes of behaviour.
+ *
+ *  - A newer libppt with an older module: libppt asks the kernel, once
+ *    per handle and when first needed, for the family's version, its
+ *    commands and the attributes each command's policy accepts
+ *    (CTRL_CMD_GETFAMILY and CTRL_CMD_GETPOLICY).  A call that needs a
+ *    command or attribute the module lacks fails with -EOPNOTSUPP before
+ *    anything is sent, and ppt_errmsg() names what is missing and both
+ *    versions ("load the matching module").  Everything else works:
+ *    device attributes an older module does not report read as absent
+ *    (ppt_dev_has_attr() tells), and a module of protocol 1 adds a match
+ *    synchronously (no request id, no outcome).  ppt_family_version(),
+ *    ppt_supports_cmd() and ppt_supports_attr() let a program ask first.
+ *  - An older libppt with a newer module: the kernel's replies and events
+ *    carry attributes the older libppt does not know, which it ignores;
+ *    the requests it sends mean what they meant.  What it cannot ask for
+ *    it cannot have (libppt.so.0 cannot release a tainted device unclean,
+ *    nor take a device the host uses, nor see the devices a match
+ *    reserved).  libppt.so.0 and libppt.so.1 can be installed side by side.
  */
 #ifndef LIBPPT_H
 #define LIBPPT_H
@@ -29,73 +98,21 @@ extern "C" {
 
 /* "dddd:bb:dd.f" with a domain of up to eight digits, plus NUL. */
 #define PPT_ADDR_BUFLEN	17
+/* A topology path (PPT_A_DEV_PATH) with its NUL. */
 #define PPT_PATH_BUFLEN	PPT_PATH_MAX
-#define PPT_DRIVER_BUFLEN 64
-#define PPT_SLOT_BUFLEN	64
-/* A match entry: the longest is a path (see PPT_PATH_MAX). */
+/* A match entry with its NUL: the longest is a path. */
 #define PPT_MATCH_BUFLEN PPT_PATH_MAX
-#define PPT_MSG_BUFLEN	256
+
+/* timeout_ms: wait as long as it takes */
+#define PPT_WAIT_FOREVER	(-1)
 
 struct ppt_handle;
 
 /**
- * struct ppt_device_info - one device as the kernel reports it
- * @addr: PCI address, "0000:01:00.0"
- * @vendor: vendor id
- * @device: device id
- * @subvendor: subsystem vendor id
- * @subdevice: subsystem id
- * @pci_class: 24-bit class code
- * @revision: revision id
- * @state: enum ppt_state
- * @driver: the driver bound now, "" when none
- * @owner: the owner, "" when none
- * @iommu_group: IOMMU group number, -1 when none
- * @path: topology path as the paths= parameter takes it, "" when unknown
- * @boot_listed: a boot list names the device
- * @adopted: it was with vfio-pci when ppt loaded and was adopted
- * @reset_methods: the reset methods it supports: bit i set for enum
- *	ppt_reset_method i (never for %PPT_RESET_AUTO)
- * @last_reset: the enum ppt_reset_method that last reset it under ppt, or
- *	-1 before the first reset
- * @last_reset_usec: how long that reset took, in microseconds (0 when
- *	@last_reset is -1)
- * @slot: the physical slot label the platform gives, "" when none
- * @reset_pref: the enum ppt_reset_method a reset or clean with
- *	%PPT_RESET_AUTO uses for the device, or -1 when the kernel reported
- *	none (the default order)
- * @lease: the netlink port id of the socket whose lease holds the device,
- *	0 when none (ppt_handle_portid() tells a handle's own)
- * @lease_ended: the lease's socket closed: the kernel returns the device
- *	(once its VFIO device is closed, when assigned)
- */
-struct ppt_device_info {
-	char addr[PPT_ADDR_BUFLEN];
-	uint16_t vendor;
-	uint16_t device;
-	uint16_t subvendor;
-	uint16_t subdevice;
-	uint32_t pci_class;
-	uint8_t revision;
-	uint32_t state;
-	char driver[PPT_DRIVER_BUFLEN];
-	char owner[PPT_OWNER_MAX];
-	int64_t iommu_group;
-	char path[PPT_PATH_BUFLEN];
-	bool boot_listed;
-	bool adopted;
-	uint32_t reset_methods;
-	int32_t last_reset;
-	uint64_t last_reset_usec;
-	char slot[PPT_SLOT_BUFLEN];
-	int32_t reset_pref;
-	uint32_t lease;
-	bool lease_ended;
-};
-
-/**
  * ppt_open() - connect to the ppt family
  * @out: receives the handle
+ *
+ * Memory: the handle is the caller's; ppt_close() frees it.
  *
  * Return: 0; -ENOENT when the family is not registered (ppt not loaded,
  * or the caller is outside the initial network namespace); -ENOMEM; or
@@ -103,17 +120,23 @@ struct ppt_device_info {
  */
 int ppt_open(struct ppt_handle **out);
 
-/** ppt_close() - close a handle and any event subscription; NULL is allowed. */
+/**
+ * ppt_close() - close a handle and any event subscription
+ *
+ * NULL is allowed.  Leases of the handle's socket (%PPT_CLAIM_LEASE) end.
+ */
 void ppt_close(struct ppt_handle *h);
 
 /**
  * ppt_errmsg() - why the last call on @h failed
  *
+ * Memory: the handle's, valid until the next call on @h.
+ *
  * Return: the kernel's extended ack text, an asynchronous request's failure
  * message, libppt's own reason when it refused to send a request (a
- * malformed address, say), "missing attribute NAME" or "invalid attribute
- * NAME" when the kernel named an attribute without giving a message, or
- * NULL when there is none.
+ * malformed address, say, or an attribute the loaded module lacks),
+ * "missing attribute NAME" or "invalid attribute NAME" when the kernel
+ * named an attribute without giving a message, or NULL when there is none.
  */
 const char *ppt_errmsg(const struct ppt_handle *h);
 
@@ -131,204 +154,202 @@ int ppt_err_attr(const struct ppt_handle *h, bool *missing);
  * ppt_blocker() - the device that made the last call fail
  * @driver: if not NULL, receives that device's driver ("" when none)
  *
+ * Memory: the handle's strings, valid until the next call on @h.
+ *
  * Return: its PCI address, or NULL when no device blocked the call.
  */
 const char *ppt_blocker(const struct ppt_handle *h, const char **driver);
 
-/*
- * Changing devices needs CAP_SYS_ADMIN (-EPERM otherwise).
- *
- * Reserve, release, assign, unassign, reset and clean complete
- * asynchronously in the kernel.  These calls wait for the outcome for up
- * to timeout_ms milliseconds (-ETIMEDOUT after that: the operation goes on
- * in the kernel) and return it; with timeout_ms 0 they return once the
- * kernel has accepted the request.  They listen for the outcome on a
- * socket of their own, opened before the request is sent, so waiting works
- * with or without an event subscription (ppt_events_subscribe()).
- *
- * Every @addr is a PCI address in any form ppt_addr_normalize() accepts; a
- * malformed one fails with -EINVAL before anything is sent.
- */
-#define PPT_WAIT_FOREVER	(-1)
-
-/** ppt_device_reserve() - take a device for ppt; @force takes it from a host driver. */
-int ppt_device_reserve(struct ppt_handle *h, const char *addr, bool force,
-		       int timeout_ms);
-/** ppt_device_release() - give a device back to host drivers. */
-int ppt_device_release(struct ppt_handle *h, const char *addr,
-		       int timeout_ms);
-/**
- * ppt_device_claim() - give a reserved device an owner (synchronous)
- * @owner: the owner; NULL sends the request without one, which the kernel
- *	refuses with -EINVAL ("missing owner")
- */
-int ppt_device_claim(struct ppt_handle *h, const char *addr,
-		     const char *owner);
-
-/* ppt_claim() flags */
-#define PPT_CLAIM_LEASE		(1u << 0)	/* bind the claim to @h's socket */
-
-/**
- * struct ppt_claim_spec - what ppt_claim() asks for
- * @addrs: candidate devices (any form ppt_addr_normalize() accepts), or NULL
- * @n_addrs: how many; at most %PPT_CLAIM_MAX
- * @match: a match in the ids= syntax
- *	("vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]"), or NULL
- * @count: how many candidates to claim; 0: every listed device (or one,
- *	with @match alone)
- * @owner: the owner
- * @flags: %PPT_CLAIM_LEASE
- */
-struct ppt_claim_spec {
-	const char *const *addrs;
-	size_t n_addrs;
-	const char *match;
-	unsigned int count;
-	const char *owner;
-	unsigned int flags;
-};
-
-/**
- * ppt_claim() - claim several devices for an owner, all or nothing
- * @out: receives a malloc()ed array of the addresses claimed (with the
- *	IOMMU group mates that came along), in address order; free() it.
- *	May be NULL.
- * @n: receives its length; may be NULL
- *
- * Only reserved, known-good devices are chosen, each with every other
- * endpoint of its IOMMU group.  With %PPT_CLAIM_LEASE the claim ends when
- * @h is closed, or its process dies: see ppt(4), "Leases".
- *
- * Return: 0; -EINVAL for a malformed address or an empty request; -EBUSY
- * when a listed device is not available (ppt_blocker() names it); -ENOSPC
- * when fewer candidates are available than asked for; or the kernel's
- * refusal.  Nothing is claimed unless 0 is returned.
- */
-int ppt_claim(struct ppt_handle *h, const struct ppt_claim_spec *spec,
-	      char (**out)[PPT_ADDR_BUFLEN], size_t *n);
-
-/**
- * ppt_take() - take back every device an owner holds
- * @flags: %PPT_CLAIM_LEASE to put them under @h's lease, 0 for none
- * @out, @n: as for ppt_claim()
- *
- * For an agent restarted after a crash: its devices whose lease ended,
- * including assigned ones waiting for their VM to exit, stay its own.
- *
- * Return: 0; -ENOENT when the owner holds no device; or a negative errno.
- */
-int ppt_take(struct ppt_handle *h, const char *owner, unsigned int flags,
-	     char (**out)[PPT_ADDR_BUFLEN], size_t *n);
-
 /** ppt_handle_portid() - the netlink port id of @h's socket (its leases' id) */
 uint32_t ppt_handle_portid(const struct ppt_handle *h);
 
-/** ppt_device_unclaim() - make a device the owner claimed reserved again. */
-int ppt_device_unclaim(struct ppt_handle *h, const char *addr,
-		       const char *owner);
-/**
- * ppt_device_assign() - hand a claimed device and its IOMMU group to vfio-pci
- *
- * On -EBUSY, ppt_blocker() names the device of the group that blocked it.
+/*
+ * What the loaded module supports.  libppt asks the kernel once per handle
+ * (again after the module was reloaded, when subscribed to events) and
+ * checks every request against the answer.
  */
-int ppt_device_assign(struct ppt_handle *h, const char *addr,
-		      const char *owner, int timeout_ms);
-/**
- * ppt_device_unassign() - take an assigned device back from vfio-pci
- * @owner: NULL, or the owner, which must then match
- *
- * Return: -EBUSY at once while a VM (a VFIO user) holds the device.
- */
-int ppt_device_unassign(struct ppt_handle *h, const char *addr,
-			const char *owner, int timeout_ms);
-/**
- * ppt_device_reset() - reset a reserved, dirty or quarantined device
- * @method: enum ppt_reset_method; %PPT_RESET_AUTO lets the kernel choose
- *
- * The device returns to the state it had; a failed reset quarantines it.
- * A reset does not make a dirty device clean.
- *
- * Return: 0; -EINVAL for a method outside enum ppt_reset_method; the
- * kernel's refusal (e.g. -EOPNOTSUPP when the device lacks the method).
- */
-int ppt_device_reset(struct ppt_handle *h, const char *addr,
-		     uint32_t method, int timeout_ms);
-/**
- * ppt_device_clean() - reset, restore and verify a dirty or quarantined device
- * @method: enum ppt_reset_method; %PPT_RESET_AUTO lets the kernel choose
- *
- * Success makes the device reserved; failure quarantines it.  Cleaning a
- * quarantined device is how an administrator clears it.
- */
-int ppt_device_clean(struct ppt_handle *h, const char *addr,
-		     uint32_t method, int timeout_ms);
-
-struct ppt_request_event;	/* below, with the events */
 
 /**
- * ppt_devices_clean() - clean several devices side by side
- * @addrs: the devices, @n of them
- * @method: enum ppt_reset_method, for every device
- * @timeout_ms: how long to wait for all the outcomes; 0: do not wait,
- *	negative: wait as long as it takes
- * @out: @n entries, filled in the order of @addrs: the device's canonical
- *	address, its request id (0 when refused at once), its outcome
- *	(@error 0, or a negative errno with @msg and maybe @blocker)
+ * ppt_family_version() - the protocol version of the loaded module
  *
- * Every request is sent before any outcome is awaited, so the kernel
- * cleans the devices concurrently: n devices take about as long as one,
- * where a loop of ppt_device_clean() calls would take n times as long.
- * One device's refusal or failure does not stop the others.  A device
- * another request cleans already (the audio function of a GPU whose slot
- * is reset as one unit) gets that clean's outcome.  Outcomes not yet
- * known when @timeout_ms runs out are -ETIMEDOUT (the cleans go on in the
- * kernel).
+ * Compare with PPT_GENL_VERSION, the version this libppt was built for.
  *
- * Return: 0 when every device was cleaned (with @timeout_ms 0: every
- * request was accepted); else the error of the first device that failed,
- * and ppt_errmsg() counts the failures; or -EINVAL (bad @method, no
- * devices), -ENOMEM, or the events socket's failure.
+ * Return: the version (1 or more), or a negative errno when the kernel
+ * could not be asked (-ENOENT: ppt is not loaded any more).
  */
-int ppt_devices_clean(struct ppt_handle *h, const char *const *addrs,
-		      size_t n, uint32_t method, int timeout_ms,
-		      struct ppt_request_event *out);
+int ppt_family_version(struct ppt_handle *h);
 
 /**
- * ppt_device_set_reset_pref() - the method auto resets and cleans use for a device
- * @method: an enum ppt_reset_method the device supports, or
- *	%PPT_RESET_AUTO for the default order (flr, pm, sbr)
+ * ppt_supports_cmd() - does the loaded module have command @cmd?
+ * @cmd: an enum ppt_cmd value
  *
- * For hardware that resets badly by its first method (a broken FLR).
- * Synchronous (%PPT_CMD_DEVICE_SET).
- *
- * Return: 0; -EINVAL for a method outside enum ppt_reset_method;
- * -EOPNOTSUPP when the device lacks the method; -ENODEV when ppt does not
- * hold the device; or another negative errno.
+ * Return: 1 yes, 0 no, or a negative errno as for ppt_family_version().
  */
-int ppt_device_set_reset_pref(struct ppt_handle *h, const char *addr,
-			      uint32_t method);
+int ppt_supports_cmd(struct ppt_handle *h, uint32_t cmd);
+
+/**
+ * ppt_supports_attr() - does the loaded module take attribute @attr with @cmd?
+ * @cmd: an enum ppt_cmd value
+ * @attr: an enum ppt_attr value
+ *
+ * Answers from the command's policy (its doit's; its dumpit's for a
+ * command that has none).
+ *
+ * Return: 1 yes, 0 no (or no such command), -EOPNOTSUPP when the kernel
+ * cannot dump policies (before Linux 5.10; requests are then sent
+ * unchecked), or another negative errno as for ppt_family_version().
+ */
+int ppt_supports_attr(struct ppt_handle *h, uint32_t cmd, uint32_t attr);
+
+/*
+ * Devices.  struct ppt_dev is one device as the kernel reported it: a
+ * snapshot, which does not change when the device does.  A string getter
+ * returns NULL when the kernel did not send that attribute.
+ */
+struct ppt_dev;
+
+/** ppt_dev_addr() - PCI address, "0000:01:00.0" */
+const char *ppt_dev_addr(const struct ppt_dev *d);
+/** ppt_dev_vendor() - vendor id */
+uint16_t ppt_dev_vendor(const struct ppt_dev *d);
+/** ppt_dev_device() - device id */
+uint16_t ppt_dev_device(const struct ppt_dev *d);
+/** ppt_dev_subvendor() - subsystem vendor id */
+uint16_t ppt_dev_subvendor(const struct ppt_dev *d);
+/** ppt_dev_subdevice() - subsystem id */
+uint16_t ppt_dev_subdevice(const struct ppt_dev *d);
+/** ppt_dev_class() - 24-bit class code */
+uint32_t ppt_dev_class(const struct ppt_dev *d);
+/** ppt_dev_revision() - revision id */
+uint8_t ppt_dev_revision(const struct ppt_dev *d);
+/** ppt_dev_state() - enum ppt_state (ppt_state_name() spells it) */
+uint32_t ppt_dev_state(const struct ppt_dev *d);
+/** ppt_dev_driver() - the driver bound now, NULL when none */
+const char *ppt_dev_driver(const struct ppt_dev *d);
+/** ppt_dev_owner() - the owner, NULL when none */
+const char *ppt_dev_owner(const struct ppt_dev *d);
+/** ppt_dev_iommu_group() - IOMMU group number, -1 when none */
+int64_t ppt_dev_iommu_group(const struct ppt_dev *d);
+/** ppt_dev_path() - topology path as the paths= parameter takes it, NULL when unknown */
+const char *ppt_dev_path(const struct ppt_dev *d);
+/** ppt_dev_slot() - the physical slot label the platform gives, NULL when none */
+const char *ppt_dev_slot(const struct ppt_dev *d);
+/** ppt_dev_boot_listed() - a boot list names the device */
+bool ppt_dev_boot_listed(const struct ppt_dev *d);
+/** ppt_dev_adopted() - it was with vfio-pci when ppt loaded and was adopted */
+bool ppt_dev_adopted(const struct ppt_dev *d);
+/**
+ * ppt_dev_reset_methods() - the reset methods the device supports
+ *
+ * Return: bit i set for enum ppt_reset_method i (never for %PPT_RESET_AUTO).
+ */
+uint32_t ppt_dev_reset_methods(const struct ppt_dev *d);
+/**
+ * ppt_dev_last_reset() - the method of ppt's last reset of the device
+ *
+ * Return: an enum ppt_reset_method, or -1 before the first reset.
+ */
+int ppt_dev_last_reset(const struct ppt_dev *d);
+/** ppt_dev_last_reset_usec() - how long that reset took, in microseconds; 0 before it */
+uint64_t ppt_dev_last_reset_usec(const struct ppt_dev *d);
+/**
+ * ppt_dev_last_reset_inferred() - was the last reset's method inferred?
+ *
+ * True when an auto reset ran the PCI core's method order, which does not
+ * say which method worked: ppt_dev_last_reset() is the first that applies.
+ */
+bool ppt_dev_last_reset_inferred(const struct ppt_dev *d);
+/**
+ * ppt_dev_reset_pref() - the method auto resets and cleans use for the device
+ *
+ * Return: an enum ppt_reset_method, or -1 for the default order.
+ */
+int ppt_dev_reset_pref(const struct ppt_dev *d);
+/**
+ * ppt_dev_lease() - the netlink port id of the socket whose lease holds the device
+ *
+ * Return: the port id (ppt_handle_portid() tells a handle's own), 0 when none.
+ */
+uint32_t ppt_dev_lease(const struct ppt_dev *d);
+/**
+ * ppt_dev_lease_ended() - the lease's socket closed
+ *
+ * The kernel returns the device (once its VFIO device is closed, when assigned).
+ */
+bool ppt_dev_lease_ended(const struct ppt_dev *d);
+/**
+ * ppt_dev_tainted() - may the device hold a tenant's data or state?
+ *
+ * It went to a tenant, came from a driver that works for someone else,
+ * was found dirty at load, or was quarantined; only a successful clean
+ * clears it.
+ */
+bool ppt_dev_tainted(const struct ppt_dev *d);
+/**
+ * ppt_dev_gated() - ppt holds the DMA ownership of the device's IOMMU group
+ *
+ * No host driver can bind a device of the group, and no VFIO user open it.
+ */
+bool ppt_dev_gated(const struct ppt_dev *d);
+/** ppt_dev_reason() - why the device is quarantined or could not be returned; NULL when nothing */
+const char *ppt_dev_reason(const struct ppt_dev *d);
+
+/**
+ * ppt_dev_has_attr() - did the kernel report attribute @attr for the device?
+ * @attr: an enum ppt_attr value
+ *
+ * Tells a false flag from one an older module does not report (a module
+ * of protocol 1 sends no %PPT_A_DEV_TAINTED), and an absent number from
+ * zero.
+ *
+ * Return: true when the kernel's message carried it; false otherwise, and
+ * for attributes newer than this libppt.
+ */
+bool ppt_dev_has_attr(const struct ppt_dev *d, uint32_t attr);
+
+/**
+ * ppt_dev_dup() - a copy of a device, to keep after what held it is freed
+ *
+ * Memory: the caller's; ppt_dev_free() frees it.
+ *
+ * Return: the copy, or NULL when out of memory.
+ */
+struct ppt_dev *ppt_dev_dup(const struct ppt_dev *d);
+
+/** ppt_dev_free() - free a device; NULL is allowed. */
+void ppt_dev_free(struct ppt_dev *d);
+
+/** ppt_dev_list_free() - free a list ppt_device_list() returned, and its devices; NULL is allowed. */
+void ppt_dev_list_free(struct ppt_dev **list);
 
 /**
  * ppt_device_get() - get one device
+ * @addr: a PCI address in any form ppt_addr_normalize() accepts
+ * @out: receives the device
+ *
+ * Memory: *@out is the caller's; ppt_dev_free() frees it.
  *
  * Return: 0, -EINVAL for a malformed address, -ENODEV when ppt does not
  * manage the device, or another negative errno.
  */
 int ppt_device_get(struct ppt_handle *h, const char *addr,
-		   struct ppt_device_info *out);
+		   struct ppt_dev **out);
 
 /**
  * ppt_device_list() - get every device ppt manages
- * @out: receives a malloc()ed array; free it with free()
- * @n: receives its length
+ * @out: receives a NULL-terminated array of devices, in the kernel's
+ *	table order
+ * @n: receives how many; may be NULL
  *
  * A dump the kernel marks as interrupted by a concurrent change is
  * retried, so the list is one consistent snapshot.
  *
+ * Memory: *@out and its devices are the caller's; ppt_dev_list_free()
+ * frees them all (ppt_dev_dup() a device to keep it longer).
+ *
  * Return: 0, -EAGAIN when the table kept changing, or a negative errno.
  */
-int ppt_device_list(struct ppt_handle *h, struct ppt_device_info **out,
-		    size_t *n);
+int ppt_device_list(struct ppt_handle *h, struct ppt_dev ***out, size_t *n);
 
 /**
  * ppt_device_foreach() - call @cb for every device ppt manages
@@ -340,12 +361,341 @@ int ppt_device_list(struct ppt_handle *h, struct ppt_device_info **out,
  * ppt_device_list()), so @cb sees each device exactly once and may itself
  * call libppt on the same handle, e.g. to reserve the device it is given.
  *
+ * Memory: the device @cb gets is freed when @cb returns (ppt_dev_dup() to
+ * keep it).
+ *
  * Return: 0, the first non-zero value @cb returned, or a negative errno as
  * for ppt_device_list().
  */
 int ppt_device_foreach(struct ppt_handle *h,
-		       int (*cb)(const struct ppt_device_info *dev, void *arg),
+		       int (*cb)(const struct ppt_dev *dev, void *arg),
 		       void *arg);
+
+/*
+ * Changing devices needs CAP_SYS_ADMIN (-EPERM otherwise).
+ *
+ * Reserve, release, assign, unassign, reset, clean and match add complete
+ * asynchronously in the kernel: it accepts the request, replies with its
+ * id, and announces the outcome later (an event, %PPT_EVENT_REQUEST, with
+ * the same id).  These calls wait for the outcome for up to timeout_ms
+ * milliseconds (%PPT_WAIT_FOREVER: as long as it takes; -ETIMEDOUT after
+ * that, while the operation goes on in the kernel) and return it; with
+ * timeout_ms 0 they return once the kernel has accepted the request.
+ * They listen for the outcome on a socket of their own, opened before the
+ * request is sent, so waiting works with or without an event subscription.
+ *
+ * req_id, when not NULL, receives the request's id once the kernel has
+ * accepted the request, whatever happens next: an event loop that does not
+ * wait (timeout_ms 0) matches it with the outcome's ppt_req_id(), and one
+ * that stopped waiting (-ETIMEDOUT) can still recognise it.  It is 0 when
+ * the request was refused at once or never sent.
+ *
+ * Every addr is a PCI address in any form ppt_addr_normalize() accepts; a
+ * malformed one fails with -EINVAL before anything is sent.  Flag bits a
+ * call does not define fail with -EINVAL.
+ *
+ * Threads: a call that waits blocks its thread (and its handle) until the
+ * outcome arrives or timeout_ms runs out.
+ */
+
+/* ppt_device_reserve() flags */
+#define PPT_RESERVE_FORCE	(1u << 0)	/* take it from its host driver (PPT_A_FORCE) */
+#define PPT_RESERVE_FORCE_HOST	(1u << 1)	/* ...even when the host uses it (PPT_A_FORCE_HOST) */
+
+/**
+ * ppt_device_reserve() - take a device for ppt
+ * @flags: %PPT_RESERVE_FORCE takes a device bound to a host driver; with
+ *	it, %PPT_RESERVE_FORCE_HOST also takes one the host uses (a network
+ *	device that is up with an address: see %PPT_CMD_DEVICE_RESERVE)
+ *
+ * Return: 0; -EINVAL for %PPT_RESERVE_FORCE_HOST without
+ * %PPT_RESERVE_FORCE; -EBUSY naming the host driver (ppt_blocker());
+ * -EOPNOTSUPP for %PPT_RESERVE_FORCE_HOST with a module of protocol 1; or
+ * the kernel's refusal.
+ */
+int ppt_device_reserve(struct ppt_handle *h, const char *addr,
+		       unsigned int flags, int timeout_ms, uint64_t *req_id);
+
+/* ppt_device_release() flags */
+#define PPT_RELEASE_UNCLEAN	(1u << 0)	/* release a tainted device as it is (PPT_A_UNCLEAN) */
+
+/**
+ * ppt_device_release() - give a device back to host drivers
+ * @flags: %PPT_RELEASE_UNCLEAN releases a device that may hold a tenant's
+ *	data (ppt_dev_tainted()) without cleaning it first; the host gets
+ *	the tenant's leftovers
+ *
+ * Without %PPT_RELEASE_UNCLEAN a tainted device is cleaned first and stays
+ * (quarantined) when the clean fails.
+ *
+ * Return: 0; -EOPNOTSUPP for %PPT_RELEASE_UNCLEAN with a module of
+ * protocol 1; or the kernel's refusal.
+ */
+int ppt_device_release(struct ppt_handle *h, const char *addr,
+		       unsigned int flags, int timeout_ms, uint64_t *req_id);
+
+/* ppt_device_claim(), ppt_claim() and ppt_take() flags */
+#define PPT_CLAIM_LEASE		(1u << 0)	/* bind the claim to the handle's socket */
+
+/**
+ * ppt_device_claim() - give a reserved device an owner (synchronous)
+ * @owner: the owner; NULL sends the request without one, which the kernel
+ *	refuses with -EINVAL ("missing owner")
+ * @flags: %PPT_CLAIM_LEASE: the claim ends when @h is closed or its
+ *	process dies (see ppt(4), "Leases")
+ *
+ * The other endpoints of its IOMMU group, which must be reserved, come along.
+ */
+int ppt_device_claim(struct ppt_handle *h, const char *addr,
+		     const char *owner, unsigned int flags);
+
+/**
+ * ppt_device_unclaim() - make a device the owner claimed reserved again (synchronous)
+ * @flags: none defined yet: 0
+ */
+int ppt_device_unclaim(struct ppt_handle *h, const char *addr,
+		       const char *owner, unsigned int flags);
+
+/**
+ * ppt_device_assign() - hand a claimed device and its IOMMU group to vfio-pci
+ * @flags: none defined yet: 0
+ *
+ * Return: 0; -EBUSY with ppt_blocker() naming the device of the group
+ * that blocked it; or the kernel's refusal.
+ */
+int ppt_device_assign(struct ppt_handle *h, const char *addr,
+		      const char *owner, unsigned int flags, int timeout_ms,
+		      uint64_t *req_id);
+
+/**
+ * ppt_device_unassign() - take an assigned device back from vfio-pci
+ * @owner: NULL, or the owner, which must then match
+ * @flags: none defined yet: 0
+ *
+ * Return: -EBUSY at once while a VM (a VFIO user) holds the device.
+ */
+int ppt_device_unassign(struct ppt_handle *h, const char *addr,
+			const char *owner, unsigned int flags, int timeout_ms,
+			uint64_t *req_id);
+
+/**
+ * ppt_device_reset() - reset a reserved, dirty or quarantined device
+ * @method: enum ppt_reset_method; %PPT_RESET_AUTO lets the kernel choose
+ * @flags: none defined yet: 0
+ *
+ * The device returns to the state it had; a failed reset quarantines it.
+ * A reset does not make a dirty device clean.
+ *
+ * Return: 0; -EINVAL for a method outside enum ppt_reset_method; the
+ * kernel's refusal (e.g. -EOPNOTSUPP when the device lacks the method).
+ */
+int ppt_device_reset(struct ppt_handle *h, const char *addr, uint32_t method,
+		     unsigned int flags, int timeout_ms, uint64_t *req_id);
+
+/**
+ * ppt_device_clean() - reset, restore and verify a dirty or quarantined device
+ * @method: enum ppt_reset_method; %PPT_RESET_AUTO lets the kernel choose
+ * @flags: none defined yet: 0
+ *
+ * Success makes the device reserved; failure quarantines it.  Cleaning a
+ * quarantined device is how an administrator clears it.
+ */
+int ppt_device_clean(struct ppt_handle *h, const char *addr, uint32_t method,
+		     unsigned int flags, int timeout_ms, uint64_t *req_id);
+
+/**
+ * ppt_device_set_reset_pref() - the method auto resets and cleans use for a device
+ * @method: an enum ppt_reset_method the device supports, or
+ *	%PPT_RESET_AUTO for the default order
+ * @flags: none defined yet: 0
+ *
+ * For hardware that resets badly by its first method (a broken FLR).
+ * Synchronous (%PPT_CMD_DEVICE_SET).
+ *
+ * Return: 0; -EINVAL for a method outside enum ppt_reset_method;
+ * -EOPNOTSUPP when the device lacks the method; -ENODEV when ppt does not
+ * hold the device; or another negative errno.
+ */
+int ppt_device_set_reset_pref(struct ppt_handle *h, const char *addr,
+			      uint32_t method, unsigned int flags);
+
+/*
+ * Request outcomes.  struct ppt_req is the outcome of one asynchronous
+ * request: from an event (ppt_event_req()), ppt_devices_clean() or
+ * ppt_match_add().  A string getter returns NULL when there is nothing.
+ */
+struct ppt_req;
+
+/** ppt_req_id() - the request's id, as the kernel's reply gave it (0: refused at once) */
+uint64_t ppt_req_id(const struct ppt_req *r);
+/** ppt_req_cmd() - the request's enum ppt_cmd (ppt_cmd_name() spells it) */
+uint32_t ppt_req_cmd(const struct ppt_req *r);
+/** ppt_req_addr() - the device the request named; NULL for a match add */
+const char *ppt_req_addr(const struct ppt_req *r);
+/** ppt_req_error() - 0 on success, else the negative errno it failed with */
+int ppt_req_error(const struct ppt_req *r);
+/** ppt_req_msg() - why it failed; NULL when the kernel gave no reason */
+const char *ppt_req_msg(const struct ppt_req *r);
+/** ppt_req_blocker() - the device that made it fail; NULL when none */
+const char *ppt_req_blocker(const struct ppt_req *r);
+/** ppt_req_blocker_driver() - that device's driver; NULL when none */
+const char *ppt_req_blocker_driver(const struct ppt_req *r);
+/**
+ * ppt_req_device_count() - how many devices the request took
+ *
+ * For a match add, the devices it reserved (%PPT_A_CLAIM_ADDR); 0 for the
+ * other requests.
+ */
+size_t ppt_req_device_count(const struct ppt_req *r);
+/**
+ * ppt_req_device() - one of them
+ * @i: 0 to ppt_req_device_count() - 1
+ *
+ * Return: its PCI address, or NULL when @i is out of range.
+ */
+const char *ppt_req_device(const struct ppt_req *r, size_t i);
+
+/**
+ * ppt_req_dup() - a copy of an outcome, to keep after what held it is freed
+ *
+ * Memory: the caller's; ppt_req_free() frees it.
+ *
+ * Return: the copy, or NULL when out of memory.
+ */
+struct ppt_req *ppt_req_dup(const struct ppt_req *r);
+
+/** ppt_req_free() - free an outcome; NULL is allowed. */
+void ppt_req_free(struct ppt_req *r);
+
+/** ppt_req_list_free() - free a NULL-terminated array of outcomes and the outcomes; NULL is allowed. */
+void ppt_req_list_free(struct ppt_req **list);
+
+/**
+ * ppt_devices_clean() - clean several devices side by side
+ * @addrs: the devices, @n of them
+ * @method: enum ppt_reset_method, for every device
+ * @flags: none defined yet: 0
+ * @timeout_ms: how long to wait for all the outcomes; 0: do not wait,
+ *	%PPT_WAIT_FOREVER: as long as it takes
+ * @out: receives a NULL-terminated array of @n outcomes, in the order of
+ *	@addrs: each device's canonical address (or the name it was given,
+ *	when malformed), its request id (0 when refused at once), its error
+ *	(0, or a negative errno with a message and maybe a blocker)
+ *
+ * Every request is sent before any outcome is awaited, so the kernel
+ * cleans the devices concurrently: n devices take about as long as one,
+ * where a loop of ppt_device_clean() calls would take n times as long.
+ * One device's refusal or failure does not stop the others.  A device
+ * another request cleans already (the audio function of a GPU whose slot
+ * is reset as one unit) gets that clean's outcome.  Outcomes not yet
+ * known when @timeout_ms runs out are -ETIMEDOUT (the cleans go on in the
+ * kernel).
+ *
+ * Memory: *@out and its outcomes are the caller's, whatever the call
+ * returns; ppt_req_list_free() frees them.  *@out is NULL when the call
+ * failed before sending anything.
+ *
+ * Return: 0 when every device was cleaned (with @timeout_ms 0: every
+ * request was accepted); else the error of the first device that failed,
+ * and ppt_errmsg() counts the failures; or -EINVAL (bad @method or @flags,
+ * no devices), -ENOMEM, or the events socket's failure.
+ */
+int ppt_devices_clean(struct ppt_handle *h, const char *const *addrs,
+		      size_t n, uint32_t method, unsigned int flags,
+		      int timeout_ms, struct ppt_req ***out);
+
+/*
+ * Allocation: claims of several devices, decided by the kernel under one
+ * lock, all or nothing.  A struct ppt_claim_spec says what to claim; it is
+ * built by the calls below and may be sent any number of times.
+ */
+struct ppt_claim_spec;
+
+/**
+ * ppt_claim_spec_new() - a claim for an owner
+ * @owner: the owner (copied); NULL sends the claim without one, which the
+ *	kernel refuses ("missing owner")
+ *
+ * Memory: the caller's; ppt_claim_spec_free() frees it.
+ *
+ * Return: the claim, or NULL when out of memory.
+ */
+struct ppt_claim_spec *ppt_claim_spec_new(const char *owner);
+
+/**
+ * ppt_claim_spec_add_addr() - add a candidate device
+ * @addr: a PCI address (copied; checked by ppt_claim())
+ *
+ * At most %PPT_CLAIM_MAX candidates can be sent.
+ *
+ * Return: 0, -EINVAL for a NULL @c or @addr, or -ENOMEM.
+ */
+int ppt_claim_spec_add_addr(struct ppt_claim_spec *c, const char *addr);
+
+/**
+ * ppt_claim_spec_set_match() - candidates by a match
+ * @ids: a match in the ids= syntax
+ *	("vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]"),
+ *	copied; NULL clears it.  With candidate devices as well, the
+ *	candidates are the listed devices that match.
+ *
+ * Return: 0, -EINVAL for a NULL @c, or -ENOMEM.
+ */
+int ppt_claim_spec_set_match(struct ppt_claim_spec *c, const char *ids);
+
+/**
+ * ppt_claim_spec_set_count() - how many candidates to claim
+ * @count: 1 to %PPT_CLAIM_MAX; 0 (the default): every listed device, or
+ *	one with a match alone
+ *
+ * Return: 0, or -EINVAL for a NULL @c.
+ */
+int ppt_claim_spec_set_count(struct ppt_claim_spec *c, unsigned int count);
+
+/** ppt_claim_spec_free() - free a claim; NULL is allowed. */
+void ppt_claim_spec_free(struct ppt_claim_spec *c);
+
+/** ppt_addrs_free() - free an address list ppt_claim() or ppt_take() returned; NULL is allowed. */
+void ppt_addrs_free(char **addrs);
+
+/**
+ * ppt_claim() - claim several devices for an owner, all or nothing
+ * @c: what to claim
+ * @flags: %PPT_CLAIM_LEASE: the claim ends when @h is closed, or its
+ *	process dies (see ppt(4), "Leases")
+ * @out: receives a NULL-terminated array of the addresses claimed (with
+ *	the IOMMU group mates that came along), in address order; may be NULL
+ * @n: receives its length; may be NULL
+ *
+ * Only reserved, known-good devices are chosen, each with every other
+ * endpoint of its IOMMU group.
+ *
+ * Memory: *@out is the caller's; ppt_addrs_free() frees it.  Set to NULL
+ * on failure.
+ *
+ * Return: 0; -EINVAL for a malformed address, an empty claim or more than
+ * %PPT_CLAIM_MAX candidates or devices; -EBUSY when a listed device is not
+ * available (ppt_blocker() names it); -ENOSPC when fewer candidates are
+ * available than asked for; or the kernel's refusal.  Nothing is claimed
+ * unless 0 is returned.
+ */
+int ppt_claim(struct ppt_handle *h, const struct ppt_claim_spec *c,
+	      unsigned int flags, char ***out, size_t *n);
+
+/**
+ * ppt_take() - take back every device an owner holds
+ * @flags: %PPT_CLAIM_LEASE to put them under @h's lease, 0 for none
+ * @out, @n: as for ppt_claim()
+ *
+ * For an agent restarted after a crash: its devices whose lease ended,
+ * including assigned ones waiting for their VM to exit, stay its own.
+ *
+ * Memory: as for ppt_claim().
+ *
+ * Return: 0; -ENOENT when the owner holds no device; or a negative errno.
+ */
+int ppt_take(struct ppt_handle *h, const char *owner, unsigned int flags,
+	     char ***out, size_t *n);
 
 /*
  * Runtime matches: the twins of the boot lists (ids=, devices=, paths=),
@@ -364,56 +714,71 @@ enum ppt_match_kind {
 	PPT_MATCH_PATH,
 };
 
+/* struct ppt_match: one match entry, as ppt_match_list() returns it. */
+struct ppt_match;
+
+/** ppt_match_kind() - the entry's list */
+enum ppt_match_kind ppt_match_kind(const struct ppt_match *m);
+/** ppt_match_text() - the entry as the kernel keeps it */
+const char *ppt_match_text(const struct ppt_match *m);
+/** ppt_match_boot() - it comes from a module parameter and cannot be deleted */
+bool ppt_match_boot(const struct ppt_match *m);
 /**
- * struct ppt_match - one match entry
- * @kind: its list
- * @text: the entry as the kernel keeps it
- * @boot: it comes from a module parameter, not from ppt_match_add(); it
- *	cannot be deleted
- * @reset_pref: the reset preference the entry gives the devices it takes
- *	(enum ppt_reset_method), or -1 when it gives none
+ * ppt_match_reset_pref() - the reset preference the entry gives the devices it takes
+ *
+ * Return: an enum ppt_reset_method, or -1 when it gives none.
  */
-struct ppt_match {
-	enum ppt_match_kind kind;
-	char text[PPT_MATCH_BUFLEN];
-	bool boot;
-	int32_t reset_pref;
-};
+int ppt_match_reset_pref(const struct ppt_match *m);
+
+/** ppt_match_list_free() - free a list ppt_match_list() returned; NULL is allowed. */
+void ppt_match_list_free(struct ppt_match **list);
 
 /**
- * ppt_match_add() - add a runtime match (synchronous)
+ * ppt_match_add() - add a runtime match
  * @text: the entry; the kernel parses it and names what is wrong
+ * @reset_pref: the enum ppt_reset_method the devices the entry takes get
+ *	as their preference (see ppt_device_set_reset_pref()), or
+ *	%PPT_RESET_AUTO for none
+ * @flags: none defined yet: 0
+ * @timeout_ms, @req_id: as for the other asynchronous calls: the entry is
+ *	added at once; reserving the matching functions no driver holds is
+ *	asynchronous
+ * @outcome: if not NULL, receives the outcome once it arrived, whose
+ *	ppt_req_device() lists the devices the entry reserved; NULL when the
+ *	call did not wait for it (@timeout_ms 0, or an error before it)
  *
- * Matching functions no driver holds are reserved at once; matching
- * functions that appear later are claimed before host drivers bind.
+ * Matching functions that appear later are claimed before host drivers
+ * bind.  A module of protocol 1 adds the match synchronously: *@req_id
+ * and *@outcome are then 0 and NULL.
  *
- * Return: 0, -EEXIST for a duplicate, -EINVAL for a malformed entry or
- * kind, or another negative errno.
+ * Memory: *@outcome is the caller's; ppt_req_free() frees it.
+ *
+ * Return: 0, -EEXIST for a duplicate, -EINVAL for a malformed entry, kind,
+ * preference or flags, the outcome's error, or another negative errno.
  */
 int ppt_match_add(struct ppt_handle *h, enum ppt_match_kind kind,
-		  const char *text);
+		  const char *text, uint32_t reset_pref, unsigned int flags,
+		  int timeout_ms, uint64_t *req_id, struct ppt_req **outcome);
+
 /**
- * ppt_match_add_reset_pref() - add a runtime match that sets a reset preference
- * @method: the enum ppt_reset_method the devices the entry takes from now
- *	on get as their preference (see ppt_device_set_reset_pref());
- *	%PPT_RESET_AUTO: none, as ppt_match_add()
- */
-int ppt_match_add_reset_pref(struct ppt_handle *h, enum ppt_match_kind kind,
-			     const char *text, uint32_t method);
-/**
- * ppt_match_del() - remove a runtime match (the kind and text it was added with)
+ * ppt_match_del() - remove a runtime match (the kind and text it was added with; synchronous)
+ * @flags: none defined yet: 0
  *
  * Return: 0, -ENOENT when there is no such entry, -EPERM for a boot list
  * entry, or another negative errno.
  */
 int ppt_match_del(struct ppt_handle *h, enum ppt_match_kind kind,
-		  const char *text);
+		  const char *text, unsigned int flags);
+
 /**
  * ppt_match_list() - every match entry, boot lists included
- * @out: receives a malloc()ed array; free it with free()
- * @n: receives its length
+ * @out: receives a NULL-terminated array of entries
+ * @n: receives how many; may be NULL
+ *
+ * Memory: *@out and its entries are the caller's; ppt_match_list_free()
+ * frees them.
  */
-int ppt_match_list(struct ppt_handle *h, struct ppt_match **out, size_t *n);
+int ppt_match_list(struct ppt_handle *h, struct ppt_match ***out, size_t *n);
 
 /*
  * Events: a subscription to the "events" multicast group, on a socket of
@@ -429,8 +794,10 @@ int ppt_match_list(struct ppt_handle *h, struct ppt_match **out, size_t *n);
  *	ppt_device_list(h, ...);		// the state to start from
  *	for (;;) {
  *		poll ppt_events_fd(h) with the caller's other descriptors;
- *		while (ppt_events_next(h, &ev, 0) == 0)
+ *		while (ppt_events_next(h, &ev, 0) == 0) {
  *			handle ev; on PPT_EVENT_LOST, list again;
+ *			ppt_event_free(ev);
+ *		}
  *	}
  */
 
@@ -447,7 +814,8 @@ enum ppt_event_type {
  * @PPT_LOST_OVERRUN: the socket's receive buffer overran (ENOBUFS); how
  *	many were lost is unknown
  * @PPT_LOST_RESTART: the module was loaded again (the family reappeared,
- *	or the sequence started over); libppt has subscribed again
+ *	or the sequence started over); libppt has subscribed again, and asks
+ *	the new module what it supports at the next request
  * @PPT_LOST_UNLOADED: the family went away (ppt was unloaded); nothing
  *	arrives until it is loaded again, which %PPT_LOST_RESTART announces
  */
@@ -458,48 +826,43 @@ enum ppt_lost_reason {
 	PPT_LOST_UNLOADED,
 };
 
-/**
- * struct ppt_request_event - the outcome of an asynchronous request
- * @id: the request's id, as the kernel's reply gave it
- * @cmd: the request's enum ppt_cmd
- * @addr: the device it named
- * @error: 0 on success, else the negative errno it failed with
- * @msg: why it failed, "" when the kernel gave no reason
- * @blocker: the device that made it fail, "" when none
- * @blocker_driver: that device's driver, "" when none
- */
-struct ppt_request_event {
-	uint64_t id;
-	uint8_t cmd;
-	char addr[PPT_ADDR_BUFLEN];
-	int error;
-	char msg[PPT_MSG_BUFLEN];
-	char blocker[PPT_ADDR_BUFLEN];
-	char blocker_driver[PPT_DRIVER_BUFLEN];
-};
+/* struct ppt_event: one event, from ppt_events_next(). */
+struct ppt_event;
 
+/** ppt_event_type() - which of the getters below apply */
+enum ppt_event_type ppt_event_type(const struct ppt_event *ev);
+/** ppt_event_seq() - the notification's sequence number (0 for %PPT_EVENT_LOST) */
+uint64_t ppt_event_seq(const struct ppt_event *ev);
 /**
- * struct ppt_event - one event
- * @type: which of the members below apply
- * @seq: the notification's sequence number (0 for %PPT_EVENT_LOST)
- * @device: %PPT_EVENT_DEVICE: the device's attributes after the change
- * @removed: %PPT_EVENT_DEVICE: ppt no longer knows the device
- * @request: %PPT_EVENT_REQUEST: the outcome
- * @lost_reason: %PPT_EVENT_LOST: why
- * @lost: %PPT_EVENT_LOST: how many notifications were lost; 0 when unknown
- * @lost_after: %PPT_EVENT_LOST: the sequence number of the last event
- *	received before the loss; 0 when none
+ * ppt_event_dev() - %PPT_EVENT_DEVICE: the device's attributes after the change
+ *
+ * Memory: the event's (ppt_dev_dup() to keep it).
+ *
+ * Return: the device, or NULL for the other types.
  */
-struct ppt_event {
-	enum ppt_event_type type;
-	uint64_t seq;
-	struct ppt_device_info device;
-	bool removed;
-	struct ppt_request_event request;
-	enum ppt_lost_reason lost_reason;
-	uint64_t lost;
-	uint64_t lost_after;
-};
+const struct ppt_dev *ppt_event_dev(const struct ppt_event *ev);
+/** ppt_event_removed() - %PPT_EVENT_DEVICE: ppt no longer knows the device */
+bool ppt_event_removed(const struct ppt_event *ev);
+/**
+ * ppt_event_req() - %PPT_EVENT_REQUEST: the outcome
+ *
+ * Memory: the event's (ppt_req_dup() to keep it).
+ *
+ * Return: the outcome, or NULL for the other types.
+ */
+const struct ppt_req *ppt_event_req(const struct ppt_event *ev);
+/** ppt_event_lost_reason() - %PPT_EVENT_LOST: why */
+enum ppt_lost_reason ppt_event_lost_reason(const struct ppt_event *ev);
+/** ppt_event_lost_count() - %PPT_EVENT_LOST: how many notifications were lost; 0 when unknown */
+uint64_t ppt_event_lost_count(const struct ppt_event *ev);
+/**
+ * ppt_event_lost_after() - %PPT_EVENT_LOST: the sequence number of the
+ * last event received before the loss; 0 when none
+ */
+uint64_t ppt_event_lost_after(const struct ppt_event *ev);
+
+/** ppt_event_free() - free an event and what it holds; NULL is allowed. */
+void ppt_event_free(struct ppt_event *ev);
 
 /**
  * ppt_events_subscribe() - start receiving events on @h
@@ -531,21 +894,24 @@ int ppt_events_fd(const struct ppt_handle *h);
  * @ev: receives it
  * @timeout_ms: how long to wait: 0 not at all, %PPT_WAIT_FOREVER forever
  *
- * Return: 0 with *@ev filled; -EAGAIN when none arrived within
- * @timeout_ms; -EINTR when a signal interrupted the wait; -EINVAL when @h
- * is not subscribed; or another negative errno.
+ * Memory: *@ev is the caller's; ppt_event_free() frees it.
+ *
+ * Return: 0 with *@ev set; -EAGAIN when none arrived within @timeout_ms;
+ * -EINTR when a signal interrupted the wait; -EINVAL when @h is not
+ * subscribed; or another negative errno.
  */
-int ppt_events_next(struct ppt_handle *h, struct ppt_event *ev,
+int ppt_events_next(struct ppt_handle *h, struct ppt_event **ev,
 		    int timeout_ms);
 
 /*
- * Names and parsing; these need no handle.
+ * Names and parsing; these need no handle, return static strings, and
+ * are thread-safe.
  */
 
 /** ppt_state_name() - printable name of an enum ppt_state value ("invalid" outside it). */
 const char *ppt_state_name(uint32_t state);
 
-/** ppt_reset_method_name() - "auto", "flr", "pm", "sbr"; "invalid" outside enum ppt_reset_method. */
+/** ppt_reset_method_name() - "auto", "flr", "pm", "sbr", ...; "invalid" outside enum ppt_reset_method. */
 const char *ppt_reset_method_name(uint32_t method);
 
 /**

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * libppt: requests.  Speaks the "ppt" generic netlink family with
- * libnl-genl-3: one call per command, dumps with retry, and the wait for an
- * asynchronous request's outcome.  Event subscriptions are in ppt_events.c.
+ * libppt: the handle and its requests.  Speaks the "ppt" generic netlink
+ * family with libnl-genl-3: one call per device command, dumps with retry,
+ * and the wait for an asynchronous request's outcome.  Claims are in
+ * ppt_claim.c, matches in ppt_match.c, batches of cleans in ppt_batch.c,
+ * event subscriptions in ppt_events.c, and what the loaded module supports
+ * in ppt_family.c.
  *
  * libnl 3.7 has no extended-ack API, so the error callback reads the
  * NLMSGERR_ATTR_* attributes from the error message itself.
@@ -64,16 +67,13 @@ struct nla_policy ppt__policy[PPT_A_MAX + 1] = {
 	[PPT_A_LEASE] = { .type = NLA_FLAG },
 	[PPT_A_DEV_LEASE] = { .type = NLA_U32 },
 	[PPT_A_DEV_LEASE_ENDED] = { .type = NLA_FLAG },
+	[PPT_A_DEV_TAINTED] = { .type = NLA_FLAG },
+	[PPT_A_DEV_GATED] = { .type = NLA_FLAG },
+	[PPT_A_DEV_REASON] = { .type = NLA_STRING },
+	[PPT_A_DEV_LAST_RESET_INFERRED] = { .type = NLA_FLAG },
+	[PPT_A_UNCLEAN] = { .type = NLA_FLAG },
+	[PPT_A_FORCE_HOST] = { .type = NLA_FLAG },
 };
-
-/* The attribute that carries each kind of match entry. */
-static const int match_attr[] = {
-	[PPT_MATCH_IDS] = PPT_A_MATCH_IDS,
-	[PPT_MATCH_DEVICE] = PPT_A_MATCH_DEVICE,
-	[PPT_MATCH_PATH] = PPT_A_MATCH_PATH,
-};
-
-#define NMATCH_KINDS (sizeof(match_attr) / sizeof(match_attr[0]))
 
 /* Map libnl's error codes to errno for callers. */
 int ppt__nl_errno(int nlerr)
@@ -87,6 +87,7 @@ int ppt__nl_errno(int nlerr)
 	case NLE_DUMP_INTR: return -EAGAIN;
 	case NLE_BUSY: return -EBUSY;
 	case NLE_AGAIN: return -EAGAIN;
+	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
 	default: return -EIO;
 	}
 }
@@ -109,98 +110,13 @@ void ppt__copy_str(char *dst, size_t len, struct nlattr *a)
 		dst[0] = '\0';
 }
 
-/* PPT_A_DEV_RESET_PREF, or -1 when absent (the default order). */
-static int32_t reset_pref_of(struct nlattr **tb)
+long long ppt__now_ms(void)
 {
-	uint32_t m;
+	struct timespec ts;
 
-	if (!tb[PPT_A_DEV_RESET_PREF])
-		return -1;
-	m = nla_get_u32(tb[PPT_A_DEV_RESET_PREF]);
-	return m <= INT32_MAX ? (int32_t)m : -1;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
-
-int ppt__parse_device(struct nlattr **tb, struct ppt_device_info *d)
-{
-	if (!tb[PPT_A_DEV_ADDR] || !tb[PPT_A_DEV_STATE])
-		return -EPROTO;
-	memset(d, 0, sizeof(*d));
-	ppt__copy_str(d->addr, sizeof(d->addr), tb[PPT_A_DEV_ADDR]);
-	if (tb[PPT_A_DEV_VENDOR])
-		d->vendor = nla_get_u16(tb[PPT_A_DEV_VENDOR]);
-	if (tb[PPT_A_DEV_DEVICE])
-		d->device = nla_get_u16(tb[PPT_A_DEV_DEVICE]);
-	if (tb[PPT_A_DEV_SUBVENDOR])
-		d->subvendor = nla_get_u16(tb[PPT_A_DEV_SUBVENDOR]);
-	if (tb[PPT_A_DEV_SUBDEVICE])
-		d->subdevice = nla_get_u16(tb[PPT_A_DEV_SUBDEVICE]);
-	if (tb[PPT_A_DEV_CLASS])
-		d->pci_class = nla_get_u32(tb[PPT_A_DEV_CLASS]);
-	if (tb[PPT_A_DEV_REVISION])
-		d->revision = nla_get_u8(tb[PPT_A_DEV_REVISION]);
-	d->state = nla_get_u32(tb[PPT_A_DEV_STATE]);
-	ppt__copy_str(d->driver, sizeof(d->driver), tb[PPT_A_DEV_DRIVER]);
-	ppt__copy_str(d->owner, sizeof(d->owner), tb[PPT_A_DEV_OWNER]);
-	d->iommu_group = tb[PPT_A_DEV_IOMMU_GROUP] ?
-		(int64_t)nla_get_u32(tb[PPT_A_DEV_IOMMU_GROUP]) : -1;
-	ppt__copy_str(d->path, sizeof(d->path), tb[PPT_A_DEV_PATH]);
-	d->boot_listed = tb[PPT_A_DEV_BOOT_LISTED] != NULL;
-	d->adopted = tb[PPT_A_DEV_ADOPTED] != NULL;
-	if (tb[PPT_A_DEV_RESET_METHODS])
-		d->reset_methods = nla_get_u32(tb[PPT_A_DEV_RESET_METHODS]);
-	d->last_reset = -1;
-	if (tb[PPT_A_DEV_LAST_RESET] &&
-	    nla_get_u32(tb[PPT_A_DEV_LAST_RESET]) <= INT32_MAX) {
-		d->last_reset = (int32_t)nla_get_u32(tb[PPT_A_DEV_LAST_RESET]);
-		if (tb[PPT_A_DEV_LAST_RESET_USEC])
-			d->last_reset_usec =
-				nla_get_u64(tb[PPT_A_DEV_LAST_RESET_USEC]);
-	}
-	ppt__copy_str(d->slot, sizeof(d->slot), tb[PPT_A_DEV_SLOT]);
-	d->reset_pref = reset_pref_of(tb);
-	if (tb[PPT_A_DEV_LEASE])
-		d->lease = nla_get_u32(tb[PPT_A_DEV_LEASE]);
-	d->lease_ended = tb[PPT_A_DEV_LEASE_ENDED] != NULL;
-	return 0;
-}
-
-int ppt__parse_request(struct nlattr **tb, struct ppt_request_event *r)
-{
-	if (!tb[PPT_A_REQ_ID] || !tb[PPT_A_REQ_ERRNO])
-		return -EPROTO;
-	memset(r, 0, sizeof(*r));
-	r->id = nla_get_u64(tb[PPT_A_REQ_ID]);
-	if (tb[PPT_A_REQ_CMD])
-		r->cmd = nla_get_u8(tb[PPT_A_REQ_CMD]);
-	ppt__copy_str(r->addr, sizeof(r->addr), tb[PPT_A_DEV_ADDR]);
-	r->error = -(int)(nla_get_u32(tb[PPT_A_REQ_ERRNO]) & 0xffff);
-	ppt__copy_str(r->msg, sizeof(r->msg), tb[PPT_A_REQ_MSG]);
-	ppt__copy_str(r->blocker, sizeof(r->blocker), tb[PPT_A_BLOCKER_ADDR]);
-	ppt__copy_str(r->blocker_driver, sizeof(r->blocker_driver),
-		      tb[PPT_A_BLOCKER_DRIVER]);
-	return 0;
-}
-
-/* Per-request state shared by the callbacks. */
-struct request {
-	struct ppt_handle *h;
-	struct nl_msg *sent;		/* the request, to name a rejected attribute */
-	int error;			/* negative errno; 0 if none */
-	/* parses one reply that is not an asynchronous request's receipt */
-	int (*parse)(struct request *req, struct nlattr **tb);
-	struct ppt_device_info *devs;	/* device replies */
-	size_t ndevs, devcap;
-	struct ppt_match *matches;	/* match replies */
-	size_t nmatches, matchcap;
-	bool want_addrs;		/* collect PPT_A_CLAIM_ADDR (they repeat) */
-	char (*addrs)[PPT_ADDR_BUFLEN];
-	size_t naddrs, addrcap;
-	uint64_t req_id;		/* an asynchronous request's id */
-	bool have_req_id;
-	bool done;			/* its outcome arrived */
-	int outcome;			/* the outcome: 0 or negative errno */
-	bool complete;			/* the ACK, error or dump's end arrived */
-};
 
 /* A request's outcome attributes: its failure message and blocker. */
 static void note_outcome(struct ppt_handle *h, struct nlattr **tb)
@@ -217,74 +133,20 @@ static void note_outcome(struct ppt_handle *h, struct nlattr **tb)
 	}
 }
 
-static int parse_device_reply(struct request *req, struct nlattr **tb)
-{
-	struct ppt_device_info *d;
-
-	if (req->ndevs == req->devcap) {
-		size_t cap = req->devcap ? req->devcap * 2 : 16;
-
-		d = realloc(req->devs, cap * sizeof(*d));
-		if (!d)
-			return -ENOMEM;
-		req->devs = d;
-		req->devcap = cap;
-	}
-	if (ppt__parse_device(tb, &req->devs[req->ndevs]))
-		return -EPROTO;
-	req->ndevs++;
-	return 0;
-}
-
-static int parse_match_reply(struct request *req, struct nlattr **tb)
-{
-	struct ppt_match *m;
-	size_t k;
-
-	if (req->nmatches == req->matchcap) {
-		size_t cap = req->matchcap ? req->matchcap * 2 : 16;
-
-		m = realloc(req->matches, cap * sizeof(*m));
-		if (!m)
-			return -ENOMEM;
-		req->matches = m;
-		req->matchcap = cap;
-	}
-	m = &req->matches[req->nmatches];
-	for (k = 0; k < NMATCH_KINDS; k++)
-		if (tb[match_attr[k]])
-			break;
-	if (k == NMATCH_KINDS)
-		return -EPROTO;
-	m->kind = (enum ppt_match_kind)k;
-	ppt__copy_str(m->text, sizeof(m->text), tb[match_attr[k]]);
-	m->boot = tb[PPT_A_MATCH_BOOT] != NULL;
-	m->reset_pref = reset_pref_of(tb);
-	req->nmatches++;
-	return 0;
-}
-
 /* Every PPT_A_CLAIM_ADDR of a reply, in order (genlmsg_parse keeps one). */
-static int collect_addrs(struct request *req, struct nlmsghdr *nlh)
+static int collect_addrs(struct ppt__request *req, struct nlmsghdr *nlh)
 {
 	struct nlattr *a;
-	int rem;
+	int rem, ret;
 
 	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
 			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
 		if (nla_type(a) != PPT_A_CLAIM_ADDR)
 			continue;
-		if (req->naddrs == req->addrcap) {
-			size_t cap = req->addrcap ? req->addrcap * 2 : 16;
-			char (*n)[PPT_ADDR_BUFLEN];
-
-			n = realloc(req->addrs, cap * sizeof(*n));
-			if (!n)
-				return -ENOMEM;
-			req->addrs = n;
-			req->addrcap = cap;
-		}
-		ppt__copy_str(req->addrs[req->naddrs++], PPT_ADDR_BUFLEN, a);
+		ret = ppt__addrs_push(&req->addrs, &req->naddrs, &req->addrcap,
+				      nla_get_string(a));
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -297,12 +159,18 @@ static int collect_addrs(struct request *req, struct nlmsghdr *nlh)
  */
 static int on_reply(struct nl_msg *msg, void *arg)
 {
-	struct request *req = arg;
+	struct ppt__request *req = arg;
 	struct nlattr *tb[PPT_A_MAX + 1];
 	int ret;
 
 	if (req->error)
 		return NL_SKIP;
+	if (req->raw) {
+		ret = req->raw(req, nlmsg_hdr(msg));
+		if (ret)
+			req->error = ret;
+		return NL_OK;
+	}
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PPT_A_MAX, ppt__policy) < 0) {
 		req->error = -EPROTO;
 		return NL_SKIP;
@@ -320,7 +188,7 @@ static int on_reply(struct nl_msg *msg, void *arg)
 		return NL_OK;
 	}
 	if (req->parse) {
-		ret = req->parse(req, tb);
+		ret = req->parse(req, nlmsg_hdr(msg), tb);
 		if (ret)
 			req->error = ret;
 	}
@@ -396,7 +264,7 @@ void ppt__note_extack(struct ppt_handle *h, const struct nlmsghdr *nlh,
 /* Record the kernel's errno and its extended ack. */
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 {
-	struct request *req = arg;
+	struct ppt__request *req = arg;
 
 	(void)nla;
 	if (!req->error)
@@ -410,7 +278,7 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 /* The request's ACK, or the end of its dump: nothing more will come. */
 static int on_finish(struct nl_msg *msg, void *arg)
 {
-	struct request *req = arg;
+	struct ppt__request *req = arg;
 
 	(void)msg;
 	req->complete = true;
@@ -427,7 +295,7 @@ static int nl_error(struct ppt_handle *h, int nlerr)
 	return err;
 }
 
-static void clear_error(struct ppt_handle *h)
+void ppt__clear_error(struct ppt_handle *h)
 {
 	h->has_errmsg = false;
 	h->err_attr = -1;
@@ -436,17 +304,28 @@ static void clear_error(struct ppt_handle *h)
 	h->blocker_driver[0] = '\0';
 }
 
-/*
- * Send msg (consumed) and receive until the request completes: its ACK
- * (every request asks for one), its error, or the end of its dump.
- * Returns 0 or a negative errno.
- */
-static int transact(struct ppt_handle *h, struct nl_msg *msg,
-		    struct request *req)
+int ppt__check_flags(struct ppt_handle *h, unsigned int flags,
+		     unsigned int allowed)
+{
+	if (!(flags & ~allowed))
+		return 0;
+	ppt__set_errmsg(h, "unknown flags 0x%x", flags & ~allowed);
+	return -EINVAL;
+}
+
+int ppt__transact(struct ppt_handle *h, struct nl_msg *msg,
+		  struct ppt__request *req)
 {
 	struct nl_cb *cb;
 	int ret;
 
+	if (nlmsg_hdr(msg)->nlmsg_type != GENL_ID_CTRL) {
+		ret = ppt__family_check(h, msg);
+		if (ret) {
+			nlmsg_free(msg);
+			return ret;
+		}
+	}
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
 		nlmsg_free(msg);
@@ -478,8 +357,7 @@ out:
 	return ret;
 }
 
-static struct nl_msg *new_request(struct ppt_handle *h, uint8_t cmd,
-				  int flags)
+struct nl_msg *ppt__new_request(struct ppt_handle *h, uint8_t cmd, int flags)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 
@@ -492,6 +370,70 @@ static struct nl_msg *new_request(struct ppt_handle *h, uint8_t cmd,
 	return msg;
 }
 
+void ppt__request_free(struct ppt__request *req)
+{
+	size_t i;
+
+	for (i = 0; i < req->nitems; i++)
+		free(req->items[i]);
+	free(req->items);
+	req->items = NULL;
+	req->nitems = req->itemcap = 0;
+	ppt_addrs_free(req->addrs);
+	req->addrs = NULL;
+	req->naddrs = req->addrcap = 0;
+	ppt_req_free(req->outcome_req);
+	req->outcome_req = NULL;
+}
+
+int ppt__push_item(struct ppt__request *req, void *item)
+{
+	if (req->nitems + 1 >= req->itemcap) {
+		size_t cap = req->itemcap ? req->itemcap * 2 : 16;
+		void **n = realloc(req->items, cap * sizeof(*n));
+
+		if (!n) {
+			free(item);
+			return -ENOMEM;
+		}
+		req->items = n;
+		req->itemcap = cap;
+	}
+	req->items[req->nitems++] = item;
+	req->items[req->nitems] = NULL;
+	return 0;
+}
+
+static int parse_device_reply(struct ppt__request *req, struct nlmsghdr *nlh,
+			      struct nlattr **tb)
+{
+	int err = 0;
+	struct ppt_dev *d = ppt__dev_parse(tb, &err);
+
+	(void)nlh;
+	return d ? ppt__push_item(req, d) : err;
+}
+
+int ppt__dump(struct ppt_handle *h, uint8_t cmd, struct ppt__request *req)
+{
+	int attempt, ret = -EAGAIN;
+
+	for (attempt = 0; attempt < DUMP_RETRIES && ret == -EAGAIN; attempt++) {
+		struct nl_msg *msg = ppt__new_request(h, cmd, NLM_F_DUMP);
+
+		ppt__clear_error(h);
+		ppt__request_free(req);
+		*req = (struct ppt__request){ .h = h, .parse = req->parse };
+		if (!msg)
+			return -ENOMEM;
+		ret = ppt__transact(h, msg, req);
+	}
+	if (ret == -EAGAIN)
+		ppt__set_errmsg(h, "the kernel's table kept changing during %d dumps",
+				DUMP_RETRIES);
+	return ret;
+}
+
 int ppt_open(struct ppt_handle **out)
 {
 	struct ppt_handle *h;
@@ -501,6 +443,7 @@ int ppt_open(struct ppt_handle **out)
 	if (!h)
 		return -ENOMEM;
 	h->err_attr = -1;
+	ppt__family_reset(&h->fam);
 	h->sk = nl_socket_alloc();
 	if (!h->sk) {
 		free(h);
@@ -540,6 +483,7 @@ void ppt_close(struct ppt_handle *h)
 	if (!h)
 		return;
 	ppt_events_unsubscribe(h);
+	ppt__family_reset(&h->fam);
 	nl_socket_free(h->sk);
 	free(h);
 }
@@ -567,9 +511,13 @@ const char *ppt_blocker(const struct ppt_handle *h, const char **driver)
 	return h->blocker;
 }
 
-/* Canonical address, or -EINVAL with the reason for ppt_errmsg(). */
-static int check_addr(struct ppt_handle *h, const char *addr,
-		      char canon[PPT_ADDR_BUFLEN])
+uint32_t ppt_handle_portid(const struct ppt_handle *h)
+{
+	return nl_socket_get_local_port(h->sk);
+}
+
+int ppt__check_addr(struct ppt_handle *h, const char *addr,
+		    char canon[PPT_ADDR_BUFLEN])
 {
 	if (ppt_addr_normalize(addr, canon) == 0)
 		return 0;
@@ -579,166 +527,89 @@ static int check_addr(struct ppt_handle *h, const char *addr,
 }
 
 int ppt_device_get(struct ppt_handle *h, const char *addr,
-		   struct ppt_device_info *out)
+		   struct ppt_dev **out)
 {
 	char canon[PPT_ADDR_BUFLEN];
-	struct request req = { .h = h, .parse = parse_device_reply };
+	struct ppt__request req = { .h = h, .parse = parse_device_reply };
 	struct nl_msg *msg;
 	int ret;
 
-	clear_error(h);
-	if (check_addr(h, addr, canon))
+	ppt__clear_error(h);
+	*out = NULL;
+	if (ppt__check_addr(h, addr, canon))
 		return -EINVAL;
-	msg = new_request(h, PPT_CMD_DEVICE_GET, 0);
+	msg = ppt__new_request(h, PPT_CMD_DEVICE_GET, 0);
 	if (!msg)
 		return -ENOMEM;
 	if (nla_put_string(msg, PPT_A_DEV_ADDR, canon) < 0) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	ret = transact(h, msg, &req);
-	if (!ret && req.ndevs != 1)
+	ret = ppt__transact(h, msg, &req);
+	if (!ret && req.nitems != 1)
 		ret = -EPROTO;
+	if (!ret) {
+		*out = req.items[0];
+		req.nitems = 0;
+	}
+	ppt__request_free(&req);
+	return ret;
+}
+
+int ppt__list(struct ppt_handle *h, uint8_t cmd,
+	      int (*parse)(struct ppt__request *req, struct nlmsghdr *nlh,
+			   struct nlattr **tb),
+	      void (*put)(void *list, size_t i, void *item), void **out,
+	      size_t *n)
+{
+	struct ppt__request req = { .h = h, .parse = parse };
+	int ret = ppt__dump(h, cmd, &req);
+	void *list = NULL;
+	size_t i;
+
+	if (!ret && !(list = calloc(req.nitems + 1, sizeof(void *))))
+		ret = -ENOMEM;
+	for (i = 0; !ret && i < req.nitems; i++)
+		put(list, i, req.items[i]);
 	if (!ret)
-		*out = req.devs[0];
-	free(req.devs);
+		req.nitems = 0;
+	ppt__request_free(&req);
+	*out = list;
+	if (n)
+		*n = ret ? 0 : i;
 	return ret;
 }
 
-/* A dump of cmd, retried while the kernel flags it as interrupted. */
-static int dump(struct ppt_handle *h, uint8_t cmd, struct request *out)
+static void put_dev(void *list, size_t i, void *item)
 {
-	int attempt, ret = -EAGAIN;
-
-	for (attempt = 0; attempt < DUMP_RETRIES && ret == -EAGAIN; attempt++) {
-		struct nl_msg *msg = new_request(h, cmd, NLM_F_DUMP);
-
-		clear_error(h);
-		free(out->devs);
-		free(out->matches);
-		*out = (struct request){ .h = h, .parse = out->parse };
-		if (!msg)
-			return -ENOMEM;
-		ret = transact(h, msg, out);
-	}
-	if (ret == -EAGAIN)
-		ppt__set_errmsg(h, "the kernel's table kept changing during %d dumps",
-				DUMP_RETRIES);
-	return ret;
+	((struct ppt_dev **)list)[i] = item;
 }
 
-int ppt_device_list(struct ppt_handle *h, struct ppt_device_info **out,
-		    size_t *n)
+int ppt_device_list(struct ppt_handle *h, struct ppt_dev ***out, size_t *n)
 {
-	struct request req = { .h = h, .parse = parse_device_reply };
-	int ret = dump(h, PPT_CMD_DEVICE_GET, &req);
+	void *list;
+	int ret = ppt__list(h, PPT_CMD_DEVICE_GET, parse_device_reply, put_dev,
+			    &list, n);
 
-	if (ret) {
-		free(req.devs);
-		return ret;
-	}
-	*out = req.devs;
-	*n = req.ndevs;
-	return 0;
+	*out = list;
+	return ret;
 }
 
 int ppt_device_foreach(struct ppt_handle *h,
-		       int (*cb)(const struct ppt_device_info *dev, void *arg),
+		       int (*cb)(const struct ppt_dev *dev, void *arg),
 		       void *arg)
 {
-	struct ppt_device_info *devs = NULL;
+	struct ppt_dev **devs = NULL;
 	size_t i, n = 0;
 	int ret = ppt_device_list(h, &devs, &n);
 
 	for (i = 0; !ret && i < n; i++)
-		ret = cb(&devs[i], arg);
-	free(devs);
+		ret = cb(devs[i], arg);
+	ppt_dev_list_free(devs);
 	return ret;
 }
 
-int ppt_match_list(struct ppt_handle *h, struct ppt_match **out, size_t *n)
-{
-	struct request req = { .h = h, .parse = parse_match_reply };
-	int ret = dump(h, PPT_CMD_MATCH_GET, &req);
-
-	if (ret) {
-		free(req.matches);
-		return ret;
-	}
-	*out = req.matches;
-	*n = req.nmatches;
-	return 0;
-}
-
-static int match_change(struct ppt_handle *h, uint8_t cmd,
-			enum ppt_match_kind kind, const char *text,
-			uint32_t pref)
-{
-	struct request req = { .h = h };
-	struct nl_msg *msg;
-
-	clear_error(h);
-	if ((unsigned int)kind >= NMATCH_KINDS) {
-		ppt__set_errmsg(h, "unknown match kind %d", (int)kind);
-		return -EINVAL;
-	}
-	if (!text) {
-		ppt__set_errmsg(h, "no match entry given");
-		return -EINVAL;
-	}
-	if (pref > PPT_RESET_MAX) {
-		ppt__set_errmsg(h, "unknown reset method %u", pref);
-		return -EINVAL;
-	}
-	msg = new_request(h, cmd, 0);
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put_string(msg, match_attr[kind], text) < 0) {
-		nlmsg_free(msg);
-		ppt__set_errmsg(h, "match entry too long for a netlink message");
-		return -EINVAL;
-	}
-	if (pref != PPT_RESET_AUTO &&
-	    nla_put_u32(msg, PPT_A_DEV_RESET_PREF, pref) < 0) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
-	return transact(h, msg, &req);
-}
-
-int ppt_match_add(struct ppt_handle *h, enum ppt_match_kind kind,
-		  const char *text)
-{
-	return match_change(h, PPT_CMD_MATCH_ADD, kind, text, PPT_RESET_AUTO);
-}
-
-int ppt_match_add_reset_pref(struct ppt_handle *h, enum ppt_match_kind kind,
-			     const char *text, uint32_t method)
-{
-	return match_change(h, PPT_CMD_MATCH_ADD, kind, text, method);
-}
-
-int ppt_match_del(struct ppt_handle *h, enum ppt_match_kind kind,
-		  const char *text)
-{
-	return match_change(h, PPT_CMD_MATCH_DEL, kind, text, PPT_RESET_AUTO);
-}
-
-/* Milliseconds on a clock that does not jump. */
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/*
- * A socket subscribed to the events group.  It is opened before the request
- * is sent, so the request's outcome cannot be missed; one per request, so
- * events of earlier requests cannot have filled its buffer.
- */
-static int open_events(struct ppt_handle *h, struct nl_sock **out)
+int ppt__open_events(struct ppt_handle *h, struct nl_sock **out)
 {
 	struct nl_sock *ev = nl_socket_alloc();
 	int ret;
@@ -755,6 +626,7 @@ static int open_events(struct ppt_handle *h, struct nl_sock **out)
 		nl_socket_free(ev);
 		return ppt__nl_errno(ret);
 	}
+	/* one per request: events of earlier requests cannot have filled it */
 	nl_socket_set_buffer_size(ev, 1 << 20, 0);
 	*out = ev;
 	return 0;
@@ -762,9 +634,10 @@ static int open_events(struct ppt_handle *h, struct nl_sock **out)
 
 static int on_outcome(struct nl_msg *msg, void *arg)
 {
-	struct request *req = arg;
+	struct ppt__request *req = arg;
 	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
 	struct nlattr *tb[PPT_A_MAX + 1];
+	int err = 0;
 
 	if (gh->cmd != PPT_CMD_REQUEST_NTF ||
 	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, PPT_A_MAX, ppt__policy) < 0 ||
@@ -773,6 +646,11 @@ static int on_outcome(struct nl_msg *msg, void *arg)
 	req->done = true;
 	req->outcome = tb[PPT_A_REQ_ERRNO] ?
 		-(int)(nla_get_u32(tb[PPT_A_REQ_ERRNO]) & 0xffff) : -EPROTO;
+	if (req->want_outcome_req) {
+		req->outcome_req = ppt__req_parse(nlmsg_hdr(msg), tb, &err);
+		if (!req->outcome_req && !req->outcome)
+			req->outcome = err;
+	}
 	if (req->outcome)
 		note_outcome(req->h, tb);
 	return NL_STOP;
@@ -786,16 +664,9 @@ static int no_seq_check(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/*
- * Receive notifications on @ev, each handed to @on_msg with @arg, until
- * @done(@arg) or @deadline (ms on now_ms()'s clock; none when @timeout_ms
- * is negative).  Return: 0 once done, -ETIMEDOUT, -ENOBUFS when the socket
- * overran (notifications were lost), or another negative errno (said in
- * ppt_errmsg()).
- */
-static int recv_until(struct ppt_handle *h, struct nl_sock *ev,
-		      nl_recvmsg_msg_cb_t on_msg, void *arg,
-		      bool (*done)(void *arg), long long deadline, int timeout_ms)
+int ppt__recv_until(struct ppt_handle *h, struct nl_sock *ev,
+		    int (*on_msg)(struct nl_msg *msg, void *arg), void *arg,
+		    bool (*done)(void *arg), long long deadline, int timeout_ms)
 {
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
 	int ret = 0;
@@ -806,7 +677,7 @@ static int recv_until(struct ppt_handle *h, struct nl_sock *ev,
 	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
 	while (!done(arg)) {
 		struct pollfd pfd = { .fd = nl_socket_get_fd(ev), .events = POLLIN };
-		int wait = timeout_ms < 0 ? -1 : (int)(deadline - now_ms());
+		int wait = timeout_ms < 0 ? -1 : (int)(deadline - ppt__now_ms());
 
 		if (timeout_ms >= 0 && wait <= 0) {
 			ret = -ETIMEDOUT;
@@ -830,15 +701,14 @@ static int recv_until(struct ppt_handle *h, struct nl_sock *ev,
 
 static bool outcome_done(void *arg)
 {
-	return ((struct request *)arg)->done;
+	return ((struct ppt__request *)arg)->done;
 }
 
-/* Wait on the events socket for the outcome of request req->req_id. */
-static int wait_outcome(struct ppt_handle *h, struct nl_sock *ev,
-			struct request *req, int timeout_ms)
+int ppt__wait_outcome(struct ppt_handle *h, struct nl_sock *ev,
+		      struct ppt__request *req, int timeout_ms)
 {
-	int ret = recv_until(h, ev, on_outcome, req, outcome_done,
-			     now_ms() + timeout_ms, timeout_ms);
+	int ret = ppt__recv_until(h, ev, on_outcome, req, outcome_done,
+				  ppt__now_ms() + timeout_ms, timeout_ms);
 
 	/* a socket overrun loses notifications: maybe the outcome */
 	if (ret == -ENOBUFS)
@@ -854,35 +724,47 @@ static int wait_outcome(struct ppt_handle *h, struct nl_sock *ev,
 /* What a device request carries besides its address. */
 struct change {
 	uint8_t cmd;
+	unsigned int flags;	/* the caller's */
+	unsigned int allowed;	/* the flags the call defines */
 	const char *owner;	/* PPT_A_DEV_OWNER, when not NULL */
 	bool force;		/* PPT_A_FORCE */
-	int method;		/* PPT_A_RESET_METHOD, when >= 0 */
-	int pref;		/* PPT_A_DEV_RESET_PREF, when >= 0 */
+	bool force_host;	/* PPT_A_FORCE_HOST */
+	bool unclean;		/* PPT_A_UNCLEAN */
+	bool lease;		/* PPT_A_LEASE */
+	bool has_method;	/* PPT_A_RESET_METHOD: method */
+	bool has_pref;		/* PPT_A_DEV_RESET_PREF: method */
+	uint32_t method;
 	bool async;		/* answered by a notification */
 };
+
+static int put_flag(struct nl_msg *msg, bool set, int attr)
+{
+	return set ? nla_put_flag(msg, attr) : 0;
+}
 
 /*
  * Send a device request (@canon: a checked, canonical address) and take
  * the kernel's answer; an asynchronous request's id is in @req.
  */
 static int send_change(struct ppt_handle *h, const struct change *c,
-		       const char *canon, struct request *req)
+		       const char *canon, struct ppt__request *req)
 {
-	struct nl_msg *msg = new_request(h, c->cmd, 0);
+	struct nl_msg *msg = ppt__new_request(h, c->cmd, 0);
 	int ret;
 
 	if (!msg ||
 	    nla_put_string(msg, PPT_A_DEV_ADDR, canon) < 0 ||
 	    (c->owner && nla_put_string(msg, PPT_A_DEV_OWNER, c->owner) < 0) ||
-	    (c->force && nla_put_flag(msg, PPT_A_FORCE) < 0) ||
-	    (c->method >= 0 &&
-	     nla_put_u32(msg, PPT_A_RESET_METHOD, (uint32_t)c->method) < 0) ||
-	    (c->pref >= 0 &&
-	     nla_put_u32(msg, PPT_A_DEV_RESET_PREF, (uint32_t)c->pref) < 0)) {
+	    put_flag(msg, c->force, PPT_A_FORCE) < 0 ||
+	    put_flag(msg, c->force_host, PPT_A_FORCE_HOST) < 0 ||
+	    put_flag(msg, c->unclean, PPT_A_UNCLEAN) < 0 ||
+	    put_flag(msg, c->lease, PPT_A_LEASE) < 0 ||
+	    (c->has_method && nla_put_u32(msg, PPT_A_RESET_METHOD, c->method) < 0) ||
+	    (c->has_pref && nla_put_u32(msg, PPT_A_DEV_RESET_PREF, c->method) < 0)) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	ret = transact(h, msg, req);
+	ret = ppt__transact(h, msg, req);
 	if (!ret && c->async && !req->have_req_id) {
 		ppt__set_errmsg(h, "the kernel's reply carries no request id");
 		ret = -EPROTO;
@@ -890,425 +772,153 @@ static int send_change(struct ppt_handle *h, const struct change *c,
 	return ret;
 }
 
-/* Send a device request and, for asynchronous ones, wait for its outcome. */
+int ppt__send_clean(struct ppt_handle *h, const char *canon, uint32_t method,
+		    uint64_t *req_id)
+{
+	struct change c = { .cmd = PPT_CMD_DEVICE_CLEAN, .has_method = true,
+			    .method = method, .async = true };
+	struct ppt__request req = { .h = h };
+	int ret = send_change(h, &c, canon, &req);
+
+	*req_id = ret ? 0 : req.req_id;
+	return ret;
+}
+
+/*
+ * Check a device request, send it and, for asynchronous ones, wait for
+ * its outcome.  The request's id goes to *req_id (when not NULL) once the
+ * kernel gave it.
+ */
 static int change(struct ppt_handle *h, const struct change *c,
-		  const char *addr, int timeout_ms)
+		  const char *addr, int timeout_ms, uint64_t *req_id)
 {
 	char canon[PPT_ADDR_BUFLEN];
-	struct request req = { .h = h };
+	struct ppt__request req = { .h = h };
 	struct nl_sock *ev = NULL;
 	int ret;
 
-	clear_error(h);
-	if (check_addr(h, addr, canon))
+	ppt__clear_error(h);
+	if (req_id)
+		*req_id = 0;
+	if (ppt__check_flags(h, c->flags, c->allowed) ||
+	    ((c->has_method || c->has_pref) && ppt__check_method(h, c->method)))
+		return -EINVAL;
+	if (c->force_host && !c->force) {
+		ppt__set_errmsg(h, "PPT_RESERVE_FORCE_HOST needs PPT_RESERVE_FORCE");
+		return -EINVAL;
+	}
+	if (ppt__check_addr(h, addr, canon))
 		return -EINVAL;
 	if (c->async && timeout_ms != 0) {
-		ret = open_events(h, &ev);
+		ret = ppt__open_events(h, &ev);
 		if (ret)
 			return ret;
 	}
 	ret = send_change(h, c, canon, &req);
+	if (req_id && req.have_req_id)
+		*req_id = req.req_id;
 	if (!ret && ev)
-		ret = wait_outcome(h, ev, &req, timeout_ms);
+		ret = ppt__wait_outcome(h, ev, &req, timeout_ms);
 	if (ev)
 		nl_socket_free(ev);
 	return ret;
 }
 
-int ppt_device_reserve(struct ppt_handle *h, const char *addr, bool force,
-		       int timeout_ms)
+int ppt__check_method(struct ppt_handle *h, uint32_t method)
 {
-	struct change c = { PPT_CMD_DEVICE_RESERVE, NULL, force, -1, -1, true };
-
-	return change(h, &c, addr, timeout_ms);
+	if (method <= PPT_RESET_MAX)
+		return 0;
+	ppt__set_errmsg(h, "unknown reset method %u", method);
+	return -EINVAL;
 }
 
-int ppt_device_release(struct ppt_handle *h, const char *addr, int timeout_ms)
+int ppt_device_reserve(struct ppt_handle *h, const char *addr,
+		       unsigned int flags, int timeout_ms, uint64_t *req_id)
 {
-	struct change c = { PPT_CMD_DEVICE_RELEASE, NULL, false, -1, -1, true };
+	struct change c = {
+		.cmd = PPT_CMD_DEVICE_RESERVE, .async = true, .flags = flags,
+		.allowed = PPT_RESERVE_FORCE | PPT_RESERVE_FORCE_HOST,
+		.force = flags & PPT_RESERVE_FORCE,
+		.force_host = flags & PPT_RESERVE_FORCE_HOST,
+	};
 
-	return change(h, &c, addr, timeout_ms);
+	return change(h, &c, addr, timeout_ms, req_id);
+}
+
+int ppt_device_release(struct ppt_handle *h, const char *addr,
+		       unsigned int flags, int timeout_ms, uint64_t *req_id)
+{
+	struct change c = {
+		.cmd = PPT_CMD_DEVICE_RELEASE, .async = true, .flags = flags,
+		.allowed = PPT_RELEASE_UNCLEAN, .unclean = flags & PPT_RELEASE_UNCLEAN,
+	};
+
+	return change(h, &c, addr, timeout_ms, req_id);
 }
 
 int ppt_device_claim(struct ppt_handle *h, const char *addr,
-		     const char *owner)
+		     const char *owner, unsigned int flags)
 {
-	struct change c = { PPT_CMD_DEVICE_CLAIM, owner, false, -1, -1, false };
+	struct change c = {
+		.cmd = PPT_CMD_DEVICE_CLAIM, .owner = owner, .flags = flags,
+		.allowed = PPT_CLAIM_LEASE, .lease = flags & PPT_CLAIM_LEASE,
+	};
 
-	return change(h, &c, addr, 0);
+	return change(h, &c, addr, 0, NULL);
 }
 
 int ppt_device_unclaim(struct ppt_handle *h, const char *addr,
-		       const char *owner)
+		       const char *owner, unsigned int flags)
 {
-	struct change c = { PPT_CMD_DEVICE_UNCLAIM, owner, false, -1, -1, false };
+	struct change c = { .cmd = PPT_CMD_DEVICE_UNCLAIM, .owner = owner,
+			    .flags = flags };
 
-	return change(h, &c, addr, 0);
+	return change(h, &c, addr, 0, NULL);
 }
 
 int ppt_device_assign(struct ppt_handle *h, const char *addr,
-		      const char *owner, int timeout_ms)
+		      const char *owner, unsigned int flags, int timeout_ms,
+		      uint64_t *req_id)
 {
-	struct change c = { PPT_CMD_DEVICE_ASSIGN, owner, false, -1, -1, true };
+	struct change c = { .cmd = PPT_CMD_DEVICE_ASSIGN, .owner = owner,
+			    .flags = flags, .async = true };
 
-	return change(h, &c, addr, timeout_ms);
+	return change(h, &c, addr, timeout_ms, req_id);
 }
 
 int ppt_device_unassign(struct ppt_handle *h, const char *addr,
-			const char *owner, int timeout_ms)
+			const char *owner, unsigned int flags, int timeout_ms,
+			uint64_t *req_id)
 {
-	struct change c = { PPT_CMD_DEVICE_UNASSIGN, owner, false, -1, -1, true };
+	struct change c = { .cmd = PPT_CMD_DEVICE_UNASSIGN, .owner = owner,
+			    .flags = flags, .async = true };
 
-	return change(h, &c, addr, timeout_ms);
+	return change(h, &c, addr, timeout_ms, req_id);
 }
 
-static int reset_or_clean(struct ppt_handle *h, uint8_t cmd, const char *addr,
-			  uint32_t method, int timeout_ms)
+int ppt_device_reset(struct ppt_handle *h, const char *addr, uint32_t method,
+		     unsigned int flags, int timeout_ms, uint64_t *req_id)
 {
-	struct change c = { cmd, NULL, false, (int)method, -1, true };
+	struct change c = { .cmd = PPT_CMD_DEVICE_RESET, .flags = flags,
+			    .has_method = true, .method = method, .async = true };
 
-	if (method > PPT_RESET_MAX) {
-		clear_error(h);
-		ppt__set_errmsg(h, "unknown reset method %u", method);
-		return -EINVAL;
-	}
-	return change(h, &c, addr, timeout_ms);
+	return change(h, &c, addr, timeout_ms, req_id);
+}
+
+int ppt_device_clean(struct ppt_handle *h, const char *addr, uint32_t method,
+		     unsigned int flags, int timeout_ms, uint64_t *req_id)
+{
+	struct change c = { .cmd = PPT_CMD_DEVICE_CLEAN, .flags = flags,
+			    .has_method = true, .method = method, .async = true };
+
+	return change(h, &c, addr, timeout_ms, req_id);
 }
 
 int ppt_device_set_reset_pref(struct ppt_handle *h, const char *addr,
-			      uint32_t method)
+			      uint32_t method, unsigned int flags)
 {
-	struct change c = { PPT_CMD_DEVICE_SET, NULL, false, -1, (int)method, false };
+	struct change c = { .cmd = PPT_CMD_DEVICE_SET, .flags = flags,
+			    .has_pref = true, .method = method };
 
-	if (method > PPT_RESET_MAX) {
-		clear_error(h);
-		ppt__set_errmsg(h, "unknown reset method %u", method);
-		return -EINVAL;
-	}
-	return change(h, &c, addr, 0);
-}
-
-int ppt_device_reset(struct ppt_handle *h, const char *addr,
-		     uint32_t method, int timeout_ms)
-{
-	return reset_or_clean(h, PPT_CMD_DEVICE_RESET, addr, method, timeout_ms);
-}
-
-int ppt_device_clean(struct ppt_handle *h, const char *addr,
-		     uint32_t method, int timeout_ms)
-{
-	return reset_or_clean(h, PPT_CMD_DEVICE_CLEAN, addr, method, timeout_ms);
-}
-
-/*
- * A batch's requests: @pending ones await their outcome notification;
- * @following ones were refused because another request of the batch is
- * cleaning them already (a function of a multi-function slot goes with its
- * slot's bus reset), and their outcome is read from the device.
- */
-struct batch {
-	struct ppt_request_event *out;
-	bool *pending, *following;
-	size_t n, npending;
-};
-
-static int on_batch_outcome(struct nl_msg *msg, void *arg)
-{
-	struct batch *b = arg;
-	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
-	struct nlattr *tb[PPT_A_MAX + 1];
-	struct ppt_request_event r;
-	size_t i;
-
-	if (gh->cmd != PPT_CMD_REQUEST_NTF ||
-	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, PPT_A_MAX, ppt__policy) < 0 ||
-	    ppt__parse_request(tb, &r))
-		return NL_OK;
-	for (i = 0; i < b->n; i++) {
-		if (!b->pending[i] || b->out[i].id != r.id)
-			continue;
-		b->out[i] = r;
-		b->pending[i] = false;
-		b->npending--;
-		break;
-	}
-	return b->npending ? NL_OK : NL_STOP;
-}
-
-/*
- * Learn the outcomes of the devices flagged in @wait from the devices
- * themselves, each once it has left the cleaning state: those whose
- * notification an overrun lost, and those another request cleans.  A
- * failed clean ends quarantined; any other state means it succeeded (and
- * somebody may have claimed the device since).
- */
-static int batch_poll(struct ppt_handle *h, struct batch *b, bool *wait,
-		      long long deadline, int timeout_ms)
-{
-	struct ppt_device_info info;
-	size_t i;
-	int ret;
-
-	for (i = 0; i < b->n; i++) {
-		while (wait[i]) {
-			ret = ppt_device_get(h, b->out[i].addr, &info);
-			if (ret) {
-				b->out[i].error = ret;
-				snprintf(b->out[i].msg, sizeof(b->out[i].msg), "%s",
-					 ppt_errmsg(h));
-			} else if (info.state == PPT_STATE_CLEANING) {
-				if (timeout_ms >= 0 && now_ms() >= deadline)
-					return -ETIMEDOUT;
-				poll(NULL, 0, 20);
-				continue;
-			} else if (info.state == PPT_STATE_QUARANTINED) {
-				b->out[i].error = -EIO;
-				snprintf(b->out[i].msg, sizeof(b->out[i].msg),
-					 "quarantined (see the kernel log)");
-			}
-			if (wait == b->pending)
-				b->npending--;
-			wait[i] = false;
-		}
-	}
-	clear_error(h);
-	return 0;
-}
-
-static bool batch_done(void *arg)
-{
-	return !((struct batch *)arg)->npending;
-}
-
-/* Wait for every pending outcome of @b on @ev. */
-static int batch_wait(struct ppt_handle *h, struct nl_sock *ev,
-		      struct batch *b, long long deadline, int timeout_ms)
-{
-	int ret = recv_until(h, ev, on_batch_outcome, b, batch_done, deadline,
-			     timeout_ms);
-
-	if (ret == -ENOBUFS)
-		ret = batch_poll(h, b, b->pending, deadline, timeout_ms);
-	return ret;
-}
-
-/*
- * Is a device refused with EBUSY being cleaned already?  Then another
- * request of the batch (or somebody else) cleans it with its reset
- * domain, and its outcome is that clean's.
- */
-static bool batch_being_cleaned(struct ppt_handle *h, int ret, const char *addr)
-{
-	struct ppt_device_info info;
-
-	return ret == -EBUSY && !ppt_device_get(h, addr, &info) &&
-	       info.state == PPT_STATE_CLEANING;
-}
-
-/* Mark what is still unknown at the deadline (or without memory). */
-static void batch_unknown(struct batch *b, bool *wait, int ret)
-{
-	size_t i;
-
-	for (i = 0; i < b->n; i++) {
-		if (!wait[i])
-			continue;
-		b->out[i].error = ret;
-		if (ret == -ENOMEM)
-			snprintf(b->out[i].msg, sizeof(b->out[i].msg), "out of memory");
-		else if (b->out[i].id)
-			snprintf(b->out[i].msg, sizeof(b->out[i].msg),
-				 "no outcome yet (request %llu goes on in the kernel)",
-				 (unsigned long long)b->out[i].id);
-		else
-			snprintf(b->out[i].msg, sizeof(b->out[i].msg),
-				 "still cleaning (with another device of its reset domain)");
-	}
-}
-
-int ppt_devices_clean(struct ppt_handle *h, const char *const *addrs,
-		      size_t n, uint32_t method, int timeout_ms,
-		      struct ppt_request_event *out)
-{
-	struct change c = { PPT_CMD_DEVICE_CLEAN, NULL, false, (int)method, -1, true };
-	long long deadline = now_ms() + timeout_ms;
-	struct batch b = { .out = out, .n = n };
-	struct nl_sock *ev = NULL;
-	size_t i, failed = 0, first = 0;
-	int ret = 0;
-
-	clear_error(h);
-	if (method > PPT_RESET_MAX) {
-		ppt__set_errmsg(h, "unknown reset method %u", method);
-		return -EINVAL;
-	}
-	if (!n || !addrs || !out) {
-		ppt__set_errmsg(h, "no device given");
-		return -EINVAL;
-	}
-	b.pending = calloc(n, sizeof(*b.pending));
-	b.following = calloc(n, sizeof(*b.following));
-	if (!b.pending || !b.following) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	memset(out, 0, n * sizeof(*out));
-	/* subscribed before the first request: no outcome can be missed */
-	if (timeout_ms != 0) {
-		ret = open_events(h, &ev);
-		if (ret)
-			goto out;
-	}
-	/* every request first, so the kernel runs the cleans side by side */
-	for (i = 0; i < n; i++) {
-		struct request req = { .h = h };
-
-		out[i].cmd = PPT_CMD_DEVICE_CLEAN;
-		clear_error(h);
-		if (check_addr(h, addrs[i], out[i].addr)) {
-			snprintf(out[i].addr, sizeof(out[i].addr), "%s",
-				 addrs[i] ? addrs[i] : "(null)");
-			ret = -EINVAL;
-		} else {
-			ret = send_change(h, &c, out[i].addr, &req);
-		}
-		if (ret) {
-			out[i].error = ret;
-			snprintf(out[i].msg, sizeof(out[i].msg), "%s", ppt_errmsg(h));
-			snprintf(out[i].blocker, sizeof(out[i].blocker), "%s", h->blocker);
-			snprintf(out[i].blocker_driver, sizeof(out[i].blocker_driver),
-				 "%s", h->blocker_driver);
-			if (batch_being_cleaned(h, ret, out[i].addr)) {
-				out[i].error = 0;
-				out[i].msg[0] = out[i].blocker[0] = '\0';
-				out[i].blocker_driver[0] = '\0';
-				b.following[i] = ev != NULL;
-			}
-			continue;
-		}
-		out[i].id = req.req_id;
-		if (ev) {
-			b.pending[i] = true;
-			b.npending++;
-		}
-	}
-	clear_error(h);
-	ret = ev ? batch_wait(h, ev, &b, deadline, timeout_ms) : 0;
-	if (!ret && ev)
-		ret = batch_poll(h, &b, b.following, deadline, timeout_ms);
-	if (ret == -ETIMEDOUT || ret == -ENOMEM) {
-		batch_unknown(&b, b.pending, ret);
-		batch_unknown(&b, b.following, ret);
-	} else if (ret) {
-		goto out;	/* the events socket failed: ppt_errmsg() says how */
-	}
-	for (i = 0; i < n; i++)
-		if (out[i].error && !failed++)
-			first = i;
-	ret = failed ? out[first].error : 0;
-	if (failed)
-		ppt__set_errmsg(h, "%zu of %zu devices failed, the first %s: %s",
-				failed, n, out[first].addr,
-				out[first].msg[0] ? out[first].msg : strerror(-ret));
-out:
-	if (ev)
-		nl_socket_free(ev);
-	free(b.pending);
-	free(b.following);
-	return ret;
-}
-
-/* Hand a request's collected addresses to the caller, or free them. */
-static void give_addrs(struct request *req, int ret,
-		       char (**out)[PPT_ADDR_BUFLEN], size_t *n)
-{
-	if (ret || !out) {
-		free(req->addrs);
-		req->addrs = NULL;
-		req->naddrs = 0;
-	}
-	if (out)
-		*out = req->addrs;
-	if (n)
-		*n = req->naddrs;
-}
-
-int ppt_claim(struct ppt_handle *h, const struct ppt_claim_spec *spec,
-	      char (**out)[PPT_ADDR_BUFLEN], size_t *n)
-{
-	char canon[PPT_ADDR_BUFLEN];
-	struct request req = { .h = h, .want_addrs = true };
-	struct nl_msg *msg;
-	size_t i;
-	int ret;
-
-	clear_error(h);
-	if (out)
-		*out = NULL;
-	if (n)
-		*n = 0;
-	if (!spec || (!spec->n_addrs && !spec->match)) {
-		ppt__set_errmsg(h, "a claim needs device addresses or a match");
-		return -EINVAL;
-	}
-	if (spec->n_addrs > PPT_CLAIM_MAX || spec->count > PPT_CLAIM_MAX) {
-		ppt__set_errmsg(h, "a claim names or claims at most %d devices",
-				PPT_CLAIM_MAX);
-		return -EINVAL;
-	}
-	msg = new_request(h, PPT_CMD_CLAIM, 0);
-	if (!msg)
-		return -ENOMEM;
-	for (i = 0; i < spec->n_addrs; i++) {
-		if (check_addr(h, spec->addrs[i], canon)) {
-			nlmsg_free(msg);
-			return -EINVAL;
-		}
-		if (nla_put_string(msg, PPT_A_CLAIM_ADDR, canon) < 0)
-			goto nomem;
-	}
-	if ((spec->match &&
-	     nla_put_string(msg, PPT_A_MATCH_IDS, spec->match) < 0) ||
-	    (spec->count &&
-	     nla_put_u32(msg, PPT_A_CLAIM_COUNT, spec->count) < 0) ||
-	    (spec->owner &&
-	     nla_put_string(msg, PPT_A_DEV_OWNER, spec->owner) < 0) ||
-	    ((spec->flags & PPT_CLAIM_LEASE) &&
-	     nla_put_flag(msg, PPT_A_LEASE) < 0))
-		goto nomem;
-	ret = transact(h, msg, &req);
-	give_addrs(&req, ret, out, n);
-	return ret;
-nomem:
-	nlmsg_free(msg);
-	return -ENOMEM;
-}
-
-int ppt_take(struct ppt_handle *h, const char *owner, unsigned int flags,
-	     char (**out)[PPT_ADDR_BUFLEN], size_t *n)
-{
-	struct request req = { .h = h, .want_addrs = true };
-	struct nl_msg *msg;
-	int ret;
-
-	clear_error(h);
-	if (out)
-		*out = NULL;
-	if (n)
-		*n = 0;
-	msg = new_request(h, PPT_CMD_TAKE, 0);
-	if (!msg ||
-	    (owner && nla_put_string(msg, PPT_A_DEV_OWNER, owner) < 0) ||
-	    ((flags & PPT_CLAIM_LEASE) && nla_put_flag(msg, PPT_A_LEASE) < 0)) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
-	ret = transact(h, msg, &req);
-	give_addrs(&req, ret, out, n);
-	return ret;
-}
-
-uint32_t ppt_handle_portid(const struct ppt_handle *h)
-{
-	return nl_socket_get_local_port(h->sk);
+	return change(h, &c, addr, 0, NULL);
 }

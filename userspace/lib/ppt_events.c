@@ -14,7 +14,6 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -25,7 +24,8 @@
 /* Room for bursts: an assign of a large group announces every function. */
 #define EVENTS_RCVBUF	(1 << 20)
 
-static struct ppt_event *push(struct ppt_events *ev)
+/* A new event at the end of the queue; NULL without memory. */
+static struct ppt_event *push(struct ppt_events *ev, enum ppt_event_type type)
 {
 	struct ppt_event *e;
 
@@ -33,36 +33,42 @@ static struct ppt_event *push(struct ppt_events *ev)
 		ev->head = ev->len = 0;
 	if (ev->len == ev->cap) {
 		size_t cap = ev->cap ? ev->cap * 2 : 8;
+		struct ppt_event **q = realloc(ev->q, cap * sizeof(*q));
 
-		e = realloc(ev->q, cap * sizeof(*e));
-		if (!e)
+		if (!q)
 			return NULL;
-		ev->q = e;
+		ev->q = q;
 		ev->cap = cap;
 	}
-	e = &ev->q[ev->len++];
-	memset(e, 0, sizeof(*e));
-	e->device.last_reset = -1;
-	e->device.iommu_group = -1;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->type = type;
+	ev->q[ev->len++] = e;
 	return e;
 }
 
-bool ppt__events_pop(struct ppt_events *ev, struct ppt_event *out)
+struct ppt_event *ppt__events_pop(struct ppt_events *ev)
 {
 	if (ev->head == ev->len)
-		return false;
-	*out = ev->q[ev->head++];
-	return true;
+		return NULL;
+	return ev->q[ev->head++];
+}
+
+void ppt__events_flush(struct ppt_events *ev)
+{
+	while (ev->head < ev->len)
+		ppt_event_free(ev->q[ev->head++]);
+	ev->head = ev->len = 0;
 }
 
 int ppt__events_lost(struct ppt_events *ev, enum ppt_lost_reason why,
 		     uint64_t count)
 {
-	struct ppt_event *e = push(ev);
+	struct ppt_event *e = push(ev, PPT_EVENT_LOST);
 
 	if (!e)
 		return -ENOMEM;
-	e->type = PPT_EVENT_LOST;
 	e->lost_reason = why;
 	e->lost = count;
 	e->lost_after = ev->last_seq;
@@ -130,11 +136,15 @@ static int handle_ctrl(struct ppt_handle *h, struct nl_msg *msg)
 		return 0;
 	switch (gh->cmd) {
 	case CTRL_CMD_DELFAMILY:
+		/* a module loaded next may be another release: ask it again */
+		ppt__family_reset(&h->fam);
 		if (ev->gone)
 			return 0;
 		ev->gone = true;
 		return ppt__events_lost(ev, PPT_LOST_UNLOADED, 0);
 	case CTRL_CMD_NEWFAMILY:
+		ppt__family_reset(&h->fam);
+		/* fall through */
 	case CTRL_CMD_NEWMCAST_GRP:
 		grp = events_group_of(tb[CTRL_ATTR_MCAST_GROUPS]);
 		if (tb[CTRL_ATTR_FAMILY_ID])
@@ -160,7 +170,7 @@ int ppt__events_handle(struct ppt_handle *h, struct nl_msg *msg)
 	struct ppt_events *ev = h->ev;
 	struct genlmsghdr *gh;
 	struct ppt_event *e;
-	int ret;
+	int ret = 0;
 
 	if (nlh->nlmsg_type == GENL_ID_CTRL)
 		return handle_ctrl(h, msg);
@@ -178,22 +188,22 @@ int ppt__events_handle(struct ppt_handle *h, struct nl_msg *msg)
 	/* a notification this libppt does not know still counted above */
 	if (gh->cmd != PPT_CMD_DEVICE_NTF && gh->cmd != PPT_CMD_REQUEST_NTF)
 		return 0;
-	e = push(ev);
+	e = push(ev, gh->cmd == PPT_CMD_DEVICE_NTF ? PPT_EVENT_DEVICE :
+						     PPT_EVENT_REQUEST);
 	if (!e)
 		return -ENOMEM;
-	if (gh->cmd == PPT_CMD_DEVICE_NTF) {
-		e->type = PPT_EVENT_DEVICE;
-		ret = ppt__parse_device(tb, &e->device);
+	if (e->type == PPT_EVENT_DEVICE) {
+		e->dev = ppt__dev_parse(tb, &ret);
 		e->removed = tb[PPT_A_DEV_REMOVED] != NULL;
 	} else {
-		e->type = PPT_EVENT_REQUEST;
-		ret = ppt__parse_request(tb, &e->request);
+		e->req = ppt__req_parse(nlh, tb, &ret);
 	}
 	e->seq = tb[PPT_A_EVENT_SEQ] ? nla_get_u64(tb[PPT_A_EVENT_SEQ]) : 0;
-	if (ret) {
+	if (!e->dev && !e->req) {
 		/* unusable: drop it and say one was lost */
 		ev->len--;
-		return ppt__events_lost(ev, PPT_LOST_GAP, 1);
+		ppt_event_free(e);
+		return ret == -ENOMEM ? ret : ppt__events_lost(ev, PPT_LOST_GAP, 1);
 	}
 	return 0;
 }
@@ -265,6 +275,7 @@ void ppt_events_unsubscribe(struct ppt_handle *h)
 	if (h->ev->cb)
 		nl_cb_put(h->ev->cb);
 	nl_socket_free(h->ev->sk);
+	ppt__events_flush(h->ev);
 	free(h->ev->q);
 	free(h->ev);
 	h->ev = NULL;
@@ -277,21 +288,14 @@ int ppt_events_fd(const struct ppt_handle *h)
 	return nl_socket_get_fd(h->ev->sk);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int ppt_events_next(struct ppt_handle *h, struct ppt_event *out,
+int ppt_events_next(struct ppt_handle *h, struct ppt_event **out,
 		    int timeout_ms)
 {
-	long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	long long deadline = ppt__now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	struct ppt_events *ev;
 	int ret;
 
+	*out = NULL;
 	if (!h || !h->ev || !h->ev->sk)
 		return -EINVAL;
 	ev = h->ev;
@@ -299,14 +303,15 @@ int ppt_events_next(struct ppt_handle *h, struct ppt_event *out,
 		struct pollfd pfd = { .fd = nl_socket_get_fd(ev->sk), .events = POLLIN };
 		int wait;
 
-		if (ppt__events_pop(ev, out))
+		*out = ppt__events_pop(ev);
+		if (*out)
 			return 0;
 		if (ev->error) {
 			ret = ev->error;
 			ev->error = 0;
 			return ret;
 		}
-		wait = timeout_ms < 0 ? -1 : (int)(deadline - now_ms());
+		wait = timeout_ms < 0 ? -1 : (int)(deadline - ppt__now_ms());
 		if (wait < 0)
 			wait = 0;
 		ret = poll(&pfd, 1, wait);
@@ -326,4 +331,53 @@ int ppt_events_next(struct ppt_handle *h, struct ppt_event *out,
 		}
 		return ppt__nl_errno(ret);
 	}
+}
+
+enum ppt_event_type ppt_event_type(const struct ppt_event *ev)
+{
+	return ev->type;
+}
+
+uint64_t ppt_event_seq(const struct ppt_event *ev)
+{
+	return ev->seq;
+}
+
+const struct ppt_dev *ppt_event_dev(const struct ppt_event *ev)
+{
+	return ev->dev;
+}
+
+bool ppt_event_removed(const struct ppt_event *ev)
+{
+	return ev->removed;
+}
+
+const struct ppt_req *ppt_event_req(const struct ppt_event *ev)
+{
+	return ev->req;
+}
+
+enum ppt_lost_reason ppt_event_lost_reason(const struct ppt_event *ev)
+{
+	return ev->lost_reason;
+}
+
+uint64_t ppt_event_lost_count(const struct ppt_event *ev)
+{
+	return ev->lost;
+}
+
+uint64_t ppt_event_lost_after(const struct ppt_event *ev)
+{
+	return ev->lost_after;
+}
+
+void ppt_event_free(struct ppt_event *ev)
+{
+	if (!ev)
+		return;
+	ppt_dev_free(ev->dev);
+	ppt_req_free(ev->req);
+	free(ev);
 }

@@ -18,7 +18,7 @@ const char *ev_lost_reason_name(enum ppt_lost_reason why)
 	return "unknown";
 }
 
-bool ev_needs_resync(const struct ppt_event *ev)
+bool ev_needs_resync(const struct ev_event *ev)
 {
 	return ev->type == PPT_EVENT_LOST && ev->lost_reason != PPT_LOST_UNLOADED;
 }
@@ -43,7 +43,7 @@ static void kv(FILE *f, const char *key, const char *v)
 		fputs(v, f);
 }
 
-static void device_words(FILE *f, const struct ppt_device_info *d)
+static void device_words(FILE *f, const struct dev_info *d)
 {
 	kv(f, "state", ppt_state_name(d->state));
 	kv(f, "owner", d->owner);
@@ -59,9 +59,9 @@ static void json_device(FILE *f, const struct out_device *d)
 	out_row_json(f, &out_device_fields, &all, d);
 }
 
-static void print_request(FILE *f, enum out_format fmt, const struct ppt_event *ev)
+static void print_request(FILE *f, enum out_format fmt, const struct ev_event *ev)
 {
-	const struct ppt_request_event *r = &ev->request;
+	const struct ev_request *r = &ev->request;
 	char nb[16];
 
 	if (fmt == OUT_JSON) {
@@ -98,7 +98,7 @@ static void print_request(FILE *f, enum out_format fmt, const struct ppt_event *
 	fprintf(f, " seq=%" PRIu64 "\n", ev->seq);
 }
 
-static void print_lost(FILE *f, enum out_format fmt, const struct ppt_event *ev)
+static void print_lost(FILE *f, enum out_format fmt, const struct ev_event *ev)
 {
 	if (fmt == OUT_JSON) {
 		fputs("{\"event\":\"lost\",\"reason\":", f);
@@ -131,7 +131,7 @@ static void print_lost(FILE *f, enum out_format fmt, const struct ppt_event *ev)
 	}
 }
 
-void ev_print(FILE *f, enum out_format fmt, const struct ppt_event *ev,
+void ev_print(FILE *f, enum out_format fmt, const struct ev_event *ev,
 	      const struct out_device *dev)
 {
 	struct out_device plain;

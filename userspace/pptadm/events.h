@@ -32,8 +32,30 @@
 
 #include "output.h"
 
+/* A request's outcome as monitor prints it; strings "" when missing. */
+struct ev_request {
+	uint64_t id;
+	uint32_t cmd;			/* enum ppt_cmd */
+	char addr[PPT_ADDR_BUFLEN];
+	int error;			/* 0 or a negative errno */
+	char msg[256];
+	char blocker[PPT_ADDR_BUFLEN];
+	char blocker_driver[64];
+};
+
+/* An event as monitor prints it (kernel.h copies libppt's struct ppt_event). */
+struct ev_event {
+	enum ppt_event_type type;
+	uint64_t seq;
+	struct dev_info device;		/* PPT_EVENT_DEVICE */
+	bool removed;
+	struct ev_request request;	/* PPT_EVENT_REQUEST */
+	enum ppt_lost_reason lost_reason;	/* PPT_EVENT_LOST */
+	uint64_t lost, lost_after;
+};
+
 /* Print an event; dev is the device of a PPT_EVENT_DEVICE event, with names. */
-void ev_print(FILE *f, enum out_format fmt, const struct ppt_event *ev,
+void ev_print(FILE *f, enum out_format fmt, const struct ev_event *ev,
 	      const struct out_device *dev);
 
 /* One device of a dump: at the start, and after a loss. */
@@ -43,7 +65,7 @@ void ev_print_state(FILE *f, enum out_format fmt, const struct out_device *d);
 void ev_print_synced(FILE *f, enum out_format fmt, size_t ndev);
 
 /* Does the event call for a dump?  (Every loss but an unload.) */
-bool ev_needs_resync(const struct ppt_event *ev);
+bool ev_needs_resync(const struct ev_event *ev);
 
 /* "gap", "overrun", "restart", "unloaded". */
 const char *ev_lost_reason_name(enum ppt_lost_reason why);

@@ -133,8 +133,7 @@ int inventory_host(struct out_device **devs, size_t *n, char *err,
 	return 0;
 }
 
-struct out_device *inventory_from_kernel(const struct ppt_device_info *k,
-					 size_t nk)
+struct out_device *inventory_from_kernel(const struct dev_info *k, size_t nk)
 {
 	struct out_device *devs = calloc(nk ? nk : 1, sizeof(*devs));
 	size_t i;
@@ -145,7 +144,7 @@ struct out_device *inventory_from_kernel(const struct ppt_device_info *k,
 }
 
 int inventory_merge(struct out_device **devs, size_t *n,
-		    const struct ppt_device_info *k, size_t nk)
+		    const struct dev_info *k, size_t nk)
 {
 	size_t i, j;
 
@@ -156,7 +155,7 @@ int inventory_merge(struct out_device **devs, size_t *n,
 			if (!strcmp((*devs)[j].info.addr, k[i].addr))
 				d = &(*devs)[j];
 		if (d) {
-			struct ppt_device_info host = d->info;
+			struct dev_info host = d->info;
 
 			d->info = k[i];
 			d->host_only = false;

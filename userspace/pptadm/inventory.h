@@ -22,8 +22,7 @@ int inventory_host(struct out_device **devs, size_t *n, char *err,
 		   size_t errlen);
 
 /* The kernel's devices as pptadm prints them (malloc()ed). */
-struct out_device *inventory_from_kernel(const struct ppt_device_info *k,
-					 size_t nk);
+struct out_device *inventory_from_kernel(const struct dev_info *k, size_t nk);
 
 /*
  * Merge the kernel's view into a host list: a device ppt manages takes the
@@ -32,7 +31,7 @@ struct out_device *inventory_from_kernel(const struct ppt_device_info *k,
  * Returns 0 or -ENOMEM.
  */
 int inventory_merge(struct out_device **devs, size_t *n,
-		    const struct ppt_device_info *k, size_t nk);
+		    const struct dev_info *k, size_t nk);
 
 /* Sort by PCI address (domain, bus, device, function). */
 void inventory_sort(struct out_device *devs, size_t n);

@@ -11,7 +11,7 @@
 #include "output.h"
 
 #define DEV(row) ((const struct out_device *)(row))
-#define MATCH(row) ((const struct ppt_match *)(row))
+#define MATCH(row) ((const struct out_match *)(row))
 
 #define GETTER(fname, cond, fmt, expr)					\
 	static bool get_##fname(const void *row, char *buf, size_t len)	\
@@ -145,7 +145,7 @@ static const struct field match_fields[] = {
 
 const struct field_set out_match_fields = {
 	"matches", match_fields, sizeof(match_fields) / sizeof(match_fields[0]),
-	NULL, 0, sizeof(struct ppt_match),
+	NULL, 0, sizeof(struct out_match),
 };
 
 void out_reset_methods(uint32_t mask, char *buf, size_t len)

@@ -18,13 +18,45 @@
 enum out_format { OUT_TABLE, OUT_JSON, OUT_PARSEABLE };
 
 /*
+ * A device's fields: the kernel's (kernel.h copies them from libppt's
+ * struct ppt_dev) or libpci's.  Strings are "" when missing.
+ */
+struct dev_info {
+	char addr[PPT_ADDR_BUFLEN];
+	uint16_t vendor;
+	uint16_t device;
+	uint16_t subvendor;
+	uint16_t subdevice;
+	uint32_t pci_class;
+	uint8_t revision;
+	uint32_t state;			/* enum ppt_state */
+	char driver[64];
+	char owner[PPT_OWNER_MAX];
+	int64_t iommu_group;		/* -1: none */
+	char path[PPT_PATH_BUFLEN];
+	bool boot_listed;
+	bool adopted;
+	uint32_t reset_methods;		/* bit i: enum ppt_reset_method i */
+	int32_t last_reset;		/* enum ppt_reset_method, -1: none yet */
+	uint64_t last_reset_usec;
+	bool last_reset_inferred;
+	char slot[64];
+	int32_t reset_pref;		/* enum ppt_reset_method, -1: none */
+	uint32_t lease;			/* netlink port id, 0: none */
+	bool lease_ended;
+	bool tainted;
+	bool gated;
+	char reason[256];
+};
+
+/*
  * A device as pptadm prints it: the kernel's view plus libpci's names.
  * host_only marks a device ppt does not manage (list -a): its state prints
  * as "-" and what only the kernel knows (owner, boot, reset methods...) is
  * missing.
  */
 struct out_device {
-	struct ppt_device_info info;
+	struct dev_info info;
 	bool host_only;
 	char vendor_name[128];		/* from pci.ids */
 	char device_name[128];
@@ -68,8 +100,16 @@ struct field_set {
 /* by_default: shown without -o in tables only (JSON keeps its keys) */
 #define OUT_DEF_TABLE	2
 
+/* A match entry as pptadm prints it (kernel.h copies libppt's). */
+struct out_match {
+	enum ppt_match_kind kind;
+	char text[PPT_MATCH_BUFLEN];
+	bool boot;
+	int32_t reset_pref;		/* enum ppt_reset_method, -1: none */
+};
+
 extern const struct field_set out_device_fields;	/* rows: struct out_device */
-extern const struct field_set out_match_fields;		/* rows: struct ppt_match */
+extern const struct field_set out_match_fields;		/* rows: struct out_match */
 
 #define OUT_MAX_FIELDS 32
 

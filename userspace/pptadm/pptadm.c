@@ -33,6 +33,7 @@
 #include "names.h"
 #include "output.h"
 #include "persist.h"
+#include "rows.h"
 #include "run.h"
 #include "variants.h"
 
@@ -125,7 +126,7 @@ static int load_host(const char *op)
 
 static int load_kernel(const char *op)
 {
-	struct ppt_device_info *info = NULL;
+	struct dev_info *info = NULL;
 	size_t n = 0;
 	int ret;
 
@@ -134,7 +135,7 @@ static int load_kernel(const char *op)
 	ret = open_ppt(op);
 	if (ret)
 		return ret;
-	ret = ppt_device_list(H, &info, &n);
+	ret = rows_list(H, &info, &n);
 	if (ret) {
 		struct out_error e = { .err = ret, .what = "cannot list devices",
 				       .operation = op, .message = ppt_errmsg(H) };
@@ -329,7 +330,7 @@ static int cmd_list(void)
 		if (!ret && load_kernel("list"))
 			return EXIT_FAIL;
 		if (have_kern) {
-			struct ppt_device_info *info = calloc(nkern + 1, sizeof(*info));
+			struct dev_info *info = calloc(nkern + 1, sizeof(*info));
 
 			for (i = 0; info && i < nkern; i++)
 				info[i] = kern_devs[i].info;
@@ -390,7 +391,7 @@ static int cmd_list(void)
 static int cmd_show(void)
 {
 	struct out_device *devs;
-	struct ppt_device_info info;
+	struct dev_info info;
 	struct name *names = NULL;
 	struct name_target *t = NULL;
 	struct out_fields sel;
@@ -414,7 +415,7 @@ static int cmd_show(void)
 		return EXIT_FAIL;
 	}
 	for (i = 0; i < nt; i++) {
-		ret = ppt_device_get(H, t[i].addr, &info);
+		ret = rows_get(H, t[i].addr, &info);
 		if (ret) {
 			report_op("show", t[i].addr, ret);
 			status = EXIT_FAIL;
@@ -437,29 +438,44 @@ static int cmd_show(void)
 	return status;
 }
 
+/*
+ * --force: take devices from host drivers; given twice, also those the
+ * host uses, which a module of protocol 2 refuses on its own unless told
+ * (one of protocol 1 has no such check, nor the attribute).
+ */
+static unsigned int reserve_flags(void)
+{
+	unsigned int flags = A.force ? PPT_RESERVE_FORCE : 0;
+
+	if (A.force_critical &&
+	    ppt_supports_attr(H, PPT_CMD_DEVICE_RESERVE, PPT_A_FORCE_HOST) == 1)
+		flags |= PPT_RESERVE_FORCE_HOST;
+	return flags;
+}
+
 static int run_op(const char *addr)
 {
 	int method = A.method < 0 ? PPT_RESET_AUTO : A.method;
 
 	switch (A.verb->id) {
 	case V_RESERVE:
-		return ppt_device_reserve(H, addr, A.force, A.timeout_ms);
+		return ppt_device_reserve(H, addr, reserve_flags(), A.timeout_ms, NULL);
 	case V_RELEASE:
-		return ppt_device_release(H, addr, A.timeout_ms);
+		return ppt_device_release(H, addr, 0, A.timeout_ms, NULL);
 	case V_CLAIM:
-		return ppt_device_claim(H, addr, A.owner);
+		return ppt_device_claim(H, addr, A.owner, 0);
 	case V_UNCLAIM:
-		return ppt_device_unclaim(H, addr, A.owner);
+		return ppt_device_unclaim(H, addr, A.owner, 0);
 	case V_ASSIGN:
-		return ppt_device_assign(H, addr, A.owner, A.timeout_ms);
+		return ppt_device_assign(H, addr, A.owner, 0, A.timeout_ms, NULL);
 	case V_UNASSIGN:
-		return ppt_device_unassign(H, addr, A.owner, A.timeout_ms);
+		return ppt_device_unassign(H, addr, A.owner, 0, A.timeout_ms, NULL);
 	case V_RESET:
-		return ppt_device_reset(H, addr, (uint32_t)method, A.timeout_ms);
+		return ppt_device_reset(H, addr, (uint32_t)method, 0, A.timeout_ms, NULL);
 	case V_CLEAN:
-		return ppt_device_clean(H, addr, (uint32_t)method, A.timeout_ms);
+		return ppt_device_clean(H, addr, (uint32_t)method, 0, A.timeout_ms, NULL);
 	case V_SET:
-		return ppt_device_set_reset_pref(H, addr, (uint32_t)A.reset_pref);
+		return ppt_device_set_reset_pref(H, addr, (uint32_t)A.reset_pref, 0);
 	default:
 		return -EINVAL;
 	}
@@ -548,27 +564,27 @@ static int give_group(const char *addr, const char (*addrs)[PPT_ADDR_BUFLEN],
 		      size_t naddrs)
 {
 	char nodes[RUN_MAX_NODES][RUN_NODE_PATH], what[512];
-	struct ppt_device_info info, *list = NULL;
+	struct dev_info info, *list = NULL;
 	size_t nlist = 0, i, k, nn;
 	int ret;
 
-	ret = ppt_device_get(H, addr, &info);
+	ret = rows_get(H, addr, &info);
 	if (ret) {
 		report_op("--user", addr, ret);
 		return -1;
 	}
 	if (!addrs) {
-		ret = ppt_device_list(H, &list, &nlist);
+		ret = rows_list(H, &list, &nlist);
 		if (ret) {
 			report_op("--user", addr, ret);
 			return -1;
 		}
 	}
 	for (i = 0; i < (addrs ? naddrs : nlist); i++) {
-		struct ppt_device_info mate;
+		struct dev_info mate;
 
 		if (addrs) {
-			if (ppt_device_get(H, addrs[i], &mate))
+			if (rows_get(H, addrs[i], &mate))
 				continue;
 		} else {
 			mate = list[i];
@@ -645,28 +661,29 @@ static void addr_text(const char (*addrs)[PPT_ADDR_BUFLEN], size_t n, char *buf,
 	free(j);
 }
 
+/* What claim and run ask the kernel for, and how messages name it. */
+struct claim_req {
+	struct ppt_claim_spec *spec;
+	size_t naddrs;			/* DEVICEs, or devices of the variant */
+	char first[PPT_ADDR_BUFLEN];	/* the first of them */
+};
+
 /*
  * The claim request of claim and run: the candidates from DEVICE..., a
- * variant or a match, and the count.  *addrs (malloc()ed) backs spec.
- * EXIT_FAIL when something was wrong (said).
+ * variant or a match, and the count.  EXIT_FAIL when something was wrong
+ * (said); c->spec is then NULL.
  */
-static int claim_spec(struct ppt_claim_spec *spec, char (**addrs)[PPT_ADDR_BUFLEN])
+static int claim_spec(struct claim_req *c)
 {
 	struct name *names = NULL;
 	struct name_target *t = NULL;
-	const char **ptrs;
 	size_t nt = 0, i, other = 0;
+	unsigned int count = A.count;
 	int ret;
 
-	memset(spec, 0, sizeof(*spec));
-	spec->owner = A.owner;
-	spec->count = A.count;
-	*addrs = NULL;
-	if (A.match) {
-		spec->match = A.match;
-		return 0;
-	}
-	if (A.variant) {
+	memset(c, 0, sizeof(*c));
+	/* with a match, the kernel chooses the candidates */
+	if (!A.match && A.variant) {
 		if (load_variants(true) || load_kernel(A.verb->name))
 			return EXIT_FAIL;
 		if (!variants_find(&VS, A.variant)) {
@@ -709,37 +726,36 @@ static int claim_spec(struct ppt_claim_spec *spec, char (**addrs)[PPT_ADDR_BUFLE
 			free(t);
 			return EXIT_FAIL;
 		}
-		if (!spec->count)
-			spec->count = 1;
-	} else {
+		if (!count)
+			count = 1;
+	} else if (!A.match) {
 		ret = parse_names(A.argc, A.argv, &names);
 		if (ret)
 			return ret;
 		if (resolve(SCOPE_KERNEL, true, names, A.argc, &t, &nt))
 			return EXIT_FAIL;
 	}
-	*addrs = calloc(nt + 1, sizeof(**addrs));
-	ptrs = calloc(nt + 1, sizeof(*ptrs));
-	if (!*addrs || !ptrs) {
-		free(*addrs);
-		*addrs = NULL;
-		free(ptrs);
-		free(t);
+	c->spec = ppt_claim_spec_new(A.owner);
+	ret = c->spec ? ppt_claim_spec_set_count(c->spec, count) : -ENOMEM;
+	if (!ret && A.match)
+		ret = ppt_claim_spec_set_match(c->spec, A.match);
+	for (i = 0; !ret && i < nt; i++)
+		ret = ppt_claim_spec_add_addr(c->spec, t[i].addr);
+	if (nt)
+		memcpy(c->first, t[0].addr, PPT_ADDR_BUFLEN);
+	c->naddrs = nt;
+	free(t);
+	if (ret) {
+		ppt_claim_spec_free(c->spec);
+		c->spec = NULL;
 		report_what(-ENOMEM, "out of memory", A.verb->name);
 		return EXIT_FAIL;
 	}
-	for (i = 0; i < nt; i++) {
-		memcpy((*addrs)[i], t[i].addr, PPT_ADDR_BUFLEN);
-		ptrs[i] = (*addrs)[i];
-	}
-	free(t);
-	spec->addrs = ptrs;
-	spec->n_addrs = nt;
 	return 0;
 }
 
 /* A refused claim: the kernel's reason, and the device that blocked it. */
-static void report_claim(int ret, const struct ppt_claim_spec *spec)
+static void report_claim(int ret, const struct claim_req *c)
 {
 	char what[128];
 
@@ -747,42 +763,55 @@ static void report_claim(int ret, const struct ppt_claim_spec *spec)
 		snprintf(what, sizeof(what), "variant %s", A.variant);
 	else if (A.match)
 		snprintf(what, sizeof(what), "match %s", A.match);
-	else if (spec->n_addrs == 1)
-		snprintf(what, sizeof(what), "%s", spec->addrs[0]);
+	else if (c->naddrs == 1)
+		snprintf(what, sizeof(what), "%s", c->first);
 	else
-		snprintf(what, sizeof(what), "%zu devices", spec->n_addrs);
+		snprintf(what, sizeof(what), "%zu devices", c->naddrs);
 	report_op(A.verb->name, what, ret);
+}
+
+/* The addresses a claim or take got, printed as claim and take print them. */
+static int print_addrs(const char *key, char **got, size_t n)
+{
+	char (*addrs)[PPT_ADDR_BUFLEN] = rows_addrs(got, n);
+
+	if (!addrs) {
+		report_what(-ENOMEM, "out of memory", A.verb->name);
+		return EXIT_FAIL;
+	}
+	out_addr_list(stdout, A.fmt, key, A.owner,
+		      (const char (*)[PPT_ADDR_BUFLEN])addrs, n);
+	free(addrs);
+	return 0;
 }
 
 static int cmd_claim(void)
 {
-	struct ppt_claim_spec spec;
-	char (*addrs)[PPT_ADDR_BUFLEN] = NULL, (*got)[PPT_ADDR_BUFLEN] = NULL;
+	struct claim_req c;
+	char **got = NULL;
 	size_t n = 0;
 	int ret;
 
 	/* one DEVICE alone: the single-device claim, as it always was */
 	if (A.argc == 1 && !A.count)
 		return cmd_change();
-	ret = claim_spec(&spec, &addrs);
+	ret = claim_spec(&c);
 	if (ret)
 		return ret;
 	if (open_ppt("claim")) {
 		ret = EXIT_FAIL;
 		goto out;
 	}
-	ret = ppt_claim(H, &spec, &got, &n);
+	ret = ppt_claim(H, c.spec, 0, &got, &n);
 	if (ret) {
-		report_claim(ret, &spec);
+		report_claim(ret, &c);
 		ret = EXIT_FAIL;
 		goto out;
 	}
-	out_addr_list(stdout, A.fmt, "claimed", A.owner,
-		      (const char (*)[PPT_ADDR_BUFLEN])got, n);
+	ret = print_addrs("claimed", got, n);
 out:
-	free(got);
-	free(addrs);
-	free((void *)spec.addrs);
+	ppt_addrs_free(got);
+	ppt_claim_spec_free(c.spec);
 	return ret;
 }
 
@@ -794,12 +823,12 @@ static int cmd_unclaim_all(void)
 	if (load_kernel("unclaim"))
 		return EXIT_FAIL;
 	for (i = 0; i < nkern; i++) {
-		const struct ppt_device_info *d = &kern_devs[i].info;
+		const struct dev_info *d = &kern_devs[i].info;
 
 		if (d->state != PPT_STATE_CLAIMED || strcmp(d->owner, A.owner))
 			continue;
 		n++;
-		ret = ppt_device_unclaim(H, d->addr, A.owner);
+		ret = ppt_device_unclaim(H, d->addr, A.owner, 0);
 		if (ret) {
 			report_op("unclaim", d->addr, ret);
 			status = EXIT_FAIL;
@@ -817,7 +846,7 @@ static int cmd_unclaim_all(void)
 
 static int cmd_take(void)
 {
-	char (*got)[PPT_ADDR_BUFLEN] = NULL;
+	char **got = NULL;
 	size_t n = 0;
 	int ret;
 
@@ -835,10 +864,9 @@ static int cmd_take(void)
 		report_op("take", A.owner, ret);
 		return EXIT_FAIL;
 	}
-	out_addr_list(stdout, A.fmt, "taken", A.owner,
-		      (const char (*)[PPT_ADDR_BUFLEN])got, n);
-	free(got);
-	return 0;
+	ret = print_addrs("taken", got, n);
+	ppt_addrs_free(got);
+	return ret;
 }
 
 /* --- run ------------------------------------------------------------ */
@@ -892,7 +920,7 @@ static int give_back(const char (*addrs)[PPT_ADDR_BUFLEN], size_t n)
 {
 	long long deadline = now_ms() + A.timeout_clean_ms;
 	bool clean_by_kernel = auto_clean_on(), *done;
-	struct ppt_device_info info;
+	struct dev_info info;
 	size_t i, left;
 	int ret, status = 0;
 	char msg[512];
@@ -906,11 +934,11 @@ static int give_back(const char (*addrs)[PPT_ADDR_BUFLEN], size_t n)
 	/* unassign: each group once (the first of its devices takes it back) */
 	for (i = 0; i < n; i++) {
 		for (;;) {
-			ret = ppt_device_get(H, addrs[i], &info);
+			ret = rows_get(H, addrs[i], &info);
 			if (ret || info.state != PPT_STATE_ASSIGNED ||
 			    strcmp(info.owner, A.owner))
 				break;
-			ret = ppt_device_unassign(H, addrs[i], A.owner, A.timeout_ms);
+			ret = ppt_device_unassign(H, addrs[i], A.owner, 0, A.timeout_ms, NULL);
 			if (ret != -EBUSY || now_ms() >= deadline)
 				break;
 			sleep_ms(100);
@@ -925,7 +953,7 @@ static int give_back(const char (*addrs)[PPT_ADDR_BUFLEN], size_t n)
 		for (i = 0; i < n; i++) {
 			if (done[i])
 				continue;
-			ret = ppt_device_get(H, addrs[i], &info);
+			ret = rows_get(H, addrs[i], &info);
 			if (ret == -ENODEV) {
 				done[i] = true;
 				left--;
@@ -941,7 +969,7 @@ static int give_back(const char (*addrs)[PPT_ADDR_BUFLEN], size_t n)
 			switch (info.state) {
 			case PPT_STATE_CLAIMED:
 				if (!strcmp(info.owner, A.owner)) {
-					ret = ppt_device_unclaim(H, addrs[i], A.owner);
+					ret = ppt_device_unclaim(H, addrs[i], A.owner, 0);
 					if (ret && ret != -EBUSY) {
 						report_op("run: unclaim", addrs[i], ret);
 						status = -1;
@@ -993,7 +1021,7 @@ static int give_back(const char (*addrs)[PPT_ADDR_BUFLEN], size_t n)
 			for (i = 0; i < n; i++) {
 				if (done[i])
 					continue;
-				ret = ppt_device_get(H, addrs[i], &info);
+				ret = rows_get(H, addrs[i], &info);
 				snprintf(msg, sizeof(msg),
 					 "still %s after --timeout-clean %d s",
 					 ret ? "unknown" : ppt_state_name(info.state),
@@ -1034,10 +1062,10 @@ static _Noreturn void run_child(char **argv, const sigset_t *mask, pid_t parent,
 
 static int cmd_run(void)
 {
-	struct ppt_claim_spec spec;
-	char (*addrs)[PPT_ADDR_BUFLEN] = NULL, (*got)[PPT_ADDR_BUFLEN] = NULL;
+	struct claim_req c = { 0 };
+	char (*got)[PPT_ADDR_BUFLEN] = NULL, **claimed = NULL;
 	char **argv = NULL, *devices = NULL, err[512], list[PPT_CLAIM_MAX * 2 * PPT_ADDR_BUFLEN];
-	struct ppt_device_info info;
+	struct dev_info info;
 	struct signalfd_siginfo si;
 	sigset_t set, old;
 	size_t n = 0, i;
@@ -1058,7 +1086,7 @@ static int cmd_run(void)
 		report_what(-errno, "cannot watch for signals", "run");
 		return EXIT_FAIL;
 	}
-	ret = claim_spec(&spec, &addrs);
+	ret = claim_spec(&c);
 	if (ret) {
 		close(sfd);
 		return ret;
@@ -1066,10 +1094,15 @@ static int cmd_run(void)
 	if (open_ppt("run"))
 		goto out;
 	/* under a lease: if pptadm dies, the kernel gives the devices back */
-	spec.flags = PPT_CLAIM_LEASE;
-	ret = ppt_claim(H, &spec, &got, &n);
+	ret = ppt_claim(H, c.spec, PPT_CLAIM_LEASE, &claimed, &n);
 	if (ret) {
-		report_claim(ret, &spec);
+		report_claim(ret, &c);
+		goto out;
+	}
+	/* without memory the handle's close ends the lease: they come back */
+	got = rows_addrs(claimed, n);
+	if (!got) {
+		report_what(-ENOMEM, "out of memory", "run");
 		goto out;
 	}
 	addr_text((const char (*)[PPT_ADDR_BUFLEN])got, n, list, sizeof(list));
@@ -1088,10 +1121,10 @@ static int cmd_run(void)
 	}
 	/* assign each device; a group mate goes along with the first of its group */
 	for (i = 0; i < n; i++) {
-		ret = ppt_device_get(H, got[i], &info);
+		ret = rows_get(H, got[i], &info);
 		if (!ret && info.state == PPT_STATE_ASSIGNED && !strcmp(info.owner, A.owner))
 			continue;
-		ret = ppt_device_assign(H, got[i], A.owner, A.timeout_ms);
+		ret = ppt_device_assign(H, got[i], A.owner, 0, A.timeout_ms, NULL);
 		if (ret) {
 			report_op("run: assign", got[i], ret);
 			break;
@@ -1159,8 +1192,8 @@ out:
 	run_free_argv(argv);
 	free(devices);
 	free(got);
-	free(addrs);
-	free((void *)spec.addrs);
+	ppt_addrs_free(claimed);
+	ppt_claim_spec_free(c.spec);
 	if (sfd >= 0)
 		close(sfd);
 	return status;
@@ -1175,29 +1208,27 @@ out:
 static int clean_targets(const struct name_target *t, size_t nt)
 {
 	int method = A.method < 0 ? PPT_RESET_AUTO : A.method;
-	struct ppt_request_event *out = calloc(nt, sizeof(*out));
 	const char **addrs = calloc(nt, sizeof(*addrs));
+	struct ppt_req **out = NULL;
 	int ret, status = 0;
 	size_t i;
 
-	if (!out || !addrs) {
-		free(out);
-		free(addrs);
+	if (!addrs) {
 		report_what(-ENOMEM, "out of memory", A.verb->name);
 		return EXIT_FAIL;
 	}
 	for (i = 0; i < nt; i++)
 		addrs[i] = t[i].addr;
-	ret = ppt_devices_clean(H, addrs, nt, (uint32_t)method, A.timeout_ms, out);
-	for (i = 0; i < nt; i++) {
+	ret = ppt_devices_clean(H, addrs, nt, (uint32_t)method, 0, A.timeout_ms, &out);
+	for (i = 0; out && i < nt; i++) {
 		struct out_error e = {
-			.err = out[i].error, .operation = A.verb->name,
-			.device = t[i].addr, .message = out[i].msg,
-			.blocker = out[i].blocker[0] ? out[i].blocker : NULL,
-			.blocker_driver = out[i].blocker_driver,
+			.err = ppt_req_error(out[i]), .operation = A.verb->name,
+			.device = t[i].addr, .message = ppt_req_msg(out[i]) ?: "",
+			.blocker = ppt_req_blocker(out[i]),
+			.blocker_driver = ppt_req_blocker_driver(out[i]) ?: "",
 		};
 
-		if (!out[i].error)
+		if (!e.err)
 			continue;
 		report(&e);
 		status = EXIT_FAIL;
@@ -1207,7 +1238,7 @@ static int clean_targets(const struct name_target *t, size_t nt)
 		report_what(ret, ppt_errmsg(H), A.verb->name);
 		status = EXIT_FAIL;
 	}
-	free(out);
+	ppt_req_list_free(out);
 	free(addrs);
 	return status;
 }
@@ -1316,7 +1347,7 @@ static int cmd_add(void)
 	const char *path = persist_path();
 	struct name *names = NULL;
 	struct name_target *t = NULL;
-	struct ppt_device_info info;
+	struct dev_info info;
 	struct persist p;
 	size_t nt = 0, i;
 	char err[512];
@@ -1342,7 +1373,7 @@ static int cmd_add(void)
 		ok[k] = true;
 	for (i = 0; i < nt; i++) {
 		/* idempotent: a device ppt holds already is left as it is */
-		if (!ppt_device_get(H, t[i].addr, &info) &&
+		if (!rows_get(H, t[i].addr, &info) &&
 		    info.state != PPT_STATE_DETACHED)
 			continue;
 		if (refuse_critical(t[i].addr)) {
@@ -1350,7 +1381,7 @@ static int cmd_add(void)
 			status = EXIT_FAIL;
 			continue;
 		}
-		ret = ppt_device_reserve(H, t[i].addr, A.force, A.timeout_ms);
+		ret = ppt_device_reserve(H, t[i].addr, reserve_flags(), A.timeout_ms, NULL);
 		if (ret) {
 			report_op("add", t[i].addr, ret);
 			ok[t[i].name] = false;
@@ -1493,7 +1524,7 @@ static int cmd_remove(void)
 			;
 		if (k == A.argc)
 			continue;
-		ret = ppt_device_release(H, kern_devs[i].info.addr, A.timeout_ms);
+		ret = ppt_device_release(H, kern_devs[i].info.addr, 0, A.timeout_ms, NULL);
 		if (ret) {
 			report_op("remove", kern_devs[i].info.addr, ret);
 			ok[k] = false;
@@ -1521,7 +1552,7 @@ out:
 
 static int cmd_match(void)
 {
-	struct ppt_match *m = NULL;
+	struct out_match *m = NULL;
 	struct out_fields sel;
 	size_t n = 0;
 	char what[PPT_MATCH_BUFLEN + 16];
@@ -1535,7 +1566,7 @@ static int cmd_match(void)
 	if (open_ppt("match"))
 		return EXIT_FAIL;
 	if (A.match_op == MATCH_LIST) {
-		ret = ppt_match_list(H, &m, &n);
+		ret = rows_matches(H, &m, &n);
 		if (ret) {
 			struct out_error e = { .err = ret, .what = "cannot list matches",
 					       .operation = "match list",
@@ -1548,12 +1579,13 @@ static int cmd_match(void)
 		free(m);
 		return 0;
 	}
+	/* an add returns once the devices it reserves are reserved */
 	if (A.match_op == MATCH_ADD)
-		ret = ppt_match_add_reset_pref(H, A.match_kind, A.match_text,
-					       A.reset_pref < 0 ? PPT_RESET_AUTO :
-					       (uint32_t)A.reset_pref);
+		ret = ppt_match_add(H, A.match_kind, A.match_text,
+				    A.reset_pref < 0 ? PPT_RESET_AUTO : (uint32_t)A.reset_pref,
+				    0, A.timeout_ms, NULL, NULL);
 	else
-		ret = ppt_match_del(H, A.match_kind, A.match_text);
+		ret = ppt_match_del(H, A.match_kind, A.match_text, 0);
 	if (ret) {
 		snprintf(what, sizeof(what), "%s %s", ppt_match_kind_name(A.match_kind),
 			 A.match_text);
@@ -1566,10 +1598,10 @@ static int cmd_match(void)
 /* Every device as it is now: at the start, and after a loss. */
 static void sync_state(void)
 {
-	struct ppt_device_info *info = NULL;
+	struct dev_info *info = NULL;
 	struct out_device d;
 	size_t n = 0, i;
-	int ret = ppt_device_list(H, &info, &n);
+	int ret = rows_list(H, &info, &n);
 
 	if (ret) {
 		struct out_error e = { .err = ret, .what = "cannot list devices to resynchronise",
@@ -1596,7 +1628,8 @@ static void sync_state(void)
 static int cmd_monitor(void)
 {
 	struct pollfd pfd[2];
-	struct ppt_event ev;
+	struct ppt_event *pe;
+	struct ev_event ev;
 	struct out_device d;
 	sigset_t set;
 	int ret, sfd;
@@ -1623,7 +1656,9 @@ static int cmd_monitor(void)
 	pfd[0] = (struct pollfd){ .fd = ppt_events_fd(H), .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	for (;;) {
-		while ((ret = ppt_events_next(H, &ev, 0)) == 0) {
+		while ((ret = ppt_events_next(H, &pe, 0)) == 0) {
+			rows_event(pe, &ev);
+			ppt_event_free(pe);
 			if (ev.type == PPT_EVENT_DEVICE) {
 				memset(&d, 0, sizeof(d));
 				d.info = ev.device;
@@ -1658,7 +1693,7 @@ static int cmd_monitor(void)
 static int cmd_check(void)
 {
 	struct check_list l = { 0 };
-	struct ppt_device_info *info = NULL;
+	struct ppt_dev **info = NULL;
 	struct check_env e = { .root = "", .version = PPT_VERSION };
 	char **devs = NULL, *log = check_kernel_log();
 	size_t ndevs = 0, ninfo = 0, i;
@@ -1670,7 +1705,7 @@ static int cmd_check(void)
 	/* the kernel's list has the listed devices held by others too */
 	if ((H || !ppt_open(&H)) && !ppt_device_list(H, &info, &ninfo))
 		for (i = 0; !ret && i < ninfo; i++)
-			ret = check_add_device(&devs, &ndevs, info[i].addr);
+			ret = check_add_device(&devs, &ndevs, ppt_dev_addr(info[i]));
 	if (!ret)
 		ret = check_sysfs_devices("", &devs, &ndevs);
 	if (ret) {
@@ -1686,7 +1721,7 @@ static int cmd_check(void)
 	for (i = 0; i < ndevs; i++)
 		free(devs[i]);
 	free(devs);
-	free(info);
+	ppt_dev_list_free(info);
 	free(log);
 	return ret;
 }

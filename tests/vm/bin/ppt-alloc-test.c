@@ -86,20 +86,27 @@ static void print_error(struct ppt_handle *h, int ret)
 }
 
 static int do_claim(struct ppt_handle *h, const struct args *a, bool lease,
-		    char (**got)[PPT_ADDR_BUFLEN], size_t *n)
+		    char ***got, size_t *n)
 {
-	struct ppt_claim_spec spec = {
-		.addrs = a->addrs, .n_addrs = a->naddrs, .match = a->match,
-		.count = a->count, .owner = a->owner,
-		.flags = lease ? PPT_CLAIM_LEASE : 0,
-	};
+	struct ppt_claim_spec *spec = ppt_claim_spec_new(a->owner);
+	int ret = spec ? 0 : -ENOMEM;
+	size_t i;
 
-	return ppt_claim(h, &spec, got, n);
+	for (i = 0; !ret && i < a->naddrs; i++)
+		ret = ppt_claim_spec_add_addr(spec, a->addrs[i]);
+	if (!ret)
+		ret = ppt_claim_spec_set_match(spec, a->match);
+	if (!ret)
+		ret = ppt_claim_spec_set_count(spec, a->count);
+	if (!ret)
+		ret = ppt_claim(h, spec, lease ? PPT_CLAIM_LEASE : 0, got, n);
+	ppt_claim_spec_free(spec);
+	return ret;
 }
 
 static int cmd_claim(struct ppt_handle *h, const struct args *a)
 {
-	char (*got)[PPT_ADDR_BUFLEN];
+	char **got;
 	size_t n, i;
 	int ret = do_claim(h, a, a->lease, &got, &n);
 
@@ -109,13 +116,13 @@ static int cmd_claim(struct ppt_handle *h, const struct args *a)
 	}
 	for (i = 0; i < n; i++)
 		printf("claimed %s\n", got[i]);
-	free(got);
+	ppt_addrs_free(got);
 	return 0;
 }
 
 static int cmd_hold(struct ppt_handle *h, const struct args *a)
 {
-	char (*got)[PPT_ADDR_BUFLEN];
+	char **got;
 	size_t n, i;
 	int ret;
 
@@ -128,7 +135,7 @@ static int cmd_hold(struct ppt_handle *h, const struct args *a)
 		return 1;
 	}
 	for (i = 0; a->assign && i < n; i++) {
-		ret = ppt_device_assign(h, got[i], a->owner, 60000);
+		ret = ppt_device_assign(h, got[i], a->owner, 0, 60000, NULL);
 		/* group mates go along with the first of their group */
 		if (ret && ret != -EINVAL && ret != -EBUSY) {
 			print_error(h, ret);
@@ -139,7 +146,7 @@ static int cmd_hold(struct ppt_handle *h, const struct args *a)
 		printf("held %s\n", got[i]);
 	printf("ready %u\n", ppt_handle_portid(h));
 	fflush(stdout);
-	free(got);
+	ppt_addrs_free(got);
 	for (;;)
 		pause();
 }
@@ -156,6 +163,7 @@ static long long now_ns(void)
 static int storm_worker(int id, int share, const char *ids, const char *log)
 {
 	char owner[32], path[256];
+	struct ppt_claim_spec *spec;
 	struct ppt_handle *h;
 	int made = 0, busy = 0, ret;
 	unsigned int seed = (unsigned int)id * 7919u + 1u;
@@ -164,17 +172,16 @@ static int storm_worker(int id, int share, const char *ids, const char *log)
 	snprintf(owner, sizeof(owner), "storm-%d", id);
 	snprintf(path, sizeof(path), "%s.%d", log, id);
 	f = fopen(path, "w");
-	if (!f || ppt_open(&h))
+	spec = ppt_claim_spec_new(owner);
+	if (!f || !spec || ppt_claim_spec_set_match(spec, ids) ||
+	    ppt_claim_spec_set_count(spec, 1) || ppt_open(&h))
 		return 1;
 	while (made < share) {
-		struct ppt_claim_spec spec = {
-			.match = ids, .count = 1, .owner = owner,
-		};
-		char (*got)[PPT_ADDR_BUFLEN];
+		char **got;
 		long long t0, t1;
 		size_t n;
 
-		ret = ppt_claim(h, &spec, &got, &n);
+		ret = ppt_claim(h, spec, 0, &got, &n);
 		if (ret == -ENOSPC) {
 			busy++;
 			continue;
@@ -189,17 +196,18 @@ static int storm_worker(int id, int share, const char *ids, const char *log)
 		usleep((useconds_t)(rand_r(&seed) % 300));
 		t1 = now_ns();
 		fprintf(f, "%s %lld %lld\n", got[0], t0, t1);
-		ret = ppt_device_unclaim(h, got[0], owner);
+		ret = ppt_device_unclaim(h, got[0], owner, 0);
 		if (ret) {
 			fprintf(stderr, "storm-%d: unclaim %s: %s: %s\n", id,
 				got[0], strerror(-ret), ppt_errmsg(h) ?: "");
 			return 1;
 		}
-		free(got);
+		ppt_addrs_free(got);
 		made++;
 	}
 	fprintf(f, "busy %d\n", busy);
 	fclose(f);
+	ppt_claim_spec_free(spec);
 	ppt_close(h);
 	return 0;
 }
@@ -281,8 +289,8 @@ static int cmd_storm(int nproc, int total, const char *ids, const char *log)
 static int cmd_show(const char *addr)
 {
 	static const char *const names[] = PPT_STATE_NAMES;
-	struct ppt_device_info d;
-	struct ppt_handle *h;
+	struct ppt_handle *h = NULL;
+	struct ppt_dev *d = NULL;
 	int ret = ppt_open(&h);
 
 	if (!ret)
@@ -292,8 +300,11 @@ static int cmd_show(const char *addr)
 		ppt_close(h);
 		return 1;
 	}
-	printf("%s %s %u %s\n", d.state <= PPT_STATE_MAX ? names[d.state] : "?",
-	       d.owner[0] ? d.owner : "-", d.lease, d.lease_ended ? "ended" : "-");
+	printf("%s %s %u %s\n",
+	       ppt_dev_state(d) <= PPT_STATE_MAX ? names[ppt_dev_state(d)] : "?",
+	       ppt_dev_owner(d) ? ppt_dev_owner(d) : "-", ppt_dev_lease(d),
+	       ppt_dev_lease_ended(d) ? "ended" : "-");
+	ppt_dev_free(d);
 	ppt_close(h);
 	return 0;
 }
