@@ -405,16 +405,43 @@ int ppt_device_foreach(struct ppt_handle *h,
 /**
  * ppt_device_reserve() - take a device for ppt
  * @flags: %PPT_RESERVE_FORCE takes a device bound to a host driver; with
- *	it, %PPT_RESERVE_FORCE_HOST also takes one the host uses (a network
- *	device that is up with an address: see %PPT_CMD_DEVICE_RESERVE)
+ *	it, %PPT_RESERVE_FORCE_HOST also takes one the host uses
+ *
+ * A forced reserve without %PPT_RESERVE_FORCE_HOST first asks
+ * ppt_device_host_use() and refuses a device the host uses, before
+ * anything is sent; the kernel refuses, for every client, the network
+ * devices it can see the host use (%PPT_CMD_DEVICE_RESERVE).
  *
  * Return: 0; -EINVAL for %PPT_RESERVE_FORCE_HOST without
- * %PPT_RESERVE_FORCE; -EBUSY naming the host driver (ppt_blocker());
- * -EOPNOTSUPP for %PPT_RESERVE_FORCE_HOST with a module of protocol 1; or
- * the kernel's refusal.
+ * %PPT_RESERVE_FORCE; -EBUSY naming the host driver (ppt_blocker()), or
+ * for a device the host uses (ppt_errmsg() says what it found); another
+ * negative errno when libppt could not tell whether the host uses it
+ * (ppt_errmsg() says why: %PPT_RESERVE_FORCE_HOST takes it anyway); or
+ * the kernel's refusal.  A module of protocol 1 has no host check and no
+ * %PPT_A_FORCE_HOST: the flag is then not sent, which means the same.
  */
 int ppt_device_reserve(struct ppt_handle *h, const char *addr,
 		       unsigned int flags, int timeout_ms, uint64_t *req_id);
+
+/**
+ * ppt_device_host_use() - what the host uses a PCI function for
+ * @addr: the function's address
+ * @what: receives what was found, joined by "; ": a network interface up
+ *	with an address, on itself or on a bridge, bond, team, VLAN or
+ *	macvlan above it ("enp2s0 (bond0 → vmbr0, up, 10.0.2.15/24)"), a
+ *	port of an Open vSwitch datapath whose bridge has the address, the
+ *	host's root file system over the network; a block device that is
+ *	mounted, swap, held by md, dm or bcache, or held exclusively (ZFS,
+ *	btrfs): "nvme0n1 (held: zfs_member, pool tank)"
+ * @len: size of @what
+ *
+ * Reads /sys, /proc and the interfaces' addresses; needs no handle and no
+ * module.  Threads: safe.  Memory: @what is the caller's.
+ *
+ * Return: 1 when the host uses the function, 0 when it does not, or a
+ * negative errno when it could not tell (@what says why).
+ */
+int ppt_device_host_use(const char *addr, char *what, size_t len);
 
 /* ppt_device_release() flags */
 #define PPT_RELEASE_UNCLEAN	(1u << 0)	/* release a tainted device as it is (PPT_A_UNCLEAN) */

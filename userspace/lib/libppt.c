@@ -23,6 +23,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
+#include "ppt_host.h"
 #include "ppt_internal.h"
 
 /* How often a dump interrupted by concurrent changes is tried again. */
@@ -756,7 +757,10 @@ static int send_change(struct ppt_handle *h, const struct change *c,
 	    nla_put_string(msg, PPT_A_DEV_ADDR, canon) < 0 ||
 	    (c->owner && nla_put_string(msg, PPT_A_DEV_OWNER, c->owner) < 0) ||
 	    put_flag(msg, c->force, PPT_A_FORCE) < 0 ||
-	    put_flag(msg, c->force_host, PPT_A_FORCE_HOST) < 0 ||
+	    /* a module of protocol 1 checks nothing: the flag is its default */
+	    put_flag(msg, c->force_host &&
+		     ppt_supports_attr(h, c->cmd, PPT_A_FORCE_HOST) == 1,
+		     PPT_A_FORCE_HOST) < 0 ||
 	    put_flag(msg, c->unclean, PPT_A_UNCLEAN) < 0 ||
 	    put_flag(msg, c->lease, PPT_A_LEASE) < 0 ||
 	    (c->has_method && nla_put_u32(msg, PPT_A_RESET_METHOD, c->method) < 0) ||
@@ -781,6 +785,41 @@ int ppt__send_clean(struct ppt_handle *h, const char *canon, uint32_t method,
 	int ret = send_change(h, &c, canon, &req);
 
 	*req_id = ret ? 0 : req.req_id;
+	return ret;
+}
+
+int ppt_device_host_use(const char *addr, char *what, size_t len)
+{
+	struct ppt_host_env env = { .root = "" };
+	char canon[PPT_ADDR_BUFLEN];
+
+	if (!what || !len)
+		return -EINVAL;
+	what[0] = '\0';
+	if (ppt_addr_normalize(addr, canon)) {
+		snprintf(what, len, "malformed PCI address \"%s\"", addr ? addr : "");
+		return -EINVAL;
+	}
+	return ppt_host_use(&env, canon, what, len);
+}
+
+/*
+ * A forced reserve takes the device from its host driver, and with it
+ * whatever the host runs on it: refuse, before anything is sent, a device
+ * the host uses (PPT_RESERVE_FORCE_HOST says to take it all the same).
+ */
+static int refuse_host_use(struct ppt_handle *h, const char *addr)
+{
+	char what[PPT_MSG_BUFLEN];
+	int ret = ppt_device_host_use(addr, what, sizeof(what));
+
+	if (!ret)
+		return 0;
+	if (ret > 0) {
+		ppt__set_errmsg(h, "the host uses it: %s", what);
+		return -EBUSY;
+	}
+	ppt__set_errmsg(h, "cannot tell whether the host uses it: %s", what);
 	return ret;
 }
 
@@ -809,6 +848,11 @@ static int change(struct ppt_handle *h, const struct change *c,
 	}
 	if (ppt__check_addr(h, addr, canon))
 		return -EINVAL;
+	if (c->cmd == PPT_CMD_DEVICE_RESERVE && c->force && !c->force_host) {
+		ret = refuse_host_use(h, canon);
+		if (ret)
+			return ret;
+	}
 	if (c->async && timeout_ms != 0) {
 		ret = ppt__open_events(h, &ev);
 		if (ret)
