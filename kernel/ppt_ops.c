@@ -887,12 +887,10 @@ static int ppt_run_release(struct ppt_op *op)
 			pci_name(pdev), op->req.uid, op->req.pid);
 	}
 
-	/* a detached device keeps whatever driver it has now */
-	if (op->devs[0].prev != PPT_STATE_DETACHED || op->clean_first)
-		ppt_bind_move(pdev, NULL, NULL);
-	else if (ppt_driver_override_is(pdev, ppt_pci_driver.name))
-		ppt_set_driver_override(pdev, NULL);
-
+	/*
+	 * ppt forgets it first and lets go of its group (an unclean one's
+	 * gate would refuse the host driver), then gives it back.
+	 */
 	mutex_lock(&ppt_table_lock);
 	pd = ppt_table_find(pdev);
 	if (pd) {
@@ -901,6 +899,11 @@ static int ppt_run_release(struct ppt_op *op)
 	}
 	mutex_unlock(&ppt_table_lock);
 	ppt_gate_sync(pdev);
+	/* a detached device keeps whatever driver it has now */
+	if (op->devs[0].prev != PPT_STATE_DETACHED || op->clean_first)
+		ppt_bind_move(pdev, NULL, NULL);
+	else if (ppt_driver_override_is(pdev, ppt_pci_driver.name))
+		ppt_set_driver_override(pdev, NULL);
 	return 0;
 }
 

@@ -579,7 +579,7 @@ if [ -n "$selftest" ] && [ -z "$only" ]; then
 	mutant bash "the completion without reserve's --force" "$comp" \
 		's/^\treserve|add)\techo "--force /\treserve|add)\techo "/' "reserve: missing --force"
 	mutant bash "the completion offering --force to release" "$comp" \
-		's/^\trelease|remove)\techo "/\trelease|remove)\techo "--force /' "offers --force"
+		's/^\tremove)\techo "/\tremove)\techo "--force /' "offers --force"
 	mutant bash "the completion without the slot field" "$comp" \
 		'/^_pptadm_device_fields=/s/ slot//' "missing: slot"
 fi

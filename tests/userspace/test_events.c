@@ -100,8 +100,9 @@ static void test_rows(void)
 	      "\"state\":\"assigned\",\"driver\":\"vfio-pci\",\"owner\":\"vm-1\",\"group\":null,"
 	      "\"vendor\":\"0000\",\"device\":\"0000\",\"subvendor\":\"0000\",\"subdevice\":\"0000\","
 	      "\"class\":\"000000\",\"revision\":\"00\",\"path\":null,\"slot\":null,\"boot\":false,"
-	      "\"adopted\":false,\"reset_methods\":[],\"last_reset\":null,\"last_reset_usec\":null,\"reset_pref\":null,"
-	      "\"vendor_name\":null,\"device_name\":null,\"lease\":null,\"lease_ended\":false,\"variant\":null,\"type\":null,\"name\":null}}\n",
+	      "\"adopted\":false,\"reset_methods\":[],\"last_reset\":null,\"last_reset_usec\":null,\"last_reset_inferred\":null,\"reset_pref\":null,"
+	      "\"vendor_name\":null,\"device_name\":null,\"lease\":null,\"lease_ended\":false,"
+	      "\"tainted\":true,\"gated\":false,\"reason\":\"why\",\"variant\":null,\"type\":null,\"name\":null}}\n",
 	      "... JSON: absent attributes are null, as before");
 	ok(e.device.tainted && !e.device.gated && !strcmp(e.device.reason, "why"),
 	   "... the newer fields copied too");
@@ -164,8 +165,9 @@ int main(void)
 	      "\"state\":\"assigned\",\"driver\":\"vfio-pci\",\"owner\":null,\"group\":null,"
 	      "\"vendor\":\"0000\",\"device\":\"0000\",\"subvendor\":\"0000\",\"subdevice\":\"0000\","
 	      "\"class\":\"000000\",\"revision\":\"00\",\"path\":null,\"slot\":null,\"boot\":false,"
-	      "\"adopted\":false,\"reset_methods\":[],\"last_reset\":null,\"last_reset_usec\":null,\"reset_pref\":null,"
-	      "\"vendor_name\":null,\"device_name\":null,\"lease\":null,\"lease_ended\":false,\"variant\":null,\"type\":null,\"name\":null}}\n",
+	      "\"adopted\":false,\"reset_methods\":[],\"last_reset\":null,\"last_reset_usec\":null,\"last_reset_inferred\":null,\"reset_pref\":null,"
+	      "\"vendor_name\":null,\"device_name\":null,\"lease\":null,\"lease_ended\":false,"
+	      "\"tainted\":false,\"gated\":false,\"reason\":null,\"variant\":null,\"type\":null,\"name\":null}}\n",
 	      "device event, JSON: every field");
 
 	e = (struct ev_event){ .type = PPT_EVENT_REQUEST, .seq = 13 };

@@ -255,11 +255,18 @@ like "... the file" "$(cat /tmp/ppt.conf)" "^options ppt devices=$sn\$"
 cp /tmp/ppt.conf /tmp/ppt.conf.1
 ok "add it again" pptadm add "$sn"
 ok "... the file is unchanged" cmp /tmp/ppt.conf /tmp/ppt.conf.1
-ok "add 1234:11e8 (both edu functions, no host driver)" pptadm add 1234:11e8
-is "... both reserved" "$(st "$se"):$(st "$pe")" reserved:reserved
 pathn=$(p -o path list -a "$nic")
-ok "add --force nic0 by its path" pptadm add --force "$pathn"
-is "... reserved" "$(st "$nic")" reserved
+# two at once: each holds the file's lock while it reads and rewrites it
+pptadm add 1234:11e8 >/tmp/add1.out 2>&1 &
+add1=$!
+pptadm add --force "$pathn" >/tmp/add2.out 2>&1
+r2=$?
+wait "$add1"
+is "add 1234:11e8 (both edu functions) and, at the same time, nic0 by its path" "$?:$r2" 0:0
+is "... both edu functions reserved" "$(st "$se"):$(st "$pe")" reserved:reserved
+is "... nic0 reserved" "$(st "$nic")" reserved
+like "... told that the kernel command line's ppt.ids= replaces the file's ids=" "$(cat /tmp/add1.out)" \
+	'the kernel command line sets ppt.ids=, which replaces /tmp/ppt.conf.s ids= at boot' 
 # a reset preference, set through the client, is what auto uses
 methods=$(p -o reset_methods show "$nic")
 like "nic0 (e1000e) can be reset by sbr and another method" "$methods" '^(flr|pm),.*sbr$'
@@ -293,6 +300,15 @@ like "... naming the entry" "$out" "$se is also named by ids=1234:11e8 \\(/tmp/p
 is "... and it stays reserved" "$(st "$se")" reserved
 out=$(pptadm -j remove "$se" 2>/dev/null)
 like "... -j: the error object" "$out" "^\\{\"error\":\\{\"errno\":\"EEXIST\",.*\"operation\":\"remove\",\"device\":\"$se\""
+out=$(pptadm remove "$g1" 2>&1); rc=$?
+is "remove of a GPU the kernel command line names (ppt.ids=1234:1111) fails" "$rc" 1
+like "... naming the command line" "$out" "named by ppt.s ids=1234:1111 in the kernel command line"
+is "... and it stays reserved" "$(st "$g1")" reserved
+echo "options ppt devices=$sn" >/tmp/vfio.conf
+out=$(pptadm remove "$sn" 2>&1); rc=$?
+is "remove of a device another modprobe.d file names fails" "$rc" 1
+like "... naming the file" "$out" "named by ppt.s devices=$sn in /tmp/vfio.conf"
+rm -f /tmp/vfio.conf
 ok "remove 1234:11e8" pptadm remove 1234:11e8
 is "... both released (edu has no host driver)" "$(drv "$se"):$(drv "$pe")" ":"
 ok "remove sw0-nic" pptadm remove "$sn"

@@ -35,9 +35,11 @@
 	"DEVICE given; one with --variant or --match; group mates do not count).\n"
 
 #define CRITICAL_HELP \
-	"A device the host runs on (it backs a mounted filesystem or swap, or\n" \
-	"carries a network interface that is up with addresses) is refused, naming\n" \
-	"what it carries; --force given twice takes it anyway.\n"
+	"A device the host uses is refused, naming what it found: a disk that is\n" \
+	"mounted, swap, or held (md, dm, ZFS, btrfs), a NIC up with an address on\n" \
+	"itself or on a bridge, bond or VLAN above it; --force given twice takes\n" \
+	"it anyway.  A device from vfio-pci or another driver that works for\n" \
+	"someone else arrives dirty: a tenant may have left data in it.\n"
 
 static const struct verb verbs[] = {
 	{ "list", V_LIST, OPT_PARSEABLE | OPT_OUTPUT | OPT_ALL | OPT_FORMAT, 0, -1,
@@ -58,10 +60,13 @@ static const struct verb verbs[] = {
 	  "Take devices for ppt.  A device bound to a host driver is taken only\n"
 	  "with --force.  Bridges are never reserved.  Lasts until the next boot:\n"
 	  "'pptadm add' also keeps it in the boot lists.\n" CRITICAL_HELP WAIT_HELP DEVICE_HELP },
-	{ "release", V_RELEASE, OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
-	  "release DEVICE...",
+	{ "release", V_RELEASE, OPT_UNCLEAN | OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
+	  "release [--unclean] DEVICE...",
 	  "Give reserved, dirty, quarantined or detached devices back to host\n"
-	  "drivers; ppt forgets them.\n" WAIT_HELP DEVICE_HELP },
+	  "drivers; ppt forgets them.  A device that may hold a tenant's data\n"
+	  "(dirty, quarantined: the tainted field) is cleaned first, and stays,\n"
+	  "quarantined, when that fails; --unclean gives it to the host as it is\n"
+	  "(the kernel log records it).\n" WAIT_HELP DEVICE_HELP },
 	{ "claim", V_CLAIM, OPT_OWNER | OPT_VARIANT | OPT_MATCH | OPT_COUNT, 0, -1,
 	  "claim --owner ID {DEVICE... | --variant NAME | --match IDS} [--count N]",
 	  "Give reserved devices an owner (a VM's UUID, say: 1 to 64 bytes); one\n"
@@ -112,13 +117,16 @@ static const struct verb verbs[] = {
 	  "not be given back clean.  --timeout: for each assign and unassign.\n"
 	  VARIANTS_HELP },
 	{ "reset", V_RESET, OPT_METHOD | OPT_NO_WAIT | OPT_TIMEOUT, 1, 1,
-	  "reset [--method auto|flr|pm|sbr] DEVICE",
-	  "Reset a reserved, dirty or quarantined device (default method auto:\n"
-	  "flr, then pm, then sbr).  It keeps its state; a failed reset\n"
-	  "quarantines it.  A reset does not make a dirty device clean.\n"
+	  "reset [--method METHOD] DEVICE",
+	  "Reset a reserved, dirty or quarantined device.  METHOD: auto (the\n"
+	  "default: the PCI core's order, as sysfs reset_method shows it; sbr of the\n"
+	  "reset domain when nothing resets the device alone), flr, pm,\n"
+	  "device_specific, acpi (each only when the device's list has it) or sbr.\n"
+	  "It keeps its state; a failed reset quarantines it.  A reset does not make\n"
+	  "a dirty device clean.\n"
 	  WAIT_HELP DEVICE_HELP },
 	{ "clean", V_CLEAN, OPT_METHOD | OPT_NO_WAIT | OPT_TIMEOUT | OPT_ALL_DIRTY, 0, -1,
-	  "clean [--method auto|flr|pm|sbr] DEVICE... | --all-dirty",
+	  "clean [--method METHOD] DEVICE... | --all-dirty",
 	  "Clean dirty or quarantined devices: reset, restore the configuration\n"
 	  "saved at reserve, verify; they become reserved, or quarantined when it\n"
 	  "fails.  Cleaning a quarantined device is how it is cleared.\n"
@@ -214,9 +222,10 @@ void args_usage(FILE *f)
 		"  --force             with reserve and add: take devices from host drivers;\n"
 		"                      twice: devices the host runs on too\n"
 		"  -q, --quiet         with check: only the problems\n"
-		"  --method M          with reset and clean: auto, flr, pm or sbr\n"
+		"  --method M          with reset and clean: auto, flr, pm, sbr, device_specific, acpi\n"
 		"  --reset-pref M      with set and match add: a device's preferred reset method\n"
 		"  --all-dirty         with clean: every dirty device\n"
+		"  --unclean           with release: a dirty device as it is, not cleaned first\n"
 		"  --variant NAME      with claim and run: devices of that variant\n"
 		"  --match IDS         with claim and run: devices matching vendor:device[:...]\n"
 		"  --count N           with claim and run: how many devices (1 to %d)\n"
@@ -322,7 +331,7 @@ static const char *const opt_names[] = {
 	"-j/--json", "-p/--parseable", "-o/--output", "-a/--all", "--owner",
 	"--force", "--no-wait", "--timeout", "--method", "--all-dirty",
 	"-q/--quiet", "--reset-pref", "--variant", "--count", "--match", "--user",
-	"--timeout-clean", "--format", "--variants",
+	"--timeout-clean", "--format", "--variants", "--unclean",
 };
 
 int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
@@ -348,6 +357,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		{ "timeout-clean", required_argument, NULL, 'C' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "variants", required_argument, NULL, 'v' },
+		{ "unclean", no_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool help = false;
@@ -445,6 +455,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			a->force = true;
 			break;
 		case 'q': a->given |= OPT_QUIET; a->quiet = true; break;
+		case 'X': a->given |= OPT_UNCLEAN; a->unclean = true; break;
 		case 'R':
 			a->given |= OPT_RESET_PREF;
 			a->reset_pref = ppt_reset_method_parse(optarg);

@@ -43,6 +43,7 @@ enum {
 	OPT_TIMEOUT_CLEAN = 1 << 16,
 	OPT_FORMAT	= 1 << 17,
 	OPT_VARIANTS	= 1 << 18,	/* every command takes it */
+	OPT_UNCLEAN	= 1 << 19,
 };
 
 /* list -j --format: RFD 114's shapes (output.h) */
@@ -64,6 +65,7 @@ struct args {
 	const char *owner;	/* --owner */
 	bool force, all, all_dirty;
 	bool force_critical;	/* --force twice: host-critical devices too */
+	bool unclean;		/* release --unclean: a tainted device as it is */
 	bool quiet;		/* -q (check): only problems */
 	int reset_pref;		/* --reset-pref: enum ppt_reset_method, or -1 */
 	int method;		/* --method: enum ppt_reset_method, or -1 */

@@ -52,6 +52,11 @@ GETTER(device_name, d->device_name[0], "%s", d->device_name)
 GETTER(name, d->name[0], "%s", d->name)
 GETTER(lease, KNOWN && d->info.lease, "%" PRIu32, d->info.lease)
 GETTER(lease_ended, KNOWN, "%s", d->info.lease_ended ? "yes" : "no")
+GETTER(last_reset_inferred, KNOWN && d->info.last_reset >= 0, "%s",
+       d->info.last_reset_inferred ? "yes" : "no")
+GETTER(tainted, KNOWN, "%s", d->info.tainted ? "yes" : "no")
+GETTER(gated, KNOWN, "%s", d->info.gated ? "yes" : "no")
+GETTER(reason, KNOWN && d->info.reason[0], "%s", d->info.reason)
 GETTER(variant, d->variant[0], "%s", d->variant)
 GETTER(type, d->type[0], "%s", d->type)
 
@@ -84,11 +89,15 @@ static const struct field device_fields[] = {
 	{ "reset_methods", "RESET_METHODS", F_LIST, false, NULL, get_reset_methods },
 	{ "last_reset", "LAST_RESET", F_STR, false, NULL, get_last_reset },
 	{ "last_reset_usec", "LAST_RESET_USEC", F_INT, false, NULL, get_last_reset_usec },
+	{ "last_reset_inferred", "INFERRED", F_BOOL, false, NULL, get_last_reset_inferred },
 	{ "reset_pref", "RESET_PREF", F_STR, false, NULL, get_reset_pref },
 	{ "vendor_name", "VENDOR_NAME", F_STR, false, NULL, get_vendor_name },
 	{ "device_name", "DEVICE_NAME", F_STR, false, NULL, get_device_name },
 	{ "lease", "LEASE", F_INT, false, NULL, get_lease },
 	{ "lease_ended", "LEASE_ENDED", F_BOOL, false, NULL, get_lease_ended },
+	{ "tainted", "TAINTED", F_BOOL, false, NULL, get_tainted },
+	{ "gated", "GATED", F_BOOL, false, NULL, get_gated },
+	{ "reason", "REASON", F_STR, false, NULL, get_reason },
 	{ "variant", "VARIANT", F_STR, OUT_DEF_TABLE, NULL, get_variant },
 	{ "type", "TYPE", F_STR, OUT_DEF_TABLE, NULL, get_type },
 	{ "name", "NAME", F_STR, true, NULL, get_name },

@@ -26,7 +26,6 @@
 
 #include "args.h"
 #include "check.h"
-#include "critical.h"
 #include "events.h"
 #include "inventory.h"
 #include "libppt.h"
@@ -64,12 +63,18 @@ static void report_what(int err, const char *what, const char *op)
 /* A failed operation on a device, with the kernel's reason and blocker. */
 static void report_op(const char *op, const char *dev, int err)
 {
-	const char *drv = NULL;
+	const char *drv = NULL, *msg = ppt_errmsg(H);
 	struct out_error e = {
-		.err = err, .operation = op, .device = dev,
-		.message = ppt_errmsg(H),
+		.err = err, .operation = op, .device = dev, .message = msg,
 	};
+	char hint[1024];
 
+	/* a device the host uses (libppt's check, or the kernel's) */
+	if (msg && (strstr(msg, "the host uses") ||
+		    !strncmp(msg, "cannot tell whether the host uses", 33))) {
+		snprintf(hint, sizeof(hint), "%s; --force --force takes it anyway", msg);
+		e.message = hint;
+	}
 	e.blocker = ppt_blocker(H, &drv);
 	e.blocker_driver = drv;
 	report(&e);
@@ -440,15 +445,13 @@ static int cmd_show(void)
 
 /*
  * --force: take devices from host drivers; given twice, also those the
- * host uses, which a module of protocol 2 refuses on its own unless told
- * (one of protocol 1 has no such check, nor the attribute).
+ * host uses (libppt and the kernel refuse them otherwise).
  */
 static unsigned int reserve_flags(void)
 {
 	unsigned int flags = A.force ? PPT_RESERVE_FORCE : 0;
 
-	if (A.force_critical &&
-	    ppt_supports_attr(H, PPT_CMD_DEVICE_RESERVE, PPT_A_FORCE_HOST) == 1)
+	if (A.force_critical)
 		flags |= PPT_RESERVE_FORCE_HOST;
 	return flags;
 }
@@ -461,7 +464,8 @@ static int run_op(const char *addr)
 	case V_RESERVE:
 		return ppt_device_reserve(H, addr, reserve_flags(), A.timeout_ms, NULL);
 	case V_RELEASE:
-		return ppt_device_release(H, addr, 0, A.timeout_ms, NULL);
+		return ppt_device_release(H, addr, A.unclean ? PPT_RELEASE_UNCLEAN : 0,
+					  A.timeout_ms, NULL);
 	case V_CLAIM:
 		return ppt_device_claim(H, addr, A.owner, 0);
 	case V_UNCLAIM:
@@ -479,32 +483,6 @@ static int run_op(const char *addr)
 	default:
 		return -EINVAL;
 	}
-}
-
-/*
- * A device the host runs on (critical.h) is refused unless --force was
- * given twice: true when refused, said on stderr (or as JSON).
- */
-static bool refuse_critical(const char *addr)
-{
-	struct critical_env e = { .root = "" };
-	struct critical_ifaddr *ifa = NULL;
-	char what[1024], msg[1200];
-	size_t nifa = 0;
-	bool found;
-
-	if (A.force_critical)
-		return false;
-	critical_ifaddrs(&ifa, &nifa);	/* without addresses, NICs are not critical */
-	e.ifaddrs = ifa;
-	e.nifaddrs = nifa;
-	found = critical_find(&e, addr, what, sizeof(what));
-	free(ifa);
-	if (!found)
-		return false;
-	snprintf(msg, sizeof(msg), "%s carries %s; --force --force takes it anyway", addr, what);
-	report_name(A.verb->name, addr, -EBUSY, msg);
-	return true;
 }
 
 static int cmd_change(void);
@@ -1280,10 +1258,6 @@ static int cmd_change(void)
 		return status;
 	}
 	for (i = 0; i < nt; i++) {
-		if (A.verb->id == V_RESERVE && refuse_critical(t[i].addr)) {
-			status = EXIT_FAIL;
-			continue;
-		}
 		ret = run_op(t[i].addr);
 		if (ret) {
 			report_op(A.verb->name, t[i].addr, ret);
@@ -1342,6 +1316,23 @@ static int save_boot_lists(struct persist *p, const char *done)
 	return 0;
 }
 
+/*
+ * The kernel command line's ppt.ids=, ppt.devices= or ppt.paths= replace
+ * the file's list of the same name at boot (modprobe passes the command
+ * line's options last): an entry added to the file would do nothing.
+ */
+static void note_cmdline(const char *path, enum ppt_match_kind kind)
+{
+	struct persist c;
+	char err[512];
+
+	if (!persist_load_cmdline(&c, "", err, sizeof(err)) && c.nlist[kind])
+		fprintf(stderr,
+			"pptadm: warning: the kernel command line sets ppt.%s=, which replaces %s's %s= at boot: add the entry there too\n",
+			persist_param(kind), path, persist_param(kind));
+	persist_free(&c);
+}
+
 static int cmd_add(void)
 {
 	const char *path = persist_path();
@@ -1352,15 +1343,22 @@ static int cmd_add(void)
 	size_t nt = 0, i;
 	char err[512];
 	bool *ok = NULL;
-	int ret, k, status = 0;
+	int ret, k, lock, status = 0;
 
 	ret = parse_names(A.argc, A.argv, &names);
 	if (ret)
 		return ret;
+	/* another add or remove would lose this one's change, or this its */
+	lock = persist_lock(path, err, sizeof(err));
+	if (lock < 0) {
+		report_what(lock, err, "add");
+		return EXIT_FAIL;
+	}
 	ret = persist_load(&p, path, err, sizeof(err));
 	if (ret) {
 		report_what(ret, err, "add");
 		persist_free(&p);
+		close(lock);
 		return EXIT_FAIL;
 	}
 	ok = calloc((size_t)A.argc, sizeof(*ok));
@@ -1376,11 +1374,6 @@ static int cmd_add(void)
 		if (!rows_get(H, t[i].addr, &info) &&
 		    info.state != PPT_STATE_DETACHED)
 			continue;
-		if (refuse_critical(t[i].addr)) {
-			ok[t[i].name] = false;
-			status = EXIT_FAIL;
-			continue;
-		}
 		ret = ppt_device_reserve(H, t[i].addr, reserve_flags(), A.timeout_ms, NULL);
 		if (ret) {
 			report_op("add", t[i].addr, ret);
@@ -1405,6 +1398,8 @@ static int cmd_add(void)
 			fprintf(stderr, "pptadm: %s: %s %s=%s\n", names[k].arg,
 				ret ? "adding to the boot lists as" : "already in the boot lists as",
 				persist_param(kind), names[k].canon);
+		if (ret)
+			note_cmdline(path, kind);
 	}
 	if (save_boot_lists(&p, "the devices are reserved"))
 		status = EXIT_FAIL;
@@ -1412,6 +1407,7 @@ out:
 	persist_free(&p);
 	free(ok);
 	free(t);
+	close(lock);
 	return status;
 }
 
@@ -1446,25 +1442,105 @@ static const struct persist_entry *other_entry(const struct persist *p,
 	return NULL;
 }
 
+/*
+ * What else reserves a device at boot: the kernel command line, or another
+ * modprobe.d file's "options ppt" line.  Returns the entry, with its source
+ * in @src (a file's path, or "the kernel command line") and its list in
+ * @kind, or NULL.  @others holds the parsed sources.
+ */
+static const struct persist_entry *elsewhere_entry(const struct persist *others,
+						   size_t nothers,
+						   const struct out_device *d,
+						   const char **src, int *kind)
+{
+	const struct persist_entry *e;
+	size_t i;
+
+	for (i = 0; i < nothers; i++) {
+		e = other_entry(&others[i], d, NULL, 0, kind);
+		if (e) {
+			*src = others[i].path;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The command line's lists, then every other modprobe.d file's: @n of them.
+ * Each one's path (what messages name) is malloc()ed, freed by
+ * free_elsewhere().
+ */
+static struct persist *load_elsewhere(const char *path, size_t *n)
+{
+	struct persist *v;
+	char **files = NULL, err[512], *name;
+	size_t nf = 0, i;
+
+	*n = 0;
+	if (persist_other_files(path, &files, &nf))
+		nf = 0;
+	v = calloc(nf + 1, sizeof(*v));
+	for (i = 0; i <= nf; i++) {
+		int ret;
+
+		name = i ? files[i - 1] : strdup("the kernel command line");
+		if (!v || !name) {
+			free(name);
+			continue;
+		}
+		ret = i ? persist_load_other(&v[*n], name, err, sizeof(err)) :
+			  persist_load_cmdline(&v[*n], "", err, sizeof(err));
+		if (ret) {
+			persist_free(&v[*n]);
+			free(name);
+			continue;
+		}
+		v[(*n)++].path = name;
+	}
+	free(files);
+	return v;
+}
+
+static void free_elsewhere(struct persist *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++) {
+		char *name = (char *)v[i].path;
+
+		persist_free(&v[i]);
+		free(name);
+	}
+	free(v);
+}
+
 static int cmd_remove(void)
 {
-	const char *path = persist_path();
+	const char *path = persist_path(), *src;
 	struct name *names = NULL;
-	struct persist p;
+	struct persist p, *others = NULL;
 	char err[512], msg[768];
 	bool failed = false, *ok = NULL;
-	size_t i;
-	int ret, k, kind, status = 0;
+	size_t i, nothers = 0;
+	int ret, k, kind, lock, status = 0;
 
 	ret = parse_names(A.argc, A.argv, &names);
 	if (ret)
 		return ret;
+	lock = persist_lock(path, err, sizeof(err));
+	if (lock < 0) {
+		report_what(lock, err, "remove");
+		return EXIT_FAIL;
+	}
 	ret = persist_load(&p, path, err, sizeof(err));
 	if (ret) {
 		report_what(ret, err, "remove");
 		persist_free(&p);
+		close(lock);
 		return EXIT_FAIL;
 	}
+	others = load_elsewhere(path, &nothers);
 	/* without ppt loaded, only the file changes */
 	ret = ppt_open(&H);
 	if (ret && ret != -ENOENT) {
@@ -1500,6 +1576,15 @@ static int cmd_remove(void)
 					 "%s is also named by %s=%s (%s:%d): remove that too (pptadm remove %s)",
 					 kern_devs[i].info.addr, persist_param(kind),
 					 e->text, path, e->line, e->text);
+				report_name("remove", names[k].arg, -EEXIST, msg);
+				failed = true;
+			}
+			e = elsewhere_entry(others, nothers, &kern_devs[i], &src, &kind);
+			if (e) {
+				snprintf(msg, sizeof(msg),
+					 "%s is also named by ppt's %s=%s in %s: it would be reserved again at boot; remove it there first",
+					 kern_devs[i].info.addr, persist_param(kind),
+					 e->text, src);
 				report_name("remove", names[k].arg, -EEXIST, msg);
 				failed = true;
 			}
@@ -1546,7 +1631,9 @@ static int cmd_remove(void)
 		status = EXIT_FAIL;
 out:
 	persist_free(&p);
+	free_elsewhere(others, nothers);
 	free(ok);
+	close(lock);
 	return status;
 }
 
