@@ -841,6 +841,7 @@ fail:
 static int ppt_op_clean_run(struct ppt_op *op);
 static void ppt_op_record_reset(struct ppt_op *op);
 static void ppt_op_quarantine(struct ppt_op *op);
+static void ppt_op_log_reset(struct ppt_op *op, const char *what);
 
 /*
  * Release: back to host drivers, and ppt forgets the device.  A tainted
@@ -872,6 +873,7 @@ static int ppt_run_release(struct ppt_op *op)
 			return ret;
 		}
 		op->cleaned = true;
+		ppt_op_log_reset(op, "cleaned before its release, config space restored and verified");
 		/* clean now: no gate keeps the host driver off it */
 		mutex_lock(&ppt_table_lock);
 		pd = ppt_table_find(pdev);

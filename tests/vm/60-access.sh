@@ -69,6 +69,7 @@ is "gpu0-audio, sw0-nic: no driver, not ppt's (reserve and add apply)" \
 attempts="reserve $a0|reserve $a0|yes
 release $g0|release $g0|yes
 claim $pe|claim --owner vm9 $pe|yes
+unclaim $pe|unclaim --owner vm9 $pe|yes
 unclaim $se|unclaim --owner vm2 $se|yes
 assign $g1|assign --owner vm1 $g1|yes
 unassign $nic|unassign --owner vm3 $nic|yes
@@ -152,7 +153,8 @@ done <<EOF
 $attempts
 EOF
 is "gpu0-audio reserved, its reset preference sbr" "$(pptadm -p -o state,reset_pref show "$a0")" reserved:sbr
-is "pbr0-edu claimed by vm9" "$(pptadm -p -o state,owner show "$pe")" claimed:vm9
+is "pbr0-edu claimed by vm9 (with pbr0-nic, its IOMMU group mate), then unclaimed" \
+	"$(pptadm -p -o state,owner show "$pe")" reserved:
 is "sw0-edu reserved again" "$(pptadm -p -o state,owner show "$se")" reserved:
 is "gpu1 assigned to vm1, with vfio-pci" "$(pptadm -p -o state,owner,driver show "$g1")" assigned:vm1:vfio-pci
 like "nic0 unassigned: back from vm3, with ppt" "$(pptadm -p -o state,owner,driver show "$nic")" '^(dirty|cleaning|reserved)::ppt$'
@@ -168,7 +170,7 @@ diag "$(cat /tmp/mon.out)"
 like "... a DEVICE_NTF with the new state and owner" "$(cat /tmp/mon.out)" \
 	"^event cmd=DEVICE_NTF seq=[0-9]+ addr=$pe state=claimed driver=ppt owner=vm9 removed=no\$"
 like "... and before it gpu0's release: ppt let it go" "$(cat /tmp/mon.out)" \
-	"^event cmd=DEVICE_NTF seq=[0-9]+ addr=$g0 state=releasing driver=- owner=- removed=yes\$"
+	"^event cmd=DEVICE_NTF seq=[0-9]+ addr=$g0 state=releasing driver=ppt owner=- removed=yes\$"
 
 ok "unassign gpu1" pptadm unassign --owner vm1 "$g1"
 ok "rmmod ppt" rmmod ppt

@@ -41,14 +41,14 @@ ifc=$(ls "/sys/bus/pci/devices/$nic/net" 2>/dev/null | head -n 1)
 ok "its interface $ifc is up with 10.0.2.15/24" sh -c "ip link set $ifc up && ip addr add 10.0.2.15/24 dev $ifc"
 out=$(pptadm reserve "$nic" 2>&1)
 st=$?
-is "reserve NIC: refused" "$st" 1
-like "... naming the interface, its state and address" "$out" "$nic carries $ifc \(up, 10.0.2.15/24\); --force --force takes it anyway"
+is "reserve NIC: refused (it has a host driver)" "$st" 1
+like "... saying force takes it" "$out" "force takes it"
 out=$(pptadm reserve --force "$nic" 2>&1)
-is "reserve --force NIC: refused too" "$?" 1
-like "... with the same reason" "$out" "carries $ifc \(up, 10.0.2.15/24\)"
+is "reserve --force NIC: refused: the host uses it" "$?" 1
+like "... naming the interface, its state and address" "$out" "$nic: Device or resource busy: the host uses it: $ifc \(up, 10.0.2.15/24\); --force --force takes it anyway"
 out=$(PPT_MODPROBE_CONF=/tmp/ppt-devices.conf pptadm add --force "$nic" 2>&1)
 is "add --force NIC: refused" "$?" 1
-like "... naming it" "$out" "carries $ifc"
+like "... naming it" "$out" "the host uses it: $ifc"
 is "... and not added to the boot lists" "$(cat /tmp/ppt-devices.conf 2>/dev/null)" ""
 is "the NIC still has its host driver" "$(drv "$nic")" e1000e
 
@@ -58,7 +58,7 @@ wait_for "nvme0n1 appears" 10 test -e /sys/class/block/nvme0n1
 ok "swap on nvme0n1" sh -c "mkswap /dev/nvme0n1 >/dev/null && swapon /dev/nvme0n1"
 out=$(pptadm reserve --force "$nv" 2>&1)
 is "reserve --force NVMe: refused" "$?" 1
-like "... naming the swap" "$out" "$nv carries nvme0n1 \(swap\)"
+like "... naming the swap" "$out" "$nv: Device or resource busy: the host uses it: nvme0n1 \(swap\)"
 ok "swapoff" swapoff /dev/nvme0n1
 
 # --force twice
