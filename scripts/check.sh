@@ -104,6 +104,11 @@ stage_build() {
 		build_step $n "ppt.ko builds against $k ($KREL)" "$logdir/build-$k.log" \
 			scripts/build-kmod.sh "$KDIR" "$build/kmod/$KREL" W=1 ||
 			failed=$((failed + 1))
+		n=$((n + 1))
+		build_step $n "the protocol-1 ppt.ko (for 67-skew) builds against $k" \
+			"$logdir/build-old-$k.log" \
+			scripts/build-old-kmod.sh "$KDIR" "$build/kmod-old/$KREL" ||
+			failed=$((failed + 1))
 	done
 	n=$((n + 1))
 	build_step $n "libppt, pptadm and examples/ppt-client build" "$logdir/build-userspace.log" \
@@ -151,6 +156,7 @@ stage_vm() {
 		;;
 	esac
 	PPT_KMOD_DIR=$build/kmod/$KREL \
+	PPT_GUEST_FILES="$build/kmod-old/$KREL/ppt.ko:/ppt/old/ppt.ko" \
 	PPT_GUEST_BINS="$build/userspace/pptadm $build/userspace/ppt-client $build/tests/vm-bin/vfio-test $build/tests/vm-bin/blk-hold $build/tests/vm-bin/ppt-alloc-test $build/tests/fuzz/ppt-nlfuzz" \
 		scripts/rig/vm-suite.sh "$k" "$@"
 }

@@ -664,6 +664,8 @@ def parse_args():
     ap.add_argument("--append", default="", help="extra kernel command line")
     ap.add_argument("--kmod", help="dir with project .ko files built for this kernel")
     ap.add_argument("--bin", nargs="+", default=[], help="host executables for the guest's /ppt/bin")
+    ap.add_argument("--file", action="append", default=[], metavar="SRC:DEST",
+                    help="a host file for the guest, at DEST (repeatable)")
     ap.add_argument("--modules-extra", default="", help="more host kernel modules to include")
     ap.add_argument("--timeout", type=int, help=f"seconds (default: test header or {DEFAULT_TIMEOUT})")
     ap.add_argument("--out", help="output dir (default build/vm/KERNEL/TEST)")
@@ -730,6 +732,8 @@ def main():
                 bcmd += ["--file", f"{os.path.join(clients, f)}:/ppt/clients/{f}"]
     if modules_extra:
         bcmd += ["--modules-extra", modules_extra]
+    for f in a.file:
+        bcmd += ["--file", f]
     if a.bin:
         bcmd += ["--bin"] + a.bin
     t0 = time.monotonic()

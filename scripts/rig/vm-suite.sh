@@ -13,6 +13,9 @@
 #   PPT_KMOD_DIR     project modules for the guest (default build/kmod/KREL/ if it
 #                    exists; if PPT_KMOD_DIR is set, the directory must exist)
 #   PPT_GUEST_BINS   space-separated host executables for the guest's /ppt/bin
+#   PPT_GUEST_FILES  space-separated SRC:DEST files for the guest (e.g. the
+#                    protocol-1 module, as /ppt/old/ppt.ko); a SRC that does
+#                    not exist is left out
 #   PPT_VM_ARGS      extra arguments for run-vm.py (e.g. "--timeout 600")
 #   PPT_VM_LOCK      a lock file shared with other suites running at the same
 #                    time (make check's lanes): a test whose header says
@@ -49,6 +52,9 @@ if [ -n "${PPT_GUEST_BINS:-}" ]; then
 	read -r -a bins <<<"$PPT_GUEST_BINS"
 	bin_args=(--bin "${bins[@]}")
 fi
+for f in ${PPT_GUEST_FILES:-}; do
+	[ -e "${f%%:*}" ] && bin_args+=(--file "$f")
+done
 read -r -a extra <<<"${PPT_VM_ARGS:-}"
 
 # Does the test's "# kernels:" header include KNAME?
