@@ -202,6 +202,8 @@ is "edu2 taken by vfio-pci outside ppt: detached, not dirty" "$(st "$e2")" "deta
 out=$(pptadm clean "$e2" 2>&1)
 like "... ppt does not clean (reset) a device vfio-pci has" "$out" "bound to another driver"
 ok "reserve --force takes it back" pptadm reserve --force "$e2"
+is "... dirty: whoever had it through vfio-pci may have left anything" "$(st "$e2")" "dirty:ppt:"
+ok "clean edu2" pptadm clean "$e2"
 is "edu2 back in the pool" "$(st "$e2")" "reserved:ppt:"
 
 # --- the storm --------------------------------------------------------------------
