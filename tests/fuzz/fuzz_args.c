@@ -2,7 +2,7 @@
 /*
  * libFuzzer target: pptadm's command line (userspace/pptadm/args.c), and
  * what a parsed command line leads to without a kernel: the -o field list
- * (output.c) and run's {} / {N} expansion (run.c).
+ * (output.c) and run's {} / {N} expansion (run_args.c).
  *
  * The input is the words after "pptadm", separated by NUL bytes (at most
  * 30).  Besides the sanitizers' findings, it checks that a usage error
@@ -57,6 +57,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			else
 				args_usage(devnull);
 		}
+		break;
+	case ARGS_VERSION:
+		if (a.verb)
+			abort();
+		break;
+	case ARGS_BATCH:
+		if (a.verb || !a.batch || !a.batch[0])
+			abort();
 		break;
 	case ARGS_OK:
 		if (!a.verb || a.argc < 0 || (a.verb->max_args >= 0 && a.argc > a.verb->max_args))

@@ -37,6 +37,61 @@ static void usage_err(int ret, const char *want, const char *what)
 		printf("#   err: %s\n", err);
 }
 
+/* -p: --pretty with -j, --parseable without; --pretty needs -j */
+static void test_pretty(void)
+{
+	ok(parse("list", "-p", "-j", "-o", "addr", NULL) == ARGS_OK && a.fmt == OUT_JSON_PRETTY,
+	   "-p -j: pretty JSON (with -o)");
+	ok(parse("-jp", "list", NULL) == ARGS_OK && a.fmt == OUT_JSON_PRETTY &&
+	   (a.given & OPT_PRETTY) && !(a.given & OPT_PARSEABLE), "-jp: pretty JSON");
+	ok(parse("-pj", "reserve", "01:00.0", NULL) == ARGS_OK && a.fmt == OUT_JSON_PRETTY,
+	   "-pj with a command that has no -p: pretty, which every command takes");
+	ok(parse("--json", "--pretty", "monitor", NULL) == ARGS_OK && a.fmt == OUT_JSON_PRETTY,
+	   "--json --pretty");
+	ok(parse("-p", "-o", "state", "show", "01:00.0", NULL) == ARGS_OK && a.fmt == OUT_PARSEABLE,
+	   "-p -o without -j: parseable, as scripts have it");
+	ok(parse("list", "--parseable", "-o", "addr", NULL) == ARGS_OK && a.fmt == OUT_PARSEABLE,
+	   "--parseable -o");
+	ok(parse("-j", "list", NULL) == ARGS_OK && a.fmt == OUT_JSON, "-j alone: compact");
+	usage_err(parse("--pretty", "list", NULL), "--pretty lays out JSON: it needs -j (-jp)",
+		  "--pretty without -j");
+	usage_err(parse("-j", "--parseable", "-o", "addr", "list", NULL),
+		  "--parseable and -j exclude each other", "--parseable with -j");
+	usage_err(parse("-p", "reserve", "01:00.0", NULL), "reserve does not take -p/--parseable",
+		  "-p without -j for reserve");
+	usage_err(parse("list", "-p", NULL), "(with -j, -p is --pretty)", "-p alone says what it is");
+	ok(parse("monitor", "-t", NULL) == ARGS_OK && a.timestamps, "monitor -t");
+	ok(parse("--timestamps", "-j", "monitor", NULL) == ARGS_OK && a.timestamps, "--timestamps");
+	usage_err(parse("list", "-t", NULL), "list does not take -t/--timestamps", "list -t");
+}
+
+/* -V, -b FILE and devlink's spellings */
+static void test_global(void)
+{
+	ok(parse("-V", NULL) == ARGS_VERSION, "-V: the versions");
+	ok(parse("--version", NULL) == ARGS_VERSION, "--version");
+	ok(parse("-jV", NULL) == ARGS_VERSION && a.fmt == OUT_JSON, "-jV: as JSON");
+	ok(parse("-jpV", NULL) == ARGS_VERSION && a.fmt == OUT_JSON_PRETTY, "-jpV: pretty");
+	usage_err(parse("-V", "list", NULL), "list does not take -V/--version", "-V with a command");
+	ok(parse("-b", "f.txt", NULL) == ARGS_BATCH && !strcmp(a.batch, "f.txt") && !a.force,
+	   "-b FILE: a batch");
+	ok(parse("--batch", "-", "--force", "-j", NULL) == ARGS_BATCH && !strcmp(a.batch, "-") &&
+	   a.force && a.fmt == OUT_JSON, "--batch - --force -j");
+	ok(parse("-batch", "f.txt", "-force", "-json", "-pretty", NULL) == ARGS_BATCH &&
+	   !strcmp(a.batch, "f.txt") && a.force && a.fmt == OUT_JSON_PRETTY,
+	   "devlink's -batch, -force, -json and -pretty");
+	ok(parse("--variants", "v.conf", "-b", "f", NULL) == ARGS_BATCH &&
+	   !strcmp(a.variants_file, "v.conf"), "-b with --variants");
+	usage_err(parse("-b", "f", "list", NULL), "list does not take -b/--batch", "-b with a command");
+	usage_err(parse("-b", "f", "--owner", "x", NULL),
+		  "-b/--batch takes -j, --pretty, --variants and --force, not --owner",
+		  "-b with a command's option");
+	usage_err(parse("-b", "", NULL), "--batch \"\": want a file", "-b with an empty name");
+	usage_err(parse("-b", NULL), "option \"-b\" needs a value", "-b without a file");
+	ok(parse("-h", "-b", "f", NULL) == ARGS_HELP, "--help wins");
+	usage_err(parse("-jsn", "list", NULL), "unknown option", "-jsn is no devlink word");
+}
+
 /* claim, take, run, unclaim --all, assign --user, list --format, --variants */
 static void test_alloc(void)
 {
@@ -251,8 +306,8 @@ int main(void)
 	usage_err(parse("clean", "--all-dirty", "01:00.0", NULL),
 		  "clean takes DEVICE... or --all-dirty, not both", "clean of both");
 	usage_err(parse("list", "-p", NULL), "-p needs -o FIELD", "-p without -o");
-	usage_err(parse("list", "-p", "-j", "-o", "addr", NULL), "-p and -j exclude each other",
-		  "-p with -j");
+	test_pretty();
+	test_global();
 	usage_err(parse("version", "now", NULL), "version takes no arguments (\"now\" is one too many)",
 		  "version with an argument");
 	usage_err(parse("monitor", "-a", NULL), "monitor does not take -a/--all", "monitor -a");
@@ -279,7 +334,8 @@ int main(void)
 
 		args_usage(f);
 		fclose(f);
-		ok(strstr(got, "match add [--reset-pref METHOD] ids|device|path ENTRY") && strstr(got, "monitor [-j]") &&
+		ok(strstr(got, "match add [--reset-pref METHOD] ids|device|path ENTRY") &&
+		   strstr(got, "monitor [-t] [-j]") &&
 		   strstr(got, "--all-dirty") && strstr(got, "Exit status: 0 success"),
 		   "the overview names every verb and option");
 		free(got);

@@ -29,8 +29,7 @@ static const struct check_result *run(void (*fn)(const struct check_env *, struc
 		const struct check_result *r_ = run(fn, name);			\
 		if (!ok(r_ && r_->status == (st) && strstr(r_->msg, needle),	\
 			__VA_ARGS__))						\
-			printf("#   got: %s %s\n", r_ ? (r_->status == CHECK_PASS ? "PASS" : \
-				r_->status == CHECK_WARN ? "WARN" : "FAIL") : "none",	\
+			printf("#   got: %s %s\n", r_ ? check_status_name(r_->status) : "none", \
 			       r_ ? r_->msg : "");				\
 	} while (0)
 
@@ -77,8 +76,13 @@ static void test_empty(void)
 	expect(check_vfio, "vfio", CHECK_FAIL, "vfio is neither", "no vfio modules: FAIL naming vfio");
 	expect(check_module, "module", CHECK_FAIL, "not loaded", "ppt not loaded: FAIL");
 	ok(has_fix("modprobe ppt"), "... the fix: modprobe ppt");
-	expect(check_groups, "group", CHECK_PASS, "no devices", "no devices: nothing to check");
-	expect(check_secureboot, "secureboot", CHECK_PASS, "unknown", "no EFI: Secure Boot unknown, PASS");
+	expect(check_groups, "group", CHECK_SKIP, "no devices", "no devices: the group check SKIPs");
+	expect(check_acs, "acs", CHECK_SKIP, "no devices", "... and ACS");
+	expect(check_boot_vga, "boot-vga", CHECK_SKIP, "no devices", "... and boot VGA");
+	expect(check_builtin, "builtin", CHECK_SKIP, "no devices", "... and built-in drivers");
+	expect(check_secureboot, "secureboot", CHECK_INFO, "Secure Boot unknown",
+	       "no EFI variable: Secure Boot unknown is INFO, not PASS");
+	ok(!L.r[L.n - 1].fix[0], "... without a fix");
 }
 
 static void test_iommu(void)
@@ -144,6 +148,8 @@ static void test_secureboot(void)
 	ok(has_fix("mokutil --import"), "... the fix: mokutil --import");
 	ft_write("sys/module/ppt/taint", "O\n");
 	expect(check_secureboot, "secureboot", CHECK_PASS, "lockdown integrity", "lockdown + signed: PASS");
+	expect(check_secureboot, "secureboot", CHECK_PASS, "Secure Boot unknown (no EFI variable), lockdown",
+	       "... saying Secure Boot is unknown, not off, without the EFI variable");
 	/* not loaded: the installed file's signature */
 	ft_rm("sys/module/ppt/taint");
 	ft_write("sys/kernel/security/lockdown", "[none] integrity confidentiality\n");
@@ -156,6 +162,10 @@ static void test_secureboot(void)
 	ft_write("lib/modules/6.1.0-test/updates/dkms/ppt.ko",
 		 "\177ELF...sig...~Module signature appended~\n");
 	expect(check_secureboot, "secureboot", CHECK_PASS, "Secure Boot on", "signed file: PASS");
+	ft_write_n("sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c",
+		   "\6\0\0\0\0", 5);
+	expect(check_secureboot, "secureboot", CHECK_PASS, "Secure Boot off, lockdown none",
+	       "Secure Boot known off, no lockdown: PASS");
 	ft_rm("sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c");
 	ft_rm("sys/kernel/security/lockdown");
 }
@@ -196,6 +206,26 @@ static void test_devices(void)
 	       "... with ACS on the port, the port is not named");
 	ft_rm("sys/kernel/iommu_groups/5/devices/0000:00:05.0");
 
+	/* a five-digit VMD domain is an address like any other (libppt's parser) */
+	{
+		static const char *vmd[] = { "10000:01:00.0" };
+
+		pci("", "10000:01:00.0", "0x010802", "ppt", 9);
+		pci("", "10000:01:00.1", "0x010802", "nvme", 9);
+		E.devices = vmd;
+		expect(check_acs, "acs", CHECK_PASS, "10000:01:00.0: isolated",
+		       "VMD domain: its function .1 is the same slot");
+		expect(check_groups, "group", CHECK_WARN, "10000:01:00.0 shares IOMMU group 9 with 10000:01:00.1",
+		       "... and the group check names its neighbour");
+		pci("", "10000:02:00.0", "0x010802", "nvme", 9);
+		expect(check_acs, "acs", CHECK_WARN, "with 10000:02:00.0 in another slot",
+		       "... another slot of the VMD domain: WARN");
+		ft_rm("sys/kernel/iommu_groups/9/devices/10000:02:00.0");
+		ft_rm("sys/kernel/iommu_groups/9/devices/10000:01:00.1");
+		ft_rm("sys/kernel/iommu_groups/9/devices/10000:01:00.0");
+		E.devices = devs;
+	}
+
 	expect(check_boot_vga, "boot-vga", CHECK_PASS, "no device", "not the boot VGA: PASS");
 	ft_write("sys/devices/pci0000:00/0000:00:04.0/0000:01:00.0/boot_vga", "1\n");
 	expect(check_boot_vga, "boot-vga", CHECK_WARN, "0000:01:00.0 is the boot VGA", "boot VGA: WARN");
@@ -224,7 +254,7 @@ static void test_devices(void)
 	ft_write("sys/devices/pci0000:00/0000:00:06.0/driver_override", "ppt\n");
 	ft_write("sys/devices/pci0000:00/0000:00:04.0/driver_override", "(null)\n");
 	ok(!check_sysfs_devices(ft_root, &found, &nfound), "check_sysfs_devices");
-	ok(nfound == 3, "... finds ppt's three (bound to ppt, or vfio-pci with override ppt): %zu",
+	ok(nfound == 4, "... finds ppt's four (bound to ppt, the VMD one too, or vfio-pci with override ppt): %zu",
 	   nfound);
 	for (i = 0; i < nfound; i++)
 		free(found[i]);
@@ -259,6 +289,20 @@ static void test_print(void)
 	   "JSON: {\"checks\":[{\"check\":...,\"status\":\"pass\"...");
 	ok(strstr(buf, "\"fix\":null},{") != NULL, "... fix null for a PASS");
 	ok(strstr(buf, "],\"pass\":") && strstr(buf, ",\"fail\":"), "... counts at the end");
+	ok(strstr(buf, ",\"info\":") && strstr(buf, ",\"skip\":\"") == NULL &&
+	   strstr(buf, ",\"skip\":"), "... INFO and SKIP counted too");
+	ok(strstr(buf, "\"status\":\"skip\"") && strstr(buf, "\"status\":\"info\""),
+	   "... statuses skip and info");
+	f = fmemopen(buf, sizeof(buf), "w");
+	check_print(f, OUT_TABLE, false, &L);
+	fclose(f);
+	ok(strstr(buf, "\nSKIP group ") && strstr(buf, "\nINFO secureboot "),
+	   "SKIP and INFO lines");
+	f = fmemopen(buf, sizeof(buf), "w");
+	check_print(f, OUT_TABLE, true, &L);
+	fclose(f);
+	ok(!strstr(buf, "SKIP") && !strstr(buf, "INFO"), "-q: neither SKIP nor INFO");
+	is_str(check_status_name(CHECK_SKIP), "SKIP", "status names");
 }
 
 int main(void)

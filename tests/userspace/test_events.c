@@ -41,7 +41,7 @@ static void check(enum out_format fmt, const struct ev_event *e,
 {
 	char *got = NULL;
 
-	CAPTURE(got, ev_print(f, fmt, e, NULL));
+	CAPTURE(got, ev_print(f, fmt, NULL, e, NULL));
 	is_str(got, want, "%s", what);
 	free(got);
 }
@@ -141,12 +141,43 @@ static void test_rows(void)
 	      "through libppt: a gap");
 }
 
+/* monitor -t: the time first on human lines, "time" after "event" in JSON */
+static void test_timestamps(void)
+{
+	struct timespec ts = { 1795000000, 123456789 };	/* 2026-11-18 */
+	struct ev_event e = device_event("vm-1", false);
+	char t[64], *got = NULL;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	ev_time_text(&ts, t, sizeof(t));
+	is_str(t, "2026-11-18T11:06:40.123456+00:00", "RFC 3339, microseconds, the offset with a colon");
+	setenv("TZ", "CET-1", 1);
+	tzset();
+	ev_time_text(&ts, t, sizeof(t));
+	is_str(t, "2026-11-18T12:06:40.123456+01:00", "local time: its offset");
+	setenv("TZ", "UTC", 1);
+	tzset();
+	CAPTURE(got, ev_print(f, OUT_TABLE, &ts, &e, NULL));
+	is_str(got, "2026-11-18T11:06:40.123456+00:00 device 0000:01:00.0 state=assigned owner=vm-1 "
+	       "driver=vfio-pci seq=12\n", "human: the time, then the line as it was");
+	free(got);
+	CAPTURE(got, ev_print_synced(f, OUT_JSON, &ts, 3));
+	is_str(got, "{\"event\":\"synced\",\"time\":\"2026-11-18T11:06:40.123456+00:00\",\"devices\":3}\n",
+	       "JSON: \"time\" after \"event\"");
+	free(got);
+	CAPTURE(got, ev_print_synced(f, OUT_JSON_PRETTY, NULL, 3));
+	is_str(got, "{\n  \"event\": \"synced\",\n  \"devices\": 3\n}\n", "--pretty: over several lines");
+	free(got);
+}
+
 int main(void)
 {
 	struct ev_event e = device_event("vm-1", false);
 	struct out_device d = { .info = e.device };
 	char *got = NULL;
 
+	test_timestamps();
 	check(OUT_TABLE, &e,
 	      "device 0000:01:00.0 state=assigned owner=vm-1 driver=vfio-pci seq=12\n",
 	      "device event, human");
@@ -229,17 +260,17 @@ int main(void)
 	ok(!ev_needs_resync(&e), "nor does an ordinary event");
 
 	snprintf(d.info.owner, sizeof(d.info.owner), "%s", "vm-2");
-	CAPTURE(got, ev_print_state(f, OUT_TABLE, &d));
+	CAPTURE(got, ev_print_state(f, OUT_TABLE, NULL, &d));
 	is_str(got, "state 0000:01:00.0 state=assigned owner=vm-2 driver=vfio-pci\n",
 	       "a dumped device, human");
 	free(got);
-	CAPTURE(got, ev_print_synced(f, OUT_TABLE, 4));
+	CAPTURE(got, ev_print_synced(f, OUT_TABLE, NULL, 4));
 	is_str(got, "synced devices=4\n", "the dump's end, human");
 	free(got);
-	CAPTURE(got, ev_print_synced(f, OUT_JSON, 4));
+	CAPTURE(got, ev_print_synced(f, OUT_JSON, NULL, 4));
 	is_str(got, "{\"event\":\"synced\",\"devices\":4}\n", "the dump's end, JSON");
 	free(got);
-	CAPTURE(got, ev_print_state(f, OUT_JSON, &d));
+	CAPTURE(got, ev_print_state(f, OUT_JSON, NULL, &d));
 	ok(got && !strncmp(got, "{\"event\":\"state\",\"device\":{\"addr\":\"0000:01:00.0\"",
 			   strlen("{\"event\":\"state\",\"device\":{\"addr\":\"0000:01:00.0\"")) &&
 	   strstr(got, "\"owner\":\"vm-2\"") && got[strlen(got) - 1] == '\n',

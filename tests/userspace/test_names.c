@@ -165,6 +165,37 @@ static void test_resolve(void)
 	}
 }
 
+/* PCI addresses: libppt's parser, the order, the slot */
+static void test_addresses(void)
+{
+	char canon[PPT_ADDR_BUFLEN];
+	const char *why;
+
+	ok(addr_parse("10000:01:00.0", canon) && !strcmp(canon, "10000:01:00.0"),
+	   "a five-digit VMD domain is an address");
+	ok(addr_parse("1:0.7", canon) && !strcmp(canon, "0000:01:00.7"), "the short form, canonical");
+	ok(addr_parse("0000:3B:00.0", NULL), "upper case, without asking for the canonical form");
+	ok(!addr_parse("pci0000:00", NULL) && !addr_parse("0000:00:04", NULL) &&
+	   !addr_parse("0000:001:00.0", NULL), "not addresses: a root bus, no function, three bus digits");
+	ok(addr_cmp("0000:01:00.0", "0000:01:00.1") < 0 && addr_cmp("0000:01:00.1", "0000:01:00.0") > 0 &&
+	   addr_cmp("01:00.0", "0000:01:00.0") == 0, "order: by function, short forms equal");
+	ok(addr_cmp("ffff:00:00.0", "10000:00:00.0") < 0, "order: domain ffff before 10000 (as numbers)");
+	ok(addr_cmp("0001:00:00.0", "0000:ff:1f.7") > 0, "order: the domain first");
+	ok(addr_cmp("zzz", "0000:00:00.0") > 0 && addr_cmp("0000:00:00.0", "zzz") < 0,
+	   "what is not an address sorts last");
+	ok(addr_same_slot("0000:3b:00.0", "0000:3b:00.1") && addr_same_slot("10000:01:00.0", "10000:01:00.3"),
+	   "same slot: functions of one device, VMD domain too");
+	ok(!addr_same_slot("0000:3b:00.0", "0000:3b:01.0") && !addr_same_slot("10000:01:00.0", "0000:01:00.0") &&
+	   !addr_same_slot("0000:3b:00.0", "nonsense"), "... not another device, domain, or no address");
+	/* a devices= entry is read by the same parser */
+	ok(!entry_normalize(PPT_MATCH_DEVICE, "10000:1:0.0", canon, sizeof(canon), &why) &&
+	   !strcmp(canon, "10000:01:00.0"), "devices= entry with a VMD domain");
+	ok(entry_normalize(PPT_MATCH_DEVICE, "0000:001:00.0", canon, sizeof(canon), &why) &&
+	   !strcmp(why, "bus has more than two digits"), "three bus digits refused, as libppt refuses them");
+	ok(entry_normalize(PPT_MATCH_DEVICE, "00:001.0", canon, sizeof(canon), &why) &&
+	   !strcmp(why, "device has more than two digits"), "... and three device digits");
+}
+
 int main(void)
 {
 	struct name_cand c = {
@@ -176,6 +207,7 @@ int main(void)
 	char why[256], deep[256];
 	int i;
 
+	test_addresses();
 	/* classification */
 	name_ok("0000:01:00.0", NAME_ADDR, "0000:01:00.0");
 	name_ok("01:00.0", NAME_ADDR, "0000:01:00.0");
@@ -190,7 +222,8 @@ int main(void)
 	name_bad("10de:1db4:10de:1212:0300", "four hex digits");
 	name_bad("zzzz:1db4", "four hex digits");
 	name_bad("gpu0", "not a PCI address, topology path or vendor:device");
-	name_bad("01:00.8", "is not a PCI address");
+	name_bad("01:00.8", "is not a PCI address: function out of range (max 7)");
+	name_ok("10000:01:00.0", NAME_ADDR, "10000:01:00.0");
 	name_bad("0000:00/1c.0//00.0", "empty hop");
 	name_bad("0000:00/1c.8", "function out of range");
 	name_bad("0000:100/1c.0", "bus out of range");

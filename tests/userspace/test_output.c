@@ -23,7 +23,7 @@ static void json_case(const char *in, const char *want, const char *what)
 {
 	char *got = NULL;
 
-	CAPTURE(got, json_string(f, in));
+	CAPTURE(got, json_write_string(f, in));
 	is_str(got, want, "json: %s", what);
 	free(got);
 }
@@ -89,8 +89,8 @@ static void test_new_fields(void)
 	CAPTURE(got, out_devices(f, OUT_TABLE, &fl, &d, 1));
 	is_str(got,
 	       "SLOT  RESET_METHODS  LAST_RESET  LAST_RESET_USEC  RESET_PREF  VENDOR_NAME\n"
-	       "--    --             --          --               --          Vendor \"Q\"\n",
-	       "table: -- for what is missing");
+	       "-     -              -           -                -           Vendor \"Q\"\n",
+	       "table: - for what is missing");
 	free(got);
 
 	ok(out_fields_parse(&out_device_fields, "all", &fl, bad, sizeof(bad)) == 0 &&
@@ -112,7 +112,7 @@ static void test_host_only(void)
 	CAPTURE(got, out_devices(f, OUT_TABLE, &fl, &d, 1));
 	is_str(got,
 	       "ADDR          STATE  DRIVER   BOOT  RESET_METHODS\n"
-	       "0000:00:1f.0  -      lpc_ich  --    --\n",
+	       "0000:00:1f.0  -      lpc_ich  -     -\n",
 	       "a device ppt does not manage: state -, the kernel's fields missing");
 	free(got);
 	CAPTURE(got, out_devices(f, OUT_PARSEABLE, &fl, &d, 1));
@@ -139,9 +139,9 @@ static void test_vertical_and_matches(void)
 	out_fields_parse(&out_device_fields, "addr,owner,group", &fl, bad, sizeof(bad));
 	CAPTURE(got, out_rows_vertical(f, &out_device_fields, &fl, d, 2));
 	is_str(got,
-	       "addr:  0000:01:00.0\nowner: vm1\ngroup: --\n"
+	       "addr:  0000:01:00.0\nowner: vm1\ngroup: -\n"
 	       "\n"
-	       "addr:  0000:02:00.0\nowner: --\ngroup: --\n",
+	       "addr:  0000:02:00.0\nowner: -\ngroup: -\n",
 	       "show: field: value lines, a blank line between devices");
 	free(got);
 
@@ -150,7 +150,7 @@ static void test_vertical_and_matches(void)
 	CAPTURE(got, out_rows(f, OUT_TABLE, &out_match_fields, &fl, m, 2));
 	is_str(got,
 	       "KIND  TEXT               BOOT  RESET_PREF\n"
-	       "ids   1234:1111          yes   --\n"
+	       "ids   1234:1111          yes   -\n"
 	       "path  0000:00/02.0/00.0  no    sbr\n",
 	       "match list table");
 	free(got);
@@ -167,6 +167,65 @@ static void test_vertical_and_matches(void)
 	ok(out_fields_parse(&out_match_fields, "kind,addr", &fl, bad, sizeof(bad)) == -1,
 	   "a device field is not a match field");
 	is_str(out_field_names(&out_match_fields), "kind,text,boot,reset_pref", "match field names");
+}
+
+/* changing commands' records, the versions, -o twice, --pretty */
+static void test_records(void)
+{
+	struct out_result r = { "reserve", "0000:3b:00.0", "reserved", "", 42, -1, NULL };
+	struct out_result m = { "match del", NULL, NULL, NULL, 0, PPT_MATCH_IDS, "8086:10ed" };
+	struct out_version v = { "0.1.0", 2, "0.1.0", 2, NULL };
+	struct out_version none = { "0.1.0", 2, NULL, 0, NULL };
+	struct out_version why = { "0.1.0", 2, "0.1.0", 0, "not reachable" };
+	struct out_device d = dev("0000:01:00.0", "vm1");
+	struct out_fields fl;
+	char bad[32], *got = NULL;
+
+	CAPTURE(got, out_result(f, OUT_JSON, &r));
+	is_str(got, "{\"device\":\"0000:3b:00.0\",\"operation\":\"reserve\",\"ok\":true,"
+	       "\"state\":\"reserved\",\"owner\":null,\"request_id\":42,\"entry\":null}\n",
+	       "a record: the device, the operation, its state now, the request id");
+	free(got);
+	CAPTURE(got, out_result(f, OUT_JSON, &m));
+	is_str(got, "{\"device\":null,\"operation\":\"match del\",\"ok\":true,\"state\":null,"
+	       "\"owner\":null,\"request_id\":null,\"entry\":{\"kind\":\"ids\",\"text\":\"8086:10ed\"}}\n",
+	       "an entry's record: no device, the entry");
+	free(got);
+	CAPTURE(got, out_result(f, OUT_TABLE, &r));
+	is_str(got, "", "humans: success is silent");
+	free(got);
+
+	CAPTURE(got, out_version(f, OUT_TABLE, &v));
+	is_str(got, "pptadm 0.1.0 (protocol 2, JSON 1)\nmodule 0.1.0 (protocol 2)\n", "versions");
+	free(got);
+	CAPTURE(got, out_version(f, OUT_TABLE, &none));
+	is_str(got, "pptadm 0.1.0 (protocol 2, JSON 1)\nmodule not loaded\n", "... without the module");
+	free(got);
+	CAPTURE(got, out_version(f, OUT_TABLE, &why));
+	is_str(got, "pptadm 0.1.0 (protocol 2, JSON 1)\nmodule 0.1.0 (protocol unknown: not reachable)\n",
+	       "... when its protocol cannot be asked");
+	free(got);
+	CAPTURE(got, out_version(f, OUT_JSON, &none));
+	is_str(got, "{\"pptadm\":\"0.1.0\",\"module\":null,\"protocol\":2,\"module_protocol\":null,\"json\":1}\n",
+	       "... as JSON");
+	free(got);
+
+	ok(out_fields_parse(&out_device_fields, "addr,state,addr", &fl, bad, sizeof(bad)) ==
+	   OUT_FIELD_TWICE && !strcmp(bad, "addr"), "-o addr,state,addr: a field twice, named");
+	ok(out_fields_parse(&out_device_fields, "ID,address", &fl, bad, sizeof(bad)) ==
+	   OUT_FIELD_TWICE && !strcmp(bad, "addr"), "-o ID,address: two aliases of addr");
+	ok(out_fields_parse(&out_device_fields, "addr,nosuch", &fl, bad, sizeof(bad)) ==
+	   OUT_FIELD_UNKNOWN && !strcmp(bad, "nosuch"), "an unknown field, as given");
+
+	out_fields_parse(&out_device_fields, "addr,group,reset_methods", &fl, bad, sizeof(bad));
+	d.info.reset_methods = 1u << PPT_RESET_FLR;
+	CAPTURE(got, out_devices(f, OUT_JSON_PRETTY, &fl, &d, 1));
+	is_str(got, "{\n  \"devices\": [\n    {\n      \"addr\": \"0000:01:00.0\",\n"
+	       "      \"group\": null,\n      \"reset_methods\": [\n        \"flr\"\n      ]\n    }\n  ]\n}\n",
+	       "--pretty: the same keys, indented");
+	free(got);
+	ok(out_is_json(OUT_JSON) && out_is_json(OUT_JSON_PRETTY) && !out_is_json(OUT_PARSEABLE),
+	   "out_is_json");
 }
 
 static void test_errors(void)
@@ -259,10 +318,10 @@ static void test_inventory_shapes(void)
 	CAPTURE(got, out_devices(f, OUT_TABLE, &fl, &d[1], 3));
 	is_str(got,
 	       "ADDR          STATE     DRIVER  OWNER  GROUP  VENDOR  DEVICE  VARIANT  TYPE   NAME\n"
-	       "0000:5e:00.0  reserved  --      --     --     1234    1111    edu      accel  --\n"
-	       "0000:5f:00.0  cleaning  --      --     --     1234    1111    edu      accel  --\n"
-	       "0000:60:00.0  reserved  --      --     --     1234    1111    --       nic    --\n",
-	       "tables show VARIANT and TYPE by default, -- without a variant");
+	       "0000:5e:00.0  reserved  -       -      -      1234    1111    edu      accel  -\n"
+	       "0000:5f:00.0  cleaning  -       -      -      1234    1111    edu      accel  -\n"
+	       "0000:60:00.0  reserved  -       -      -      1234    1111    -        nic    -\n",
+	       "tables show VARIANT and TYPE by default, - without a variant");
 	free(got);
 	out_fields_select(&out_device_fields, OUT_JSON, NULL, &fl, bad, sizeof(bad));
 	CAPTURE(got, out_devices(f, OUT_JSON, &fl, &d[3], 1));
@@ -300,10 +359,10 @@ static void test_inventory_shapes(void)
 	       "lease: the socket's port id, a number; null without one");
 	free(got);
 	CAPTURE(got, out_devices(f, OUT_TABLE, &fl, d, 2));
-	is_str(got, "LEASE  LEASE_ENDED\n4242   yes\n--     no\n", "... in a table");
+	is_str(got, "LEASE  LEASE_ENDED\n4242   yes\n-      no\n", "... in a table");
 	free(got);
 
-	CAPTURE(got, out_sysinfo(f, d, 2));
+	CAPTURE(got, out_sysinfo(f, OUT_JSON, d, 2));
 	is_str(got,
 	       "{\"PCI Devices\":[{\"device\":\"1db4\",\"driver\":\"vfio-pci\",\"id\":\"0000:00/03.0/00.0\","
 	       "\"revision\":\"a1\",\"subsystem\":\"1214\",\"subvendor\":\"10de\","
@@ -312,11 +371,11 @@ static void test_inventory_shapes(void)
 	       "\"subsystem\":\"0000\",\"subvendor\":\"0000\",\"vendor\":\"1234\"}]}\n",
 	       "sysinfo: RFD 114's keys; id the path (else the address), driver -, used_by only when used");
 	free(got);
-	CAPTURE(got, out_sysinfo(f, d, 0));
+	CAPTURE(got, out_sysinfo(f, OUT_JSON, d, 0));
 	is_str(got, "{\"PCI Devices\":[]}\n", "sysinfo of nothing");
 	free(got);
 
-	CAPTURE(got, out_assignable(f, d, 5));
+	CAPTURE(got, out_assignable(f, OUT_JSON, d, 5));
 	is_str(got,
 	       "{\"assignable_devices\":[{\"id\":\"0000:00/03.0/00.0\",\"state\":\"used\",\"type\":\"gpu\","
 	       "\"used_by\":\"6ffa6b0e-3377-11e8-967e-abff9784e7f6\",\"variant\":\"nvidia_gpu_gen1\"},"
@@ -325,7 +384,7 @@ static void test_inventory_shapes(void)
 	       "assignable_devices: the devices with a variant, RFD 114's states");
 	free(got);
 	d[1].host_only = true;
-	CAPTURE(got, out_assignable(f, &d[1], 1));
+	CAPTURE(got, out_assignable(f, OUT_JSON, &d[1], 1));
 	is_str(got, "{\"assignable_devices\":[]}\n", "a device ppt does not manage is not assignable");
 	free(got);
 
@@ -412,13 +471,14 @@ int main(void)
 	is_str(got,
 	       "ADDR          STATE    OWNER\n"
 	       "0000:01:00.0  claimed  vm \"one\"\n"
-	       "0000:02:00.0  claimed  --\n",
-	       "table: aligned columns, -- for missing");
+	       "0000:02:00.0  claimed  -\n",
+	       "table: aligned columns, - for missing");
 	free(got);
 	test_new_fields();
 	test_host_only();
 	test_vertical_and_matches();
 	test_errors();
+	test_records();
 	test_inventory_shapes();
 	return tap_done();
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * pptadm run without a kernel: {} and {N} in the COMMAND's arguments, the
- * addresses joined, exit statuses, a device's VFIO nodes in a fake tree,
- * and giving a node to a user and back.
+ * addresses joined, exit statuses, and what giving a device back does in
+ * each state.
  */
 #include <errno.h>
 #include <signal.h>
@@ -83,42 +83,36 @@ static void test_status(void)
 	ok(run_exit_status(st) == 128 + SIGKILL, "killed by SIGKILL: 137");
 }
 
-static void test_nodes(void)
+static void test_giveback(void)
 {
-	char nodes[RUN_MAX_NODES][RUN_NODE_PATH], want[RUN_NODE_PATH];
-	struct run_node saved;
-	struct stat st;
-	size_t n;
+	ok(run_giveback_step(PPT_STATE_CLAIMED, "vm1", "vm1", true) == RUN_UNCLAIM,
+	   "claimed by us: unclaim");
+	ok(run_giveback_step(PPT_STATE_CLAIMED, "vm2", "vm1", true) == RUN_DONE,
+	   "claimed by another: none of ours any more");
+	ok(run_giveback_step(PPT_STATE_DIRTY, "", "vm1", true) == RUN_WAIT,
+	   "dirty with auto_clean: the kernel cleans it, wait");
+	ok(run_giveback_step(PPT_STATE_DIRTY, "", "vm1", false) == RUN_DIRTY,
+	   "dirty without auto_clean: said");
+	ok(run_giveback_step(PPT_STATE_CLEANING, "", "vm1", true) == RUN_WAIT &&
+	   run_giveback_step(PPT_STATE_UNASSIGNING, "vm1", "vm1", true) == RUN_WAIT &&
+	   run_giveback_step(PPT_STATE_ASSIGNING, "vm1", "vm1", true) == RUN_WAIT &&
+	   run_giveback_step(PPT_STATE_RESETTING, "", "vm1", true) == RUN_WAIT,
+	   "transitional: wait");
+	ok(run_giveback_step(PPT_STATE_ASSIGNED, "vm1", "vm1", true) == RUN_HELD,
+	   "still assigned to us: a VFIO user holds it");
+	ok(run_giveback_step(PPT_STATE_ASSIGNED, "vm2", "vm1", true) == RUN_DONE,
+	   "assigned to another: not ours");
+	ok(run_giveback_step(PPT_STATE_QUARANTINED, "", "vm1", true) == RUN_QUARANTINED,
+	   "quarantined: said");
+	ok(run_giveback_step(PPT_STATE_RESERVED, "", "vm1", true) == RUN_DONE,
+	   "reserved: done");
 
 	ft_init();
-	n = run_vfio_nodes(ft_root, "0000:03:00.0", 7, nodes);
-	ok(n == 0, "no nodes yet: none");
-	ft_write("dev/vfio/7", "");
-	n = run_vfio_nodes(ft_root, "0000:03:00.0", 7, nodes);
-	snprintf(want, sizeof(want), "%s/dev/vfio/7", ft_root);
-	ok(n == 1, "the group node");
-	is_str(nodes[0], want, "... /dev/vfio/GROUP");
-	ft_dir("sys/bus/pci/devices/0000:03:00.0/vfio-dev/vfio2");
-	ft_dir("sys/bus/pci/devices/0000:03:00.0/vfio-dev/vfiox");
-	n = run_vfio_nodes(ft_root, "0000:03:00.0", 7, nodes);
-	ok(n == 1, "a cdev in sysfs without its node: only the group's");
-	ft_write("dev/vfio/devices/vfio2", "");
-	n = run_vfio_nodes(ft_root, "0000:03:00.0", 7, nodes);
-	snprintf(want, sizeof(want), "%s/dev/vfio/devices/vfio2", ft_root);
-	ok(n == 2, "the group node and the iommufd cdev");
-	is_str(nodes[1], want, "... /dev/vfio/devices/vfioN");
-	n = run_vfio_nodes(ft_root, "0000:03:00.0", -1, nodes);
-	ok(n == 1 && !strcmp(nodes[0], want), "no group: the cdev only");
-
-	ok(run_node_give(nodes[0], getuid(), getgid(), &saved) == 0, "give a node (to ourselves)");
-	is_str(saved.path, nodes[0], "... its path saved");
-	ok(saved.uid == getuid(), "... and its owner");
-	run_node_restore(&saved);
-	ok(stat(nodes[0], &st) == 0 && st.st_uid == getuid(), "restored");
-	ok(run_node_give("/nonexistent/vfio/9", 0, 0, &saved) == -ENOENT, "a missing node: ENOENT");
-	unlink(nodes[0]);
-	run_node_restore(&saved);	/* gone: nothing to do */
-	ok(1, "a node that went away is left alone");
+	ok(run_auto_clean(ft_root), "no module parameter: the kernel's default, on");
+	ft_write("sys/module/ppt/parameters/auto_clean", "N\n");
+	ok(!run_auto_clean(ft_root), "auto_clean N: off");
+	ft_write("sys/module/ppt/parameters/auto_clean", "Y\n");
+	ok(run_auto_clean(ft_root), "auto_clean Y: on");
 	ft_cleanup();
 }
 
@@ -126,6 +120,6 @@ int main(void)
 {
 	test_expand();
 	test_status();
-	test_nodes();
+	test_giveback();
 	return tap_done();
 }

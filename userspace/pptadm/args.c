@@ -20,6 +20,11 @@
 	"The kernel completes it asynchronously; pptadm waits for the outcome\n" \
 	"(--timeout SECS, default 60) unless --no-wait.\n"
 
+#define RECORD_HELP \
+	"With -j, one JSON record a line for each device acted on:\n" \
+	"{\"device\":ADDR,\"operation\":OP,\"ok\":true,\"state\":STATE,...}; each\n" \
+	"failure is a {\"error\":{...}} line instead.\n"
+
 #define VARIANTS_HELP \
 	"Variants are named in /etc/ppt/variants.conf (--variants FILE or\n" \
 	"$PPT_VARIANTS names another; see ppt-variants(5)).\n"
@@ -59,25 +64,28 @@ static const struct verb verbs[] = {
 	  "reserve [--force] DEVICE...",
 	  "Take devices for ppt.  A device bound to a host driver is taken only\n"
 	  "with --force.  Bridges are never reserved.  Lasts until the next boot:\n"
-	  "'pptadm add' also keeps it in the boot lists.\n" CRITICAL_HELP WAIT_HELP DEVICE_HELP },
+	  "'pptadm add' also keeps it in the boot lists.\n" CRITICAL_HELP WAIT_HELP RECORD_HELP
+	  DEVICE_HELP },
 	{ "release", V_RELEASE, OPT_UNCLEAN | OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
 	  "release [--unclean] DEVICE...",
 	  "Give reserved, dirty, quarantined or detached devices back to host\n"
 	  "drivers; ppt forgets them.  A device that may hold a tenant's data\n"
 	  "(dirty, quarantined: the tainted field) is cleaned first, and stays,\n"
 	  "quarantined, when that fails; --unclean gives it to the host as it is\n"
-	  "(the kernel log records it).\n" WAIT_HELP DEVICE_HELP },
+	  "(the kernel log records it).\n" WAIT_HELP RECORD_HELP DEVICE_HELP },
 	{ "claim", V_CLAIM, OPT_OWNER | OPT_VARIANT | OPT_MATCH | OPT_COUNT, 0, -1,
 	  "claim --owner ID {DEVICE... | --variant NAME | --match IDS} [--count N]",
 	  "Give reserved devices an owner (a VM's UUID, say: 1 to 64 bytes); one\n"
-	  "DEVICE alone is claimed by itself, and nothing is printed.\n" CLAIM_HELP
-	  "The devices claimed are printed, one address a line.  Each DEVICE must\n"
-	  "name one device.\n" DEVICE_HELP VARIANTS_HELP },
+	  "DEVICE alone is claimed by itself, and nothing is printed (-j: its\n"
+	  "record).\n" CLAIM_HELP
+	  "The devices claimed are printed, one address a line (-j: one object,\n"
+	  "{\"claimed\":[ADDR,...],\"owner\":ID}).  Each DEVICE must name one\n"
+	  "device.\n" DEVICE_HELP VARIANTS_HELP },
 	{ "unclaim", V_UNCLAIM, OPT_OWNER | OPT_ALL, 0, -1,
 	  "unclaim --owner ID {DEVICE... | --all}",
 	  "Make claimed devices reserved again; the owner must match.  --all: every\n"
 	  "device the owner has claimed (not assigned ones: unassign them).\n"
-	  DEVICE_HELP },
+	  RECORD_HELP DEVICE_HELP },
 	{ "take", V_TAKE, OPT_OWNER, 0, 0,
 	  "take --owner ID",
 	  "Take back every device an owner holds, claimed or assigned: the devices\n"
@@ -91,16 +99,17 @@ static const struct verb verbs[] = {
 	  "vfio-pci.  The other endpoints must be reserved or claimed by the same\n"
 	  "owner; one that is not is named as blocking.  --user: give the VFIO\n"
 	  "group node (/dev/vfio/N) and the devices' VFIO nodes (/dev/vfio/devices/)\n"
-	  "to that user, so that a VMM need not run as root.\n" WAIT_HELP DEVICE_HELP },
+	  "to that user, so that a VMM need not run as root.\n" WAIT_HELP RECORD_HELP
+	  DEVICE_HELP },
 	{ "unassign", V_UNASSIGN, OPT_OWNER | OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
 	  "unassign [--owner ID] DEVICE...",
 	  "Take assigned devices and their groups back from vfio-pci; they become\n"
 	  "dirty.  Fails at once with EBUSY while a VM holds them.\n"
-	  WAIT_HELP DEVICE_HELP },
+	  WAIT_HELP RECORD_HELP DEVICE_HELP },
 	{ "run", V_RUN, OPT_OWNER | OPT_VARIANT | OPT_MATCH | OPT_COUNT | OPT_USER |
 	  OPT_TIMEOUT_CLEAN | OPT_TIMEOUT, 0, -1,
 	  "run --owner ID {DEVICE... | --variant NAME | --match IDS} [--count N]\n"
-	  "           [--user USER] [--timeout-clean SECS] -- COMMAND [ARG...]",
+	  "\t[--user USER] [--timeout-clean SECS] -- COMMAND [ARG...]",
 	  "Run COMMAND (a VMM, say) with devices of its own, and give them back\n"
 	  "when it ends.  The devices are claimed as claim does (all or nothing,\n"
 	  "with their IOMMU groups), under a lease: if pptadm dies, even of SIGKILL,\n"
@@ -124,13 +133,13 @@ static const struct verb verbs[] = {
 	  "device_specific, acpi (each only when the device's list has it) or sbr.\n"
 	  "It keeps its state; a failed reset quarantines it.  A reset does not make\n"
 	  "a dirty device clean.\n"
-	  WAIT_HELP DEVICE_HELP },
+	  WAIT_HELP RECORD_HELP DEVICE_HELP },
 	{ "clean", V_CLEAN, OPT_METHOD | OPT_NO_WAIT | OPT_TIMEOUT | OPT_ALL_DIRTY, 0, -1,
 	  "clean [--method METHOD] DEVICE... | --all-dirty",
 	  "Clean dirty or quarantined devices: reset, restore the configuration\n"
 	  "saved at reserve, verify; they become reserved, or quarantined when it\n"
 	  "fails.  Cleaning a quarantined device is how it is cleared.\n"
-	  "--all-dirty cleans every dirty device.\n" WAIT_HELP DEVICE_HELP },
+	  "--all-dirty cleans every dirty device.\n" WAIT_HELP RECORD_HELP DEVICE_HELP },
 	{ "add", V_ADD, OPT_FORCE | OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
 	  "add [--force] DEVICE...",
 	  "Reserve devices now and for every boot: each DEVICE is added, as it was\n"
@@ -139,15 +148,16 @@ static const struct verb verbs[] = {
 	  "Adding what is there already changes nothing.  A DEVICE whose reserve\n"
 	  "fails is not added.  When ppt loads from the initramfs, refresh it\n"
 	  "(update-initramfs -u, or dracut -f) for the next boot to see the change.\n"
-	  CRITICAL_HELP WAIT_HELP DEVICE_HELP },
+	  CRITICAL_HELP WAIT_HELP RECORD_HELP DEVICE_HELP },
 	{ "remove", V_REMOVE, OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
 	  "remove DEVICE...",
 	  "Release devices now and drop them from the boot lists file (see add).\n"
-	  "A DEVICE whose release fails stays in the file.\n" WAIT_HELP DEVICE_HELP },
+	  "A DEVICE whose release fails stays in the file.\n" WAIT_HELP RECORD_HELP
+	  DEVICE_HELP },
 	{ "match", V_MATCH, OPT_PARSEABLE | OPT_OUTPUT | OPT_RESET_PREF, 1, 3,
 	  "match add [--reset-pref METHOD] ids|device|path ENTRY\n"
-	  "       pptadm match del ids|device|path ENTRY\n"
-	  "       pptadm match list [-j | -p -o kind,text,boot]",
+	  "match del ids|device|path ENTRY\n"
+	  "match list [-j | -p -o kind,text,boot]",
 	  "Runtime matches, the twins of the boot lists until ppt is unloaded:\n"
 	  "  ids ENTRY     vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]\n"
 	  "  device ENTRY  [domain:]bus:dev.fn\n"
@@ -155,9 +165,11 @@ static const struct verb verbs[] = {
 	  "Matching functions that no driver holds are reserved at once; ones that\n"
 	  "appear later are claimed before host drivers bind; with --reset-pref\n"
 	  "they get that reset preference (see set).  'match list' shows the boot\n"
-	  "list entries too (BOOT yes); those cannot be deleted.\n" },
-	{ "monitor", V_MONITOR, 0, 0, 0,
-	  "monitor [-j]",
+	  "list entries too (BOOT yes); those cannot be deleted.  With -j, add\n"
+	  "prints a record for each device it reserved (or one for the entry\n"
+	  "alone), del one for the entry.\n" },
+	{ "monitor", V_MONITOR, OPT_TIMESTAMPS, 0, 0,
+	  "monitor [-t] [-j]",
 	  "Print the state of every device ppt manages, then every event as it\n"
 	  "happens, one line each (-j: one JSON object each), until interrupted\n"
 	  "(SIGINT, SIGTERM: exit 0).  When events were lost (a sequence gap, a\n"
@@ -166,12 +178,17 @@ static const struct verb verbs[] = {
 	  "  state ADDR state=S owner=O driver=D      (then: synced devices=N)\n"
 	  "  device ADDR state=S owner=O driver=D seq=N   |   device ADDR removed seq=N\n"
 	  "  request ADDR COMMAND id=N ok|failed errno=E message=\"...\" seq=N\n"
-	  "  lost N events after seq=N: resynchronising\n" },
+	  "  lost N events after seq=N: resynchronising\n"
+	  "-t, --timestamps: each line starts with the time pptadm read it,\n"
+	  "2026-11-21T10:15:02.123456+01:00 (RFC 3339, local time); with -j it is\n"
+	  "the \"time\" key.\n" },
 	{ "check", V_CHECK, OPT_QUIET, 0, 0,
 	  "check [-q] [-j]",
-	  "Is this host ready for passthrough?  One line per check, PASS, WARN or\n"
-	  "FAIL with the fix: the IOMMU (ACPI DMAR/IVRS table, IOMMU groups), the\n"
-	  "kernel command line, interrupt remapping, vfio modules, ppt loaded and\n"
+	  "Is this host ready for passthrough?  One line per check, PASS, INFO\n"
+	  "(no problem, no proof either), SKIP (it does not apply: no device to\n"
+	  "check), WARN or FAIL with the fix: the IOMMU (ACPI DMAR/IVRS table,\n"
+	  "IOMMU groups), the kernel command line, interrupt remapping, vfio\n"
+	  "modules, ppt loaded and\n"
 	  "its version, Secure Boot and lockdown against ppt.ko's signature, and\n"
 	  "for each device of ppt's: its IOMMU group (another device in it bound to\n"
 	  "a host driver), ACS, boot VGA, a host driver that is built into the\n"
@@ -182,9 +199,11 @@ static const struct verb verbs[] = {
 	  "Change settings of devices ppt holds.  --reset-pref: the method a\n"
 	  "reset or clean with auto uses for the device (which must support it),\n"
 	  "for hardware that resets badly by its first method; auto restores the\n"
-	  "default order (flr, pm, sbr).\n" DEVICE_HELP },
+	  "default order (flr, pm, sbr).\n" RECORD_HELP DEVICE_HELP },
 	{ "version", V_VERSION, 0, 0, 0, "version",
-	  "pptadm's version, the loaded module's, and the protocol's.\n" },
+	  "pptadm's version with the netlink protocol it speaks and the version of\n"
+	  "its JSON, and the loaded module's version and protocol (or \"module not\n"
+	  "loaded\"), as pptadm -V prints them.\n" },
 	{ "help", V_HELP, 0, 0, 1, "help [COMMAND]",
 	  "This overview, or a command's help (also: pptadm COMMAND --help).\n" },
 };
@@ -201,27 +220,58 @@ const struct verb *args_find_verb(const char *name)
 	return NULL;
 }
 
+/*
+ * A synopsis, each form after first (the overview's "  ", help's
+ * "usage: pptadm "), later forms after again ("  ", "       pptadm "),
+ * continuations aligned with what follows the command's name.
+ */
+static void print_synopsis(FILE *f, const struct verb *v, const char *first,
+			   const char *again)
+{
+	const char *p = v->synopsis, *lead = first;
+	int width = 0;
+
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+
+		if (*p == '\t')
+			fprintf(f, "%*s%.*s\n", width, "", (int)len - 1, p + 1);
+		else {
+			fprintf(f, "%s%.*s\n", lead, (int)len, p);
+			width = (int)(strlen(lead) + strcspn(p, " ") + 1);
+			lead = again;
+		}
+		p += len + (p[len] == '\n');
+	}
+}
+
 void args_usage(FILE *f)
 {
 	size_t i;
 
-	fputs("usage: pptadm [-j] COMMAND [OPTIONS] [ARGS]\n\ncommands:\n", f);
+	fputs("usage: pptadm [-j [--pretty]] COMMAND [OPTIONS] [ARGS]\n"
+	      "       pptadm -b FILE [--force]\n"
+	      "       pptadm -V\n\ncommands:\n", f);
 	for (i = 0; i < NVERBS; i++)
-		fprintf(f, "  %s\n", verbs[i].synopsis);
+		print_synopsis(f, &verbs[i], "  ", "  ");
 	fprintf(f,
 		"\n"
 		DEVICE_HELP
 		"\n"
 		"options:\n"
 		"  -j, --json          JSON output; failures too, one {\"error\":{...}} a line\n"
-		"  -p, --parseable     ':'-separated output (list, show, match list; needs -o)\n"
+		"  --pretty            with -j: each JSON object indented over several lines\n"
+		"  -p, --parseable     ':'-separated output (list, show, match list; needs -o);\n"
+		"                      with -j, -p is --pretty (-jp)\n"
 		"  -o, --output F,...  fields, or all: %s\n"
 		"  -a, --all           with list: every PCI device on the host;\n"
 		"                      with unclaim: every device the owner claimed\n"
 		"  --owner ID          owner of the devices (a VM's UUID, say)\n"
 		"  --force             with reserve and add: take devices from host drivers;\n"
-		"                      twice: devices the host runs on too\n"
+		"                      twice: devices the host runs on too; with -b: go on\n"
+		"                      after a command that failed\n"
 		"  -q, --quiet         with check: only the problems\n"
+		"  -t, --timestamps    with monitor: the time on each line\n"
 		"  --method M          with reset and clean: auto, flr, pm, sbr, device_specific, acpi\n"
 		"  --reset-pref M      with set and match add: a device's preferred reset method\n"
 		"  --all-dirty         with clean: every dirty device\n"
@@ -235,15 +285,21 @@ void args_usage(FILE *f)
 		"  --variants FILE     the variants file (default %s)\n"
 		"  --no-wait           do not wait for asynchronous operations to finish\n"
 		"  --timeout SECS      how long to wait for them (default 60)\n"
+		"  -b, --batch FILE    run FILE's commands ('-': standard input), one a line,\n"
+		"                      words split as a shell splits them; stop at the first\n"
+		"                      that fails unless --force\n"
+		"  -V, --version       pptadm's version and the loaded module's\n"
 		"  -h, --help          help; 'pptadm help COMMAND' for one command\n"
 		"\n"
+		"devlink's spellings -json, -pretty, -batch and -force work too.\n"
 		"Exit status: 0 success, 1 an operation failed, 2 usage error.\n",
 		out_field_names(&out_device_fields), PPT_CLAIM_MAX, VARIANTS_DEFAULT_PATH);
 }
 
 void args_verb_help(FILE *f, const struct verb *v)
 {
-	fprintf(f, "usage: pptadm %s\n\n%s", v->synopsis, v->help);
+	print_synopsis(f, v, "usage: pptadm ", "       pptadm ");
+	fprintf(f, "\n%s", v->help);
 	if (v->opts & OPT_OUTPUT)
 		fprintf(f, "\nFields (-o): %s\n",
 			out_field_names(v->id == V_MATCH ? &out_match_fields :
@@ -331,36 +387,54 @@ static const char *const opt_names[] = {
 	"-j/--json", "-p/--parseable", "-o/--output", "-a/--all", "--owner",
 	"--force", "--no-wait", "--timeout", "--method", "--all-dirty",
 	"-q/--quiet", "--reset-pref", "--variant", "--count", "--match", "--user",
-	"--timeout-clean", "--format", "--variants", "--unclean",
+	"--timeout-clean", "--format", "--variants", "--unclean", "--pretty",
+	"-t/--timestamps", "-b/--batch", "-V/--version",
+};
+
+/* getopt_long's values of the options without a short form */
+enum {
+	L_OWNER = 256, L_FORCE, L_NO_WAIT, L_TIMEOUT, L_METHOD, L_ALL_DIRTY,
+	L_RESET_PREF, L_VARIANT, L_COUNT, L_MATCH, L_USER, L_TIMEOUT_CLEAN,
+	L_FORMAT, L_VARIANTS, L_UNCLEAN, L_PRETTY, L_PARSEABLE,
+};
+
+/* devlink's one-dash spellings, and ours */
+static const char *const devlink_words[][2] = {
+	{ "-json", "--json" }, { "-pretty", "--pretty" },
+	{ "-batch", "--batch" }, { "-force", "--force" },
 };
 
 int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "parseable", no_argument, NULL, 'p' },
+		{ "parseable", no_argument, NULL, L_PARSEABLE },
+		{ "pretty", no_argument, NULL, L_PRETTY },
 		{ "output", required_argument, NULL, 'o' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "owner", required_argument, NULL, 'O' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "no-wait", no_argument, NULL, 'W' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "method", required_argument, NULL, 'M' },
-		{ "all-dirty", no_argument, NULL, 'D' },
+		{ "owner", required_argument, NULL, L_OWNER },
+		{ "force", no_argument, NULL, L_FORCE },
+		{ "no-wait", no_argument, NULL, L_NO_WAIT },
+		{ "timeout", required_argument, NULL, L_TIMEOUT },
+		{ "method", required_argument, NULL, L_METHOD },
+		{ "all-dirty", no_argument, NULL, L_ALL_DIRTY },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "reset-pref", required_argument, NULL, 'R' },
-		{ "variant", required_argument, NULL, 'V' },
-		{ "count", required_argument, NULL, 'N' },
-		{ "match", required_argument, NULL, 'I' },
-		{ "user", required_argument, NULL, 'U' },
-		{ "timeout-clean", required_argument, NULL, 'C' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "variants", required_argument, NULL, 'v' },
-		{ "unclean", no_argument, NULL, 'X' },
+		{ "timestamps", no_argument, NULL, 't' },
+		{ "reset-pref", required_argument, NULL, L_RESET_PREF },
+		{ "variant", required_argument, NULL, L_VARIANT },
+		{ "count", required_argument, NULL, L_COUNT },
+		{ "match", required_argument, NULL, L_MATCH },
+		{ "user", required_argument, NULL, L_USER },
+		{ "timeout-clean", required_argument, NULL, L_TIMEOUT_CLEAN },
+		{ "format", required_argument, NULL, L_FORMAT },
+		{ "variants", required_argument, NULL, L_VARIANTS },
+		{ "unclean", no_argument, NULL, L_UNCLEAN },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool help = false;
+	bool help = false, version = false, short_p = false;
 	const char *vname, *why;
 	size_t i, best = 99;
 	unsigned int bad;
@@ -386,10 +460,14 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			dashes = c;
 			break;
 		}
-		if (!strcmp(w, "-o")) {
+		if (!strcmp(w, "-o") || !strcmp(w, "-b")) {
 			c++;	/* its value */
 			continue;
 		}
+		for (i = 0; i < sizeof(devlink_words) / sizeof(devlink_words[0]); i++)
+			if (!strcmp(w, devlink_words[i][0]))
+				argv[c] = (char *)devlink_words[i][1];
+		w = argv[c];
 		if (strncmp(w, "--", 2))
 			continue;
 		len = strcspn(w + 2, "=");
@@ -425,16 +503,28 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 	if (dashes > 0)
 		argc = dashes;
 	best = 99;
-	while ((c = getopt_long(argc, argv, ":jpo:ahq", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jpo:ahqtb:V", longopts, NULL)) != -1) {
 		const char *word = argv[optind - 1];
 
 		switch (c) {
-		case 'j': a->given |= OPT_JSON; a->fmt = OUT_JSON; break;
-		case 'p': a->given |= OPT_PARSEABLE; break;
+		case 'j': a->given |= OPT_JSON; break;
+		case 'p': short_p = true; break;
+		case L_PARSEABLE: a->given |= OPT_PARSEABLE; break;
+		case L_PRETTY: a->given |= OPT_PRETTY; break;
 		case 'o': a->given |= OPT_OUTPUT; a->fields = optarg; break;
 		case 'a': a->given |= OPT_ALL; a->all = true; break;
 		case 'h': help = true; break;
-		case 'O':
+		case 't': a->given |= OPT_TIMESTAMPS; a->timestamps = true; break;
+		case 'V': a->given |= OPT_VERSION; version = true; break;
+		case 'b':
+			a->given |= OPT_BATCH;
+			if (!optarg[0]) {
+				snprintf(err, errlen, "--batch \"\": want a file, or - for standard input");
+				return ARGS_USAGE;
+			}
+			a->batch = optarg;
+			break;
+		case L_OWNER:
 			a->given |= OPT_OWNER;
 			if (!optarg[0] || strlen(optarg) >= PPT_OWNER_MAX) {
 				snprintf(err, errlen, "--owner must be 1 to %d bytes",
@@ -449,14 +539,14 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			}
 			a->owner = optarg;
 			break;
-		case 'F':
+		case L_FORCE:
 			a->force_critical = a->force;
 			a->given |= OPT_FORCE;
 			a->force = true;
 			break;
 		case 'q': a->given |= OPT_QUIET; a->quiet = true; break;
-		case 'X': a->given |= OPT_UNCLEAN; a->unclean = true; break;
-		case 'R':
+		case L_UNCLEAN: a->given |= OPT_UNCLEAN; a->unclean = true; break;
+		case L_RESET_PREF:
 			a->given |= OPT_RESET_PREF;
 			a->reset_pref = ppt_reset_method_parse(optarg);
 			if (a->reset_pref < 0) {
@@ -465,8 +555,8 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 				return ARGS_USAGE;
 			}
 			break;
-		case 'W': a->given |= OPT_NO_WAIT; break;
-		case 'T':
+		case L_NO_WAIT: a->given |= OPT_NO_WAIT; break;
+		case L_TIMEOUT:
 			a->given |= OPT_TIMEOUT;
 			errno = 0;
 			secs = strtol(optarg, &end, 10);
@@ -477,7 +567,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			}
 			a->timeout_ms = (int)secs * 1000;
 			break;
-		case 'M':
+		case L_METHOD:
 			a->given |= OPT_METHOD;
 			a->method = ppt_reset_method_parse(optarg);
 			if (a->method < 0) {
@@ -486,8 +576,8 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 				return ARGS_USAGE;
 			}
 			break;
-		case 'D': a->given |= OPT_ALL_DIRTY; a->all_dirty = true; break;
-		case 'V':
+		case L_ALL_DIRTY: a->given |= OPT_ALL_DIRTY; a->all_dirty = true; break;
+		case L_VARIANT:
 			a->given |= OPT_VARIANT;
 			if (!variant_name_ok(optarg, &why)) {
 				snprintf(err, errlen, "--variant \"%s\": %s", optarg, why);
@@ -495,7 +585,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			}
 			a->variant = optarg;
 			break;
-		case 'N':
+		case L_COUNT:
 			a->given |= OPT_COUNT;
 			errno = 0;
 			secs = strtol(optarg, &end, 10);
@@ -506,7 +596,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			}
 			a->count = (unsigned int)secs;
 			break;
-		case 'I':
+		case L_MATCH:
 			a->given |= OPT_MATCH;
 			if (entry_parse_ids(optarg, &a->match_ids, &why)) {
 				snprintf(err, errlen,
@@ -516,7 +606,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			}
 			a->match = optarg;
 			break;
-		case 'U':
+		case L_USER:
 			a->given |= OPT_USER;
 			for (i = 0; optarg[i]; i++)
 				if ((unsigned char)optarg[i] <= 0x20 || optarg[i] == 0x7f ||
@@ -529,7 +619,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			}
 			a->user = optarg;
 			break;
-		case 'C':
+		case L_TIMEOUT_CLEAN:
 			a->given |= OPT_TIMEOUT_CLEAN;
 			errno = 0;
 			secs = strtol(optarg, &end, 10);
@@ -540,7 +630,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			}
 			a->timeout_clean_ms = (int)secs * 1000;
 			break;
-		case 'f':
+		case L_FORMAT:
 			a->given |= OPT_FORMAT;
 			if (!strcmp(optarg, "sysinfo")) {
 				a->format = FORMAT_SYSINFO;
@@ -552,7 +642,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 				return ARGS_USAGE;
 			}
 			break;
-		case 'v':
+		case L_VARIANTS:
 			a->given |= OPT_VARIANTS;
 			if (!optarg[0]) {
 				snprintf(err, errlen, "--variants \"\": want a file");
@@ -571,9 +661,36 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			return ARGS_USAGE;
 		}
 	}
+	/* -p: --pretty for JSON, --parseable for the rest */
+	if (short_p)
+		a->given |= a->given & OPT_JSON ? OPT_PRETTY : OPT_PARSEABLE;
+	if (a->given & OPT_JSON)
+		a->fmt = a->given & OPT_PRETTY ? OUT_JSON_PRETTY : OUT_JSON;
+	if ((a->given & OPT_PRETTY) && !(a->given & OPT_JSON) && !help) {
+		snprintf(err, errlen, "--pretty lays out JSON: it needs -j (-jp)");
+		return ARGS_USAGE;
+	}
+	if ((a->given & OPT_PARSEABLE) && (a->given & OPT_JSON)) {
+		snprintf(err, errlen, "--parseable and -j exclude each other");
+		return ARGS_USAGE;
+	}
 	if (optind >= argc) {
 		if (help)
 			return ARGS_HELP;
+		if (version && !(a->given & OPT_BATCH))
+			return ARGS_VERSION;
+		if (a->given & OPT_BATCH) {
+			bad = a->given & ~(OPT_GLOBAL | OPT_FORCE | OPT_BATCH);
+			if (bad) {
+				for (i = 0; !(bad & (1u << i)); i++)
+					;
+				snprintf(err, errlen,
+					 "-b/--batch takes -j, --pretty, --variants and --force, not %s",
+					 opt_names[i]);
+				return ARGS_USAGE;
+			}
+			return ARGS_BATCH;
+		}
 		snprintf(err, errlen, "no command given");
 		return ARGS_USAGE;
 	}
@@ -625,7 +742,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 	}
 
 	/* options the verb does not take */
-	bad = a->given & ~(a->verb->opts | OPT_JSON | OPT_VARIANTS);
+	bad = a->given & ~(a->verb->opts | OPT_GLOBAL);
 	if (bad) {
 		for (i = 0; !(bad & (1u << i)); i++)
 			;
@@ -633,12 +750,9 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		return ARGS_USAGE;
 	}
 	if (a->given & OPT_PARSEABLE) {
-		if (a->fmt == OUT_JSON) {
-			snprintf(err, errlen, "-p and -j exclude each other");
-			return ARGS_USAGE;
-		}
 		if (!a->fields) {
-			snprintf(err, errlen, "-p needs -o FIELD,... so scripts name what they parse");
+			snprintf(err, errlen,
+				 "-p needs -o FIELD,... so scripts name what they parse (with -j, -p is --pretty)");
 			return ARGS_USAGE;
 		}
 		a->fmt = OUT_PARSEABLE;
@@ -660,7 +774,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		return ARGS_USAGE;
 	}
 	if (a->given & OPT_FORMAT) {
-		if (a->fmt != OUT_JSON) {
+		if (!out_is_json(a->fmt)) {
 			snprintf(err, errlen, "--format %s is JSON: it needs -j",
 				 a->format == FORMAT_SYSINFO ? "sysinfo" : "assignable");
 			return ARGS_USAGE;

@@ -44,7 +44,14 @@ enum {
 	OPT_FORMAT	= 1 << 17,
 	OPT_VARIANTS	= 1 << 18,	/* every command takes it */
 	OPT_UNCLEAN	= 1 << 19,
+	OPT_PRETTY	= 1 << 20,	/* every command takes it (with -j) */
+	OPT_TIMESTAMPS	= 1 << 21,
+	OPT_BATCH	= 1 << 22,	/* no command takes it: it runs commands */
+	OPT_VERSION	= 1 << 23,	/* likewise: pptadm's, not a command's */
 };
+
+/* Options every command takes. */
+#define OPT_GLOBAL	(OPT_JSON | OPT_PRETTY | OPT_VARIANTS)
 
 /* list -j --format: RFD 114's shapes (output.h) */
 enum list_format { FORMAT_DEVICES, FORMAT_SYSINFO, FORMAT_ASSIGNABLE };
@@ -52,8 +59,12 @@ enum list_format { FORMAT_DEVICES, FORMAT_SYSINFO, FORMAT_ASSIGNABLE };
 struct verb {
 	const char *name;
 	enum verb_id id;
-	unsigned int opts;	/* options it takes besides -j and --help */
+	unsigned int opts;	/* options it takes besides OPT_GLOBAL and --help */
 	int min_args, max_args;	/* operands; max -1: any number */
+	/*
+	 * Its forms, one a line, each starting with the command's name; a
+	 * line starting with a tab continues the form before it.
+	 */
 	const char *synopsis;
 	const char *help;
 };
@@ -67,6 +78,8 @@ struct args {
 	bool force_critical;	/* --force twice: host-critical devices too */
 	bool unclean;		/* release --unclean: a tainted device as it is */
 	bool quiet;		/* -q (check): only problems */
+	bool timestamps;	/* -t (monitor) */
+	const char *batch;	/* -b FILE: run its lines ("-": stdin) */
 	int reset_pref;		/* --reset-pref: enum ppt_reset_method, or -1 */
 	int method;		/* --method: enum ppt_reset_method, or -1 */
 	int timeout_ms;		/* 0: --no-wait */
@@ -88,12 +101,19 @@ struct args {
 	char **argv;
 };
 
-enum { ARGS_OK, ARGS_HELP, ARGS_USAGE };
+enum { ARGS_OK, ARGS_HELP, ARGS_USAGE, ARGS_VERSION, ARGS_BATCH };
 
 /*
  * Parse argv.  ARGS_OK: run a->verb; ARGS_HELP: print help (for a->verb
- * when set, else the overview) and exit 0; ARGS_USAGE: err says what is
- * wrong, exit 2.  Uses getopt_long (resets it first).
+ * when set, else the overview) and exit 0; ARGS_VERSION: print the
+ * versions (-V, --version, without a command); ARGS_BATCH: run the
+ * commands of a->batch (-b FILE, without a command; a->force: go on after
+ * a failure); ARGS_USAGE: err says what is wrong, exit 2.
+ *
+ * -p is --pretty when -j is given, --parseable otherwise.  devlink's
+ * spellings -json, -pretty, -batch and -force are taken for --json,
+ * --pretty, --batch and --force (argv is changed to say so).  Uses
+ * getopt_long (resets it first).
  */
 int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "names.h"
 
 #define PATHLEN 4096
 
@@ -483,11 +484,17 @@ static int secure_boot(const struct check_env *e)
 	return ret;
 }
 
+/* Secure Boot's state as the messages say it. */
+static const char *sb_text(int sb)
+{
+	return sb == 1 ? "on" : sb == 0 ? "off" : "unknown (no EFI variable)";
+}
+
 void check_secureboot(const struct check_env *e, struct check_list *l)
 {
 	char p[PATHLEN], lock[128], mode[32] = "none", where[PATHLEN];
 	int sb = secure_boot(e), sig = module_signed(e, where, sizeof(where));
-	const char *a, *b;
+	const char *a, *b, *what;
 	bool enforced;
 
 	if (read_line(path(p, sizeof(p), e->root, "/sys/kernel/security/lockdown"), lock,
@@ -495,22 +502,24 @@ void check_secureboot(const struct check_env *e, struct check_list *l)
 		snprintf(mode, sizeof(mode), "%.*s", (int)(b - a - 1), a + 1);
 	enforced = sb == 1 || strcmp(mode, "none");
 	if (!enforced) {
-		add(l, "secureboot", CHECK_PASS, "Secure Boot %s, lockdown %s: %s",
-		    sb < 0 ? "unknown (no EFI variable)" : "off", mode,
-		    sig == 1 ? "ppt.ko is signed" : sig == 0 ?
-		    "an unsigned ppt.ko loads (it taints the kernel)" : "module signatures are not enforced");
+		what = sig == 1 ? "ppt.ko is signed" : sig == 0 ?
+		       "an unsigned ppt.ko loads (it taints the kernel)" :
+		       "module signatures are not enforced";
+		/* without the EFI variable it is no proof that nothing is enforced */
+		add(l, "secureboot", sb < 0 ? CHECK_INFO : CHECK_PASS,
+		    "Secure Boot %s, lockdown %s: %s", sb_text(sb), mode, what);
 	} else if (sig == 1) {
 		add(l, "secureboot", CHECK_PASS, "Secure Boot %s, lockdown %s: %s is signed",
-		    sb == 1 ? "on" : "off", mode, where);
+		    sb_text(sb), mode, where);
 	} else if (sig == 0) {
 		add(l, "secureboot", CHECK_FAIL,
 		    "Secure Boot %s, lockdown %s: %s is not signed, the kernel refuses to load it",
-		    sb == 1 ? "on" : "off", mode, where);
+		    sb_text(sb), mode, where);
 		fix(l, "let DKMS sign it (dkms install) and enrol its key: mokutil --import /var/lib/dkms/mok.pub, reboot, confirm in MokManager");
 	} else {
 		add(l, "secureboot", CHECK_WARN,
 		    "Secure Boot %s, lockdown %s: cannot tell whether ppt.ko is signed (%s)",
-		    sb == 1 ? "on" : "off", mode, where[0] ? where : "not installed for this kernel");
+		    sb_text(sb), mode, where[0] ? where : "not installed for this kernel");
 		fix(l, "modinfo -F signer ppt must name a key enrolled with mokutil --import");
 	}
 }
@@ -527,7 +536,7 @@ void check_groups(const struct check_env *e, struct check_list *l)
 	size_t i;
 
 	if (!e->ndevices) {
-		add(l, "group", CHECK_PASS, "ppt manages no devices: no IOMMU group to check");
+		add(l, "group", CHECK_SKIP, "ppt manages no devices: no IOMMU group to check");
 		return;
 	}
 	for (i = 0; i < e->ndevices; i++) {
@@ -593,23 +602,12 @@ static unsigned int find_cap(const unsigned char *c, size_t len, unsigned int id
 	return 0;
 }
 
-/* bus:dev of an address, for "the same slot". */
-static bool same_slot(const char *a, const char *b)
-{
-	return strlen(a) >= 10 && !strncmp(a, b, 10);
-}
-
-static bool is_pci_addr(const char *s)
-{
-	unsigned int d, b, s2, f;
-	char tail;
-
-	return strlen(s) == 12 && sscanf(s, "%4x:%2x:%2x.%1x%c", &d, &b, &s2, &f, &tail) == 4;
-}
-
 void check_acs(const struct check_env *e, struct check_list *l)
 {
 	size_t i;
+
+	if (!e->ndevices)
+		add(l, "acs", CHECK_SKIP, "ppt manages no devices: no IOMMU group to check");
 
 	for (i = 0; i < e->ndevices; i++) {
 		const char *dev = e->devices[i];
@@ -622,7 +620,7 @@ void check_acs(const struct check_env *e, struct check_list *l)
 			continue;
 		d = opendir(path(p, sizeof(p), e->root, "/sys/kernel/iommu_groups/%d/devices", g));
 		while (d && (de = readdir(d)))
-			if (de->d_name[0] != '.' && !same_slot(de->d_name, dev) &&
+			if (de->d_name[0] != '.' && !addr_same_slot(de->d_name, dev) &&
 			    !dev_is_bridge(e, de->d_name))
 				snprintf(other, sizeof(other), "%s", de->d_name);
 		if (d)
@@ -639,7 +637,7 @@ void check_acs(const struct check_env *e, struct check_list *l)
 			unsigned int pe;
 			size_t len = 0;
 
-			if (!is_pci_addr(s) || !strcmp(s, dev))
+			if (!addr_parse(s, NULL) || !strcmp(s, dev))
 				continue;
 			c = (unsigned char *)slurp(path(p, sizeof(p), e->root,
 							"/sys/bus/pci/devices/%s/config", s), &len);
@@ -674,7 +672,9 @@ void check_boot_vga(const struct check_env *e, struct check_list *l)
 		    e->devices[i]);
 		fix(l, "give the host another console (serial, another GPU); vfio-pci takes the framebuffer with it");
 	}
-	if (!any)
+	if (!e->ndevices)
+		add(l, "boot-vga", CHECK_SKIP, "ppt manages no devices");
+	else if (!any)
 		add(l, "boot-vga", CHECK_PASS, "no device of ppt's is the boot VGA device");
 }
 
@@ -742,7 +742,9 @@ void check_builtin(const struct check_env *e, struct check_list *l)
 			    dev, mod);
 		}
 	}
-	if (!any)
+	if (!e->ndevices)
+		add(l, "builtin", CHECK_SKIP, "ppt manages no devices");
+	else if (!any)
 		add(l, "builtin", CHECK_PASS, "no device of ppt's has a host driver that is built in or loaded before ppt");
 }
 
@@ -821,46 +823,65 @@ char *check_kernel_log(void)
 	return buf;
 }
 
-static const char *const status_name[] = { "PASS", "WARN", "FAIL" };
+static const char *const status_name[] = {
+	[CHECK_PASS] = "PASS", [CHECK_INFO] = "INFO", [CHECK_SKIP] = "SKIP",
+	[CHECK_WARN] = "WARN", [CHECK_FAIL] = "FAIL",
+};
+
+/* ... as JSON has them */
+static const char *const status_key[] = {
+	[CHECK_PASS] = "pass", [CHECK_INFO] = "info", [CHECK_SKIP] = "skip",
+	[CHECK_WARN] = "warn", [CHECK_FAIL] = "fail",
+};
+
+const char *check_status_name(enum check_status s)
+{
+	return (unsigned int)s < sizeof(status_name) / sizeof(status_name[0]) ?
+	       status_name[s] : "?";
+}
+
+/* Shown with -q: the problems. */
+static bool problem(const struct check_result *r)
+{
+	return r->status == CHECK_WARN || r->status == CHECK_FAIL;
+}
 
 void check_print(FILE *f, enum out_format fmt, bool quiet, const struct check_list *l)
 {
-	size_t i;
+	/* the counts' keys, in this order */
+	static const enum check_status counted[] = {
+		CHECK_PASS, CHECK_WARN, CHECK_FAIL, CHECK_INFO, CHECK_SKIP,
+	};
+	struct json j;
+	size_t i, k;
 
-	if (fmt == OUT_JSON) {
-		bool first = true;
-
-		fputs("{\"checks\":[", f);
+	if (out_is_json(fmt)) {
+		out_json_init(&j, f, fmt);
+		json_object_begin(&j);
+		json_key(&j, "checks");
+		json_array_begin(&j);
 		for (i = 0; i < l->n; i++) {
 			const struct check_result *r = &l->r[i];
-			char st[8];
-			size_t k;
 
-			if (quiet && r->status == CHECK_PASS)
+			if (quiet && !problem(r))
 				continue;
-			for (k = 0; k < 4; k++)
-				st[k] = (char)tolower((unsigned char)status_name[r->status][k]);
-			st[4] = '\0';
-			fprintf(f, "%s{\"check\":", first ? "" : ",");
-			first = false;
-			json_string(f, r->name);
-			fputs(",\"status\":", f);
-			json_string(f, st);
-			fputs(",\"message\":", f);
-			json_string(f, r->msg);
-			fputs(",\"fix\":", f);
-			json_string_or_null(f, r->fix[0] ? r->fix : NULL);
-			fputs("}", f);
+			json_object_begin(&j);
+			json_kv_str(&j, "check", r->name);
+			json_kv_str(&j, "status", status_key[r->status]);
+			json_kv_str(&j, "message", r->msg);
+			json_kv_str(&j, "fix", r->fix[0] ? r->fix : NULL);
+			json_object_end(&j);
 		}
-		fprintf(f, "],\"pass\":%zu,\"warn\":%zu,\"fail\":%zu}\n",
-			check_count(l, CHECK_PASS), check_count(l, CHECK_WARN),
-			check_count(l, CHECK_FAIL));
+		json_array_end(&j);
+		for (k = 0; k < sizeof(counted) / sizeof(counted[0]); k++)
+			json_kv_uint(&j, status_key[counted[k]], check_count(l, counted[k]));
+		json_object_end(&j);
 		return;
 	}
 	for (i = 0; i < l->n; i++) {
 		const struct check_result *r = &l->r[i];
 
-		if (quiet && r->status == CHECK_PASS)
+		if (quiet && !problem(r))
 			continue;
 		fprintf(f, "%s %-10s %s%s%s\n", status_name[r->status], r->name, r->msg,
 			r->fix[0] ? "; fix: " : "", r->fix);

@@ -3,7 +3,11 @@
  * pptadm check: is this host ready for passthrough?  Each check reads
  * files below a root directory ("" for the live system), so the unit tests
  * run them on a fake /sys, /proc and /lib/modules.  Each adds one or more
- * results: PASS, WARN or FAIL, a message, and for the last two the fix.
+ * results: a status, a message, and for WARN and FAIL the fix.  PASS: the
+ * host is ready in this respect; INFO: something to know that is no
+ * problem and no proof either (Secure Boot's state unknown without EFI);
+ * SKIP: the check does not apply (ppt manages no device to check); WARN:
+ * a problem that does not stop passthrough; FAIL: one that does.
  */
 #ifndef PPTADM_CHECK_H
 #define PPTADM_CHECK_H
@@ -14,7 +18,10 @@
 
 #include "output.h"
 
-enum check_status { CHECK_PASS, CHECK_WARN, CHECK_FAIL };
+enum check_status { CHECK_PASS, CHECK_INFO, CHECK_SKIP, CHECK_WARN, CHECK_FAIL };
+
+/* "PASS", "INFO", "SKIP", "WARN", "FAIL" */
+const char *check_status_name(enum check_status s);
 
 struct check_result {
 	char name[32];
@@ -65,9 +72,10 @@ int check_add_device(char ***devs, size_t *n, const char *addr);
 char *check_kernel_log(void);
 
 /*
- * One line per result, "PASS name: message" (WARN/FAIL add "\n    fix: ..."),
- * only WARN and FAIL with quiet; or with OUT_JSON one object
- * {"checks":[{"check","status","message","fix"}],"pass":N,"warn":N,"fail":N}.
+ * One line per result, "STATUS name message; fix: ..." (the fix of a WARN
+ * or FAIL), only WARN and FAIL with quiet; or with JSON one object
+ * {"checks":[{"check","status","message","fix"}],"pass":N,"warn":N,
+ *  "fail":N,"info":N,"skip":N}, status in lower case.
  */
 void check_print(FILE *f, enum out_format fmt, bool quiet,
 		 const struct check_list *l);

@@ -23,6 +23,47 @@ bool ev_needs_resync(const struct ev_event *ev)
 	return ev->type == PPT_EVENT_LOST && ev->lost_reason != PPT_LOST_UNLOADED;
 }
 
+void ev_time_text(const struct timespec *ts, char *buf, size_t len)
+{
+	char date[32], zone[8];
+	struct tm tm;
+
+	if (!localtime_r(&ts->tv_sec, &tm) ||
+	    !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm) ||
+	    !strftime(zone, sizeof(zone), "%z", &tm) || strlen(zone) != 5) {
+		snprintf(buf, len, "%lld.%06ld", (long long)ts->tv_sec, ts->tv_nsec / 1000);
+		return;
+	}
+	/* RFC 3339 wants the offset as +hh:mm */
+	snprintf(buf, len, "%s.%06ld%.3s:%s", date, ts->tv_nsec / 1000, zone, zone + 3);
+}
+
+/* A human line's start: its timestamp, when there is one. */
+static void stamp(FILE *f, const struct timespec *ts)
+{
+	char t[64];
+
+	if (!ts)
+		return;
+	ev_time_text(ts, t, sizeof(t));
+	fprintf(f, "%s ", t);
+}
+
+/* A JSON object's start: {"event":WHAT[,"time":...]. */
+static void begin(struct json *j, FILE *f, enum out_format fmt,
+		  const struct timespec *ts, const char *what)
+{
+	char t[64];
+
+	out_json_init(j, f, fmt);
+	json_object_begin(j);
+	json_kv_str(j, "event", what);
+	if (ts) {
+		ev_time_text(ts, t, sizeof(t));
+		json_kv_str(j, "time", t);
+	}
+}
+
 /* " key=value", quoted when the value has more than plain characters. */
 static void kv(FILE *f, const char *key, const char *v)
 {
@@ -30,7 +71,7 @@ static void kv(FILE *f, const char *key, const char *v)
 
 	fprintf(f, " %s=", key);
 	if (!v || !v[0]) {
-		fputc('-', f);
+		fputs(OUT_NONE, f);
 		return;
 	}
 	for (p = v; *p; p++)
@@ -38,7 +79,7 @@ static void kv(FILE *f, const char *key, const char *v)
 			    "0123456789._:/@+-", *p))
 			break;
 	if (*p)
-		json_string(f, v);
+		json_write_string(f, v);
 	else
 		fputs(v, f);
 }
@@ -50,38 +91,46 @@ static void device_words(FILE *f, const struct dev_info *d)
 	kv(f, "driver", d->driver);
 }
 
-static void json_device(FILE *f, const struct out_device *d)
+static void json_device(struct json *j, const struct out_device *d)
 {
 	struct out_fields all;
 	char bad[8];
 
 	out_fields_parse(&out_device_fields, "all", &all, bad, sizeof(bad));
-	out_row_json(f, &out_device_fields, &all, d);
+	json_key(j, "device");
+	out_row_json(j, &out_device_fields, &all, d);
 }
 
-static void print_request(FILE *f, enum out_format fmt, const struct ev_event *ev)
+/* s, or null for "" */
+static const char *or_null(const char *s)
+{
+	return s[0] ? s : NULL;
+}
+
+static void print_request(FILE *f, enum out_format fmt, const struct timespec *ts,
+			  const struct ev_event *ev)
 {
 	const struct ev_request *r = &ev->request;
+	struct json j;
 	char nb[16];
 
-	if (fmt == OUT_JSON) {
-		fprintf(f, "{\"event\":\"request\",\"seq\":%" PRIu64 ",\"id\":%" PRIu64
-			",\"command\":", ev->seq, r->id);
-		json_string(f, ppt_cmd_name(r->cmd));
-		fputs(",\"device\":", f);
-		json_string_or_null(f, r->addr[0] ? r->addr : NULL);
-		fprintf(f, ",\"ok\":%s,\"errno\":", r->error ? "false" : "true");
-		json_string_or_null(f, r->error ? out_errno_name(r->error, nb, sizeof(nb)) : NULL);
-		fprintf(f, ",\"code\":%d,\"message\":", -r->error);
-		json_string_or_null(f, r->msg[0] ? r->msg : NULL);
-		fputs(",\"blocker\":", f);
-		json_string_or_null(f, r->blocker[0] ? r->blocker : NULL);
-		fputs(",\"blocker_driver\":", f);
-		json_string_or_null(f, r->blocker_driver[0] ? r->blocker_driver : NULL);
-		fputs("}\n", f);
+	if (out_is_json(fmt)) {
+		begin(&j, f, fmt, ts, "request");
+		json_kv_uint(&j, "seq", ev->seq);
+		json_kv_uint(&j, "id", r->id);
+		json_kv_str(&j, "command", ppt_cmd_name(r->cmd));
+		json_kv_str(&j, "device", or_null(r->addr));
+		json_kv_bool(&j, "ok", !r->error);
+		json_kv_str(&j, "errno", r->error ? out_errno_name(r->error, nb, sizeof(nb)) : NULL);
+		json_kv_int(&j, "code", -r->error);
+		json_kv_str(&j, "message", or_null(r->msg));
+		json_kv_str(&j, "blocker", or_null(r->blocker));
+		json_kv_str(&j, "blocker_driver", or_null(r->blocker_driver));
+		json_object_end(&j);
 		return;
 	}
-	fprintf(f, "request %s %s id=%" PRIu64, r->addr[0] ? r->addr : "-",
+	stamp(f, ts);
+	fprintf(f, "request %s %s id=%" PRIu64, r->addr[0] ? r->addr : OUT_NONE,
 		ppt_cmd_name(r->cmd), r->id);
 	if (!r->error) {
 		fputs(" ok", f);
@@ -89,7 +138,7 @@ static void print_request(FILE *f, enum out_format fmt, const struct ev_event *e
 		fputs(" failed", f);
 		kv(f, "errno", out_errno_name(r->error, nb, sizeof(nb)));
 		fputs(" message=", f);
-		json_string(f, r->msg[0] ? r->msg : strerror(-r->error));
+		json_write_string(f, r->msg[0] ? r->msg : strerror(-r->error));
 		if (r->blocker[0]) {
 			kv(f, "blocker", r->blocker);
 			kv(f, "blocker_driver", r->blocker_driver);
@@ -98,21 +147,28 @@ static void print_request(FILE *f, enum out_format fmt, const struct ev_event *e
 	fprintf(f, " seq=%" PRIu64 "\n", ev->seq);
 }
 
-static void print_lost(FILE *f, enum out_format fmt, const struct ev_event *ev)
+static void print_lost(FILE *f, enum out_format fmt, const struct timespec *ts,
+		       const struct ev_event *ev)
 {
-	if (fmt == OUT_JSON) {
-		fputs("{\"event\":\"lost\",\"reason\":", f);
-		json_string(f, ev_lost_reason_name(ev->lost_reason));
+	struct json j;
+
+	if (out_is_json(fmt)) {
+		begin(&j, f, fmt, ts, "lost");
+		json_kv_str(&j, "reason", ev_lost_reason_name(ev->lost_reason));
+		json_key(&j, "count");
 		if (ev->lost)
-			fprintf(f, ",\"count\":%" PRIu64, ev->lost);
+			json_uint(&j, ev->lost);
 		else
-			fputs(",\"count\":null", f);
+			json_null(&j);
+		json_key(&j, "after_seq");
 		if (ev->lost_after)
-			fprintf(f, ",\"after_seq\":%" PRIu64 "}\n", ev->lost_after);
+			json_uint(&j, ev->lost_after);
 		else
-			fputs(",\"after_seq\":null}\n", f);
+			json_null(&j);
+		json_object_end(&j);
 		return;
 	}
+	stamp(f, ts);
 	switch (ev->lost_reason) {
 	case PPT_LOST_GAP:
 		fprintf(f, "lost %" PRIu64 " event%s after seq=%" PRIu64
@@ -131,10 +187,11 @@ static void print_lost(FILE *f, enum out_format fmt, const struct ev_event *ev)
 	}
 }
 
-void ev_print(FILE *f, enum out_format fmt, const struct ev_event *ev,
-	      const struct out_device *dev)
+void ev_print(FILE *f, enum out_format fmt, const struct timespec *ts,
+	      const struct ev_event *ev, const struct out_device *dev)
 {
 	struct out_device plain;
+	struct json j;
 
 	switch (ev->type) {
 	case PPT_EVENT_DEVICE:
@@ -143,14 +200,15 @@ void ev_print(FILE *f, enum out_format fmt, const struct ev_event *ev,
 			plain.info = ev->device;
 			dev = &plain;
 		}
-		if (fmt == OUT_JSON) {
-			fprintf(f, "{\"event\":\"device\",\"seq\":%" PRIu64
-				",\"removed\":%s,\"device\":", ev->seq,
-				ev->removed ? "true" : "false");
-			json_device(f, dev);
-			fputs("}\n", f);
+		if (out_is_json(fmt)) {
+			begin(&j, f, fmt, ts, "device");
+			json_kv_uint(&j, "seq", ev->seq);
+			json_kv_bool(&j, "removed", ev->removed);
+			json_device(&j, dev);
+			json_object_end(&j);
 			return;
 		}
+		stamp(f, ts);
 		fprintf(f, "device %s", ev->device.addr);
 		if (ev->removed)
 			fputs(" removed", f);
@@ -159,31 +217,42 @@ void ev_print(FILE *f, enum out_format fmt, const struct ev_event *ev,
 		fprintf(f, " seq=%" PRIu64 "\n", ev->seq);
 		return;
 	case PPT_EVENT_REQUEST:
-		print_request(f, fmt, ev);
+		print_request(f, fmt, ts, ev);
 		return;
 	case PPT_EVENT_LOST:
-		print_lost(f, fmt, ev);
+		print_lost(f, fmt, ts, ev);
 		return;
 	}
 }
 
-void ev_print_state(FILE *f, enum out_format fmt, const struct out_device *d)
+void ev_print_state(FILE *f, enum out_format fmt, const struct timespec *ts,
+		    const struct out_device *d)
 {
-	if (fmt == OUT_JSON) {
-		fputs("{\"event\":\"state\",\"device\":", f);
-		json_device(f, d);
-		fputs("}\n", f);
+	struct json j;
+
+	if (out_is_json(fmt)) {
+		begin(&j, f, fmt, ts, "state");
+		json_device(&j, d);
+		json_object_end(&j);
 		return;
 	}
+	stamp(f, ts);
 	fprintf(f, "state %s", d->info.addr);
 	device_words(f, &d->info);
 	fputc('\n', f);
 }
 
-void ev_print_synced(FILE *f, enum out_format fmt, size_t ndev)
+void ev_print_synced(FILE *f, enum out_format fmt, const struct timespec *ts,
+		     size_t ndev)
 {
-	if (fmt == OUT_JSON)
-		fprintf(f, "{\"event\":\"synced\",\"devices\":%zu}\n", ndev);
-	else
-		fprintf(f, "synced devices=%zu\n", ndev);
+	struct json j;
+
+	if (out_is_json(fmt)) {
+		begin(&j, f, fmt, ts, "synced");
+		json_kv_uint(&j, "devices", ndev);
+		json_object_end(&j);
+		return;
+	}
+	stamp(f, ts);
+	fprintf(f, "synced devices=%zu\n", ndev);
 }

@@ -14,6 +14,11 @@
  *	state ADDR state=STATE owner=OWNER driver=DRIVER   (every device: at the start
  *	synced devices=N                                    and after a loss)
  *
+ * With timestamps (monitor -t) each human line starts with the time pptadm
+ * read the event, RFC 3339 in local time with microseconds
+ * (2026-11-21T10:15:02.123456+01:00), and each JSON object has it as
+ * "time", after "event".
+ *
  * A missing value prints as "-"; a value with characters other than
  * letters, digits and ._:/@+- is quoted as a JSON string.  JSON objects:
  *
@@ -29,6 +34,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "output.h"
 
@@ -54,15 +60,23 @@ struct ev_event {
 	uint64_t lost, lost_after;
 };
 
-/* Print an event; dev is the device of a PPT_EVENT_DEVICE event, with names. */
-void ev_print(FILE *f, enum out_format fmt, const struct ev_event *ev,
-	      const struct out_device *dev);
+/*
+ * Print an event; dev is the device of a PPT_EVENT_DEVICE event, with
+ * names.  ts: the line's timestamp, NULL for none.
+ */
+void ev_print(FILE *f, enum out_format fmt, const struct timespec *ts,
+	      const struct ev_event *ev, const struct out_device *dev);
 
 /* One device of a dump: at the start, and after a loss. */
-void ev_print_state(FILE *f, enum out_format fmt, const struct out_device *d);
+void ev_print_state(FILE *f, enum out_format fmt, const struct timespec *ts,
+		    const struct out_device *d);
 
 /* The end of that dump. */
-void ev_print_synced(FILE *f, enum out_format fmt, size_t ndev);
+void ev_print_synced(FILE *f, enum out_format fmt, const struct timespec *ts,
+		     size_t ndev);
+
+/* A timestamp as the lines have it: RFC 3339, local time, microseconds. */
+void ev_time_text(const struct timespec *ts, char *buf, size_t len);
 
 /* Does the event call for a dump?  (Every loss but an unload.) */
 bool ev_needs_resync(const struct ev_event *ev);

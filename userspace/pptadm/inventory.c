@@ -178,24 +178,17 @@ int inventory_merge(struct out_device **devs, size_t *n,
 	return 0;
 }
 
-static int addr_cmp(const void *a, const void *b)
+static int dev_cmp(const void *a, const void *b)
 {
 	const struct out_device *x = a, *y = b;
-	unsigned int xa[4] = { 0 }, ya[4] = { 0 };
-	int i;
 
-	sscanf(x->info.addr, "%x:%x:%x.%x", &xa[0], &xa[1], &xa[2], &xa[3]);
-	sscanf(y->info.addr, "%x:%x:%x.%x", &ya[0], &ya[1], &ya[2], &ya[3]);
-	for (i = 0; i < 4; i++)
-		if (xa[i] != ya[i])
-			return xa[i] < ya[i] ? -1 : 1;
-	return 0;
+	return addr_cmp(x->info.addr, y->info.addr);
 }
 
 void inventory_sort(struct out_device *devs, size_t n)
 {
 	if (n > 1)
-		qsort(devs, n, sizeof(*devs), addr_cmp);
+		qsort(devs, n, sizeof(*devs), dev_cmp);
 }
 
 /*

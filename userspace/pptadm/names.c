@@ -16,6 +16,48 @@
 #define PATH_MAX_HOPS		16
 #define TOKEN_MAX		(PPT_PATH_MAX - 1)
 
+bool addr_parse(const char *s, char *out)
+{
+	char canon[PPT_ADDR_BUFLEN];
+
+	if (ppt_addr_normalize(s, canon))
+		return false;
+	if (out)
+		memcpy(out, canon, sizeof(canon));
+	return true;
+}
+
+int addr_cmp(const char *a, const char *b)
+{
+	char ca[PPT_ADDR_BUFLEN], cb[PPT_ADDR_BUFLEN];
+	bool pa = addr_parse(a, ca), pb = addr_parse(b, cb);
+	size_t da, db;
+
+	if (!pa || !pb)
+		return pa != pb ? (pa ? -1 : 1) : strcmp(a, b);
+	/*
+	 * Canonical: the domain in at least four digits without a leading
+	 * zero beyond them, the rest of fixed width: a longer domain is a
+	 * larger one, and equal widths compare as text.
+	 */
+	da = strcspn(ca, ":");
+	db = strcspn(cb, ":");
+	if (da != db)
+		return da < db ? -1 : 1;
+	return strcmp(ca, cb);
+}
+
+bool addr_same_slot(const char *a, const char *b)
+{
+	char ca[PPT_ADDR_BUFLEN], cb[PPT_ADDR_BUFLEN];
+	size_t slot;
+
+	if (!addr_parse(a, ca) || !addr_parse(b, cb))
+		return false;
+	slot = (size_t)(strrchr(ca, '.') - ca);
+	return slot == (size_t)(strrchr(cb, '.') - cb) && !strncmp(ca, cb, slot);
+}
+
 /* Parse s[0..len) as hexadecimal up to max; -ERANGE above max. */
 static int parse_hex(const char *s, size_t len, uint32_t max, uint32_t *out,
 		     const char **why)
@@ -207,27 +249,65 @@ static int parse_domain_bus(const char *s, size_t len, uint32_t *domain,
 	return ret ? -EINVAL : 0;
 }
 
+/* Parse s[0..len) as at most digits hexadecimal digits up to max. */
+static int parse_hex_digits(const char *s, size_t len, size_t digits,
+			    uint32_t max, uint32_t *out, const char **why,
+			    const char *too_many)
+{
+	if (len > digits) {
+		*why = too_many;
+		return -EINVAL;
+	}
+	return parse_hex(s, len, max, out, why) ? -EINVAL : 0;
+}
+
+/*
+ * Why ppt_addr_normalize() refused tok: the field that is wrong, in the
+ * kernel's words where it has them.
+ */
+static const char *addr_why(const char *tok)
+{
+	uint32_t domain, bus, dev, fn;
+	const char *start[3], *why = "want [domain:]bus:dev.fn", *dot;
+	size_t len[3];
+	int n = split(tok, ':', start, len, 3);
+
+	if (n < 2)
+		return n < 0 ? "too many ':' (want [domain:]bus:dev.fn)" : why;
+	if (n == 3 && parse_domain_bus(start[0], (size_t)(start[2] - start[0] - 1),
+				      &domain, &bus, &why))
+		return why;
+	if (parse_hex_digits(start[n - 2], len[n - 2], 2, 0xff, &bus, &why,
+			     "bus has more than two digits"))
+		return !strcmp(why, "field out of range") ? "bus out of range (max ff)" : why;
+	dot = memchr(start[n - 1], '.', len[n - 1]);
+	if (!dot)
+		return "missing '.' between device and function";
+	if (parse_hex_digits(start[n - 1], (size_t)(dot - start[n - 1]), 2, 0x1f, &dev,
+			     &why, "device has more than two digits"))
+		return !strcmp(why, "field out of range") ? "device out of range (max 1f)" : why;
+	if (parse_hex_digits(dot + 1, len[n - 1] - (size_t)(dot - start[n - 1]) - 1, 1, 7,
+			     &fn, &why, "function has more than one digit"))
+		return !strcmp(why, "field out of range") ? "function out of range (max 7)" : why;
+	return "want [domain:]bus:dev.fn";
+}
+
+/*
+ * A devices= entry: an address, as libppt reads every address (the kernel
+ * takes more digits per field; pptadm writes and accepts the common form).
+ */
 static int parse_addr_entry(const char *tok, char *canon, size_t clen,
 			    const char **why)
 {
-	uint32_t domain, bus, dev, fn;
-	const char *start[3];
-	size_t len[3];
-	int n;
+	char c[PPT_ADDR_BUFLEN];
 
 	if (check_token(tok, why))
 		return -EINVAL;
-	n = split(tok, ':', start, len, 3);
-	if (n < 2) {
-		*why = n < 0 ? "too many ':' (want [domain:]bus:dev.fn)" :
-			       "want [domain:]bus:dev.fn";
+	if (!addr_parse(tok, c)) {
+		*why = addr_why(tok);
 		return -EINVAL;
 	}
-	if (parse_domain_bus(start[0], (size_t)(start[n - 1] - start[0] - 1),
-			     &domain, &bus, why) ||
-	    parse_devfn(start[n - 1], len[n - 1], &dev, &fn, why))
-		return -EINVAL;
-	snprintf(canon, clen, "%04x:%02x:%02x.%x", domain, bus, dev, fn);
+	snprintf(canon, clen, "%s", c);
 	return 0;
 }
 
@@ -328,10 +408,10 @@ int name_parse(const char *arg, struct name *n, char *why, size_t whylen)
 	}
 	if (strchr(arg, '.')) {
 		n->kind = NAME_ADDR;
-		if (ppt_addr_normalize(arg, n->canon)) {
+		if (!addr_parse(arg, n->canon)) {
 			snprintf(why, whylen,
-				 "\"%s\" is not a PCI address (want [domain:]bus:dev.fn, e.g. 0000:01:00.0)",
-				 arg);
+				 "\"%s\" is not a PCI address: %s (want [domain:]bus:dev.fn, e.g. 0000:01:00.0)",
+				 arg, addr_why(arg));
 			return -EINVAL;
 		}
 		return 0;
@@ -521,7 +601,7 @@ int path_from_sysfs_link(const char *link, char *out, size_t len)
 			return -EINVAL;
 		memcpy(addr, p, clen);
 		addr[clen] = '\0';
-		if (ppt_addr_normalize(addr, canon) || ++hops > PATH_MAX_HOPS)
+		if (!addr_parse(addr, canon) || ++hops > PATH_MAX_HOPS)
 			return -EINVAL;
 		if (off < len)
 			off += (size_t)snprintf(out + off, len - off, "/%s",

@@ -18,6 +18,25 @@
 
 #include "libppt.h"
 
+/*
+ * PCI addresses, read by libppt's one parser, ppt_addr_normalize(), every
+ * time pptadm reads one (a name, a devices= entry, a sysfs directory), so
+ * that every part of pptadm takes the same addresses: "[domain:]bus:dev.fn"
+ * with a domain of up to eight hex digits (VMD domains have five).
+ */
+
+/* Is s a PCI address?  Its canonical form goes to out unless NULL. */
+bool addr_parse(const char *s, char *out);
+
+/*
+ * Address order: domain, bus, device, function, as numbers; what is not
+ * an address sorts after every address, by strcmp().
+ */
+int addr_cmp(const char *a, const char *b);
+
+/* Are a and b functions of one slot (same domain, bus and device)? */
+bool addr_same_slot(const char *a, const char *b);
+
 /* An ids= entry; PPT_ANY_ID in a field matches anything. */
 #define PPT_ANY_ID	0xffffffffu
 

@@ -239,92 +239,23 @@ int out_fields_select(const struct field_set *fs, enum out_format fmt,
 	}
 	for (;;) {
 		size_t len = strcspn(p, ",");
-		int idx = len ? find_field(fs, p, len) : -1;
+		int idx = len ? find_field(fs, p, len) : -1, c;
 
 		if (idx < 0 || out->n == OUT_MAX_FIELDS) {
 			snprintf(bad, badlen, "%.*s", (int)len, p);
-			return -1;
+			return OUT_FIELD_UNKNOWN;
+		}
+		for (c = 0; c < out->n; c++) {
+			if (out->idx[c] == idx) {
+				snprintf(bad, badlen, "%s", fs->fields[idx].name);
+				return OUT_FIELD_TWICE;
+			}
 		}
 		out->idx[out->n++] = idx;
 		if (!p[len])
 			return 0;
 		p += len + 1;
 	}
-}
-
-/* Length of the valid UTF-8 sequence at p, or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *p)
-{
-	size_t n, i;
-	uint32_t cp;
-
-	if (*p < 0x80)
-		return 1;
-	if ((*p & 0xe0) == 0xc0) {
-		n = 2;
-		cp = *p & 0x1f;
-	} else if ((*p & 0xf0) == 0xe0) {
-		n = 3;
-		cp = *p & 0x0f;
-	} else if ((*p & 0xf8) == 0xf0) {
-		n = 4;
-		cp = *p & 0x07;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	/* overlong forms, surrogates and values past U+10FFFF are invalid */
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-void json_string(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
-
-	fputc('"', f);
-	while (*p) {
-		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\b': fputs("\\b", f); break;
-		case '\f': fputs("\\f", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				fprintf(f, "\\u%04x", *p);
-				break;
-			}
-			n = utf8_len(p);
-			if (!n) {
-				fputs("\\ufffd", f);
-				break;
-			}
-			fwrite(p, 1, n, f);
-			p += n;
-			continue;
-		}
-		p++;
-	}
-	fputc('"', f);
-}
-
-void json_string_or_null(FILE *f, const char *s)
-{
-	if (s)
-		json_string(f, s);
-	else
-		fputs("null", f);
 }
 
 void parseable_string(FILE *f, const char *s)
@@ -336,61 +267,56 @@ void parseable_string(FILE *f, const char *s)
 	}
 }
 
-static void json_value(FILE *f, const struct field *fl, bool present,
+static void json_value(struct json *j, const struct field *fl, bool present,
 		       const char *v)
 {
 	const char *p;
 	size_t len;
 
 	if (!present) {
-		fputs("null", f);
+		json_null(j);
 		return;
 	}
 	switch (fl->kind) {
 	case F_INT:
-		fputs(v, f);
+		json_number(j, v);
 		break;
 	case F_BOOL:
-		fputs(strcmp(v, "yes") ? "false" : "true", f);
+		json_bool(j, !strcmp(v, "yes"));
 		break;
 	case F_LIST:
-		fputc('[', f);
+		json_array_begin(j);
 		for (p = v; *p; p += len + (p[len] == ',')) {
 			char item[64];
 
 			len = strcspn(p, ",");
 			snprintf(item, sizeof(item), "%.*s", (int)len, p);
-			if (p != v)
-				fputc(',', f);
-			json_string(f, item);
+			json_str(j, item);
 		}
-		fputc(']', f);
+		json_array_end(j);
 		break;
 	default:
-		json_string(f, v);
+		json_str(j, v);
 	}
 }
 
 #define ROW(rows, fs, i) ((const char *)(rows) + (i) * (fs)->rowsize)
 
-void out_row_json(FILE *f, const struct field_set *fs,
+void out_row_json(struct json *j, const struct field_set *fs,
 		  const struct out_fields *sel, const void *row)
 {
 	char v[512];
 	int c;
 
-	fputc('{', f);
+	json_object_begin(j);
 	for (c = 0; c < sel->n; c++) {
 		const struct field *fl = &fs->fields[sel->idx[c]];
 		bool present = fl->get(row, v, sizeof(v));
 
-		if (c)
-			fputc(',', f);
-		json_string(f, fl->name);
-		fputc(':', f);
-		json_value(f, fl, present, v);
+		json_key(j, fl->name);
+		json_value(j, fl, present, v);
 	}
-	fputc('}', f);
+	json_object_end(j);
 }
 
 /* The value as tables show it. */
@@ -410,16 +336,17 @@ void out_rows(FILE *f, enum out_format fmt, const struct field_set *fs,
 	size_t i;
 	int c;
 
-	if (fmt == OUT_JSON) {
-		fputs("{", f);
-		json_string(f, fs->what);
-		fputs(":[", f);
-		for (i = 0; i < n; i++) {
-			if (i)
-				fputc(',', f);
-			out_row_json(f, fs, sel, ROW(rows, fs, i));
-		}
-		fputs("]}\n", f);
+	if (out_is_json(fmt)) {
+		struct json j;
+
+		out_json_init(&j, f, fmt);
+		json_object_begin(&j);
+		json_key(&j, fs->what);
+		json_array_begin(&j);
+		for (i = 0; i < n; i++)
+			out_row_json(&j, fs, sel, ROW(rows, fs, i));
+		json_array_end(&j);
+		json_object_end(&j);
 		return;
 	}
 	if (fmt == OUT_PARSEABLE) {
@@ -502,40 +429,42 @@ static const char *rfd_id(const struct out_device *d)
 	return d->info.path[0] ? d->info.path : d->info.addr;
 }
 
-static void json_key_hex(FILE *f, const char *key, const char *fmt,
-			 unsigned int v, bool comma)
+static void json_kv_hex(struct json *j, const char *key, const char *fmt,
+			unsigned int v)
 {
 	char buf[16];
 
 	snprintf(buf, sizeof(buf), fmt, v);
-	fprintf(f, "%s\"%s\":\"%s\"", comma ? "," : "", key, buf);
+	json_kv_str(j, key, buf);
 }
 
-void out_sysinfo(FILE *f, const struct out_device *devs, size_t n)
+void out_sysinfo(FILE *f, enum out_format fmt, const struct out_device *devs,
+		 size_t n)
 {
+	struct json j;
 	size_t i;
 
-	fputs("{\"PCI Devices\":[", f);
+	out_json_init(&j, f, fmt);
+	json_object_begin(&j);
+	json_key(&j, "PCI Devices");
+	json_array_begin(&j);
 	for (i = 0; i < n; i++) {
 		const struct out_device *d = &devs[i];
 
-		fputs(i ? ",{" : "{", f);
-		json_key_hex(f, "device", "%04x", d->info.device, false);
-		fputs(",\"driver\":", f);
-		json_string(f, d->info.driver[0] ? d->info.driver : "-");
-		fputs(",\"id\":", f);
-		json_string(f, rfd_id(d));
-		json_key_hex(f, "revision", "%02x", d->info.revision, true);
-		json_key_hex(f, "subsystem", "%04x", d->info.subdevice, true);
-		json_key_hex(f, "subvendor", "%04x", d->info.subvendor, true);
-		if (d->info.owner[0]) {
-			fputs(",\"used_by\":", f);
-			json_string(f, d->info.owner);
-		}
-		json_key_hex(f, "vendor", "%04x", d->info.vendor, true);
-		fputc('}', f);
+		json_object_begin(&j);
+		json_kv_hex(&j, "device", "%04x", d->info.device);
+		json_kv_str(&j, "driver", d->info.driver[0] ? d->info.driver : "-");
+		json_kv_str(&j, "id", rfd_id(d));
+		json_kv_hex(&j, "revision", "%02x", d->info.revision);
+		json_kv_hex(&j, "subsystem", "%04x", d->info.subdevice);
+		json_kv_hex(&j, "subvendor", "%04x", d->info.subvendor);
+		if (d->info.owner[0])
+			json_kv_str(&j, "used_by", d->info.owner);
+		json_kv_hex(&j, "vendor", "%04x", d->info.vendor);
+		json_object_end(&j);
 	}
-	fputs("]}\n", f);
+	json_array_end(&j);
+	json_object_end(&j);
 }
 
 const char *out_assignable_state(uint32_t state)
@@ -558,58 +487,56 @@ const char *out_assignable_state(uint32_t state)
 	return NULL;
 }
 
-void out_assignable(FILE *f, const struct out_device *devs, size_t n)
+void out_assignable(FILE *f, enum out_format fmt, const struct out_device *devs,
+		    size_t n)
 {
-	bool first = true;
+	struct json j;
 	size_t i;
 
-	fputs("{\"assignable_devices\":[", f);
+	out_json_init(&j, f, fmt);
+	json_object_begin(&j);
+	json_key(&j, "assignable_devices");
+	json_array_begin(&j);
 	for (i = 0; i < n; i++) {
 		const struct out_device *d = &devs[i];
 		const char *state = out_assignable_state(d->info.state);
 
 		if (d->host_only || !d->variant[0] || !state)
 			continue;
-		fputs(first ? "{\"id\":" : ",{\"id\":", f);
-		first = false;
-		json_string(f, rfd_id(d));
-		fputs(",\"state\":", f);
-		json_string(f, state);
-		fputs(",\"type\":", f);
-		json_string(f, d->type[0] ? d->type : "other");
-		if (d->info.owner[0]) {
-			fputs(",\"used_by\":", f);
-			json_string(f, d->info.owner);
-		}
-		fputs(",\"variant\":", f);
-		json_string(f, d->variant);
-		fputc('}', f);
+		json_object_begin(&j);
+		json_kv_str(&j, "id", rfd_id(d));
+		json_kv_str(&j, "state", state);
+		json_kv_str(&j, "type", d->type[0] ? d->type : "other");
+		if (d->info.owner[0])
+			json_kv_str(&j, "used_by", d->info.owner);
+		json_kv_str(&j, "variant", d->variant);
+		json_object_end(&j);
 	}
-	fputs("]}\n", f);
+	json_array_end(&j);
+	json_object_end(&j);
 }
 
 void out_addr_list(FILE *f, enum out_format fmt, const char *key,
 		   const char *owner, const char (*addrs)[PPT_ADDR_BUFLEN],
 		   size_t n)
 {
+	struct json j;
 	size_t i;
 
-	if (fmt != OUT_JSON) {
+	if (!out_is_json(fmt)) {
 		for (i = 0; i < n; i++)
 			fprintf(f, "%s\n", addrs[i]);
 		return;
 	}
-	fputc('{', f);
-	json_string(f, key);
-	fputs(":[", f);
-	for (i = 0; i < n; i++) {
-		if (i)
-			fputc(',', f);
-		json_string(f, addrs[i]);
-	}
-	fputs("],\"owner\":", f);
-	json_string_or_null(f, owner);
-	fputs("}\n", f);
+	out_json_init(&j, f, fmt);
+	json_object_begin(&j);
+	json_key(&j, key);
+	json_array_begin(&j);
+	for (i = 0; i < n; i++)
+		json_str(&j, addrs[i]);
+	json_array_end(&j);
+	json_kv_str(&j, "owner", owner);
+	json_object_end(&j);
 }
 
 void out_error(FILE *human, FILE *json, enum out_format fmt,
@@ -618,23 +545,24 @@ void out_error(FILE *human, FILE *json, enum out_format fmt,
 	char namebuf[16], detail[768];
 	const char *msg = e->message;
 
-	if (fmt == OUT_JSON) {
-		fputs("{\"error\":{\"errno\":", json);
-		json_string(json, out_errno_name(e->err, namebuf, sizeof(namebuf)));
-		fprintf(json, ",\"code\":%d,\"strerror\":", e->err < 0 ? -e->err : e->err);
-		json_string(json, strerror(e->err < 0 ? -e->err : e->err));
-		fputs(",\"message\":", json);
-		json_string(json, msg ? msg : e->what ? e->what :
-			    strerror(e->err < 0 ? -e->err : e->err));
-		fputs(",\"operation\":", json);
-		json_string_or_null(json, e->operation);
-		fputs(",\"device\":", json);
-		json_string_or_null(json, e->device);
-		fputs(",\"blocker\":", json);
-		json_string_or_null(json, e->blocker);
-		fputs(",\"blocker_driver\":", json);
-		json_string_or_null(json, e->blocker ? e->blocker_driver : NULL);
-		fputs("}}\n", json);
+	if (out_is_json(fmt)) {
+		struct json j;
+		int code = e->err < 0 ? -e->err : e->err;
+
+		out_json_init(&j, json, fmt);
+		json_object_begin(&j);
+		json_key(&j, "error");
+		json_object_begin(&j);
+		json_kv_str(&j, "errno", out_errno_name(e->err, namebuf, sizeof(namebuf)));
+		json_kv_int(&j, "code", code);
+		json_kv_str(&j, "strerror", strerror(code));
+		json_kv_str(&j, "message", msg ? msg : e->what ? e->what : strerror(code));
+		json_kv_str(&j, "operation", e->operation);
+		json_kv_str(&j, "device", e->device);
+		json_kv_str(&j, "blocker", e->blocker);
+		json_kv_str(&j, "blocker_driver", e->blocker ? e->blocker_driver : NULL);
+		json_object_end(&j);
+		json_object_end(&j);
 		fflush(json);
 		return;
 	}
@@ -655,4 +583,65 @@ void out_error(FILE *human, FILE *json, enum out_format fmt,
 			e->device ? e->device : "");
 	fprintf(human, ": %s%s%s\n", strerror(e->err < 0 ? -e->err : e->err),
 		msg ? ": " : "", msg ? msg : "");
+}
+
+void out_result(FILE *f, enum out_format fmt, const struct out_result *r)
+{
+	struct json j;
+
+	if (!out_is_json(fmt))
+		return;
+	out_json_init(&j, f, fmt);
+	json_object_begin(&j);
+	json_kv_str(&j, "device", r->device);
+	json_kv_str(&j, "operation", r->operation);
+	json_kv_bool(&j, "ok", true);
+	json_kv_str(&j, "state", r->state);
+	json_kv_str(&j, "owner", r->owner && r->owner[0] ? r->owner : NULL);
+	json_key(&j, "request_id");
+	if (r->request_id)
+		json_uint(&j, r->request_id);
+	else
+		json_null(&j);
+	json_key(&j, "entry");
+	if (r->entry_kind >= 0 && r->entry) {
+		json_object_begin(&j);
+		json_kv_str(&j, "kind", ppt_match_kind_name((enum ppt_match_kind)r->entry_kind));
+		json_kv_str(&j, "text", r->entry);
+		json_object_end(&j);
+	} else {
+		json_null(&j);
+	}
+	json_object_end(&j);
+	fflush(f);
+}
+
+void out_version(FILE *f, enum out_format fmt, const struct out_version *v)
+{
+	struct json j;
+
+	if (!out_is_json(fmt)) {
+		fprintf(f, "pptadm %s (protocol %d, JSON %d)\n", v->pptadm, v->protocol,
+			PPTADM_JSON_VERSION);
+		if (!v->module)
+			fputs("module not loaded\n", f);
+		else if (v->module_protocol > 0)
+			fprintf(f, "module %s (protocol %d)\n", v->module, v->module_protocol);
+		else
+			fprintf(f, "module %s (protocol unknown%s%s)\n", v->module,
+				v->module_why ? ": " : "", v->module_why ? v->module_why : "");
+		return;
+	}
+	out_json_init(&j, f, fmt);
+	json_object_begin(&j);
+	json_kv_str(&j, "pptadm", v->pptadm);
+	json_kv_str(&j, "module", v->module);
+	json_kv_int(&j, "protocol", v->protocol);
+	json_key(&j, "module_protocol");
+	if (v->module && v->module_protocol > 0)
+		json_int(&j, v->module_protocol);
+	else
+		json_null(&j);
+	json_kv_int(&j, "json", PPTADM_JSON_VERSION);
+	json_object_end(&j);
 }

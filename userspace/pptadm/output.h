@@ -13,9 +13,22 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "json.h"
 #include "libppt.h"
 
-enum out_format { OUT_TABLE, OUT_JSON, OUT_PARSEABLE };
+/* OUT_JSON_PRETTY: JSON over several lines, indented (--pretty, -jp) */
+enum out_format { OUT_TABLE, OUT_JSON, OUT_PARSEABLE, OUT_JSON_PRETTY };
+
+static inline bool out_is_json(enum out_format fmt)
+{
+	return fmt == OUT_JSON || fmt == OUT_JSON_PRETTY;
+}
+
+/* A JSON writer (json.h) for a format's layout. */
+static inline void out_json_init(struct json *j, FILE *f, enum out_format fmt)
+{
+	json_init(j, f, fmt == OUT_JSON_PRETTY);
+}
 
 /*
  * A device's fields: the kernel's (kernel.h copies them from libppt's
@@ -78,7 +91,7 @@ struct field {
 	const char *header;	/* table header */
 	enum field_kind kind;
 	int by_default;		/* shown without -o: 1, or OUT_DEF_TABLE */
-	const char *none;	/* a missing value in tables and -p; NULL: "--" and "" */
+	const char *none;	/* a missing value in tables and -p; NULL: "-" and "" */
 	/* the value as text; false when missing (JSON null) */
 	bool (*get)(const void *row, char *buf, size_t len);
 };
@@ -118,22 +131,24 @@ struct out_fields {
 	int n;
 };
 
-/* Missing values print as this in tables, as in illumos pptadm. */
-#define OUT_NONE "--"
-
 /*
- * JSON string: quotes, backslashes and control characters escaped; valid
- * UTF-8 passes through, an invalid byte becomes U+FFFD.
+ * Missing values print as this in tables (and monitor's lines): one
+ * placeholder, also for the state of a device ppt does not manage.
  */
-void json_string(FILE *f, const char *s);
-/* JSON string, or null for NULL. */
-void json_string_or_null(FILE *f, const char *s);
+#define OUT_NONE "-"
+
 void parseable_string(FILE *f, const char *s);
+
+/* out_fields_parse() and out_fields_select() failures */
+#define OUT_FIELD_UNKNOWN	(-1)	/* no such field */
+#define OUT_FIELD_TWICE		(-2)	/* a field named twice (or by an alias too) */
 
 /*
  * Parse -o "addr,state,..." into fields (names and aliases are
  * case-insensitive); NULL selects the default fields, "all" every field.
- * On error returns -1 and copies the bad name into bad.
+ * A field named twice, in any spelling, is refused: JSON would get the key
+ * twice.  On error returns OUT_FIELD_UNKNOWN with the bad name, as given,
+ * in bad, or OUT_FIELD_TWICE with the field's own name in bad.
  */
 int out_fields_parse(const struct field_set *fs, const char *list,
 		     struct out_fields *fields, char *bad, size_t badlen);
@@ -153,8 +168,8 @@ const char *out_field_names(const struct field_set *fs);
 /* Rows in a format: a table, {"devices":[...]}, or -p lines. */
 void out_rows(FILE *f, enum out_format fmt, const struct field_set *fs,
 	      const struct out_fields *sel, const void *rows, size_t n);
-/* One row as a JSON object. */
-void out_row_json(FILE *f, const struct field_set *fs,
+/* One row as a JSON object, a value of j. */
+void out_row_json(struct json *j, const struct field_set *fs,
 		  const struct out_fields *sel, const void *row);
 /* Rows as "field: value" blocks separated by blank lines (show). */
 void out_rows_vertical(FILE *f, const struct field_set *fs,
@@ -182,8 +197,10 @@ static inline void out_devices(FILE *f, enum out_format fmt,
  * ID is the topology path (the same slot after bus renumbering, as RFD
  * 114 wants of it), or the address when the path is unknown.
  */
-void out_sysinfo(FILE *f, const struct out_device *devs, size_t n);
-void out_assignable(FILE *f, const struct out_device *devs, size_t n);
+void out_sysinfo(FILE *f, enum out_format fmt, const struct out_device *devs,
+		 size_t n);
+void out_assignable(FILE *f, enum out_format fmt, const struct out_device *devs,
+		    size_t n);
 
 /*
  * RFD 114's state of a device in a ppt state: "unassigned" (reserved),
@@ -230,5 +247,51 @@ struct out_error {
 
 void out_error(FILE *human, FILE *json, enum out_format fmt,
 	       const struct out_error *e);
+
+/*
+ * One device a changing command acted on, as its JSON record (humans get
+ * nothing: success is silent):
+ *	{"device":"0000:01:00.0","operation":"reserve","ok":true,
+ *	 "state":"reserved","owner":null,"request_id":42,"entry":null}
+ * "state" and "owner" are the device's after the operation (null when ppt
+ * no longer manages it, after release or remove); "request_id" the id the
+ * kernel gave an asynchronous request (null for a synchronous one, or one
+ * not sent: add of a device ppt holds already); "entry" the boot-list
+ * entry add or remove changed, or the runtime match of match add or del,
+ * as {"kind":"ids","text":"10de:1db4"}.  "device" is null for a record
+ * that concerns an entry alone: a match that took no device, match del, a
+ * remove of an entry whose devices ppt does not manage.
+ */
+struct out_result {
+	const char *operation;	/* "reserve", "match add", ... */
+	const char *device;	/* NULL: none */
+	const char *state;	/* NULL: ppt does not manage it (now) */
+	const char *owner;	/* NULL or "": none */
+	uint64_t request_id;	/* 0: none */
+	int entry_kind;		/* enum ppt_match_kind; -1: no entry */
+	const char *entry;
+};
+
+void out_result(FILE *f, enum out_format fmt, const struct out_result *r);
+
+/*
+ * pptadm's version and the loaded module's (--version, -V, version):
+ *	pptadm 0.1.0 (protocol 2, JSON 1)
+ *	module 0.1.0 (protocol 2)	or: module not loaded
+ * JSON: {"pptadm":"0.1.0","module":"0.1.0"|null,"protocol":2,
+ *	  "module_protocol":2|null,"json":1}
+ * "protocol" is the netlink protocol version pptadm was built for,
+ * "module_protocol" the loaded module's (null when it is not loaded or
+ * cannot be asked), "json" PPTADM_JSON_VERSION.
+ */
+struct out_version {
+	const char *pptadm;
+	int protocol;
+	const char *module;	/* NULL: not loaded */
+	int module_protocol;	/* <= 0: unknown */
+	const char *module_why;	/* why it is unknown, for humans; may be NULL */
+};
+
+void out_version(FILE *f, enum out_format fmt, const struct out_version *v);
 
 #endif /* PPTADM_OUTPUT_H */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The parts of pptadm run (and assign --user) that need no kernel: the
- * COMMAND's arguments with the devices put in, the exit status, and the
- * VFIO device nodes of a device and their ownership.  Paths are read
- * below a root ("" for /) so that tests can use a fake tree.
+ * pptadm run, the supervisor (run.c, cmd_run() in cmds.h): it claims
+ * devices under a lease, assigns them, runs a COMMAND with them and gives
+ * them back.  The parts that need no kernel are in run_args.c, for the
+ * tests and the fuzzer: the COMMAND's arguments with the devices put in,
+ * the exit status, what giving a device back does next.  (The VFIO nodes
+ * --user gets are vfio_nodes.h's.)
  */
 #ifndef PPTADM_RUN_H
 #define PPTADM_RUN_H
@@ -33,39 +35,27 @@ char *run_join(const char (*addrs)[PPT_ADDR_BUFLEN], size_t n, char sep);
 /* A wait status as an exit status: the code, or 128 + the signal. */
 int run_exit_status(int wstatus);
 
-#define RUN_NODE_PATH	256
-#define RUN_MAX_NODES	2
-
 /*
- * The VFIO nodes of a device: its group's /dev/vfio/GROUP and, when
- * vfio-pci made one, its iommufd cdev /dev/vfio/devices/vfioN (named by
- * ROOT/sys/bus/pci/devices/ADDR/vfio-dev/vfioN).  Only nodes that exist
- * are returned (with root in front).  Returns how many.
+ * What giving run's devices back does next with a device, from what the
+ * kernel says of it (run_giveback_step()).
  */
-size_t run_vfio_nodes(const char *root, const char *addr, int64_t group,
-		      char nodes[RUN_MAX_NODES][RUN_NODE_PATH]);
-
-/* A node given to a user, and whose it was. */
-struct run_node {
-	char path[RUN_NODE_PATH];
-	uid_t uid;
-	gid_t gid;
-	dev_t rdev;
-	ino_t ino;
+enum run_step {
+	RUN_DONE,		/* reserved, someone else's, or gone: nothing to do */
+	RUN_WAIT,		/* transitional, or cleaning: look again later */
+	RUN_UNCLAIM,		/* claimed by us: unclaim it */
+	RUN_DIRTY,		/* dirty, and nothing cleans it (auto_clean off) */
+	RUN_HELD,		/* still assigned to us: a VFIO user holds it */
+	RUN_QUARANTINED,	/* its cleaning failed */
 };
 
 /*
- * chown path to uid:gid, recording in *saved whose it was.  Returns 0 or
- * a negative errno.
+ * The step for a device in state (enum ppt_state) with owner, given back
+ * by owner; auto_clean: whether the kernel cleans returned devices.
  */
-int run_node_give(const char *path, uid_t uid, gid_t gid,
-		  struct run_node *saved);
+enum run_step run_giveback_step(uint32_t state, const char *dev_owner,
+				const char *owner, bool auto_clean);
 
-/*
- * Give a node back to whom it was, if it is still the same node (its
- * device number and inode): vfio-pci removes the node when the device
- * leaves it, and a new one is not ours to change.
- */
-void run_node_restore(const struct run_node *saved);
+/* Does the kernel clean returned devices by itself (auto_clean, below root)? */
+bool run_auto_clean(const char *root);
 
 #endif /* PPTADM_RUN_H */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "names.h"
 #include "variants.h"
 
 _Static_assert(sizeof(((struct out_device *)0)->variant) == VARIANT_NAME_MAX + 1,
@@ -544,14 +545,13 @@ enum variant_type variant_type_guess(uint32_t pci_class, uint16_t vendor,
 static bool display_in_slot(const char *addr, const struct out_device *ctx,
 			    size_t nctx)
 {
-	const char *dot = strrchr(addr, '.');
-	size_t slot = dot ? (size_t)(dot - addr) : 0, i;
+	size_t i;
 
-	for (i = 0; slot && i < nctx; i++) {
+	for (i = 0; i < nctx; i++) {
 		const char *o = ctx[i].info.addr;
 
-		if (strlen(o) > slot && o[slot] == '.' && !strncmp(o, addr, slot) &&
-		    strcmp(o, addr) && ctx[i].info.pci_class >> 16 == 0x03)
+		if (addr_same_slot(o, addr) && strcmp(o, addr) &&
+		    ctx[i].info.pci_class >> 16 == 0x03)
 			return true;
 	}
 	return false;

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * list and show: the devices ppt manages, or the host's, in every format.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "inventory.h"
+#include "rows.h"
+
+/* list -a: the host's devices with the kernel's view merged in (c->host). */
+static int load_all(struct ctx *c)
+{
+	struct dev_info *info;
+	size_t i;
+	int ret;
+
+	if (ctx_load_host(c, "list"))
+		return EXIT_FAIL;
+	/* without ppt the host's devices are still worth listing */
+	ret = ppt_open(&c->h);
+	if (ret == -ENOENT) {
+		fprintf(c->err, "pptadm: note: ppt is not loaded; no device is managed\n");
+		return 0;
+	}
+	if (ret) {
+		ctx_report_what(c, ret, "cannot open a netlink socket", "list");
+		return EXIT_FAIL;
+	}
+	if (ctx_load_kernel(c, "list"))
+		return EXIT_FAIL;
+	info = calloc(c->nkern + 1, sizeof(*info));
+	for (i = 0; info && i < c->nkern; i++)
+		info[i] = c->kern[i].info;
+	if (!info || inventory_merge(&c->host, &c->nhost, info, c->nkern)) {
+		free(info);
+		ctx_report_what(c, -ENOMEM, "out of memory", "list");
+		return EXIT_FAIL;
+	}
+	free(info);
+	return 0;
+}
+
+int cmd_list(struct ctx *c)
+{
+	const struct args *a = &c->a;
+	struct out_device *devs, *shown = NULL;
+	struct out_fields sel;
+	size_t n, nshown = 0, i;
+	int ret;
+
+	ret = ctx_select_fields(c, &out_device_fields, NULL, &sel);
+	if (!ret)
+		ret = ctx_parse_names(c, a->argc, a->argv);
+	if (ret)
+		return ret;
+	if (a->all) {
+		if (load_all(c))
+			return EXIT_FAIL;
+		devs = c->host;
+		n = c->nhost;
+	} else {
+		if (ctx_load_kernel(c, "list"))
+			return EXIT_FAIL;
+		devs = c->kern;
+		n = c->nkern;
+	}
+	inventory_sort(devs, n);
+	if (a->argc) {
+		struct name_target *t = NULL;
+		size_t nt = 0, k;
+
+		if (ctx_resolve_in(c, devs, n, a->all ? "on this host" : "ppt manages",
+				   RESOLVE_ADDR_LISTED, c->names, a->argc, &t, &nt))
+			return EXIT_FAIL;
+		shown = calloc(n + 1, sizeof(*shown));
+		for (i = 0; shown && i < n; i++)
+			for (k = 0; k < nt; k++)
+				if (!strcmp(t[k].addr, devs[i].info.addr))
+					shown[nshown++] = devs[i];
+		free(t);
+		if (!shown) {
+			ctx_report_what(c, -ENOMEM, "out of memory", "list");
+			return EXIT_FAIL;
+		}
+		devs = shown;
+		n = nshown;
+	}
+	inventory_names(devs, n);
+	if (a->format == FORMAT_ASSIGNABLE && ctx_load_variants(c, true)) {
+		free(shown);
+		return EXIT_FAIL;
+	}
+	/* slot neighbours: the whole list, not just the devices shown */
+	ctx_label(c, devs, n, a->all ? c->host : c->kern, a->all ? c->nhost : c->nkern);
+	if (a->format == FORMAT_SYSINFO)
+		out_sysinfo(c->out, a->fmt, devs, n);
+	else if (a->format == FORMAT_ASSIGNABLE)
+		out_assignable(c->out, a->fmt, devs, n);
+	else
+		out_devices(c->out, a->fmt, &sel, devs, n);
+	free(shown);
+	return 0;
+}
+
+int cmd_show(struct ctx *c)
+{
+	const struct args *a = &c->a;
+	struct out_device *devs;
+	struct dev_info info;
+	struct name_target *t = NULL;
+	struct out_fields sel;
+	size_t n = 0, nt = 0, i;
+	int ret, status = 0;
+
+	ret = ctx_select_fields(c, &out_device_fields, "all", &sel);
+	if (!ret)
+		ret = ctx_parse_names(c, a->argc, a->argv);
+	if (ret)
+		return ret;
+	if (ctx_resolve(c, SCOPE_KERNEL, false, c->names, a->argc, &t, &nt) ||
+	    ctx_open(c, "show")) {
+		free(t);
+		return EXIT_FAIL;
+	}
+	devs = calloc(nt + 1, sizeof(*devs));
+	if (!devs) {
+		free(t);
+		ctx_report_what(c, -ENOMEM, "out of memory", "show");
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < nt; i++) {
+		ret = rows_get(c->h, t[i].addr, &info);
+		if (ret) {
+			ctx_report_op(c, "show", t[i].addr, ret);
+			status = EXIT_FAIL;
+			continue;
+		}
+		devs[n++].info = info;
+	}
+	inventory_names(devs, n);
+	if (n && !ctx_load_kernel(c, "show"))
+		ctx_label(c, devs, n, c->kern, c->nkern);
+	else
+		ctx_label(c, devs, n, devs, n);
+	/* nothing found: the errors say it all, without an empty list */
+	if (n && a->fmt == OUT_TABLE)
+		out_rows_vertical(c->out, &out_device_fields, &sel, devs, n);
+	else if (n || !status)
+		out_devices(c->out, a->fmt, &sel, devs, n);
+	free(devs);
+	free(t);
+	return status;
+}
