@@ -6,7 +6,7 @@
 #
 #   tests/userspace/check-docs.sh [--cli DOCS_CLI] [--pptadm-page FILE]
 #       [--ppt-page FILE] [--variants-page FILE] [--completion FILE]
-#       [--only PART] [--no-self-test]
+#       [--readme FILE] [--only PART] [--no-self-test]
 #
 # What it checks (--only runs one PART):
 #   lint     docs/man/pptadm.8, docs/man/ppt.4 and docs/man/ppt-variants.5
@@ -22,8 +22,14 @@
 #            OPTIONS, every command in SYNOPSIS, exactly the device and match
 #            fields under OUTPUT, and the boot lists file and its variable
 #            (userspace/pptadm/persist.h) and the variants file and its
-#            variable (variants.h) under FILES and ENVIRONMENT; --variants,
-#            which every command takes, counts as global like -j;
+#            variable (variants.h) under FILES and ENVIRONMENT; --variants
+#            and --pretty, which every command takes, count as global like
+#            -j; check's subsection names every status check.c has;
+#   schema   the JSON Schema of pptadm's output (userspace/pptadm/
+#            pptadm.schema.json): pptadm.8's "JSON Schema" names its $id and
+#            every output it defines, and FILES the file; userspace/Makefile
+#            installs it and README.md's install list lists it (check-schema.py
+#            checks the schema against the output);
 #   variants ppt-variants.5 describes every variant type variants.c has,
 #            and the variants file and its variable of variants.h;
 #   ppt      ppt.4's PARAMETERS are the module's (module_param and
@@ -60,6 +66,10 @@ comp=$top/userspace/pptadm/pptadm.bash-completion
 header=$top/include/uapi/linux/ppt.h
 kmain=$top/kernel/ppt_main.c
 persist=$top/userspace/pptadm/persist.h
+schema=$top/userspace/pptadm/pptadm.schema.json
+checkc=$top/userspace/pptadm/check.c
+usmake=$top/userspace/Makefile
+readme=$top/README.md
 build=${PPT_BUILD:-$top/build}
 cli=${PPT_DOCS_CLI:-}
 selftest=1
@@ -74,9 +84,10 @@ while [ $# -gt 0 ]; do
 	--ppt-page)	page4=$2; shift 2 ;;
 	--variants-page) page5=$2; shift 2 ;;
 	--completion)	comp=$2; shift 2 ;;
+	--readme)	readme=$2; shift 2 ;;
 	--no-self-test)	selftest=; shift ;;
 	--only)		only=$2; shift 2
-		case $only in lint|pptadm|ppt|variants|bash) ;; *) usage >&2; exit 2 ;; esac ;;
+		case $only in lint|pptadm|ppt|variants|bash|schema) ;; *) usage >&2; exit 2 ;; esac ;;
 	-h|--help)	usage; exit 0 ;;
 	*)		usage >&2; exit 2 ;;
 	esac
@@ -161,6 +172,16 @@ mentions() {
 	[[ $1 =~ $re ]]
 }
 
+# unmentioned TEXT WORDS WHAT: the WORDS that TEXT does not mention, or
+# "(no WHAT)" when WORDS is empty
+unmentioned() {
+	local w
+	for w in $2; do
+		mentions "$1" "$w" || printf '%s ' "$w"
+	done
+	[ -n "$2" ] || printf '(no %s) ' "$3"
+}
+
 vconf=$(sed -n 's/^#define VARIANTS_DEFAULT_PATH[ \t]*"\(.*\)"/\1/p' "$variants_h")
 venv=$(sed -n 's/^#define VARIANTS_ENV[ \t]*"\(.*\)"/\1/p' "$variants_h")
 
@@ -173,7 +194,8 @@ if [ -z "$cli" ]; then
 		-I"$us/pptadm" -I"$top/include/uapi" -DPPT_VERSION=\"test\" \
 		$(pkg-config --cflags libnl-genl-3.0 2>/dev/null) -o "$cli" \
 		"$top/tests/userspace/docs_cli.c" "$us/pptadm/args.c" "$us/pptadm/names.c" \
-		"$us/pptadm/output.c" "$us/lib/ppt_addr.c" 2>"$tmp/cc.log"; then
+		"$us/pptadm/output.c" "$us/pptadm/json.c" "$us/pptadm/variants.c" \
+		"$us/lib/ppt_addr.c" 2>"$tmp/cc.log"; then
 		notok "build docs_cli (pptadm's command line)"
 		note <"$tmp/cc.log"
 		echo "1..$n"
@@ -188,7 +210,9 @@ if ! "$cli" help >"$tmp/help" 2>&1; then
 fi
 
 # commands: the first word of each "  command ..." line of the overview
-verbs=$(sed -n '/^commands:/,/^$/p' "$tmp/help" | sed -n 's/^  \([a-z][a-z-]*\).*/\1/p')
+# (match has a line for each of its forms)
+verbs=$(sed -n '/^commands:/,/^$/p' "$tmp/help" | sed -n 's/^  \([a-z][a-z-]*\).*/\1/p' |
+	awk '!seen[$0]++')
 # options: "  -j, --json   text" -> -j --json; twins are the spellings of one
 sed -n '/^options:/,/^$/p' "$tmp/help" | grep '^  -' | sed -E 's/^  //; s/ {2,}.*//' |
 	grep -oE -- '(^|[ ,])--?[a-z][a-z-]*' | tr -d ' ,' >"$tmp/options"
@@ -205,7 +229,8 @@ while read -r line; do
 	done
 done <"$tmp/twins"
 twins_of() { echo "${twin[$1]:-$1}"; }
-global="-j --json -h --help --variants"
+# what every command takes: -j (and --pretty with it), --help, --variants
+global="-j --json --pretty -h --help --variants"
 
 dev_fields=$("$cli" help list | sed -n 's/^Fields (-o): //p' | tr ',' ' ')
 match_fields=$("$cli" help match | sed -n 's/^Fields (-o): //p' | tr ',' ' ')
@@ -344,17 +369,33 @@ section "$page8" FILES | roff_text | grep -qF -- "$vconf" || miss+="FILES:$vconf
 section "$page8" ENVIRONMENT | tags | grep -qx -- "$venv" || miss+="ENVIRONMENT:$venv "
 [ -n "$vconf" ] && [ -n "$venv" ] || miss+="(variants.h has no VARIANTS_DEFAULT_PATH or VARIANTS_ENV) "
 same "pptadm.8: the variants file and PPT_VARIANTS, as variants.h has them" "" "$miss"
+
+statuses=$(sed -n '/status_name\[\] = {/,/};/p' "$checkc" | grep -oE '"[A-Z]+"' | tr -d '"')
+same "pptadm.8: check's subsection names every status check.c has" "" \
+	"$(unmentioned "$(section "$page8" COMMANDS check | roff_text)" "$statuses" "status_name[] in check.c")"
+fi
+
+# --- the JSON Schema --------------------------------------------------------
+if part schema; then
+sid=$(sed -n 's/^  "\$id": "\(.*\)",$/\1/p' "$schema")
+outs=$(sed -n '/^  "anyOf": \[/,/^  \],/p' "$schema" | sed -n 's|.*"#/\$defs/\([a-z_]*\)".*|\1|p')
+text=$(section "$page8" OUTPUT "JSON Schema" | roff_text)
+miss=$(unmentioned "$text" "$outs" "outputs in the schema's anyOf")
+[ -n "$sid" ] && mentions "$text" "$sid" || miss+="\$id:${sid:-none} "
+same "pptadm.8: JSON Schema names the schema's \$id and every output it defines" "" "$miss"
+miss=
+section "$page8" FILES | roff_text | grep -qF "pptadm.schema.json" || miss+="FILES "
+grep -qE '^[[:space:]]+install .*pptadm/pptadm\.schema\.json ' "$usmake" || miss+="userspace/Makefile "
+sed -n '/<!-- install-list begin -->/,/<!-- install-list end -->/p' "$readme" |
+	grep -qE '^/[^ ]*/pptadm\.schema\.json( |$)' || miss+="README.md "
+same "the schema is installed, listed in README.md and under FILES" "" "$miss"
 fi
 
 # --- ppt-variants.5 ---------------------------------------------------------
 if part variants; then
 types=$(sed -n 's/^[ \t]*\[VT_[A-Z_]*\] = "\([a-z-]*\)",/\1/p' "$variants_c")
 typetext=$(sed -n '/^\.I TYPE$/,/^\.TP$/p' "$page5" | roff_text)
-miss=
-for t in $types; do
-	mentions "$typetext" "$t" || miss+="$t "
-done
-[ -n "$types" ] || miss+="(no type names found in variants.c) "
+miss=$(unmentioned "$typetext" "$types" "type names found in variants.c")
 same "ppt-variants.5: TYPE names every variant type variants.c has" "" "$miss"
 miss=
 section "$page5" FILES | roff_text | grep -qF -- "$vconf" || miss+="FILES:$vconf "
@@ -536,6 +577,7 @@ mutant() {
 	"$page8")	args=(--pptadm-page "$copy") ;;
 	"$page4")	args=(--ppt-page "$copy") ;;
 	"$page5")	args=(--variants-page "$copy") ;;
+	"$readme")	args=(--readme "$copy") ;;
 	*)		args=(--completion "$copy") ;;
 	esac
 	out=$("$self" --no-self-test --only "$p" --cli "$cli" "${args[@]}" 2>&1)
@@ -582,6 +624,22 @@ if [ -n "$selftest" ] && [ -z "$only" ]; then
 		's/^\tremove)\techo "/\tremove)\techo "--force /' "offers --force"
 	mutant bash "the completion without the slot field" "$comp" \
 		'/^_pptadm_device_fields=/s/ slot//' "missing: slot"
+	mutant pptadm "pptadm.8 without --pretty" "$page8" \
+		's/\\-\\-pretty/\\-\\-nice/g' "--pretty"
+	mutant pptadm "pptadm.8 without -b/--batch" "$page8" \
+		's/\\-\\-batch/\\-\\-bunch/g' "--batch"
+	mutant pptadm "pptadm.8 without monitor's -t" "$page8" \
+		'/^\.SS monitor$/,/^\.SS check$/s/\\-t\b/-T/g; /^\.SS monitor$/,/^\.SS check$/s/timestamps/stamps/g' "monitor -t"
+	mutant pptadm "pptadm.8 without SKIP" "$page8" \
+		'/^\.SS check$/,/^\.SS set$/s/SKIP/SKIPPED/g' "SKIP"
+	mutant bash "the completion without monitor's -t" "$comp" \
+		's/^\tmonitor)\techo "-t --timestamps /\tmonitor)\techo "/' "monitor: missing --timestamps -t"
+	mutant schema "pptadm.8 without the schema's \$id" "$page8" \
+		's/urn:ppt:pptadm:json:1/urn:ppt:pptadm:json:0/' "urn:ppt:pptadm:json:1"
+	mutant schema "pptadm.8 without the result output" "$page8" \
+		'/^\.SS JSON Schema$/,/^\.SS Parseable output$/s/^\.B result$/.B record/' "result"
+	mutant schema "README.md without the schema" "$readme" \
+		'/pptadm\.schema\.json/d' "README.md"
 fi
 
 echo "1..$n"
