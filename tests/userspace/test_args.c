@@ -335,7 +335,7 @@ int main(void)
 		args_usage(f);
 		fclose(f);
 		ok(strstr(got, "match add [--reset-pref METHOD] ids|device|path ENTRY") &&
-		   strstr(got, "monitor [-t] [-j]") &&
+		   strstr(got, "monitor [-j] [-t]") &&
 		   strstr(got, "--all-dirty") && strstr(got, "Exit status: 0 success"),
 		   "the overview names every verb and option");
 		free(got);

@@ -169,7 +169,7 @@ static const struct verb verbs[] = {
 	  "prints a record for each device it reserved (or one for the entry\n"
 	  "alone), del one for the entry.\n" },
 	{ "monitor", V_MONITOR, OPT_TIMESTAMPS, 0, 0,
-	  "monitor [-t] [-j]",
+	  "monitor [-j] [-t]",
 	  "Print the state of every device ppt manages, then every event as it\n"
 	  "happens, one line each (-j: one JSON object each), until interrupted\n"
 	  "(SIGINT, SIGTERM: exit 0).  When events were lost (a sequence gap, a\n"
