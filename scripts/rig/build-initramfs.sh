@@ -86,7 +86,9 @@ put() { # SRC DEST [MODE]
 # Install an executable plus the shared libraries and loader it needs (per ldd).
 # Scripts and static binaries have no libraries.
 put_exe() { # SRC DEST
-	local src=$1 dst=$2 out lib
+	# absolute, so that ldd names a library next to it by an absolute path
+	local src dst=$2 out lib
+	src=$(readlink -f "$1")
 	put "$src" "$dst" 0755
 	# A library next to the binary (a project .so) is found too.
 	if ! out=$(LC_ALL=C LD_LIBRARY_PATH=$(dirname "$src") ldd "$src" 2>&1); then

@@ -80,7 +80,7 @@ like "list -a -j: one JSON object, state null for unmanaged devices" "$(pptadm -
 show=$(pptadm show "$g0")
 like "show: every field, field: value" "$show" '^reset_methods: '
 like "... the slot field" "$show" '^slot: '
-like "... the last reset: none yet" "$show" '^last_reset: +--$'
+like "... the last reset: none yet" "$show" '^last_reset: +-$'
 is "show -p: new fields" "$(p -o last_reset,last_reset_usec show "$g0")" ":"
 out=$(pptadm show "$nic" 2>&1); rc=$?
 is "show of an unmanaged device fails" "$rc" 1

@@ -14,6 +14,10 @@
 # - auto resets through the PCI core's own order, as the administrator wrote
 #   it in sysfs reset_method; an explicit method never uses one the
 #   administrator removed, and the administrator's list is put back.
+# - pptadm's JSON, as the devices above pass through it (list, show -jp, the
+#   records of changing commands, monitor -j -t), is valid against its
+#   installed JSON Schema (userspace/pptadm/pptadm.schema.json), checked by
+#   python3-jsonschema on the host.
 # - A NIC whose address sits on a bridge or on a bond under a bridge (every
 #   Proxmox host's vmbr0) is refused by the kernel (an independent netlink
 #   client shows it) and by pptadm, naming the upper device; a disk held
@@ -52,6 +56,12 @@ ok "host drivers for nvme0 and nic0, and vfio-pci" sh -c \
 [ -n "$(drv "$v")" ] || bind_host_driver "$v" >/dev/null 2>&1
 is "net0 with virtio-pci" "$(drv "$v")" virtio-pci
 wait_for "net0's interface is there" 20 sh -c "ls /sys/bus/pci/devices/$v/virtio*/net | grep -q ."
+# pptadm's JSON against its schema (tests/userspace/check-schema.py --validate)
+schema() { host_run /usr/bin/python3 /ppt/clients/check-schema.py --validate \
+	--schema /ppt/clients/pptadm.schema.json --def "$1"; }
+pptadm monitor -j -t >/tmp/mon.json 2>/tmp/mon.err &
+mon=$!
+wait_for "monitor -j -t is synced" 20 grep -q '"event":"synced"' /tmp/mon.json
 is "edu0 reserved at load: it came from no driver" "$(st "$e")" reserved:ppt
 is "... and is not tainted" "$(flags "$e")" no:no
 
@@ -181,6 +191,23 @@ like "... naming the held namespace" "$out" 'nvme0n1 \(held'
 is "... nvme0 keeps its driver" "$(drv "$n")" nvme
 blk_release
 ok "once let go, a forced reserve takes it" pptadm reserve --force "$n"
+
+# --- pptadm's JSON, as the devices above went through it ---------------------
+ok "list -j -o all: valid against the schema" sh -c "pptadm -j -o all list -a >/tmp/list.json"
+ok "... devices" schema devices </tmp/list.json
+ok "show -jp: valid" sh -c "pptadm -jp show $e $n >/tmp/show.json"
+ok "... devices, pretty" schema devices </tmp/show.json
+ok "-j release and reserve: one record per device" sh -c \
+	"pptadm -j release $n >/tmp/rec.json && pptadm -j reserve --force $n >>/tmp/rec.json"
+is "... two records" "$(wc -l </tmp/rec.json)" 2
+ok "... valid results" schema result </tmp/rec.json
+pptadm -j release 0000:7f:00.0 >/tmp/err.json 2>/dev/null
+like "a failure with -j: an error object" "$(cat /tmp/err.json)" '^\{"error":'
+ok "... valid" schema error </tmp/err.json
+kill "$mon"
+wait "$mon"
+ok "monitor -j -t: every line valid" schema event </tmp/mon.json
+like "... with timestamps" "$(head -n 1 /tmp/mon.json)" '"time":"[0-9]{4}-[0-9]{2}-[0-9]{2}T'
 
 ok "rmmod ppt" rmmod ppt
 done_testing
