@@ -34,6 +34,7 @@ IDS = {
     "bochs-display": "1234:1111",
     "ich9-intel-hda": "8086:293e",
     "virtio-9p-pci": "1af4:1009",  # transitional: an integrated endpoint is not PCIe
+    "pci-testdev": "1b36:0005",
 }
 
 
@@ -237,6 +238,9 @@ def faults(ctx):
     rp7:      nvme nvme0 (FLR: a clean of ~110 ms, a window to act during it)
     rp8:      e1000e nic0 (a host driver that is a module, to race with)
     rp9:      empty (for hot-add)
+    rc-test:  pci-testdev on the root bus at 1d.0: no FLR, no PM, and no bridge
+              above it, so it has no reset method at all (a clean must be
+              refused; 81-unload's lease that cannot be returned)
     No virtio: the same devices on every kernel, debug ones included.
     """
     nodes = [rp(ctx, f"rp{i + 1}", f"{2 + i:02x}.0", [Node("edu", f"edu{i}", "00.0")])
@@ -245,6 +249,7 @@ def faults(ctx):
         rp(ctx, "rp7", "08.0", [nvme(ctx, "nvme0", "00.0")]),
         rp(ctx, "rp8", "09.0", [nic("e1000e", "nic0", "00.0")]),
         rp(ctx, "rp9", "0a.0"),
+        Node("pci-testdev", "rc-test", "1d.0"),
     ]
     return nodes
 

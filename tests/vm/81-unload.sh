@@ -155,6 +155,25 @@ ok "unassign edu2" pptadm unassign "$e2"
 ok "clean the dirty devices (edu2, nic0, edu4)" pptadm clean --all-dirty
 wait_for "nothing in progress" 30 settled
 is "every device ppt holds is reserved" "$(pptadm -p -o state list | sort -u | tr '\n' ' ')" "detached reserved "
+
+# --- a lease whose device cannot be returned: said once, tried less often ---------
+# rc-test (pci-testdev on the root bus) has no reset method at all, so the
+# clean that would return it after its lease ends is refused every time.
+rt=$(bdf rc-test)
+ok "reserve rc-test, which has no reset method" pptadm reserve "$rt"
+pptadm run --owner lease1 "$rt" -- sleep 600 </dev/null >/tmp/run.out 2>&1 3>&- &
+runner=$!
+wait_for "... assigned to lease1 under pptadm run's lease" 60 sh -c \
+	"pptadm -p -o state,owner show $rt | grep -qx 'assigned:lease1'"
+ok "kill -9 pptadm run: the lease ends" kill -9 "$runner"
+wait "$runner" 2>/dev/null
+wait_for "the reaper returned it from vfio-pci and says why it cannot clean it" 30 sh -c \
+	"pptadm -p -o reason show $rt | grep -q 'no reset method'"
+is "... it stays dirty: never back in the pool uncleaned" "$(pptadm -p -o state show "$rt")" dirty
+sleep 4
+is "... logged once, however often the reaper tried" \
+	"$(dmesg | grep "$rt" | grep -c 'cannot return it')" 1
+ok "release it unclean (the administrator's call)" pptadm release --unclean "$rt"
 ok "release nvme0 (ppt forgets it)" pptadm release "$n"
 kill "$mon"
 wait "$mon"
