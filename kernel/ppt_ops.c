@@ -873,7 +873,8 @@ static int ppt_run_release(struct ppt_op *op)
 			return ret;
 		}
 		op->cleaned = true;
-		ppt_op_log_reset(op, "cleaned before its release, config space restored and verified");
+		ppt_op_log_reset(op,
+				 "cleaned before its release, config space restored and verified");
 		/* clean now: no gate keeps the host driver off it */
 		mutex_lock(&ppt_table_lock);
 		pd = ppt_table_find(pdev);

@@ -22,7 +22,7 @@
 #define CXL	PPT_CORE_RESET_CXL_BUS
 
 /* A core list, 0-padded to the core's length. */
-#define LIST(...) ((const u8[PCI_NUM_RESET_METHODS]){ __VA_ARGS__ })
+#define LIST(...) ((const u8[PCI_NUM_RESET_METHODS]) { __VA_ARGS__ })
 
 static int choose(const u8 *core, enum ppt_reset_method want, bool alone,
 		  bool bus_possible, struct ppt_reset_choice *c)
