@@ -72,12 +72,14 @@ int main(void)
 	is_str(ppt_cmd_name(PPT_CMD_MAX), "take", "the last command has a name");
 	is_str(ppt_cmd_name(PPT_CMD_MAX + 1), "unknown", "past the last");
 
-	is_str(ppt_attr_name(PPT_A_MAX), "PPT_A_FORCE_HOST", "the last attribute has a name");
+	is_str(ppt_attr_name(PPT_A_MAX), "PPT_A_MATCH_VFS", "the last attribute has a name");
 	is_str(ppt_match_kind_name(PPT_MATCH_PATH), "path", "match kind name");
-	is_str(ppt_match_kind_name((enum ppt_match_kind)3), "invalid", "bad kind");
+	is_str(ppt_match_kind_name(PPT_MATCH_VFS), "vfs", "the vfs kind's name");
+	is_str(ppt_match_kind_name((enum ppt_match_kind)4), "invalid", "bad kind");
 	ok(ppt_match_kind_parse("ids") == PPT_MATCH_IDS &&
 	   ppt_match_kind_parse("device") == PPT_MATCH_DEVICE &&
-	   ppt_match_kind_parse("path") == PPT_MATCH_PATH, "parse kinds");
+	   ppt_match_kind_parse("path") == PPT_MATCH_PATH &&
+	   ppt_match_kind_parse("vfs") == PPT_MATCH_VFS, "parse kinds");
 	ok(ppt_match_kind_parse("paths") == -EINVAL, "\"paths\" is not a kind");
 	return tap_done();
 }

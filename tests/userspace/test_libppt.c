@@ -899,6 +899,26 @@ static void test_discovery(void)
 	ppt__family_reset(&h.fam);
 }
 
+/* A match entry of the vfs kind, as MATCH_GET sends a boot list's. */
+static void test_match_vfs(void)
+{
+	struct nlattr *tb[PPT_A_MAX + 1];
+	struct ppt_match *m;
+	struct nl_msg *msg = nlmsg_alloc();
+	int err = 0;
+
+	genlmsg_put(msg, 0, 1, FAM, 0, 0, PPT_CMD_MATCH_GET, 1);
+	nla_put_string(msg, PPT_A_MATCH_VFS, "0000:3b:00.0=4");
+	nla_put_flag(msg, PPT_A_MATCH_BOOT);
+	ok(!genlmsg_parse(nlmsg_hdr(msg), 0, tb, PPT_A_MAX, NULL), "a vfs entry parses");
+	m = ppt__match_parse(tb, &err);
+	ok(m && ppt_match_kind(m) == PPT_MATCH_VFS && ppt_match_boot(m),
+	   "... the vfs kind, a boot entry");
+	is_str(m ? ppt_match_text(m) : NULL, "0000:3b:00.0=4", "... with its count");
+	free(m);
+	nlmsg_free(msg);
+}
+
 int main(void)
 {
 	h.err_attr = -1;
@@ -912,6 +932,7 @@ int main(void)
 	test_extack();
 	test_local_checks();
 	test_discovery();
+	test_match_vfs();
 	reset_events();
 	free(evs.q);
 	return tap_done();

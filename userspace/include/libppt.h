@@ -725,8 +725,8 @@ int ppt_take(struct ppt_handle *h, const char *owner, unsigned int flags,
 	     char ***out, size_t *n);
 
 /*
- * Runtime matches: the twins of the boot lists (ids=, devices=, paths=),
- * in the same syntax.  See %PPT_CMD_MATCH_ADD in <linux/ppt.h>.
+ * Runtime matches: the twins of the boot lists (ids=, devices=, paths=,
+ * vfs=), in the same syntax.  See %PPT_CMD_MATCH_ADD in <linux/ppt.h>.
  */
 
 /**
@@ -734,11 +734,17 @@ int ppt_take(struct ppt_handle *h, const char *owner, unsigned int flags,
  * @PPT_MATCH_IDS: "vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]"
  * @PPT_MATCH_DEVICE: "[domain:]bus:dev.fn"
  * @PPT_MATCH_PATH: "[domain:]rootbus/dev.fn[/dev.fn...]"
+ * @PPT_MATCH_VFS: "[domain:]bus:dev.fn" of an SR-IOV physical function:
+ *	every virtual function of that PF.  A boot list entry (vfs=) may add
+ *	"=count", the number of VFs ppt enables; a runtime match may not (the
+ *	kernel refuses it with -EINVAL: write the PF's sriov_numvfs instead).
+ *	Needs a module that knows %PPT_A_MATCH_VFS.
  */
 enum ppt_match_kind {
 	PPT_MATCH_IDS,
 	PPT_MATCH_DEVICE,
 	PPT_MATCH_PATH,
+	PPT_MATCH_VFS,
 };
 
 /* struct ppt_match: one match entry, as ppt_match_list() returns it. */
@@ -954,7 +960,7 @@ const char *ppt_cmd_name(uint32_t cmd);
 /** ppt_attr_name() - the enum ppt_attr name of an attribute ("PPT_A_DEV_OWNER"); "unknown" otherwise. */
 const char *ppt_attr_name(uint32_t attr);
 
-/** ppt_match_kind_name() - "ids", "device" or "path"; "invalid" otherwise. */
+/** ppt_match_kind_name() - "ids", "device", "path" or "vfs"; "invalid" otherwise. */
 const char *ppt_match_kind_name(enum ppt_match_kind kind);
 
 /**

@@ -74,6 +74,7 @@ struct nla_policy ppt__policy[PPT_A_MAX + 1] = {
 	[PPT_A_DEV_LAST_RESET_INFERRED] = { .type = NLA_FLAG },
 	[PPT_A_UNCLEAN] = { .type = NLA_FLAG },
 	[PPT_A_FORCE_HOST] = { .type = NLA_FLAG },
+	[PPT_A_MATCH_VFS] = { .type = NLA_STRING },
 };
 
 /* Map libnl's error codes to errno for callers. */

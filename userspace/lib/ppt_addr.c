@@ -129,6 +129,7 @@ static const char *const kind_names[] = {
 	[PPT_MATCH_IDS] = "ids",
 	[PPT_MATCH_DEVICE] = "device",
 	[PPT_MATCH_PATH] = "path",
+	[PPT_MATCH_VFS] = "vfs",
 };
 
 const char *ppt_match_kind_name(enum ppt_match_kind kind)
@@ -200,6 +201,7 @@ static const char *const attr_names[] = {
 	[PPT_A_DEV_LAST_RESET_INFERRED] = "PPT_A_DEV_LAST_RESET_INFERRED",
 	[PPT_A_UNCLEAN] = "PPT_A_UNCLEAN",
 	[PPT_A_FORCE_HOST] = "PPT_A_FORCE_HOST",
+	[PPT_A_MATCH_VFS] = "PPT_A_MATCH_VFS",
 };
 
 const char *ppt_attr_name(uint32_t attr)

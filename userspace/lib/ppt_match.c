@@ -17,6 +17,7 @@ static const int match_attr[] = {
 	[PPT_MATCH_IDS] = PPT_A_MATCH_IDS,
 	[PPT_MATCH_DEVICE] = PPT_A_MATCH_DEVICE,
 	[PPT_MATCH_PATH] = PPT_A_MATCH_PATH,
+	[PPT_MATCH_VFS] = PPT_A_MATCH_VFS,
 };
 
 #define NMATCH_KINDS (sizeof(match_attr) / sizeof(match_attr[0]))
