@@ -19,10 +19,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct name_cand cands[] = {
-	{ "0000:00:02.0", "0000:00/02.0", 0x8086, 0x3e92, 0x1028, 0x0869, 0x030000 },
-	{ "0000:3b:00.0", "0000:00/03.0/00.0", 0x10de, 0x1db4, 0x10de, 0x1214, 0x030200 },
-	{ "0000:3b:00.1", "0000:00/03.0/00.1", 0x10de, 0x10f0, 0x10de, 0x1214, 0x040300 },
-	{ "0001:00:00.0", "", 0x1234, 0x11e8, 0x1af4, 0x1100, 0x00ff00 },
+	{ "0000:00:02.0", "0000:00/02.0", 0x8086, 0x3e92, 0x1028, 0x0869, 0x030000, NULL },
+	{ "0000:3b:00.0", "0000:00/03.0/00.0", 0x10de, 0x1db4, 0x10de, 0x1214, 0x030200, NULL },
+	{ "0000:3b:00.1", "0000:00/03.0/00.1", 0x10de, 0x10f0, 0x10de, 0x1214, 0x040300, NULL },
+	{ "0001:00:00.0", "", 0x1234, 0x11e8, 0x1af4, 0x1100, 0x00ff00, NULL },
+	{ "0000:3b:02.0", "0000:00/03.0/02.0", 0x8086, 0x154c, 0x8086, 0x0000, 0x020000, "0000:3b:00.0" },
 };
 #define NCANDS (sizeof(cands) / sizeof(cands[0]))
 
@@ -42,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 
-	for (kind = PPT_MATCH_IDS; kind <= PPT_MATCH_PATH; kind++) {
+	for (kind = PPT_MATCH_IDS; kind <= PPT_MATCH_VFS; kind++) {
 		if (entry_normalize((enum ppt_match_kind)kind, s, canon, sizeof(canon), &reason)) {
 			if (!reason || !reason[0])
 				abort();

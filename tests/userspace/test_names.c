@@ -88,10 +88,10 @@ static size_t resolve(const struct name_cand *c, size_t nc, int flags,
 static void test_resolve(void)
 {
 	const struct name_cand c[] = {
-		{ "0000:01:00.0", "0000:00/02.0/00.0", 0x1234, 0x1111, 0, 0, 0x038000 },
-		{ "0000:01:00.1", "0000:00/02.0/00.1", 0x8086, 0x293e, 0, 0, 0x040300 },
-		{ "0000:02:00.0", "0000:00/03.0/00.0", 0x1234, 0x1111, 0, 0, 0x038000 },
-		{ "0000:05:00.0", "", 0x8086, 0x10d3, 0, 0, 0x020000 },
+		{ "0000:01:00.0", "0000:00/02.0/00.0", 0x1234, 0x1111, 0, 0, 0x038000, NULL },
+		{ "0000:01:00.1", "0000:00/02.0/00.1", 0x8086, 0x293e, 0, 0, 0x040300, NULL },
+		{ "0000:02:00.0", "0000:00/03.0/00.0", 0x1234, 0x1111, 0, 0, 0x038000, NULL },
+		{ "0000:05:00.0", "", 0x8086, 0x10d3, 0, 0, 0x020000, NULL },
 	};
 	struct name_target *t;
 	struct name_problem *pr;
@@ -286,6 +286,51 @@ int main(void)
 	memset(deep, '1', 100);
 	deep[100] = '\0';
 	entry_bad(PPT_MATCH_DEVICE, deep, "entry too long");
+
+	/*
+	 * vfs=: the table of tests/kunit/ppt_parse_test.c's ppt_parse_vfs()
+	 * cases, so pptadm takes exactly the tokens the module takes.
+	 */
+	entry_ok(PPT_MATCH_VFS, "0000:01:00.0", "0000:01:00.0");
+	entry_ok(PPT_MATCH_VFS, "01:00.0=4", "0000:01:00.0=4");
+	entry_ok(PPT_MATCH_VFS, "0000:3b:00.1=65535", "0000:3b:00.1=65535");
+	entry_ok(PPT_MATCH_VFS, "0000:3b:00.1=1", "0000:3b:00.1=1");
+	entry_bad(PPT_MATCH_VFS, "=4", "empty entry");
+	entry_bad(PPT_MATCH_VFS, "", "empty entry");
+	entry_bad(PPT_MATCH_VFS, "0000:01:00.0=", "VF count must be 1 to 65535");
+	entry_bad(PPT_MATCH_VFS, "0000:01:00.0=0", "VF count must be 1 to 65535");
+	entry_bad(PPT_MATCH_VFS, "0000:01:00.0=04", "VF count must be 1 to 65535");
+	entry_bad(PPT_MATCH_VFS, "0000:01:00.0=65536", "VF count must be 1 to 65535");
+	entry_bad(PPT_MATCH_VFS, "0000:01:00.0=123456", "VF count must be 1 to 65535");
+	entry_bad(PPT_MATCH_VFS, "0000:01:00.0=0x4", "VF count must be 1 to 65535");
+	entry_bad(PPT_MATCH_VFS, "0000:01:00.0=-1", "VF count is not a decimal number");
+	entry_bad(PPT_MATCH_VFS, "0000:01:00.0=4=4", "VF count is not a decimal number");
+	entry_bad(PPT_MATCH_VFS, "0000:01:00.0=4 ", "VF count is not a decimal number");
+	/* pptadm's own reasons for an address, as for devices= */
+	entry_bad(PPT_MATCH_VFS, "0000:01:00.0 ", "function has more than one digit");
+	entry_bad(PPT_MATCH_VFS, "0000:01:00.8=4", "function out of range (max 7)");
+	entry_bad(PPT_MATCH_VFS, "0000:01:00=4", "missing '.' between device and function");
+	entry_bad(PPT_MATCH_VFS, "10de:1db4", "bus has more than two digits");
+	{
+		char pf[PPT_ADDR_BUFLEN];
+		unsigned int count = 99;
+		const char *why;
+
+		ok(!entry_parse_vfs("3b:00.0", pf, &count, &why) && count == 0 &&
+		   !strcmp(pf, "0000:3b:00.0"), "vfs= without a count: count 0, the PF canonical");
+		ok(!entry_parse_vfs("0000:3b:00.0=12", pf, &count, &why) && count == 12,
+		   "... with one: the count");
+	}
+	{
+		struct name_cand vf = { .addr = "0000:01:00.4", .physfn = "0000:01:00.0" };
+		struct name_cand notvf = { .addr = "0000:01:00.0" };
+
+		ok(entry_matches(PPT_MATCH_VFS, "0000:01:00.0=4", &vf), "vfs entry names its PF's VF");
+		ok(entry_matches(PPT_MATCH_VFS, "0000:01:00.0", &vf), "... without a count too");
+		ok(!entry_matches(PPT_MATCH_VFS, "0000:02:00.0", &vf), "... not another PF's");
+		ok(!entry_matches(PPT_MATCH_VFS, "0000:01:00.0", &notvf),
+		   "... nor the PF itself (not a VF)");
+	}
 
 	ok(entry_matches(PPT_MATCH_IDS, "10de:1db4", &c), "ids entry matches the device");
 	ok(!entry_matches(PPT_MATCH_IDS, "10de:ffffffff:10de:0001", &c),

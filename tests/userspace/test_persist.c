@@ -143,7 +143,15 @@ static void test_parse(void)
 	    "f.conf:1: options for module \"vfio-pci\": this file holds ppt's only");
 	bad("options\n", "f.conf:1: options for module \"\": this file holds ppt's only");
 	bad("options ppt foo=1\n",
-	    "f.conf:1: unknown ppt parameter \"foo\" (ppt takes ids=, devices= and paths=)");
+	    "f.conf:1: unknown ppt parameter \"foo\" (ppt takes ids=, devices=, paths= and vfs=)");
+	bad("options ppt vfs=0000:01:00.0=04\n",
+	    "f.conf:1: vfs= entry \"0000:01:00.0=04\": VF count must be 1 to 65535");
+	bad("options ppt vfs=0000:01:00.0=0x4\n",
+	    "f.conf:1: vfs= entry \"0000:01:00.0=0x4\": VF count must be 1 to 65535");
+	bad("options ppt vfs==4\n", "f.conf:1: vfs= entry \"=4\": empty entry");
+	bad("options ppt vfs=01:00.0=4\noptions ppt vfs=0000:01:00.0=8\n",
+	    "f.conf:2: vfs= entry \"0000:01:00.0=8\": 0000:01:00.0 is named already (as \"01:00.0=4\", line 1)");
+	bad("options ppt vfs=01:00.0=4,\n", "f.conf:1: vfs= has an empty entry");
 	bad("options ppt devices\n", "f.conf:1: \"devices\" is not parameter=value");
 	bad("\n\noptions ppt devices=0000:01:00.8\n",
 	    "f.conf:3: devices= entry \"0000:01:00.8\": function out of range (max 7)");
@@ -159,6 +167,44 @@ static void test_parse(void)
 	bad("options ppt \\\n devices=01:00.0\n",
 	    "f.conf:1: continued lines ('\\' at the end) are not supported here");
 	bad("softdep nvidia pre: vfio-pci\n", "f.conf:1: a softdep line that does not name ppt");
+}
+
+/* vfs=: one entry per PF, found and dropped by the PF, its count changed in place */
+static void test_vfs(void)
+{
+	struct persist p;
+	char err[256] = "", *out;
+
+	ok(persist_parse(&p, "f.conf",
+			 "options ppt devices=01:00.0 vfs=3b:00.0=4,0000:5e:00.0\n"
+			 "options ppt vfs=0000:3b:00.0=4\n", err, sizeof(err)) == 0,
+	   "vfs= entries parse (the same entry twice is one)");
+	ok(p.nlist[PPT_MATCH_VFS] == 2, "... two PFs");
+	ok(persist_find(&p, PPT_MATCH_VFS, "0000:3b:00.0") &&
+	   !strcmp(persist_find(&p, PPT_MATCH_VFS, "0000:3b:00.0")->text, "3b:00.0=4"),
+	   "... found by the PF's address, the file's spelling kept");
+	ok(persist_find(&p, PPT_MATCH_VFS, "0000:5e:00.0") != NULL, "... a PF without a count");
+	ok(persist_add(&p, PPT_MATCH_VFS, "0000:3b:00.0=4") == 0 && !p.changed,
+	   "adding the same count: nothing changes");
+	ok(persist_add(&p, PPT_MATCH_VFS, "0000:3b:00.0=8") == 1 && p.changed,
+	   "another count replaces the PF's entry");
+	ok(p.nlist[PPT_MATCH_VFS] == 2, "... still one entry per PF");
+	ok(persist_add(&p, PPT_MATCH_VFS, "0000:af:00.1=2") == 1, "a new PF");
+	out = persist_render(&p);
+	is_str(out, "options ppt devices=01:00.0 vfs=0000:3b:00.0=8,0000:5e:00.0,0000:af:00.1=2\n",
+	       "render: vfs= after the other lists");
+	free(out);
+	ok(persist_del(&p, PPT_MATCH_VFS, "0000:5e:00.0") == 1, "dropped by the PF");
+	ok(persist_del(&p, PPT_MATCH_VFS, "0000:5e:00.0") == 0, "... once");
+	out = persist_render(&p);
+	persist_free(&p);
+	ok(persist_parse(&p, "f.conf", out, err, sizeof(err)) == 0 &&
+	   p.nlist[PPT_MATCH_VFS] == 2 &&
+	   !strcmp(persist_find(&p, PPT_MATCH_VFS, "0000:3b:00.0")->text, "0000:3b:00.0=8"),
+	   "the rendered file reads back the same: %s", err);
+	free(out);
+	persist_free(&p);
+	is_str(persist_param(PPT_MATCH_VFS), "vfs", "the parameter's name");
 }
 
 static void test_write(void)
@@ -270,7 +316,7 @@ static void test_elsewhere(void)
 	snprintf(path, sizeof(path), "%s/proc", dir);
 	mkdir(path, 0755);
 	snprintf(path, sizeof(path), "%s/proc/cmdline", dir);
-	spew(path, "BOOT_IMAGE=/vmlinuz root=/dev/vda ppt.ids=10de:1db4,zz ppt.devices=0000:03:00.0 ppt.auto_clean=0 quiet\n");
+	spew(path, "BOOT_IMAGE=/vmlinuz root=/dev/vda ppt.ids=10de:1db4,zz ppt.devices=0000:03:00.0 ppt.auto_clean=0 ppt.vfs=3b:00.0=4,5e:00.0=04 quiet\n");
 	ok(!persist_load_cmdline(&p, dir, err, sizeof(err)), "the command line is read");
 	ok(persist_find(&p, PPT_MATCH_IDS, "10de:1db4") != NULL,
 	   "... ppt.ids= gives its entries");
@@ -278,6 +324,8 @@ static void test_elsewhere(void)
 	ok(persist_find(&p, PPT_MATCH_DEVICE, "0000:03:00.0") != NULL,
 	   "... ppt.devices= too");
 	ok(p.nlist[PPT_MATCH_PATH] == 0, "... and other ppt.* parameters are not lists");
+	ok(persist_find(&p, PPT_MATCH_VFS, "0000:3b:00.0") && p.nlist[PPT_MATCH_VFS] == 1,
+	   "... ppt.vfs= too, its malformed entry skipped");
 	is_str(p.path, "the kernel command line", "... and it names itself");
 	persist_free(&p);
 	unlink(path);
@@ -326,6 +374,7 @@ int main(void)
 		return 1;
 	}
 	test_parse();
+	test_vfs();
 	test_write();
 	test_elsewhere();
 	{

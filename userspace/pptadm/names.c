@@ -351,9 +351,51 @@ static int parse_path_entry(const char *tok, char *canon, size_t clen,
 	return 0;
 }
 
+int entry_parse_vfs(const char *tok, char pf[PPT_ADDR_BUFLEN],
+		    unsigned int *count, const char **why)
+{
+	char addr[TOKEN_MAX + 1];
+	const char *eq, *p;
+	unsigned int n = 0;
+	size_t alen;
+
+	if (check_token(tok, why))
+		return -EINVAL;
+	/* the first '=' ends the address, as the kernel splits it */
+	eq = strchr(tok, '=');
+	alen = eq ? (size_t)(eq - tok) : strlen(tok);
+	memcpy(addr, tok, alen);
+	addr[alen] = '\0';
+	if (parse_addr_entry(addr, pf, PPT_ADDR_BUFLEN, why))
+		return -EINVAL;
+	if (eq) {
+		p = eq + 1;
+		/* decimal, as sriov_numvfs takes it; no sign, no leading 0 */
+		if (!*p || *p == '0' || strlen(p) > 5) {
+			*why = "VF count must be 1 to 65535";
+			return -EINVAL;
+		}
+		for (; *p; p++) {
+			if (*p < '0' || *p > '9') {
+				*why = "VF count is not a decimal number";
+				return -EINVAL;
+			}
+			n = n * 10 + (unsigned int)(*p - '0');
+		}
+		if (n > VFS_COUNT_MAX) {
+			*why = "VF count must be 1 to 65535";
+			return -EINVAL;
+		}
+	}
+	*count = n;
+	return 0;
+}
+
 int entry_normalize(enum ppt_match_kind kind, const char *tok, char *canon,
 		    size_t len, const char **why)
 {
+	char pf[PPT_ADDR_BUFLEN];
+	unsigned int count;
 	struct id_match m;
 
 	switch (kind) {
@@ -366,6 +408,14 @@ int entry_normalize(enum ppt_match_kind kind, const char *tok, char *canon,
 		return parse_addr_entry(tok, canon, len, why);
 	case PPT_MATCH_PATH:
 		return parse_path_entry(tok, canon, len, why);
+	case PPT_MATCH_VFS:
+		if (entry_parse_vfs(tok, pf, &count, why))
+			return -EINVAL;
+		if (count)
+			snprintf(canon, len, "%s=%u", pf, count);
+		else
+			snprintf(canon, len, "%s", pf);
+		return 0;
 	}
 	*why = "unknown kind";
 	return -EINVAL;
@@ -470,6 +520,14 @@ bool entry_matches(enum ppt_match_kind kind, const char *canon,
 		return !strcmp(canon, c->addr);
 	case PPT_MATCH_PATH:
 		return c->path && !strcmp(canon, c->path);
+	case PPT_MATCH_VFS: {
+		char pf[PPT_ADDR_BUFLEN];
+		unsigned int count;
+
+		return c->physfn && c->physfn[0] &&
+		       !entry_parse_vfs(canon, pf, &count, &why) &&
+		       !strcmp(pf, c->physfn);
+	}
 	}
 	return false;
 }

@@ -47,12 +47,24 @@ struct id_match {
 };
 
 /*
- * Parse one boot-list entry of a kind (the syntax of the ids=, devices=
- * and paths= parameters, checked as strictly as the kernel does) and write
- * its canonical form to canon.  On error returns -EINVAL and points *why
- * at a constant reason.
+ * Parse one boot-list entry of a kind (the syntax of the ids=, devices=,
+ * paths= and vfs= parameters, checked as strictly as the kernel does) and
+ * write its canonical form to canon.  On error returns -EINVAL and points
+ * *why at a constant reason.
  */
 int entry_parse_ids(const char *tok, struct id_match *m, const char **why);
+
+/* The largest VF count a vfs= entry takes (the kernel's u16). */
+#define VFS_COUNT_MAX	65535
+
+/*
+ * A vfs= entry, "[domain:]bus:dev.fn[=count]": the physical function's
+ * canonical address to pf, and the count (decimal, 1 to 65535, no sign,
+ * no leading zero, as kernel/ppt_parse.c's ppt_parse_vfs() takes it) to
+ * *count, 0 when the entry has none.  A runtime match takes no count.
+ */
+int entry_parse_vfs(const char *tok, char pf[PPT_ADDR_BUFLEN],
+		    unsigned int *count, const char **why);
 int entry_normalize(enum ppt_match_kind kind, const char *tok, char *canon,
 		    size_t len, const char **why);
 
@@ -84,6 +96,7 @@ struct name_cand {
 	const char *path;		/* "" when unknown */
 	uint16_t vendor, device, subvendor, subdevice;
 	uint32_t pci_class;
+	const char *physfn;		/* an SR-IOV VF's PF; NULL or "" otherwise */
 };
 
 bool name_matches(const struct name *n, const struct name_cand *c);

@@ -21,12 +21,13 @@ static const char *const params[PERSIST_NLISTS] = {
 	[PPT_MATCH_IDS] = "ids",
 	[PPT_MATCH_DEVICE] = "devices",
 	[PPT_MATCH_PATH] = "paths",
+	[PPT_MATCH_VFS] = "vfs",
 };
 
 #define NEW_FILE_HEADER \
 	"# Boot lists of the ppt module (PCI passthrough reservation).\n" \
 	"# Kept by 'pptadm add' and 'pptadm remove'; edits by hand must stay\n" \
-	"# 'options ppt ids=... devices=... paths=...' lines and comments.\n"
+	"# 'options ppt ids=... devices=... paths=... vfs=...' lines and comments.\n"
 
 const char *persist_path(void)
 {
@@ -74,6 +75,14 @@ const struct persist_entry *persist_find(const struct persist *p,
 	return NULL;
 }
 
+/* What entries of a list are compared by: a vfs= entry's PF. */
+static void entry_key(enum ppt_match_kind kind, const char *canon, char *key,
+		      size_t len)
+{
+	snprintf(key, len, "%.*s", (int)(kind == PPT_MATCH_VFS ? strcspn(canon, "=") :
+					  strlen(canon)), canon);
+}
+
 /* "ppt" as a module name: modprobe treats '-' and '_' alike. */
 static bool is_ppt(const char *w)
 {
@@ -104,7 +113,7 @@ static int parse_param(struct persist *p, const char *word, int lineno,
 		return 0;
 	if (kind == PERSIST_NLISTS) {
 		snprintf(err, errlen,
-			 "%s:%d: unknown ppt parameter \"%.*s\" (ppt takes ids=, devices= and paths=)",
+			 "%s:%d: unknown ppt parameter \"%.*s\" (ppt takes ids=, devices=, paths= and vfs=)",
 			 p->path, lineno, (int)klen, word);
 		return -EINVAL;
 	}
@@ -120,9 +129,25 @@ static int parse_param(struct persist *p, const char *word, int lineno,
 			why = "entry too long";
 		} else if (!entry_normalize((enum ppt_match_kind)kind, tok, canon,
 					    sizeof(canon), &why)) {
-			if (!persist_find(p, (enum ppt_match_kind)kind, canon) &&
-			    add_entry(p, (enum ppt_match_kind)kind, tok, canon, lineno))
+			char key[PPT_MATCH_BUFLEN];
+			const struct persist_entry *e;
+
+			entry_key((enum ppt_match_kind)kind, canon, key, sizeof(key));
+			e = persist_find(p, (enum ppt_match_kind)kind, key);
+			if (!e && add_entry(p, (enum ppt_match_kind)kind, tok, key, lineno))
 				return -ENOMEM;
+			/* one count per PF: the module would use the first */
+			if (e && kind == PPT_MATCH_VFS && !p->lenient) {
+				char other[PPT_MATCH_BUFLEN];
+
+				entry_normalize(PPT_MATCH_VFS, e->text, other, sizeof(other), &why);
+				if (strcmp(other, canon)) {
+					snprintf(err, errlen,
+						 "%s:%d: vfs= entry \"%s\": %s is named already (as \"%s\", line %d)",
+						 p->path, lineno, tok, key, e->text, e->line);
+					return -EINVAL;
+				}
+			}
 			continue;
 		}
 		/* the module skips an entry it cannot parse, and so does this */
@@ -353,11 +378,28 @@ void persist_free(struct persist *p)
 
 int persist_add(struct persist *p, enum ppt_match_kind kind, const char *canon)
 {
+	char key[PPT_MATCH_BUFLEN], old[PPT_MATCH_BUFLEN];
+	struct persist_entry *e;
+	const char *why;
+	char *text;
 	int ret;
 
-	if (persist_find(p, kind, canon))
+	entry_key(kind, canon, key, sizeof(key));
+	e = (struct persist_entry *)persist_find(p, kind, key);
+	if (e && kind == PPT_MATCH_VFS &&
+	    (entry_normalize(kind, e->text, old, sizeof(old), &why) || strcmp(old, canon))) {
+		/* the PF's count changes */
+		text = strdup(canon);
+		if (!text)
+			return -ENOMEM;
+		free(e->text);
+		e->text = text;
+		p->changed = true;
+		return 1;
+	}
+	if (e)
 		return 0;
-	ret = add_entry(p, kind, canon, canon, 0);
+	ret = add_entry(p, kind, canon, key, 0);
 	if (ret)
 		return ret;
 	p->changed = true;

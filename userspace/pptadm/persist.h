@@ -3,12 +3,12 @@
  * The boot lists pptadm add/remove keep: a modprobe.d file, by default
  * /etc/modprobe.d/ppt-devices.conf ($PPT_MODPROBE_CONF overrides it), with
  * one line
- *	options ppt ids=... devices=... paths=...
+ *	options ppt ids=... devices=... paths=... vfs=...
  * that modprobe passes to ppt when it loads.
  *
  * The file is read strictly: blank lines, comments, "options ppt" lines
- * with ids=, devices= and paths= (each entry checked as the module checks
- * it) and "softdep ... ppt" lines are understood and kept; anything else is
+ * with ids=, devices=, paths= and vfs= (each entry checked as the module
+ * checks it; vfs= names each PF once) and "softdep ... ppt" lines are understood and kept; anything else is
  * an error naming FILE:LINE, and then nothing is changed.  Several
  * "options ppt" lines are merged into the first one (modprobe would pass
  * the same parameter twice and the kernel keep only the last).  Writes are
@@ -25,12 +25,17 @@
 #define PERSIST_DEFAULT_PATH	"/etc/modprobe.d/ppt-devices.conf"
 #define PERSIST_ENV		"PPT_MODPROBE_CONF"
 
-/* The three lists, indexed by enum ppt_match_kind. */
-#define PERSIST_NLISTS	3
+/* The lists, indexed by enum ppt_match_kind. */
+#define PERSIST_NLISTS	4
 
+/*
+ * A vfs= entry's canon is its PF's address alone: the file names each PF
+ * once, whatever its count (the kernel keeps one entry per PF), and
+ * persist_find() and persist_del() take the PF's address.
+ */
 struct persist_entry {
 	char *text;		/* as the file has it */
-	char *canon;		/* canonical, for comparisons */
+	char *canon;		/* canonical, for comparisons (vfs=: the PF) */
 	int line;		/* 1-based line it came from; 0: added */
 };
 
@@ -49,7 +54,7 @@ struct persist {
 /* The file to use: $PPT_MODPROBE_CONF, else the default. */
 const char *persist_path(void);
 
-/* The parameter name of a list: "ids", "devices", "paths". */
+/* The parameter name of a list: "ids", "devices", "paths", "vfs". */
 const char *persist_param(enum ppt_match_kind kind);
 
 /*
@@ -69,7 +74,11 @@ const struct persist_entry *persist_find(const struct persist *p,
 					 enum ppt_match_kind kind,
 					 const char *canon);
 
-/* Add an entry (canonical text); 1 added, 0 already there, -ENOMEM. */
+/*
+ * Add an entry (canonical text); 1 added, 0 already there, -ENOMEM.  A
+ * vfs= entry ("PF=count", as entry_normalize() writes it) replaces the
+ * PF's entry when its count differs (1).
+ */
 int persist_add(struct persist *p, enum ppt_match_kind kind, const char *canon);
 
 /* Drop an entry; 1 dropped, 0 not there. */
@@ -111,7 +120,7 @@ int persist_load_other(struct persist *p, const char *path, char *err,
 
 /*
  * The lists the kernel command line gives (ppt.ids=, ppt.devices=,
- * ppt.paths=, below root; "" for the live system).  modprobe passes them
+ * ppt.paths=, ppt.vfs=, below root; "" for the live system).  modprobe passes them
  * after the modprobe.d options, so for a parameter set in both the command
  * line's value is the one ppt gets at boot.  A missing /proc/cmdline is an
  * empty one.
