@@ -243,6 +243,55 @@ int main(void)
 	ok(parse("-j", "monitor", NULL) == ARGS_OK && a.verb->id == V_MONITOR, "monitor -j");
 	ok(parse("add", "--force", "0000:00/1c.0/00.0", NULL) == ARGS_OK, "add --force PATH");
 	ok(parse("remove", "10de:1db4", NULL) == ARGS_OK, "remove IDS");
+
+	/* SR-IOV: sriov PF COUNT, add --vfs COUNT PF, the vfs match kind */
+	ok(parse("sriov", "3b:00.0", "4", NULL) == ARGS_OK && a.verb->id == V_SRIOV &&
+	   a.numvfs == 4 && a.argc == 2, "sriov PF COUNT");
+	ok(parse("sriov", "3b:00.0", "0", NULL) == ARGS_OK && a.numvfs == 0, "sriov PF 0");
+	ok(parse("sriov", "3b:00.0", "65535", NULL) == ARGS_OK && a.numvfs == 65535,
+	   "sriov PF 65535");
+	ok(parse("-j", "sriov", "--timeout", "5", "3b:00.0", "2", NULL) == ARGS_OK &&
+	   a.fmt == OUT_JSON && a.timeout_ms == 5000, "sriov -j --timeout");
+	ok(parse("sriov", "-p", "-o", "addr,physfn,vf_index", "3b:00.0", "2", NULL) == ARGS_OK &&
+	   a.fmt == OUT_PARSEABLE, "sriov -p -o");
+	usage_err(parse("sriov", "3b:00.0", "04", NULL),
+		  "sriov: VF count \"04\" is not a decimal number from 0 to 65535", "sriov: a leading zero");
+	usage_err(parse("sriov", "3b:00.0", "0x4", NULL),
+		  "sriov: VF count \"0x4\" is not a decimal number from 0 to 65535", "sriov: hex");
+	usage_err(parse("sriov", "3b:00.0", "-1", NULL),
+		  "unknown option \"-1\"", "sriov: a sign is an option");
+	usage_err(parse("sriov", "3b:00.0", "65536", NULL),
+		  "sriov: VF count \"65536\" is not a decimal number from 0 to 65535", "sriov: too many");
+	usage_err(parse("sriov", "3b:00.0", NULL), "sriov needs a PF and a VF COUNT", "sriov: no count");
+	usage_err(parse("sriov", "3b:00.0", "1", "2", NULL),
+		  "sriov takes 2 arguments at most (\"2\" is one too many)", "sriov: one too many");
+	usage_err(parse("sriov", "--force", "3b:00.0", "1", NULL),
+		  "sriov does not take --force", "sriov: --force");
+	ok(parse("add", "--vfs", "4", "0000:3b:00.0", NULL) == ARGS_OK && a.vfs == 4 &&
+	   a.argc == 1, "add --vfs COUNT PF");
+	ok(parse("add", "--vfs=65535", "3b:00.0", NULL) == ARGS_OK && a.vfs == 65535,
+	   "add --vfs=COUNT PF");
+	usage_err(parse("add", "--vfs", "0", "3b:00.0", NULL),
+		  "--vfs \"0\": want a VF count, 1 to 65535 (decimal)", "add --vfs 0");
+	usage_err(parse("add", "--vfs", "4x", "3b:00.0", NULL),
+		  "--vfs \"4x\": want a VF count, 1 to 65535 (decimal)", "add --vfs: not a number");
+	usage_err(parse("add", "--vfs", "4", "3b:00.0", "5e:00.0", NULL),
+		  "add --vfs COUNT takes one PF (\"5e:00.0\" is one too many)", "add --vfs: two PFs");
+	usage_err(parse("add", "--force", "--vfs", "4", "3b:00.0", NULL),
+		  "add --vfs does not reserve the PF: it does not take --force", "add --vfs --force");
+	usage_err(parse("remove", "--vfs", "4", "3b:00.0", NULL),
+		  "remove does not take --vfs", "remove --vfs");
+	ok(parse("match", "add", "vfs", "3b:00.0", NULL) == ARGS_OK &&
+	   a.match_kind == PPT_MATCH_VFS && !strcmp(a.match_text, "3b:00.0"), "match add vfs PF");
+	ok(parse("match", "del", "vfs", "0000:3b:00.0", NULL) == ARGS_OK &&
+	   a.match_kind == PPT_MATCH_VFS, "match del vfs PF");
+	usage_err(parse("match", "add", "vfs", "3b:00.0=4", NULL),
+		  "vfs entry \"3b:00.0=4\": a VF count is for the boot list (pptadm add --vfs COUNT PF); at runtime, pptadm sriov PF COUNT",
+		  "match add vfs: no count at runtime");
+	usage_err(parse("match", "add", "vfs", "3b:00.0=04", NULL),
+		  "vfs entry \"3b:00.0=04\": VF count must be 1 to 65535", "match add vfs: a bad count");
+	usage_err(parse("match", "add", "vfs", "10de:1db4", NULL),
+		  "vfs entry \"10de:1db4\": bus has more than two digits", "match add vfs: not an address");
 	ok(parse("show", "--", "01:00.0", NULL) == ARGS_OK && a.argc == 1, "-- ends options");
 	ok(parse("list", "--output=addr", NULL) == ARGS_OK && !strcmp(a.fields, "addr"),
 	   "--output=FIELDS");
@@ -315,7 +364,7 @@ int main(void)
 	usage_err(parse("match", "show", NULL), "unknown match command \"show\"", "match show");
 	usage_err(parse("match", "add", "ids", NULL), "match add needs a kind", "match add without entry");
 	usage_err(parse("match", "add", "vendor", "10de:1db4", NULL),
-		  "unknown match kind \"vendor\" (want ids, device or path)", "a bad kind");
+		  "unknown match kind \"vendor\" (want ids, device, path or vfs)", "a bad kind");
 	usage_err(parse("match", "add", "ids", "10de:zz", NULL),
 		  "ids entry \"10de:zz\": field is not hexadecimal", "a bad ids entry");
 	usage_err(parse("match", "del", "device", "01:00.9", NULL),
@@ -334,7 +383,9 @@ int main(void)
 
 		args_usage(f);
 		fclose(f);
-		ok(strstr(got, "match add [--reset-pref METHOD] ids|device|path ENTRY") &&
+		ok(strstr(got, "match add [--reset-pref METHOD] ids|device|path|vfs ENTRY") &&
+		   strstr(got, "sriov [-j | -p -o FIELD,...] PF COUNT") &&
+		   strstr(got, "add --vfs COUNT PF") && strstr(got, "--vfs COUNT") &&
 		   strstr(got, "monitor [-j] [-t]") &&
 		   strstr(got, "--all-dirty") && strstr(got, "Exit status: 0 success"),
 		   "the overview names every verb and option");

@@ -140,28 +140,49 @@ static const struct verb verbs[] = {
 	  "saved at reserve, verify; they become reserved, or quarantined when it\n"
 	  "fails.  Cleaning a quarantined device is how it is cleared.\n"
 	  "--all-dirty cleans every dirty device.\n" WAIT_HELP RECORD_HELP DEVICE_HELP },
-	{ "add", V_ADD, OPT_FORCE | OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
-	  "add [--force] DEVICE...",
+	{ "add", V_ADD, OPT_FORCE | OPT_NO_WAIT | OPT_TIMEOUT | OPT_VFS, 1, -1,
+	  "add [--force] DEVICE...\n"
+	  "add --vfs COUNT PF",
 	  "Reserve devices now and for every boot: each DEVICE is added, as it was\n"
 	  "named, to the devices=, paths= or ids= list of an 'options ppt' line in\n"
 	  "/etc/modprobe.d/ppt-devices.conf ($PPT_MODPROBE_CONF overrides the file).\n"
 	  "Adding what is there already changes nothing.  A DEVICE whose reserve\n"
 	  "fails is not added.  When ppt loads from the initramfs, refresh it\n"
 	  "(update-initramfs -u, or dracut -f) for the next boot to see the change.\n"
+	  "--vfs COUNT PF: enable COUNT (1 to 65535) SR-IOV virtual functions of the\n"
+	  "physical function PF now, as sriov does, and at every boot (the entry\n"
+	  "vfs=PF=COUNT); ppt holds each VF.  The PF itself is not reserved.\n"
 	  CRITICAL_HELP WAIT_HELP RECORD_HELP DEVICE_HELP },
 	{ "remove", V_REMOVE, OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
 	  "remove DEVICE...",
 	  "Release devices now and drop them from the boot lists file (see add).\n"
-	  "A DEVICE whose release fails stays in the file.\n" WAIT_HELP RECORD_HELP
+	  "A DEVICE whose release fails stays in the file.  A PF with a vfs= entry\n"
+	  "(add --vfs) has its virtual functions removed (as sriov PF 0 does: refused\n"
+	  "while one is in use) and the entry dropped.\n" WAIT_HELP RECORD_HELP
 	  DEVICE_HELP },
+	{ "sriov", V_SRIOV, OPT_PARSEABLE | OPT_OUTPUT | OPT_NO_WAIT | OPT_TIMEOUT, 2, 2,
+	  "sriov [-j | -p -o FIELD,...] PF COUNT",
+	  "Set the number of SR-IOV virtual functions of the physical function PF\n"
+	  "(its sysfs sriov_numvfs) to COUNT, 0 to sriov_totalvfs, with ppt holding\n"
+	  "every VF: unless ppt holds PF (its VFs are ppt's anyway) or a vfs= entry\n"
+	  "or match names it, a runtime vfs match for PF is added first.  PF's\n"
+	  "sriov_drivers_autoprobe is set to 0, so that no VF driver probes a VF.\n"
+	  "Changing a count that is not 0 removes the VFs first: refused, naming\n"
+	  "each, while a VF is in use (a driver other than ppt, or a state other\n"
+	  "than reserved, dirty or quarantined).  COUNT 0 also deletes the runtime\n"
+	  "vfs match.  The VFs are printed (addr, state, driver; -o for others).\n"
+	  "PF is a PCI address, a topology path or vendor:device naming one device.\n"
+	  "With -j, one JSON record a line for each VF (for PF when there is none).\n" },
 	{ "match", V_MATCH, OPT_PARSEABLE | OPT_OUTPUT | OPT_RESET_PREF, 1, 3,
-	  "match add [--reset-pref METHOD] ids|device|path ENTRY\n"
-	  "match del ids|device|path ENTRY\n"
+	  "match add [--reset-pref METHOD] ids|device|path|vfs ENTRY\n"
+	  "match del ids|device|path|vfs ENTRY\n"
 	  "match list [-j | -p -o kind,text,boot]",
 	  "Runtime matches, the twins of the boot lists until ppt is unloaded:\n"
 	  "  ids ENTRY     vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]\n"
 	  "  device ENTRY  [domain:]bus:dev.fn\n"
 	  "  path ENTRY    [domain:]rootbus/dev.fn[/dev.fn...]\n"
+	  "  vfs ENTRY     [domain:]bus:dev.fn of an SR-IOV PF: its virtual functions\n"
+	  "                (no =COUNT: that is for the boot list, add --vfs)\n"
 	  "Matching functions that no driver holds are reserved at once; ones that\n"
 	  "appear later are claimed before host drivers bind; with --reset-pref\n"
 	  "they get that reset preference (see set).  'match list' shows the boot\n"
@@ -279,6 +300,7 @@ void args_usage(FILE *f)
 		"  --variant NAME      with claim and run: devices of that variant\n"
 		"  --match IDS         with claim and run: devices matching vendor:device[:...]\n"
 		"  --count N           with claim and run: how many devices (1 to %d)\n"
+		"  --vfs COUNT         with add: SR-IOV virtual functions of a PF, at every boot\n"
 		"  --user USER         with run and assign: give the VFIO nodes to USER\n"
 		"  --timeout-clean SECS  with run: how long to wait for cleaning (default 120)\n"
 		"  --format F          with list -j: sysinfo or assignable (RFD 114)\n"
@@ -330,6 +352,28 @@ static size_t distance(const char *a, const char *b)
 	return d[la][lb];
 }
 
+/*
+ * A VF count: decimal digits, no sign, no leading zero (sriov_numvfs would
+ * read "010" as octal), at most VFS_COUNT_MAX.  0 or -EINVAL.
+ */
+static int vfs_count_parse(const char *s, unsigned int *out)
+{
+	unsigned long v = 0;
+	size_t i, len = strlen(s);
+
+	if (!len || len > 5 || (s[0] == '0' && len > 1))
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v > VFS_COUNT_MAX)
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
+}
+
 /* match add|del KIND ENTRY, match list */
 static int parse_match(struct args *a, char *err, size_t errlen)
 {
@@ -364,18 +408,24 @@ static int parse_match(struct args *a, char *err, size_t errlen)
 		return ARGS_USAGE;
 	}
 	if (a->argc != 3) {
-		snprintf(err, errlen, "match %s needs a kind (ids, device or path) and an ENTRY", sub);
+		snprintf(err, errlen, "match %s needs a kind (ids, device, path or vfs) and an ENTRY", sub);
 		return ARGS_USAGE;
 	}
 	kind = ppt_match_kind_parse(a->argv[1]);
 	if (kind < 0) {
-		snprintf(err, errlen, "unknown match kind \"%s\" (want ids, device or path)",
+		snprintf(err, errlen, "unknown match kind \"%s\" (want ids, device, path or vfs)",
 			 a->argv[1]);
 		return ARGS_USAGE;
 	}
 	if (entry_normalize((enum ppt_match_kind)kind, a->argv[2], canon,
 			    sizeof(canon), &why)) {
 		snprintf(err, errlen, "%s entry \"%s\": %s", a->argv[1], a->argv[2], why);
+		return ARGS_USAGE;
+	}
+	if (kind == PPT_MATCH_VFS && strchr(a->argv[2], '=')) {
+		snprintf(err, errlen,
+			 "vfs entry \"%s\": a VF count is for the boot list (pptadm add --vfs COUNT PF); at runtime, pptadm sriov PF COUNT",
+			 a->argv[2]);
 		return ARGS_USAGE;
 	}
 	a->match_kind = (enum ppt_match_kind)kind;
@@ -388,14 +438,14 @@ static const char *const opt_names[] = {
 	"--force", "--no-wait", "--timeout", "--method", "--all-dirty",
 	"-q/--quiet", "--reset-pref", "--variant", "--count", "--match", "--user",
 	"--timeout-clean", "--format", "--variants", "--unclean", "--pretty",
-	"-t/--timestamps", "-b/--batch", "-V/--version",
+	"-t/--timestamps", "-b/--batch", "-V/--version", "--vfs",
 };
 
 /* getopt_long's values of the options without a short form */
 enum {
 	L_OWNER = 256, L_FORCE, L_NO_WAIT, L_TIMEOUT, L_METHOD, L_ALL_DIRTY,
 	L_RESET_PREF, L_VARIANT, L_COUNT, L_MATCH, L_USER, L_TIMEOUT_CLEAN,
-	L_FORMAT, L_VARIANTS, L_UNCLEAN, L_PRETTY, L_PARSEABLE,
+	L_FORMAT, L_VARIANTS, L_UNCLEAN, L_PRETTY, L_PARSEABLE, L_VFS,
 };
 
 /* devlink's one-dash spellings, and ours */
@@ -432,6 +482,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		{ "unclean", no_argument, NULL, L_UNCLEAN },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "vfs", required_argument, NULL, L_VFS },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool help = false, version = false, short_p = false;
@@ -605,6 +656,15 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 				return ARGS_USAGE;
 			}
 			a->match = optarg;
+			break;
+		case L_VFS:
+			a->given |= OPT_VFS;
+			if (vfs_count_parse(optarg, &a->vfs) || !a->vfs) {
+				snprintf(err, errlen,
+					 "--vfs \"%s\": want a VF count, 1 to %d (decimal)",
+					 optarg, VFS_COUNT_MAX);
+				return ARGS_USAGE;
+			}
 			break;
 		case L_USER:
 			a->given |= OPT_USER;
@@ -784,6 +844,25 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			return ARGS_USAGE;
 		}
 	}
+	if (a->verb->id == V_ADD && (a->given & OPT_VFS)) {
+		if (a->force) {
+			snprintf(err, errlen, "add --vfs does not reserve the PF: it does not take --force");
+			return ARGS_USAGE;
+		}
+		if (a->argc != 1) {
+			snprintf(err, errlen, "add --vfs COUNT takes one PF%s%s%s",
+				 a->argc ? " (\"" : "", a->argc ? a->argv[1] : "",
+				 a->argc ? "\" is one too many)" : "");
+			return ARGS_USAGE;
+		}
+	}
+	if (a->verb->id == V_SRIOV && a->argc == 2 &&
+	    vfs_count_parse(a->argv[1], &a->numvfs)) {
+		snprintf(err, errlen,
+			 "sriov: VF count \"%s\" is not a decimal number from 0 to %d",
+			 a->argv[1], VFS_COUNT_MAX);
+		return ARGS_USAGE;
+	}
 	if (a->verb->id == V_CLAIM || a->verb->id == V_RUN) {
 		int ways = !!a->argc + !!a->variant + !!a->match;
 
@@ -837,7 +916,8 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 	if (a->argc < a->verb->min_args) {
 		snprintf(err, errlen, "%s needs %s", a->verb->name,
 			 a->verb->max_args == 1 ? "one DEVICE" :
-			 a->verb->id == V_MATCH ? "add, del or list" : "at least one DEVICE");
+			 a->verb->id == V_MATCH ? "add, del or list" :
+			 a->verb->id == V_SRIOV ? "a PF and a VF COUNT" : "at least one DEVICE");
 		return ARGS_USAGE;
 	}
 	if (a->verb->max_args >= 0 && a->argc > a->verb->max_args) {

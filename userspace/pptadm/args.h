@@ -19,7 +19,7 @@
 enum verb_id {
 	V_LIST, V_SHOW, V_RESERVE, V_RELEASE, V_CLAIM, V_UNCLAIM, V_ASSIGN,
 	V_UNASSIGN, V_RESET, V_CLEAN, V_ADD, V_REMOVE, V_MATCH, V_MONITOR,
-	V_CHECK, V_SET, V_VERSION, V_HELP, V_TAKE, V_RUN,
+	V_CHECK, V_SET, V_VERSION, V_HELP, V_TAKE, V_RUN, V_SRIOV,
 };
 
 /* Options, as bits: which were given, and which a verb takes. */
@@ -48,6 +48,7 @@ enum {
 	OPT_TIMESTAMPS	= 1 << 21,
 	OPT_BATCH	= 1 << 22,	/* no command takes it: it runs commands */
 	OPT_VERSION	= 1 << 23,	/* likewise: pptadm's, not a command's */
+	OPT_VFS		= 1 << 24,	/* add --vfs COUNT PF */
 };
 
 /* Options every command takes. */
@@ -85,6 +86,8 @@ struct args {
 	int timeout_ms;		/* 0: --no-wait */
 	const char *variant;	/* --variant NAME (checked) */
 	unsigned int count;	/* --count N; 0: not given */
+	unsigned int vfs;	/* add --vfs COUNT (1 to 65535); 0: not given */
+	unsigned int numvfs;	/* sriov PF COUNT (0 to 65535) */
 	const char *match;	/* --match IDS, as given (checked) */
 	struct id_match match_ids;	/* ... parsed */
 	const char *user;	/* --user USER (looked up when run) */

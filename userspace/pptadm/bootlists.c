@@ -12,6 +12,7 @@
 #include "cmds.h"
 #include "inventory.h"
 #include "rows.h"
+#include "sriov.h"
 
 const struct persist_entry *boot_other_entry(const struct persist *p,
 					     const struct out_device *d,
@@ -102,6 +103,12 @@ void boot_free_elsewhere(struct persist *v, size_t n)
 	free(v);
 }
 
+const struct persist_entry *boot_vfs_entry(const struct persist *p,
+					   const struct name *n)
+{
+	return n->kind == NAME_ADDR ? persist_find(p, PPT_MATCH_VFS, n->canon) : NULL;
+}
+
 /* A new problem of name k at the end of *pr; NULL without memory. */
 static struct boot_problem *problem(struct boot_problem **pr, size_t *npr,
 				    size_t *cap, int k, int err)
@@ -135,7 +142,8 @@ int boot_remove_check(const struct persist *p, const struct persist *others,
 	*pr = NULL;
 	*npr = 0;
 	for (k = 0; k < nnames; k++) {
-		bool listed = persist_find(p, name_list(&names[k]), names[k].canon);
+		bool listed = persist_find(p, name_list(&names[k]), names[k].canon) ||
+			      boot_vfs_entry(p, &names[k]);
 		size_t hits = 0;
 
 		for (i = 0; i < ndevs; i++) {
@@ -153,7 +161,9 @@ int boot_remove_check(const struct persist *p, const struct persist *others,
 				snprintf(v->msg, sizeof(v->msg),
 					 "%s is also named by %s=%s (%s:%d): remove that too (pptadm remove %s)",
 					 devs[i].info.addr, persist_param((enum ppt_match_kind)kind),
-					 e->text, p->path, e->line, e->text);
+					 e->text, p->path, e->line,
+					 /* vfs=PF=N: removed by naming the PF */
+					 kind == PPT_MATCH_VFS ? e->canon : e->text);
 			}
 			e = boot_elsewhere_entry(others, nothers, &devs[i], &src, &kind);
 			if (e) {
@@ -294,6 +304,47 @@ static void records(struct ctx *c, const struct done *d, size_t nd,
 			cmd_record(c, NULL, 0, (int)name_list(&names[k]), names[k].canon);
 }
 
+/* add --vfs COUNT PF: the VFs now, as sriov does, and vfs=PF=COUNT for every boot */
+static int add_vfs(struct ctx *c, const char *path, struct persist *p)
+{
+	struct name_target *t = NULL;
+	struct out_device *rows;
+	char pf[PPT_ADDR_BUFLEN], entry[PPT_MATCH_BUFLEN];
+	uint64_t id;
+	size_t nt = 0, n = 0, i;
+	bool changed;
+	int ret;
+
+	if (ctx_resolve(c, SCOPE_HOST, true, c->names, 1, &t, &nt))
+		return EXIT_FAIL;
+	snprintf(pf, sizeof(pf), "%s", t[0].addr);
+	free(t);
+	snprintf(entry, sizeof(entry), "%s=%u", pf, c->a.vfs);
+	if (sriov_apply(c, pf, c->a.vfs, &changed, &id)) {
+		fprintf(c->err, "pptadm: %s: not added to %s\n", c->names[0].arg, path);
+		return EXIT_FAIL;
+	}
+	ret = persist_add(p, PPT_MATCH_VFS, entry);
+	if (ret < 0) {
+		ctx_report_what(c, ret, "out of memory", "add");
+		return EXIT_FAIL;
+	}
+	if (!out_is_json(c->a.fmt))
+		fprintf(c->err, "pptadm: %s: %s vfs=%s\n", c->names[0].arg,
+			ret ? "adding to the boot lists as" : "already in the boot lists as",
+			entry);
+	if (ret)
+		note_cmdline(c, path, PPT_MATCH_VFS);
+	if (save_boot_lists(c, p, "the VFs are enabled"))
+		return EXIT_FAIL;
+	/* a record for each VF, with the boot-list entry */
+	rows = sriov_rows(c, pf, &n);
+	for (i = 0; rows && i < n; i++)
+		cmd_record(c, rows[i].info.addr, id, PPT_MATCH_VFS, entry);
+	free(rows);
+	return 0;
+}
+
 int cmd_add(struct ctx *c)
 {
 	const struct args *a = &c->a;
@@ -309,6 +360,10 @@ int cmd_add(struct ctx *c)
 	ret = ctx_parse_names(c, a->argc, a->argv);
 	if (ret || (ret = open_boot_lists(c, path, &p, &lock)))
 		return ret;
+	if (a->vfs) {
+		status = add_vfs(c, path, &p);
+		goto out;
+	}
 	ok = calloc((size_t)a->argc, sizeof(*ok));
 	if (!ok || ctx_resolve(c, SCOPE_HOST, false, c->names, a->argc, &t, &nt) ||
 	    ctx_open(c, "add")) {
@@ -384,7 +439,8 @@ int cmd_remove(struct ctx *c)
 	struct boot_problem *pr = NULL;
 	struct done *done = NULL;
 	size_t i, nothers = 0, npr = 0, nd = 0;
-	bool *ok = NULL, *acted = NULL;
+	bool *ok = NULL, *acted = NULL, *vfs = NULL;
+	char **vfs_text = NULL;
 	int ret, k, lock, status = 0;
 
 	ret = ctx_parse_names(c, a->argc, a->argv);
@@ -404,9 +460,11 @@ int cmd_remove(struct ctx *c)
 	}
 	ok = calloc((size_t)a->argc, sizeof(*ok));
 	acted = calloc((size_t)a->argc, sizeof(*acted));
+	vfs = calloc((size_t)a->argc, sizeof(*vfs));
+	vfs_text = calloc((size_t)a->argc, sizeof(*vfs_text));
 	done = calloc(c->nkern + 1, sizeof(*done));
 	/* check every name before anything is done */
-	if (!ok || !acted || !done ||
+	if (!ok || !acted || !vfs || !vfs_text || !done ||
 	    boot_remove_check(&p, others, nothers, c->kern, c->nkern, c->names, a->argc,
 			      &pr, &npr)) {
 		ctx_report_what(c, -ENOMEM, "out of memory", "remove");
@@ -421,6 +479,24 @@ int cmd_remove(struct ctx *c)
 	}
 	for (k = 0; k < a->argc; k++)
 		ok[k] = true;
+	/* a PF's vfs= entry: its VFs go first (a PF is not released under them) */
+	for (k = 0; k < a->argc; k++) {
+		const struct persist_entry *e = boot_vfs_entry(&p, &c->names[k]);
+		uint64_t id;
+		bool changed;
+
+		if (!e)
+			continue;
+		vfs_text[k] = strdup(e->text);
+		if (!vfs_text[k] || sriov_apply(c, c->names[k].canon, 0, &changed, &id)) {
+			if (!vfs_text[k])
+				ctx_report_what(c, -ENOMEM, "out of memory", "remove");
+			ok[k] = false;
+			status = EXIT_FAIL;
+			continue;
+		}
+		vfs[k] = true;
+	}
 	for (i = 0; i < c->nkern; i++) {
 		struct name_cand cd;
 		uint64_t id = 0;
@@ -428,7 +504,7 @@ int cmd_remove(struct ctx *c)
 		inventory_cand(&c->kern[i], &cd);
 		for (k = 0; k < a->argc && !name_matches(&c->names[k], &cd); k++)
 			;
-		if (k == a->argc)
+		if (k == a->argc || !ok[k])
 			continue;
 		acted[k] = true;
 		ret = cmd_device_op(c, c->kern[i].info.addr, &id);
@@ -455,17 +531,29 @@ int cmd_remove(struct ctx *c)
 		if (ok[k] && !out_is_json(a->fmt))
 			fprintf(c->err, "pptadm: %s: dropping %s=%s from the boot lists\n",
 				nm->arg, persist_param(lk), nm->canon);
+		if (vfs[k] && persist_del(&p, PPT_MATCH_VFS, nm->canon) &&
+		    !out_is_json(a->fmt))
+			fprintf(c->err, "pptadm: %s: dropping vfs=%s from the boot lists\n",
+				nm->arg, vfs_text[k]);
 	}
 	if (save_boot_lists(c, &p, "the devices are released")) {
 		status = EXIT_FAIL;
 		memset(ok, 0, (size_t)a->argc * sizeof(*ok));
+		memset(vfs, 0, (size_t)a->argc * sizeof(*vfs));
 	}
 	records(c, done, nd, c->names, a->argc, ok, acted);
+	for (k = 0; k < a->argc; k++)
+		if (vfs[k])
+			cmd_record(c, c->names[k].canon, 0, PPT_MATCH_VFS, vfs_text[k]);
 out:
 	persist_free(&p);
 	boot_free_elsewhere(others, nothers);
 	free(pr);
 	free(done);
+	for (k = 0; vfs_text && k < a->argc; k++)
+		free(vfs_text[k]);
+	free(vfs_text);
+	free(vfs);
 	free(acted);
 	free(ok);
 	close(lock);

@@ -40,6 +40,13 @@ const struct persist_entry *boot_elsewhere_entry(const struct persist *others,
 						 const struct out_device *d,
 						 const char **src, int *kind);
 
+/*
+ * The vfs= entry of p for a name that is a PF's address (remove drops it,
+ * and removes the PF's VFs as sriov PF 0 does), or NULL.
+ */
+const struct persist_entry *boot_vfs_entry(const struct persist *p,
+					   const struct name *n);
+
 /* Why a name cannot be removed. */
 struct boot_problem {
 	int name;		/* its index */
@@ -50,7 +57,8 @@ struct boot_problem {
 /*
  * remove's checks of names against the file p (its path in messages),
  * the other sources and the devices ppt manages: a name that is neither
- * in the file nor names a device (-ENOENT), a device another entry would
+ * in the file (its list, or vfs= for a PF's address) nor names a device
+ * (-ENOENT), a device another entry would
  * reserve again at boot (-EEXIST, naming the entry).  *pr is malloc()ed;
  * returns 0 or -ENOMEM.
  */

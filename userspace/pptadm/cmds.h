@@ -7,6 +7,7 @@
  *	change.c	reserve, release, claim, unclaim, take, assign,
  *			unassign, reset, clean, set, match
  *	bootlists.c	add, remove
+ *	sriov.c		sriov
  *	run.c		run
  *	monitor.c	monitor
  *	info.c		check, version
@@ -29,6 +30,7 @@ int cmd_match(struct ctx *c);
 
 int cmd_add(struct ctx *c);
 int cmd_remove(struct ctx *c);
+int cmd_sriov(struct ctx *c);
 
 int cmd_run(struct ctx *c);
 int cmd_monitor(struct ctx *c);

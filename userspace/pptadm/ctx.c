@@ -10,6 +10,7 @@
 #include "ctx.h"
 #include "inventory.h"
 #include "rows.h"
+#include "sriov.h"
 
 void ctx_init(struct ctx *c, const struct args *a)
 {
@@ -117,6 +118,7 @@ int ctx_load_host(struct ctx *c, const char *op)
 		ctx_report_what(c, ret, err, op);
 		return ret;
 	}
+	sriov_fill(c->root, c->host, c->nhost);
 	c->have_host = true;
 	return 0;
 }
@@ -147,6 +149,7 @@ int ctx_load_kernel(struct ctx *c, const char *op)
 		return -ENOMEM;
 	}
 	c->nkern = n;
+	sriov_fill(c->root, c->kern, c->nkern);
 	c->have_kern = true;
 	return 0;
 }

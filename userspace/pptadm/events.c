@@ -91,12 +91,30 @@ static void device_words(FILE *f, const struct dev_info *d)
 	kv(f, "driver", d->driver);
 }
 
+/*
+ * Every field the kernel's event carries: not the SR-IOV relations, which
+ * list and show read from sysfs (sriov.h) and an event does not have.
+ */
 static void json_device(struct json *j, const struct out_device *d)
 {
+	static const char *const sysfs_only[] = {
+		"physfn", "vf_index", "sriov_numvfs", "sriov_totalvfs",
+	};
 	struct out_fields all;
 	char bad[8];
+	int i, k, n = 0;
 
 	out_fields_parse(&out_device_fields, "all", &all, bad, sizeof(bad));
+	for (i = 0; i < all.n; i++) {
+		const char *name = out_device_fields.fields[all.idx[i]].name;
+
+		for (k = 0; k < (int)(sizeof(sysfs_only) / sizeof(sysfs_only[0])); k++)
+			if (!strcmp(name, sysfs_only[k]))
+				break;
+		if (k == (int)(sizeof(sysfs_only) / sizeof(sysfs_only[0])))
+			all.idx[n++] = all.idx[i];
+	}
+	all.n = n;
 	json_key(j, "device");
 	out_row_json(j, &out_device_fields, &all, d);
 }

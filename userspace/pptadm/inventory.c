@@ -227,6 +227,7 @@ void inventory_cand(const struct out_device *d, struct name_cand *c)
 {
 	c->addr = d->info.addr;
 	c->path = d->info.path;
+	c->physfn = d->sriov.physfn;
 	c->vendor = d->info.vendor;
 	c->device = d->info.device;
 	c->subvendor = d->info.subvendor;

@@ -9,6 +9,7 @@
 #include "cmds.h"
 #include "inventory.h"
 #include "rows.h"
+#include "sriov.h"
 
 /* list -a: the host's devices with the kernel's view merged in (c->host). */
 static int load_all(struct ctx *c)
@@ -40,6 +41,8 @@ static int load_all(struct ctx *c)
 		return EXIT_FAIL;
 	}
 	free(info);
+	/* the devices libpci did not see were appended without them */
+	sriov_fill(c->root, c->host, c->nhost);
 	return 0;
 }
 
@@ -140,6 +143,7 @@ int cmd_show(struct ctx *c)
 		}
 		devs[n++].info = info;
 	}
+	sriov_fill(c->root, devs, n);
 	inventory_names(devs, n);
 	if (n && !ctx_load_kernel(c, "show"))
 		ctx_label(c, devs, n, c->kern, c->nkern);

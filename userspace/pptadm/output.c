@@ -59,6 +59,11 @@ GETTER(gated, KNOWN, "%s", d->info.gated ? "yes" : "no")
 GETTER(reason, KNOWN && d->info.reason[0], "%s", d->info.reason)
 GETTER(variant, d->variant[0], "%s", d->variant)
 GETTER(type, d->type[0], "%s", d->type)
+/* SR-IOV (sriov.h): a VF's PF and index, a PF's counts */
+GETTER(physfn, d->sriov.physfn[0], "%s", d->sriov.physfn)
+GETTER(vf_index, d->sriov.physfn[0], "%u", d->sriov.vf_index)
+GETTER(sriov_numvfs, d->sriov.is_pf, "%u", d->sriov.numvfs)
+GETTER(sriov_totalvfs, d->sriov.is_pf, "%u", d->sriov.totalvfs)
 
 static bool get_reset_methods(const void *row, char *buf, size_t len)
 {
@@ -98,6 +103,11 @@ static const struct field device_fields[] = {
 	{ "tainted", "TAINTED", F_BOOL, false, NULL, get_tainted },
 	{ "gated", "GATED", F_BOOL, false, NULL, get_gated },
 	{ "reason", "REASON", F_STR, false, NULL, get_reason },
+	/* SR-IOV */
+	{ "physfn", "PHYSFN", F_STR, false, NULL, get_physfn },
+	{ "vf_index", "VF_INDEX", F_INT, false, NULL, get_vf_index },
+	{ "sriov_numvfs", "NUMVFS", F_INT, false, NULL, get_sriov_numvfs },
+	{ "sriov_totalvfs", "TOTALVFS", F_INT, false, NULL, get_sriov_totalvfs },
 	{ "variant", "VARIANT", F_STR, OUT_DEF_TABLE, NULL, get_variant },
 	{ "type", "TYPE", F_STR, OUT_DEF_TABLE, NULL, get_type },
 	{ "name", "NAME", F_STR, true, NULL, get_name },
@@ -185,7 +195,7 @@ const char *out_errno_name(int err, char *buf, size_t len)
 const char *out_field_names(const struct field_set *fs)
 {
 	/* one buffer per field set */
-	static char names[2][512];
+	static char names[2][1024];
 	char *buf = names[fs == &out_match_fields];
 	size_t i, off = 0;
 

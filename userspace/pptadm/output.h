@@ -63,6 +63,18 @@ struct dev_info {
 };
 
 /*
+ * A device's SR-IOV relations, from sysfs (sriov.h fills them): a VF's PF
+ * (its physfn link) and the K of the PF's virtfnK link to it; a PF's
+ * sriov_numvfs and sriov_totalvfs.  All zero: neither.
+ */
+struct out_sriov {
+	char physfn[PPT_ADDR_BUFLEN];	/* a VF's PF; "" for any other device */
+	unsigned int vf_index;		/* a VF's index, when physfn[0] */
+	bool is_pf;			/* it has sriov_totalvfs: */
+	unsigned int numvfs, totalvfs;
+};
+
+/*
  * A device as pptadm prints it: the kernel's view plus libpci's names.
  * host_only marks a device ppt does not manage (list -a): its state prints
  * as "-" and what only the kernel knows (owner, boot, reset methods...) is
@@ -76,6 +88,7 @@ struct out_device {
 	char name[256];			/* "Vendor Device" */
 	char variant[65];		/* variants.h: its variant, "" when none */
 	char type[16];			/* its variant's type, or the class's guess */
+	struct out_sriov sriov;
 };
 
 enum field_kind {
@@ -124,7 +137,7 @@ struct out_match {
 extern const struct field_set out_device_fields;	/* rows: struct out_device */
 extern const struct field_set out_match_fields;		/* rows: struct out_match */
 
-#define OUT_MAX_FIELDS 32
+#define OUT_MAX_FIELDS 64
 
 struct out_fields {
 	int idx[OUT_MAX_FIELDS];

@@ -52,6 +52,7 @@ static int (*const command[])(struct ctx *) = {
 	[V_CHECK] = cmd_check,
 	[V_SET] = cmd_change,
 	[V_VERSION] = cmd_version,
+	[V_SRIOV] = cmd_sriov,
 };
 
 /* Run one parsed command in a context of its own. */
