@@ -18,6 +18,7 @@
  *	ppt_reset.c	resetting and cleaning functions
  *	ppt_gate.c	holding a tainted function's IOMMU group's DMA ownership
  *	ppt_host.c	network devices the host itself uses
+ *	ppt_sriov.c	SR-IOV: holding VFs, guarding PFs, ppt's sriov_configure
  *	ppt_netlink.c	the "ppt" generic netlink family
  *	ppt_compat.h	differences between kernel versions, from Kbuild probes
  */
@@ -94,6 +95,8 @@ struct ppt_reset_result {
  * @reap_at: the lease reaper's next attempt (jiffies), while its last one
  *	failed
  * @reap_wait: the reaper's current wait between failed attempts, in ms
+ * @vfs_removing: a PF whose VFs ppt's sriov_configure is removing: none
+ *	of them can be claimed meanwhile
  */
 struct ppt_device {
 	struct list_head node;
@@ -113,6 +116,7 @@ struct ppt_device {
 	const char *reason;
 	unsigned long reap_at;
 	unsigned int reap_wait;
+	bool vfs_removing;
 };
 
 /* Room for a request's formatted reason (ppt_req.msg). */
@@ -136,6 +140,8 @@ struct ppt_device {
  * @portid: the sender's netlink port id
  * @reap: the lease reaper asks: the device must still be lease_ended
  * @msg: a formatted reason (naming what was found) that @why points to
+ * @gist: a constant summary of @msg, for the extended ack (which outlives
+ *	@msg); NULL for "the device is in use by the host"
  */
 struct ppt_req {
 	u64 id;
@@ -153,18 +159,21 @@ struct ppt_req {
 	u32 portid;
 	bool reap;
 	char msg[PPT_REQ_MSG_MAX];
+	const char *gist;
 };
 
 /**
  * struct ppt_match_entry - one entry of the match lists
  * @node: entry in ppt_match_list, under ppt_match_lock
- * @kind: %PPT_A_MATCH_IDS, %PPT_A_MATCH_DEVICE or %PPT_A_MATCH_PATH
+ * @kind: %PPT_A_MATCH_IDS, %PPT_A_MATCH_DEVICE, %PPT_A_MATCH_PATH or
+ *	%PPT_A_MATCH_VFS
  * @boot: from a module parameter, not a runtime request
  * @text: the entry as it was given
  * @reset_pref: the reset preference of the devices the entry takes
  * @id: the parsed ids= entry
  * @addr: the parsed devices= entry
  * @path: the parsed paths= entry
+ * @vfs: the parsed vfs= entry
  */
 struct ppt_match_entry {
 	struct list_head node;
@@ -176,6 +185,7 @@ struct ppt_match_entry {
 		struct ppt_id_match id;
 		struct ppt_addr_match addr;
 		struct ppt_path_match path;
+		struct ppt_vfs_match vfs;
 	};
 };
 
@@ -198,7 +208,9 @@ void ppt_table_notify_group(struct pci_dev *pdev);
 bool ppt_table_idle_tainted(struct ppt_device *pd);
 
 /* ppt_match.c */
-int ppt_match_init(const char *ids, const char *devices, const char *paths);
+int ppt_match_init(const char *ids, const char *devices, const char *paths,
+		   const char *vfs);
+u16 ppt_match_vfs_count(struct pci_dev *pf);
 void ppt_match_exit(void);
 bool ppt_match_boot_listed(struct pci_dev *pdev);
 bool ppt_match_wanted(struct pci_dev *pdev);
@@ -253,6 +265,18 @@ int ppt_clean_finish(struct pci_dev *pdev, const struct ppt_snapshot *snap,
 struct ppt_snapshot *ppt_snapshot_take(struct pci_dev *pdev);
 void ppt_snapshot_free(struct ppt_snapshot *snap);
 
+/* ppt_sriov.c */
+int ppt_sriov_vfs_out(struct pci_dev *pf, char *msg, size_t len,
+		      struct pci_dev **first);
+int ppt_sriov_refuse(struct ppt_req *req, struct pci_dev *pdev,
+		     const char *what);
+bool ppt_sriov_pf_held(struct pci_dev *pdev);
+bool ppt_sriov_removing(struct pci_dev *pdev);
+int ppt_sriov_configure(struct pci_dev *pdev, int num_vfs);
+void ppt_sriov_driver_bound(struct pci_dev *pdev);
+void ppt_sriov_init(void);
+void ppt_sriov_exit(void);
+
 /* ppt_gate.c */
 int ppt_gate_hold(struct pci_dev *pdev);
 void ppt_gate_unpin(struct pci_dev *pdev);
@@ -273,6 +297,7 @@ void ppt_bind_unclaim_present(void);
 int ppt_bind_take_unbound(struct pci_dev **got, int max);
 bool ppt_bind_untrusted_take(struct pci_dev *pdev);
 bool ppt_bind_for_others(struct pci_dev *pdev);
+bool ppt_bind_driver_for_others(struct device_driver *drv);
 void ppt_bind_return_to_host(void);
 int ppt_bind_move(struct pci_dev *pdev, const char *to, const char *mark);
 const char *ppt_bind_driver_name(struct pci_dev *pdev);

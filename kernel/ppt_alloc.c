@@ -111,6 +111,10 @@ static bool ppt_alloc_avail(struct pci_dev *pdev, const char **why)
 		*why = "device reported a fatal error and awaits cleaning";
 		return false;
 	}
+	if (ppt_sriov_removing(pdev)) {
+		*why = "its PF is removing its VFs";
+		return false;
+	}
 	return true;
 }
 

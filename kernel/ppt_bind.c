@@ -42,10 +42,14 @@
 
 #include "ppt.h"
 
-/* Functions ppt takes when they appear: named by a match, not a bridge. */
+/*
+ * Functions ppt takes when they appear: named by a match, or a VF of a PF
+ * ppt holds; never a bridge.
+ */
 static bool ppt_bind_wanted(struct pci_dev *pdev)
 {
-	return !pci_is_bridge(pdev) && ppt_match_wanted(pdev);
+	return !pci_is_bridge(pdev) &&
+	       (ppt_match_wanted(pdev) || ppt_sriov_pf_held(pdev));
 }
 
 /*
@@ -60,8 +64,17 @@ struct ppt_untrusted_fn {
 	struct pci_dev *pdev;	/* holds a reference */
 };
 
-/* Does @drv work for someone else (a tenant, a userspace driver, a VMM)? */
-static bool ppt_driver_for_others(struct device_driver *drv)
+/**
+ * ppt_bind_driver_for_others() - does a driver work for someone else?
+ * @drv: the driver, or NULL
+ *
+ * Someone else: a tenant, a userspace driver, a VMM.
+ *
+ * Context: any.
+ * Return: true for vfio-pci and its variants, uio_pci_generic, pci-stub,
+ * xen-pciback.
+ */
+bool ppt_bind_driver_for_others(struct device_driver *drv)
 {
 	static const char * const others[] = {
 		"uio_pci_generic", "pci-stub", "pciback",
@@ -92,7 +105,7 @@ bool ppt_bind_for_others(struct pci_dev *pdev)
 	bool ret;
 
 	device_lock(&pdev->dev);
-	ret = ppt_driver_for_others(pdev->dev.driver);
+	ret = ppt_bind_driver_for_others(pdev->dev.driver);
 	device_unlock(&pdev->dev);
 	return ret;
 }
@@ -208,7 +221,7 @@ static int ppt_bus_notify(struct notifier_block *nb, unsigned long action,
 	switch (action) {
 	case BUS_NOTIFY_UNBIND_DRIVER:
 		/* under device_lock, the driver still bound: who had it? */
-		if (ppt_driver_for_others(pdev->dev.driver)) {
+		if (ppt_bind_driver_for_others(pdev->dev.driver)) {
 			ppt_untrusted_note(pdev);
 			mutex_lock(&ppt_table_lock);
 			pd = ppt_table_find(pdev);
@@ -231,8 +244,11 @@ static int ppt_bus_notify(struct notifier_block *nb, unsigned long action,
 	case BUS_NOTIFY_BOUND_DRIVER:
 	case BUS_NOTIFY_UNBOUND_DRIVER:
 		/* ppt's probe took the note, or a host driver has it now */
-		if (action == BUS_NOTIFY_BOUND_DRIVER)
+		if (action == BUS_NOTIFY_BOUND_DRIVER) {
 			ppt_bind_untrusted_take(pdev);
+			/* a PF's driver is there: its boot VF count? */
+			ppt_sriov_driver_bound(pdev);
+		}
 		/* under device_lock: only the table and the gate */
 		mutex_lock(&ppt_table_lock);
 		pd = ppt_table_find(pdev);
@@ -486,6 +502,20 @@ int ppt_bind_take_unbound(struct pci_dev **got, int max)
 	return min(n, max);
 }
 
+/*
+ * At unload a PF ppt holds with VFs enabled stays without a driver, with
+ * the override "ppt": a host driver's probe could reset it (an NVMe
+ * controller reset takes its VFs offline) under VMs that hold its VFs.
+ * Its VFs stay with it.  A reload finds them all by the mark.
+ */
+static bool ppt_bind_keeps_sriov(struct pci_dev *pdev)
+{
+	struct pci_dev *pf = pci_physfn(pdev);
+
+	return pf->is_physfn && pci_num_vf(pf) &&
+	       ppt_driver_override_is(pf, ppt_pci_driver.name);
+}
+
 /**
  * ppt_bind_return_to_host() - give back what ppt holds, at unload
  *
@@ -510,11 +540,17 @@ void ppt_bind_return_to_host(void)
 
 	list_for_each_entry_safe(pd, tmp, &gone, node) {
 		struct pci_dev *pdev = pd->pdev;
+		bool sriov = ppt_bind_keeps_sriov(pdev);
 		bool keep = pd->state == PPT_STATE_ASSIGNED ||
 			    pd->state == PPT_STATE_DIRTY ||
-			    pd->state == PPT_STATE_QUARANTINED;
+			    pd->state == PPT_STATE_QUARANTINED || sriov;
 
-		if (keep)
+		if (sriov && pd->state != PPT_STATE_ASSIGNED)
+			pci_info(pdev, "left without a driver by ppt's unload: %s\n",
+				 pdev->is_physfn ?
+				 "a host driver could take its VFs offline" :
+				 "its PF stays with ppt's mark");
+		else if (keep)
 			pci_info(pdev, "left %s by ppt's unload\n",
 				 ppt_state_name(pd->state));
 		else if (ppt_driver_override_is(pdev, ppt_pci_driver.name)) {

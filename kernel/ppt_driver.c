@@ -165,6 +165,8 @@ struct pci_driver ppt_pci_driver = {
 	.probe			= ppt_pci_probe,
 	.remove			= ppt_pci_remove,
 	.err_handler		= &ppt_pci_err_handlers,
+	/* a PF ppt holds can create VFs, held by ppt too (ppt_sriov.c) */
+	.sriov_configure	= ppt_sriov_configure,
 	/*
 	 * ppt never does DMA with the functions it holds, so it leaves the
 	 * IOMMU group's DMA ownership alone; without this, vfio could not

@@ -8,7 +8,7 @@
  * command line when ppt is loaded from the initramfs:
  *
  *	ppt.ids=1234:1111,8086:293e ppt.devices=0000:03:00.0
- *	ppt.paths=0000:00/02.0/00.0
+ *	ppt.paths=0000:00/02.0/00.0 ppt.vfs=0000:3b:00.0=4
  *
  * or bound by hand like pci-stub:
  *
@@ -39,6 +39,11 @@ module_param(paths, charp, 0444);
 MODULE_PARM_DESC(paths,
 		 "Reserve functions by topology path, stable across bus renumbering: comma-separated [domain:]rootbus/dev.fn[/dev.fn...] in hex, as pptadm list prints");
 
+static char *vfs;
+module_param(vfs, charp, 0444);
+MODULE_PARM_DESC(vfs,
+		 "Reserve the SR-IOV virtual functions of physical functions: comma-separated [domain:]bus:dev.fn[=count] of the PFs (count: VFs to enable, decimal)");
+
 bool ppt_auto_clean = true;
 module_param_named(auto_clean, ppt_auto_clean, bool, 0644);
 MODULE_PARM_DESC(auto_clean,
@@ -48,7 +53,7 @@ static int __init ppt_init(void)
 {
 	int ret;
 
-	ret = ppt_match_init(ids, devices, paths);
+	ret = ppt_match_init(ids, devices, paths, vfs);
 	if (ret)
 		return ret;
 	ret = ppt_ops_init();
@@ -67,11 +72,13 @@ static int __init ppt_init(void)
 	ret = pci_register_driver(&ppt_pci_driver);
 	if (ret)
 		goto err_bind;
+	ppt_sriov_init();
 	pr_info("loaded, protocol version %d\n", PPT_GENL_VERSION);
 	return 0;
 
 err_bind:
 	ppt_bind_exit();
+	ppt_sriov_exit();
 	ppt_bind_unclaim_present();
 	ppt_bind_return_to_host();
 	ppt_gate_exit();
@@ -99,6 +106,7 @@ static void __exit ppt_exit(void)
 	ppt_netlink_exit();
 	ppt_ops_exit();
 	ppt_bind_exit();
+	ppt_sriov_exit();
 	ppt_exiting = true;
 	pci_unregister_driver(&ppt_pci_driver);
 	ppt_bind_return_to_host();

@@ -3,7 +3,7 @@
  * The match lists: which functions ppt takes for itself.
  *
  * Entries come from the boot lists (module parameters ids=, devices=,
- * paths=, parsed at load; a token that does not parse is logged with the
+ * paths=, vfs=, parsed at load; a token that does not parse is logged with the
  * reason and skipped, the rest of the list still applies) and from
  * runtime requests (netlink MATCH_ADD / MATCH_DEL, which take the same
  * syntax).  One list holds both; boot entries cannot be removed, so the
@@ -31,6 +31,7 @@ static const char * const ppt_match_params[] = {
 	[PPT_A_MATCH_IDS]	= "ids",
 	[PPT_A_MATCH_DEVICE]	= "devices",
 	[PPT_A_MATCH_PATH]	= "paths",
+	[PPT_A_MATCH_VFS]	= "vfs",
 };
 
 /* Parse one token of @kind (a PPT_A_MATCH_* attribute) into @e. */
@@ -45,10 +46,26 @@ static int ppt_match_parse(struct ppt_match_entry *e, int kind,
 		return ppt_parse_addr(tok, &e->addr, why);
 	case PPT_A_MATCH_PATH:
 		return ppt_parse_path(tok, &e->path, why);
+	case PPT_A_MATCH_VFS:
+		return ppt_parse_vfs(tok, &e->vfs, why);
 	default:
 		*why = "unknown match kind";
 		return -EINVAL;
 	}
+}
+
+static bool ppt_addr_same(const struct ppt_addr_match *a,
+			  const struct ppt_addr_match *b)
+{
+	return a->domain == b->domain && a->bus == b->bus &&
+	       a->devfn == b->devfn;
+}
+
+/* Does the parsed address @m name @pdev? */
+static bool ppt_addr_is(const struct ppt_addr_match *m, struct pci_dev *pdev)
+{
+	return m->domain == pci_domain_nr(pdev->bus) &&
+	       m->bus == pdev->bus->number && m->devfn == pdev->devfn;
 }
 
 /* Do two parsed entries name the same functions the same way? */
@@ -61,9 +78,10 @@ static bool ppt_match_same(const struct ppt_match_entry *a,
 	case PPT_A_MATCH_IDS:
 		return !memcmp(&a->id, &b->id, sizeof(a->id));
 	case PPT_A_MATCH_DEVICE:
-		return a->addr.domain == b->addr.domain &&
-		       a->addr.bus == b->addr.bus &&
-		       a->addr.devfn == b->addr.devfn;
+		return ppt_addr_same(&a->addr, &b->addr);
+	case PPT_A_MATCH_VFS:
+		/* one entry per PF, whatever its count */
+		return ppt_addr_same(&a->vfs.pf, &b->vfs.pf);
 	default:
 		return a->path.domain == b->path.domain &&
 		       a->path.root_bus == b->path.root_bus &&
@@ -110,24 +128,27 @@ static int ppt_match_parse_list(int kind, const char *list)
  * @ids: the ids= parameter, or NULL
  * @devices: the devices= parameter, or NULL
  * @paths: the paths= parameter, or NULL
+ * @vfs: the vfs= parameter, or NULL
  *
  * Context: module init.
  * Return: 0 or -ENOMEM.  Malformed entries are logged, not fatal.
  */
-int ppt_match_init(const char *ids, const char *devices, const char *paths)
+int ppt_match_init(const char *ids, const char *devices, const char *paths,
+		   const char *vfs)
 {
-	int nids, ndevs, npaths;
+	int nids, ndevs, npaths, nvfs;
 
 	nids = ppt_match_parse_list(PPT_A_MATCH_IDS, ids);
 	ndevs = ppt_match_parse_list(PPT_A_MATCH_DEVICE, devices);
 	npaths = ppt_match_parse_list(PPT_A_MATCH_PATH, paths);
-	if (nids < 0 || ndevs < 0 || npaths < 0) {
+	nvfs = ppt_match_parse_list(PPT_A_MATCH_VFS, vfs);
+	if (nids < 0 || ndevs < 0 || npaths < 0 || nvfs < 0) {
 		ppt_match_exit();
 		return -ENOMEM;
 	}
-	if (nids || ndevs || npaths)
-		pr_info("boot lists: %d ids, %d devices, %d paths\n",
-			nids, ndevs, npaths);
+	if (nids || ndevs || npaths || nvfs)
+		pr_info("boot lists: %d ids, %d devices, %d paths, %d vfs\n",
+			nids, ndevs, npaths, nvfs);
 	return 0;
 }
 
@@ -151,8 +172,10 @@ void ppt_match_exit(void)
 
 /**
  * ppt_match_add() - add a runtime entry
- * @kind: PPT_A_MATCH_IDS, PPT_A_MATCH_DEVICE or PPT_A_MATCH_PATH
- * @text: one token in the syntax of the matching module parameter
+ * @kind: PPT_A_MATCH_IDS, PPT_A_MATCH_DEVICE, PPT_A_MATCH_PATH or
+ *	PPT_A_MATCH_VFS
+ * @text: one token in the syntax of the matching module parameter (a VF
+ *	count only in the boot list: at runtime sriov_numvfs sets it)
  * @pref: the reset preference the devices it takes get (PPT_RESET_AUTO:
  *	none)
  * @why: set to a constant reason on failure
@@ -175,6 +198,11 @@ int ppt_match_add(int kind, const char *text, enum ppt_reset_method pref,
 	ret = ppt_match_parse(e, kind, text, why);
 	if (ret)
 		goto free;
+	if (kind == PPT_A_MATCH_VFS && e->vfs.count) {
+		*why = "a VF count is for the boot list (vfs=); at runtime, write sriov_numvfs";
+		ret = -EINVAL;
+		goto free;
+	}
 	strscpy(e->text, text, sizeof(e->text));
 	e->reset_pref = pref;
 	mutex_lock(&ppt_match_lock);
@@ -277,9 +305,9 @@ static bool ppt_match_entry_dev(const struct ppt_match_entry *e,
 					pdev->subsystem_vendor,
 					pdev->subsystem_device, pdev->class);
 	case PPT_A_MATCH_DEVICE:
-		return e->addr.domain == pci_domain_nr(pdev->bus) &&
-		       e->addr.bus == pdev->bus->number &&
-		       e->addr.devfn == pdev->devfn;
+		return ppt_addr_is(&e->addr, pdev);
+	case PPT_A_MATCH_VFS:
+		return pdev->is_virtfn && ppt_addr_is(&e->vfs.pf, pci_physfn(pdev));
 	default:
 		return path->nhops && e->path.domain == path->domain &&
 		       e->path.root_bus == path->root_bus &&
@@ -358,4 +386,30 @@ enum ppt_reset_method ppt_match_reset_pref(struct pci_dev *pdev)
 bool ppt_match_wanted(struct pci_dev *pdev)
 {
 	return ppt_match_dev(pdev, false);
+}
+
+/**
+ * ppt_match_vfs_count() - the VF count a boot list gives a PF
+ * @pf: the physical function
+ *
+ * Context: process context; takes ppt_match_lock.
+ * Return: the count of the vfs= entry naming @pf, or 0 when none gives one.
+ */
+u16 ppt_match_vfs_count(struct pci_dev *pf)
+{
+	struct ppt_match_entry *e;
+	u16 count = 0;
+
+	if (!pf->is_physfn)
+		return 0;
+	mutex_lock(&ppt_match_lock);
+	list_for_each_entry(e, &ppt_match_list, node) {
+		if (e->kind == PPT_A_MATCH_VFS && e->vfs.count &&
+		    ppt_addr_is(&e->vfs.pf, pf)) {
+			count = e->vfs.count;
+			break;
+		}
+	}
+	mutex_unlock(&ppt_match_lock);
+	return count;
 }

@@ -496,12 +496,14 @@ static int ppt_nl_req_reply(struct genl_info *info, struct ppt_req *req,
 
 	/*
 	 * NL_SET_ERR_MSG() wants a literal; the reasons are string constants
-	 * chosen by the operation (or the request's own buffer, which lives
-	 * until the reply is built), so store the pointer as it would.
+	 * chosen by the operation, stored as the macro would.  A formatted
+	 * reason (the request's own buffer, gone once the request ends) goes
+	 * whole into the reply's PPT_A_REQ_MSG; the extended ack gets its
+	 * constant gist.
 	 */
 	if (err && req->why && info->extack)
-		info->extack->_msg = req->why == req->msg ? "the device is in use by the host" :
-				     req->why;
+		info->extack->_msg = req->why != req->msg ? req->why :
+				     req->gist ?: "the device is in use by the host";
 	if (err && !req->blocker) {
 		nlmsg_free(msg);
 		return err;
@@ -725,6 +727,7 @@ static int ppt_nl_match_attr(struct genl_info *info)
 {
 	static const int kinds[] = {
 		PPT_A_MATCH_IDS, PPT_A_MATCH_DEVICE, PPT_A_MATCH_PATH,
+		PPT_A_MATCH_VFS,
 	};
 	int i, kind = 0;
 
@@ -733,14 +736,14 @@ static int ppt_nl_match_attr(struct genl_info *info)
 			continue;
 		if (kind) {
 			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[kinds[i]],
-					    "give exactly one of match ids, device or path");
+					    "give exactly one of match ids, device, path or vfs");
 			return -EINVAL;
 		}
 		kind = kinds[i];
 	}
 	if (!kind) {
 		NL_SET_ERR_MSG(info->extack,
-			       "missing match: give one of match ids, device or path");
+			       "missing match: give one of match ids, device, path or vfs");
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, PPT_A_MATCH_IDS);
 		return -EINVAL;
 	}
@@ -903,6 +906,7 @@ static const struct nla_policy ppt_nl_match_policy[PPT_A_MAX + 1] = {
 	[PPT_A_MATCH_IDS] = { .type = NLA_NUL_STRING, .len = PPT_PATH_MAX - 1 },
 	[PPT_A_MATCH_DEVICE] = { .type = NLA_NUL_STRING, .len = PPT_PATH_MAX - 1 },
 	[PPT_A_MATCH_PATH] = { .type = NLA_NUL_STRING, .len = PPT_PATH_MAX - 1 },
+	[PPT_A_MATCH_VFS] = { .type = NLA_NUL_STRING, .len = PPT_PATH_MAX - 1 },
 	[PPT_A_DEV_RESET_PREF] = NLA_POLICY_MAX(NLA_U32, PPT_RESET_MAX),
 };
 

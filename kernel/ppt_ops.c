@@ -1249,6 +1249,28 @@ static int ppt_op_check_reset(struct ppt_req *req, struct pci_dev *pdev)
 	return ret;
 }
 
+/*
+ * What a request would do to a PF's VFs, or NULL when nothing: a PF's
+ * reset resets them; a host driver's probe or remove resets the PF (an
+ * NVMe controller reset takes its secondary controllers, the VFs,
+ * offline); a VM that holds the PF can do either.
+ */
+static const char *ppt_op_pf_risk(u8 cmd)
+{
+	switch (cmd) {
+	case PPT_CMD_DEVICE_RESET:
+	case PPT_CMD_DEVICE_CLEAN:
+		return "resetting a PF resets its VFs";
+	case PPT_CMD_DEVICE_RESERVE:
+	case PPT_CMD_DEVICE_RELEASE:
+		return "a PF's driver change may reset it and its VFs";
+	case PPT_CMD_DEVICE_ASSIGN:
+		return "a VM holding a PF can reset its VFs";
+	default:
+		return NULL;
+	}
+}
+
 /**
  * ppt_op_prepare() - check an asynchronous request and take its devices
  * @req: the request (reserve, release, assign, unassign, reset or clean)
@@ -1279,6 +1301,9 @@ int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 				 NULL);
 		goto out;
 	}
+	ret = ppt_sriov_refuse(req, pdev, ppt_op_pf_risk(req->cmd));
+	if (ret)
+		goto out;
 	if (req->cmd == PPT_CMD_DEVICE_RESET ||
 	    req->cmd == PPT_CMD_DEVICE_CLEAN ||
 	    req->cmd == PPT_CMD_DEVICE_RELEASE) {

@@ -263,6 +263,58 @@ int ppt_parse_addr(const char *tok, struct ppt_addr_match *m,
 }
 
 /**
+ * ppt_parse_vfs() - parse one vfs= entry
+ * @tok: NUL-terminated token, "[domain:]bus:dev.fn[=count]", e.g.
+ *	 "0000:01:00.0=4"
+ * @m: filled on success; untouched on failure
+ * @why: set to a constant reason on failure
+ *
+ * Return: 0 or -EINVAL.
+ */
+int ppt_parse_vfs(const char *tok, struct ppt_vfs_match *m, const char **why)
+{
+	char addr[PPT_TOKEN_MAX + 1];
+	const char *eq = strchr(tok, '=');
+	struct ppt_vfs_match r = { };
+	size_t alen = eq ? eq - tok : strlen(tok);
+	u32 count = 0;
+	int ret;
+
+	if (alen > PPT_TOKEN_MAX) {
+		*why = "entry too long";
+		return -EINVAL;
+	}
+	memcpy(addr, tok, alen);
+	addr[alen] = '\0';
+	ret = ppt_parse_addr(addr, &r.pf, why);
+	if (ret)
+		return ret;
+	if (eq) {
+		const char *p = eq + 1;
+
+		/* decimal, as sriov_numvfs takes it; no sign, no leading 0 */
+		if (!*p || *p == '0' || strlen(p) > 5) {
+			*why = "VF count must be 1 to 65535";
+			return -EINVAL;
+		}
+		for (; *p; p++) {
+			if (*p < '0' || *p > '9') {
+				*why = "VF count is not a decimal number";
+				return -EINVAL;
+			}
+			count = count * 10 + (*p - '0');
+		}
+		if (count > U16_MAX) {
+			*why = "VF count must be 1 to 65535";
+			return -EINVAL;
+		}
+	}
+	r.count = count;
+	*m = r;
+	return 0;
+}
+
+/**
  * ppt_parse_path() - parse one paths= entry
  * @tok: NUL-terminated token, "[domain:]rootbus/dev.fn[/dev.fn...]",
  *	 e.g. "0000:00/1c.0/00.0"

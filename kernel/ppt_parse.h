@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Parsers for ppt's boot lists (module parameters ids=, devices=, paths=).
+ * Parsers for ppt's boot lists (module parameters ids=, devices=, paths=,
+ * vfs=).
  *
  * These are pure functions: no allocation, no locking, no access to PCI
  * hardware, so they are tested by KUnit in isolation (tests/kunit).  Every
@@ -60,11 +61,25 @@ struct ppt_path_match {
 	u8 hops[PPT_PATH_MAX_HOPS];	/* devfn of each hop, root first */
 };
 
+/*
+ * vfs= entry: "[domain:]bus:dev.fn[=count]", a physical function's address
+ * (hexadecimal, as devices= takes it) naming every virtual function of
+ * that PF; with "=count" (decimal, 1 to 65535) the number of VFs ppt
+ * enables once a driver that can configure SR-IOV holds the PF.
+ */
+struct ppt_vfs_match {
+	struct ppt_addr_match pf;
+	u16 count;	/* 0: no count given */
+};
+
 int ppt_parse_id(const char *tok, struct ppt_id_match *m, const char **why);
 int ppt_parse_addr(const char *tok, struct ppt_addr_match *m,
 		   const char **why);
 int ppt_parse_path(const char *tok, struct ppt_path_match *m,
 		   const char **why);
+
+int ppt_parse_vfs(const char *tok, struct ppt_vfs_match *m,
+		  const char **why);
 
 bool ppt_id_match_dev(const struct ppt_id_match *m, u32 vendor, u32 device,
 		      u32 subvendor, u32 subdevice, u32 class);

@@ -527,12 +527,19 @@ static int ppt_clean_verify(struct pci_dev *pdev,
 	u32 val, want, mask;
 	int i;
 
-	pci_read_config_dword(pdev, PCI_VENDOR_ID, &val);
+	/*
+	 * A VF's vendor and device id registers read ffff (SR-IOV: the ids
+	 * are its PF's); its command and status registers say it answers,
+	 * as the PCI core's own wait after a reset reads them.
+	 */
+	pci_read_config_dword(pdev, pdev->is_virtfn ? PCI_COMMAND : PCI_VENDOR_ID,
+			      &val);
 	if (PCI_POSSIBLE_ERROR(val)) {
 		*why = "the device does not answer config reads (all-ones)";
 		return -EIO;
 	}
-	if ((val & 0xffff) != pdev->vendor || (val >> 16) != pdev->device) {
+	if (!pdev->is_virtfn &&
+	    ((val & 0xffff) != pdev->vendor || (val >> 16) != pdev->device)) {
 		*why = "the device answers with other vendor/device ids";
 		return -EIO;
 	}

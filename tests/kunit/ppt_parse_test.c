@@ -489,11 +489,70 @@ static void split_fields_test(struct kunit *test)
 			-EINVAL);
 }
 
+struct vfs_case {
+	const char *tok;
+	int ret;
+	u8 bus;
+	u8 devfn;
+	u16 count;
+};
+
+static const struct vfs_case vfs_cases[] = {
+	{ "0000:01:00.0", 0, 0x01, PCI_DEVFN(0, 0), 0 },
+	{ "01:00.0=4", 0, 0x01, PCI_DEVFN(0, 0), 4 },
+	{ "0000:3b:00.1=65535", 0, 0x3b, PCI_DEVFN(0, 1), 65535 },
+	{ "0000:01:00.0=1", 0, 0x01, 0, 1 },
+
+	{ "", -EINVAL },
+	{ "=4", -EINVAL },			/* no address */
+	{ "0000:01:00.0=", -EINVAL },		/* no count */
+	{ "0000:01:00.0=0", -EINVAL },		/* no VFs: leave the entry out */
+	{ "0000:01:00.0=04", -EINVAL },		/* a leading zero */
+	{ "0000:01:00.0=65536", -EINVAL },
+	{ "0000:01:00.0=123456", -EINVAL },
+	{ "0000:01:00.0=0x4", -EINVAL },
+	{ "0000:01:00.0=-1", -EINVAL },
+	{ "0000:01:00.0=4=4", -EINVAL },
+	{ "0000:01:00.0=4 ", -EINVAL },
+	{ "0000:01:00.8=4", -EINVAL },		/* bad address */
+};
+
+static void vfs_case_desc(const struct vfs_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"", c->tok);
+}
+
+KUNIT_ARRAY_PARAM(vfs, vfs_cases, vfs_case_desc);
+
+static void parse_vfs_test(struct kunit *test)
+{
+	const struct vfs_case *c = test->param_value;
+	struct ppt_vfs_match m, untouched;
+	const char *why = NULL;
+	int ret;
+
+	memset(&m, POISON, sizeof(m));
+	untouched = m;
+	ret = ppt_parse_vfs(c->tok, &m, &why);
+	KUNIT_EXPECT_EQ_MSG(test, ret, c->ret, "token \"%s\" (why: %s)",
+			    c->tok, why ?: "-");
+	if (c->ret) {
+		KUNIT_EXPECT_NOT_ERR_OR_NULL(test, why);
+		KUNIT_EXPECT_EQ(test, memcmp(&m, &untouched, sizeof(m)), 0);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, m.pf.domain, 0U);
+	KUNIT_EXPECT_EQ(test, m.pf.bus, c->bus);
+	KUNIT_EXPECT_EQ(test, m.pf.devfn, c->devfn);
+	KUNIT_EXPECT_EQ(test, m.count, c->count);
+}
+
 static struct kunit_case ppt_parse_test_cases[] = {
 	KUNIT_CASE_PARAM(parse_id_test, id_gen_params),
 	KUNIT_CASE(parse_id_why_test),
 	KUNIT_CASE(id_match_dev_test),
 	KUNIT_CASE_PARAM(parse_addr_test, addr_gen_params),
+	KUNIT_CASE_PARAM(parse_vfs_test, vfs_gen_params),
 	KUNIT_CASE_PARAM(parse_path_test, path_gen_params),
 	KUNIT_CASE(parse_path_fields_test),
 	KUNIT_CASE(format_path_test),

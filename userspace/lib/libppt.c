@@ -250,7 +250,12 @@ void ppt__note_extack(struct ppt_handle *h, const struct nlmsghdr *nlh,
 		      (struct nlattr *)((char *)nlmsg_data(nlh) + off),
 		      (int)(nlh->nlmsg_len - NLMSG_HDRLEN - off), NULL) < 0)
 		return;
-	if (tb[NLMSGERR_ATTR_MSG] && nla_len(tb[NLMSGERR_ATTR_MSG]) > 0 &&
+	/*
+	 * The reply's PPT_A_REQ_MSG, when there was one, is the whole reason
+	 * (it may name devices); the extended ack carries only its gist.
+	 */
+	if (!h->has_errmsg && tb[NLMSGERR_ATTR_MSG] &&
+	    nla_len(tb[NLMSGERR_ATTR_MSG]) > 0 &&
 	    memchr(nla_data(tb[NLMSGERR_ATTR_MSG]), '\0',
 		   (size_t)nla_len(tb[NLMSGERR_ATTR_MSG])))
 		ppt__set_errmsg(h, "%s", nla_get_string(tb[NLMSGERR_ATTR_MSG]));

@@ -196,9 +196,9 @@ enum ppt_reset_method {
  *	makes it reserved; failure quarantines it.  Cleaning a quarantined
  *	device is how an administrator clears it.  Asynchronous.
  * @PPT_CMD_MATCH_ADD: add a runtime match, the twin of a boot list entry:
- *	exactly one of %PPT_A_MATCH_IDS, %PPT_A_MATCH_DEVICE or
- *	%PPT_A_MATCH_PATH, in the syntax of the ids=, devices= and paths=
- *	parameters.  Matching functions that no driver holds are reserved
+ *	exactly one of %PPT_A_MATCH_IDS, %PPT_A_MATCH_DEVICE,
+ *	%PPT_A_MATCH_PATH or %PPT_A_MATCH_VFS, in the syntax of the ids=,
+ *	devices=, paths= and vfs= parameters.  Matching functions that no driver holds are reserved
  *	now; matching functions added later are claimed before host drivers
  *	bind.  Functions bound to a host driver are left alone (reserve them
  *	with %PPT_A_FORCE).  With %PPT_A_DEV_RESET_PREF, the devices the
@@ -364,6 +364,10 @@ enum ppt_cmd {
  * @PPT_A_FORCE_HOST: flag, with %PPT_CMD_DEVICE_RESERVE and %PPT_A_FORCE:
  *	take the device even when the host uses it (see
  *	%PPT_CMD_DEVICE_RESERVE)
+ * @PPT_A_MATCH_VFS: string, a vfs= entry "[domain:]bus:dev.fn": every
+ *	SR-IOV virtual function of that physical function.  A boot list
+ *	entry may add "=count", the number of VFs ppt enables; a runtime
+ *	entry may not (set the count with sriov_numvfs).
  */
 enum ppt_attr {
 	PPT_A_UNSPEC,
@@ -412,6 +416,7 @@ enum ppt_attr {
 	PPT_A_DEV_LAST_RESET_INFERRED,
 	PPT_A_UNCLEAN,
 	PPT_A_FORCE_HOST,
+	PPT_A_MATCH_VFS,
 
 	__PPT_A_MAX,
 	PPT_A_MAX = __PPT_A_MAX - 1
