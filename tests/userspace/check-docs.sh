@@ -619,7 +619,7 @@ if [ -n "$selftest" ] && [ -z "$only" ]; then
 	mutant bash "the completion without sbr" "$comp" \
 		'/^_pptadm_methods=/s/ sbr//' "missing: sbr"
 	mutant bash "the completion without reserve's --force" "$comp" \
-		's/^\treserve|add)\techo "--force /\treserve|add)\techo "/' "reserve: missing --force"
+		's/^\treserve)\techo "--force /\treserve)\techo "/' "reserve: missing --force"
 	mutant bash "the completion offering --force to release" "$comp" \
 		's/^\tremove)\techo "/\tremove)\techo "--force /' "offers --force"
 	mutant bash "the completion without the slot field" "$comp" \

@@ -56,10 +56,16 @@ static void devices(struct out_device *d)
 	snprintf(d[0].name, sizeof(d[0].name), "NVIDIA Corporation GV100GL");
 	snprintf(d[0].variant, sizeof(d[0].variant), "v100");
 	snprintf(d[0].type, sizeof(d[0].type), "gpu");
+	/* an SR-IOV VF (d[0] is made one for the sample) and a PF */
+	snprintf(d[0].sriov.physfn, sizeof(d[0].sriov.physfn), "0000:3a:00.0");
+	d[0].sriov.vf_index = 3;
 	d[1] = dev("10000:01:00.0");		/* a VMD domain, ppt does not manage it */
 	d[1].host_only = true;
 	d[2] = dev("0000:5e:00.0");
 	d[2].info.state = PPT_STATE_RESERVED;
+	d[2].sriov.is_pf = true;
+	d[2].sriov.numvfs = 4;
+	d[2].sriov.totalvfs = 64;
 	snprintf(d[2].variant, sizeof(d[2].variant), "edu");
 	snprintf(d[2].type, sizeof(d[2].type), "accel");
 	d[3] = dev("0000:5f:00.0");
@@ -138,6 +144,8 @@ static void result_out(enum out_format fmt)
 		{ "remove", NULL, NULL, NULL, 0, PPT_MATCH_DEVICE, "0000:5e:00.0" },
 		{ "match add", "10000:01:00.0", "reserving", NULL, 45, PPT_MATCH_PATH, "10000:00/01.0" },
 		{ "match del", NULL, NULL, NULL, 0, PPT_MATCH_IDS, "8086:10ed" },
+		{ "sriov", "0000:5e:02.0", "reserved", NULL, 46, PPT_MATCH_VFS, "0000:5e:00.0" },
+		{ "add", "0000:5e:02.1", "reserved", NULL, 0, PPT_MATCH_VFS, "0000:5e:00.0=4" },
 	};
 	size_t i;
 

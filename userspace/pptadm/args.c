@@ -157,8 +157,8 @@ static const struct verb verbs[] = {
 	  "remove DEVICE...",
 	  "Release devices now and drop them from the boot lists file (see add).\n"
 	  "A DEVICE whose release fails stays in the file.  A PF with a vfs= entry\n"
-	  "(add --vfs) has its virtual functions removed (as sriov PF 0 does: refused\n"
-	  "while one is in use) and the entry dropped.\n" WAIT_HELP RECORD_HELP
+	  "(a VF count, see add) has its virtual functions removed (as sriov PF 0\n"
+	  "does: refused while one is in use) and the entry dropped.\n" WAIT_HELP RECORD_HELP
 	  DEVICE_HELP },
 	{ "sriov", V_SRIOV, OPT_PARSEABLE | OPT_OUTPUT | OPT_NO_WAIT | OPT_TIMEOUT, 2, 2,
 	  "sriov [-j | -p -o FIELD,...] PF COUNT",
@@ -170,7 +170,8 @@ static const struct verb verbs[] = {
 	  "Changing a count that is not 0 removes the VFs first: refused, naming\n"
 	  "each, while a VF is in use (a driver other than ppt, or a state other\n"
 	  "than reserved, dirty or quarantined).  COUNT 0 also deletes the runtime\n"
-	  "vfs match.  The VFs are printed (addr, state, driver; -o for others).\n"
+	  "vfs match.  The VFs are printed (addr, state, driver; -o for others)\n"
+	  "once ppt holds each (--timeout SECS, default 60; --no-wait: at once).\n"
 	  "PF is a PCI address, a topology path or vendor:device naming one device.\n"
 	  "With -j, one JSON record a line for each VF (for PF when there is none).\n" },
 	{ "match", V_MATCH, OPT_PARSEABLE | OPT_OUTPUT | OPT_RESET_PREF, 1, 3,
@@ -182,7 +183,7 @@ static const struct verb verbs[] = {
 	  "  device ENTRY  [domain:]bus:dev.fn\n"
 	  "  path ENTRY    [domain:]rootbus/dev.fn[/dev.fn...]\n"
 	  "  vfs ENTRY     [domain:]bus:dev.fn of an SR-IOV PF: its virtual functions\n"
-	  "                (no =COUNT: that is for the boot list, add --vfs)\n"
+	  "                (no =COUNT: a VF count is the boot list's, see add)\n"
 	  "Matching functions that no driver holds are reserved at once; ones that\n"
 	  "appear later are claimed before host drivers bind; with --reset-pref\n"
 	  "they get that reset preference (see set).  'match list' shows the boot\n"
