@@ -104,7 +104,7 @@ t "-V with a command: a usage error" 2 --err 'list does not take -V/--version' -
 
 # --- help --------------------------------------------------------------
 t "help: the match block aligned, one form a line" 0 \
-	--out '\n  match add \[--reset-pref METHOD\] ids\|device\|path ENTRY\n  match del ids\|device\|path ENTRY\n  match list ' -- help
+	--out '\n  match add \[--reset-pref METHOD\] ids\|device\|path\|vfs ENTRY\n  match del ids\|device\|path\|vfs ENTRY\n  match list ' -- help
 t "help: run's second line under its options" 0 \
 	--out '\n  run --owner ID [^\n]*\n      \[--user USER\]' -- help
 t "help run: its second line under its options" 0 \
@@ -113,6 +113,20 @@ t "help match: each form after usage: pptadm" 0 \
 	--out '^usage: pptadm match add [^\n]*\n       pptadm match del [^\n]*\n       pptadm match list ' -- help match
 t "help names -b, --pretty, -V and -t" 0 \
 	--out '\n  -b, --batch FILE ' --out '\n  --pretty ' --out '\n  -V, --version ' --out '\n  -t, --timestamps ' -- help
+
+# --- SR-IOV ------------------------------------------------------------
+t "sriov: a count that is not decimal is a usage error" 2 --no-out \
+	--err 'sriov: VF count "0x4" is not a decimal number from 0 to 65535' -- sriov 01:00.0 0x4
+t "add --vfs 0: a usage error" 2 --no-out \
+	--err 'vfs "0": want a VF count, 1 to 65535' -- add --vfs 0 01:00.0
+t "match add vfs with a count: a usage error naming sriov" 2 --no-out \
+	--err 'a VF count is for the boot list .*pptadm sriov PF COUNT' -- match add vfs 01:00.0=4
+PPT_MODPROBE_CONF=$tmp/ppt-devices.conf \
+	t "sriov of a device that is not there: exit 1, named" 1 --no-out \
+	--err 'sriov 00fe:00:1f.7: .*no PCI device 00fe:00:1f.7 in sysfs' -- sriov 00fe:00:1f.7 1
+PPT_MODPROBE_CONF=$tmp/ppt-devices.conf \
+	t "sriov -j: the failure as JSON" 1 \
+	--out '"operation":"sriov","device":"00fe:00:1f.7"' -- -j sriov 00fe:00:1f.7 0
 
 # --- formats -----------------------------------------------------------
 t "--pretty without -j: a usage error" 2 --err 'needs -j' --no-out -- --pretty version
