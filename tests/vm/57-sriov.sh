@@ -4,8 +4,9 @@
 # VFs) first with its host driver: the boot list's vfs=PF=2 enables its VFs
 # through nvme's sriov_configure and ppt holds them before any VF driver
 # probes; a VF goes to vfio-pci, is opened through VFIO and comes back
-# cleaned by its FLR; the PF cannot be taken from nvme nor its VFs removed
-# while the VF is out; pptadm sriov sets the count.  Then the PF held by
+# cleaned by its FLR; a claim by variant picks a VF; the PF cannot be taken
+# from nvme nor its VFs removed while the VF is out; pptadm sriov sets the
+# count, pptadm add --vfs keeps it for the next load, pptadm remove drops it.  Then the PF held by
 # ppt: ppt's own sriov_configure creates VFs (held even with autoprobe on),
 # refuses more than sriov_totalvfs and refuses to remove them while one is
 # with a VM, naming it; the PF is neither reset, released nor cleaned from
@@ -44,8 +45,9 @@ for v in "$vf1" "$vf2"; do
 done
 is "no nvme controller was created for a VF" "$(dmesg | grep -E "nvme nvme[0-9]+: pci function ($vf1|$vf2)")" ""
 is "the PF stays with nvme" "$(drv "$pf")" nvme
-is "list shows a VF's PF and index" "$(pptadm -p -o physfn,vf_index show "$vf2")" "$pf:1"
-is "... and the PF's VF counts" "$(pptadm -p -o sriov_numvfs,sriov_totalvfs show "$pf")" 2:2
+is "list shows a VF's PF (-p escapes its colons)" "$(pptadm -p -o physfn show "$vf2")" "$(echo "$pf" | sed 's/:/\\:/g')"
+is "... and its index" "$(pptadm -p -o vf_index show "$vf2")" 1
+is "... and the PF's VF counts (list -a: nvme has it)" "$(pptadm -p -o sriov_numvfs,sriov_totalvfs list -a "$pf")" 2:2
 
 ok "claim $vf1 for vm1" pptadm claim --owner vm1 "$vf1"
 is "... only the VF: it has an IOMMU group of its own" "$(st "$vf2")" reserved
@@ -64,6 +66,10 @@ vfio_release
 ok "unassign $vf1" pptadm unassign --owner vm1 "$vf1"
 wait_for "$vf1 is cleaned automatically: reserved" 30 sh -c "[ \"\$(pptadm -p -o state show $vf1)\" = reserved ]"
 is "... by the VF's own FLR" "$(pptadm -p -o last_reset show "$vf1")" flr
+echo "nvme-vf nvme 1b36:0010   # the VFs: the PF is nvme's" >/tmp/variants.conf
+is "a claim by variant picks a VF like any device" \
+	"$(PPT_VARIANTS=/tmp/variants.conf pptadm claim --owner vm3 --variant nvme-vf)" "$vf1"
+ok "unclaim it" pptadm unclaim --owner vm3 "$vf1"
 ok "pptadm sriov $pf 0 removes the VFs" pptadm sriov "$pf" 0
 is "... none left" "$(numvfs)" 0
 is "... and ppt keeps no stale entry" "$(known | grep -c -e "$vf1" -e "$vf2")" 0
@@ -74,6 +80,18 @@ is "... both held by ppt" "$(st "$vf1"):$(drv "$vf1"):$(st "$vf2"):$(drv "$vf2")
 out=$(pptadm sriov "$pf" 3 2>&1)
 like "pptadm sriov refuses more than sriov_totalvfs" "$out" "2"
 ok "pptadm sriov $pf 0" pptadm sriov "$pf" 0
+# the count kept for every load, in the boot lists file
+mkdir -p /etc/modprobe.d
+ok "pptadm add --vfs 2 $pf" pptadm add --vfs 2 "$pf"
+is "... 2 VFs now, held by ppt" "$(numvfs):$(st "$(vf 0)"):$(st "$(vf 1)")" 2:reserved:reserved
+like "... and vfs=$pf=2 in the boot lists file" "$(cat /etc/modprobe.d/ppt-devices.conf)" "vfs=$pf=2"
+ok "rmmod ppt; nvme removes the VFs; modprobe ppt (options from the file)" \
+	sh -c "rmmod ppt && echo 0 > $S/sriov_numvfs && modprobe ppt"
+wait_for "the load enabled 2 VFs again" 30 sh -c "[ \$(cat $S/sriov_numvfs) = 2 ]"
+is "... both held by ppt" "$(st "$(vf 0)"):$(st "$(vf 1)")" reserved:reserved
+ok "pptadm remove $pf" pptadm remove "$pf"
+is "... removes the VFs" "$(numvfs)" 0
+is "... and the entry" "$(grep -c "vfs=$pf" /etc/modprobe.d/ppt-devices.conf)" 0
 ok "rmmod ppt" rmmod ppt
 
 # --- the PF held by ppt: ppt's own sriov_configure -----------------------------

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -419,13 +420,29 @@ int sriov_apply(struct ctx *c, const char *pf, unsigned int want,
 	struct sriov_env env = { 0 };
 	struct sriov_plan plan;
 	struct sriov_pf p;
-	char why[2048], what[PPT_MATCH_BUFLEN + 8];
-	int ret, status = EXIT_FAIL;
+	char why[2048], what[PPT_MATCH_BUFLEN + 8], dir[PATH_MAX];
+	int ret, lock, status = EXIT_FAIL;
 
 	*match_changed = false;
 	*req_id = 0;
+	/*
+	 * One pptadm at a time changes a PF's VFs: a lock on its sysfs
+	 * directory, which every host has (the boot lists' directory may not
+	 * exist, and sriov changes nothing there).
+	 */
+	dev_path(dir, sizeof(dir), c->root, pf, NULL);
+	lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock < 0 || flock(lock, LOCK_EX) < 0) {
+		ret = -errno;
+		snprintf(why, sizeof(why), "%.1024s: cannot lock it: %s", dir, strerror(errno));
+		ctx_report_what(c, ret, why, ctx_op(c));
+		if (lock >= 0)
+			close(lock);
+		return EXIT_FAIL;
+	}
 	if (sriov_pf_read(c->root, pf, &p)) {
 		ctx_report_what(c, -ENOMEM, "out of memory", ctx_op(c));
+		close(lock);
 		return EXIT_FAIL;
 	}
 	ret = c->h ? 0 : ppt_open(&c->h);
@@ -495,6 +512,7 @@ undo:
 	}
 out:
 	sriov_pf_free(&p);
+	close(lock);
 	return status;
 }
 
@@ -540,11 +558,11 @@ int cmd_sriov(struct ctx *c)
 	struct name_target *t = NULL;
 	struct out_device *rows = NULL;
 	struct out_fields sel;
-	char err[512], pf[PPT_ADDR_BUFLEN];
+	char pf[PPT_ADDR_BUFLEN];
 	bool changed;
 	uint64_t id;
 	size_t nt = 0, n = 0, i;
-	int ret, lock;
+	int ret;
 
 	ret = ctx_select_fields(c, &out_device_fields, "addr,state,driver", &sel);
 	if (!ret)
@@ -555,14 +573,8 @@ int cmd_sriov(struct ctx *c)
 		return EXIT_FAIL;
 	snprintf(pf, sizeof(pf), "%s", t[0].addr);
 	free(t);
-	/* one pptadm at a time writes sysfs and the matches (add and remove too) */
-	lock = persist_lock(persist_path(), err, sizeof(err));
-	if (lock < 0) {
-		ctx_report_what(c, lock, err, ctx_op(c));
-		return EXIT_FAIL;
-	}
+	/* sriov_apply() takes the PF's lock */
 	ret = sriov_apply(c, pf, a->numvfs, &changed, &id);
-	close(lock);
 	if (ret)
 		return ret;
 	rows = sriov_rows(c, pf, &n);
