@@ -89,6 +89,7 @@ int cmd_list(struct ctx *c)
 		n = nshown;
 	}
 	inventory_names(devs, n);
+	inventory_hw(c->root, devs, n, out_fields_has(&out_device_fields, &sel, "serial"));
 	if (a->format == FORMAT_ASSIGNABLE && ctx_load_variants(c, true)) {
 		free(shown);
 		return EXIT_FAIL;
@@ -141,6 +142,7 @@ int cmd_show(struct ctx *c)
 		devs[n++].info = info;
 	}
 	inventory_names(devs, n);
+	inventory_hw(c->root, devs, n, out_fields_has(&out_device_fields, &sel, "serial"));
 	if (n && !ctx_load_kernel(c, "show"))
 		ctx_label(c, devs, n, c->kern, c->nkern);
 	else
