@@ -25,8 +25,9 @@ packages=(
 	# netlink tools used by the tests
 	libnl-utils
 	# the protocol spec check, the independent pyroute2 client, and the
-	# kernel's ynl tools (schema validation) that check and use the spec
-	python3-yaml python3-pyroute2 python3-jsonschema
+	# kernel's ynl tools (schema validation) that check and use the spec;
+	# Nova, whose parser checks pptadm export nova (tests/userspace/check-nova.py)
+	python3-yaml python3-pyroute2 python3-jsonschema python3-nova
 	# the manual pages' lint (tests/userspace/check-docs.sh)
 	groff-base man-db mandoc
 	# libppt's ABI check against its baseline (tests/userspace/check-abi.sh)

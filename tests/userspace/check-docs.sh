@@ -194,7 +194,7 @@ if [ -z "$cli" ]; then
 		-I"$us/pptadm" -I"$top/include/uapi" -DPPT_VERSION=\"test\" \
 		$(pkg-config --cflags libnl-genl-3.0 2>/dev/null) -o "$cli" \
 		"$top/tests/userspace/docs_cli.c" "$us/pptadm/args.c" "$us/pptadm/names.c" \
-		"$us/pptadm/output.c" "$us/pptadm/json.c" "$us/pptadm/variants.c" \
+		"$us/pptadm/output.c" "$us/pptadm/json.c" "$us/pptadm/variants.c" "$us/pptadm/export.c" \
 		"$us/lib/ppt_addr.c" 2>"$tmp/cc.log"; then
 		notok "build docs_cli (pptadm's command line)"
 		note <"$tmp/cc.log"

@@ -22,10 +22,10 @@
 /*
  * Values to try for an option, first none: one of them parses for every
  * option pptadm has (a field, an owner, seconds, a reset method, a match,
- * a format).
+ * a format, a NUMA policy, a CDI kind).
  */
 static const char *const values[] = { NULL, "kind", "addr", "vm-1", "5", "auto",
-				      "1234:1111", "sysinfo" };
+				      "1234:1111", "sysinfo", "legacy", "ppt.io/vfio" };
 
 /*
  * Is err about the option's value ("--timeout \"x\": want ...", "--owner

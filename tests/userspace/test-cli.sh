@@ -214,11 +214,44 @@ else
 	note <"$tmp/err"
 fi
 
+# --- export ----------------------------------------------------------------
+printf 'v100 gpu 10de:1db4\nv100-audio gpu-audio 10de:10f0\n' >"$tmp/variants.conf"
+t "export without a format: a usage error" 2 --err 'export needs a FORMAT: nova, kubevirt, cdi or triton' -- export
+t "export of an unknown format names it" 2 \
+	--err 'unknown export format "prometheus" \(want nova, kubevirt, cdi or triton\)' -- export prometheus
+t "export nova --prefix: not nova's" 2 --err 'export nova does not take --prefix' -- export nova --prefix a.io
+t "export cdi --numa-policy: not cdi's" 2 --err 'export cdi does not take --numa-policy' -- export cdi --numa-policy legacy
+t "export kubevirt DEVICE: no operands" 2 --err 'export kubevirt takes no DEVICE \("01:00.0" is one too many\)' -- \
+	export kubevirt 01:00.0
+t "--numa-policy names the bad value" 2 --err '--numa-policy "strict": want required, legacy, preferred or socket' -- \
+	export nova --numa-policy strict
+t "--prefix must be a DNS name" 2 --err '--prefix "PPT.io"' -- export kubevirt --prefix PPT.io
+t "--kind must be VENDOR/CLASS" 2 --err '--kind "vfio": want VENDOR/CLASS' -- export cdi --kind vfio
+t "export -o \"\": a usage error" 2 --err 'want a file to write' -- export kubevirt -o ''
+t "export kubevirt needs no module: YAML" 0 \
+	--out '^permittedHostDevices:\n  pciHostDevices:\n  - pciVendorSelector: "10de:1db4"\n    resourceName: "ppt.io/v100"\n    externalResourceProvider: false\n' -- \
+	--variants "$tmp/variants.conf" export kubevirt
+t "export kubevirt -o FILE: nothing on stdout" 0 --no-out -- \
+	--variants "$tmp/variants.conf" export kubevirt -j -o "$tmp/kv.json"
+if [ "$(cat "$tmp/kv.json" 2>/dev/null)" = "$("$P" --variants "$tmp/variants.conf" export kubevirt -j)" ] &&
+   [ -z "$(find "$tmp" -name 'kv.json.*')" ]; then
+	ok "export -o FILE: the file has the output, no temporary file is left"
+else
+	notok "export -o FILE: the file has the output, no temporary file is left"
+fi
+t "export -o into a missing directory: named, exit 1" 1 --err "cannot create a temporary file beside $tmp/none/kv.json" -- \
+	--variants "$tmp/variants.conf" export kubevirt -o "$tmp/none/kv.json"
+t "export kubevirt with a missing variants file: exit 1" 1 --err 'nonexistent' -- \
+	--variants "$tmp/nonexistent" export kubevirt
+
 # --- without the module --------------------------------------------------
 if [ -z "$loaded" ]; then
 	t "-j show without the module: the error object, exit 1" 1 \
 		--out '^\{"error":\{"errno":"ENOENT","code":2,.*"operation":"show","device":null' -- -j show 01:00.0
 	t "-jp reserve: the error object, pretty" 1 --out '^\{\n  "error": \{\n    "errno": "ENOENT",' -- -jp reserve 01:00.0
+	t "export nova without the module: exit 1" 1 --err 'cannot reach the ppt netlink family' -- \
+		--variants "$tmp/variants.conf" export nova
+	t "export triton without the module: exit 1, as list" 1 --err 'cannot reach the ppt netlink family' -- export triton
 	t "monitor -t without the module: exit 1" 1 --err 'cannot reach the ppt netlink family' -- monitor -t
 	t "check: INFO and SKIP lines, exit 1 (the module FAILs)" 1 --out '\nSKIP group +ppt manages no devices' -- check
 	t "check -q: neither INFO nor SKIP" 1 --out '^FAIL ' -- check -q

@@ -99,7 +99,7 @@ static void test_rows(void)
 	      "{\"event\":\"device\",\"seq\":12,\"removed\":false,\"device\":{\"addr\":\"0000:01:00.0\","
 	      "\"state\":\"assigned\",\"driver\":\"vfio-pci\",\"owner\":\"vm-1\",\"group\":null,"
 	      "\"vendor\":\"0000\",\"device\":\"0000\",\"subvendor\":\"0000\",\"subdevice\":\"0000\","
-	      "\"class\":\"000000\",\"revision\":\"00\",\"path\":null,\"slot\":null,\"boot\":false,"
+	      "\"class\":\"000000\",\"revision\":\"00\",\"path\":null,\"slot\":null,\"numa_node\":null,\"pcie_root\":null,\"root_port\":null,\"link_speed\":null,\"link_width\":null,\"serial\":null,\"vfio_group\":null,\"vfio_cdev\":null,\"boot\":false,"
 	      "\"adopted\":false,\"reset_methods\":[],\"last_reset\":null,\"last_reset_usec\":null,\"last_reset_inferred\":null,\"reset_pref\":null,"
 	      "\"vendor_name\":null,\"device_name\":null,\"lease\":null,\"lease_ended\":false,"
 	      "\"tainted\":true,\"gated\":false,\"reason\":\"why\",\"variant\":null,\"type\":null,\"name\":null}}\n",
@@ -195,7 +195,7 @@ int main(void)
 	      "{\"event\":\"device\",\"seq\":12,\"removed\":true,\"device\":{\"addr\":\"0000:01:00.0\","
 	      "\"state\":\"assigned\",\"driver\":\"vfio-pci\",\"owner\":null,\"group\":null,"
 	      "\"vendor\":\"0000\",\"device\":\"0000\",\"subvendor\":\"0000\",\"subdevice\":\"0000\","
-	      "\"class\":\"000000\",\"revision\":\"00\",\"path\":null,\"slot\":null,\"boot\":false,"
+	      "\"class\":\"000000\",\"revision\":\"00\",\"path\":null,\"slot\":null,\"numa_node\":null,\"pcie_root\":null,\"root_port\":null,\"link_speed\":null,\"link_width\":null,\"serial\":null,\"vfio_group\":null,\"vfio_cdev\":null,\"boot\":false,"
 	      "\"adopted\":false,\"reset_methods\":[],\"last_reset\":null,\"last_reset_usec\":null,\"last_reset_inferred\":null,\"reset_pref\":null,"
 	      "\"vendor_name\":null,\"device_name\":null,\"lease\":null,\"lease_ended\":false,"
 	      "\"tainted\":false,\"gated\":false,\"reason\":null,\"variant\":null,\"type\":null,\"name\":null}}\n",

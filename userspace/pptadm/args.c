@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "export.h"
 #include "names.h"
 #include "variants.h"
 
@@ -226,6 +227,30 @@ static const struct verb verbs[] = {
 	  "pptadm's version with the netlink protocol it speaks and the version of\n"
 	  "its JSON, and the loaded module's version and protocol (or \"module not\n"
 	  "loaded\"), as pptadm -V prints them.\n" },
+	{ "export", V_EXPORT, OPT_OUTPUT | OPT_ALL | OPT_FORMAT | OPT_NUMA_POLICY | OPT_BY_ID |
+	  OPT_PREFIX | OPT_EXTERNAL | OPT_KIND, 1, -1,
+	  "export nova [--numa-policy POLICY] [--by-id] [-o FILE]\n"
+	  "export kubevirt [-j] [--prefix PREFIX] [--external-provider] [-o FILE]\n"
+	  "export cdi [--kind VENDOR/CLASS] [-o FILE]\n"
+	  "export triton [--format sysinfo|assignable] [-a] [-o FILE] [DEVICE...]",
+	  "The configuration a cluster engine needs for the devices ppt holds, with\n"
+	  "the variants file's names (see docs/integration/).  nova: the [pci]\n"
+	  "section of nova.conf, a device_spec for each device ppt manages that a\n"
+	  "variant names (--by-id: for each vendor:device of the variants instead)\n"
+	  "and an alias for each vendor:device of each variant, named after it, with\n"
+	  "its device_type (type-VF, type-PF or type-PCI, from sysfs) and\n"
+	  "--numa-policy (required, legacy, preferred or socket; default legacy).\n"
+	  "kubevirt: KubeVirt's permittedHostDevices, a pciHostDevices entry for each\n"
+	  "vendor:device of each variant with resourceName PREFIX/VARIANT (--prefix,\n"
+	  "default ppt.io) and externalResourceProvider (--external-provider: true),\n"
+	  "as YAML, or JSON with -j.  cdi: a Container Device Interface spec (JSON)\n"
+	  "of the devices ppt has assigned to vfio-pci, kind --kind (default\n"
+	  "ppt.io/vfio), each named by its address with its /dev/vfio/N, and\n"
+	  "/dev/vfio/vfio; where the kernel has VFIO cdevs, the cdevs and /dev/iommu\n"
+	  "instead.  triton: RFD 114's sysinfo (default) or assignable_devices, as\n"
+	  "list -j --format prints them.  -o FILE writes FILE atomically (a\n"
+	  "temporary file in its directory, synced, then renamed) instead of\n"
+	  "standard output.\n" VARIANTS_HELP },
 	{ "help", V_HELP, 0, 0, 1, "help [COMMAND]",
 	  "This overview, or a command's help (also: pptadm COMMAND --help).\n" },
 };
@@ -285,8 +310,9 @@ void args_usage(FILE *f)
 		"  --pretty            with -j: each JSON object indented over several lines\n"
 		"  -p, --parseable     ':'-separated output (list, show, match list; needs -o);\n"
 		"                      with -j, -p is --pretty (-jp)\n"
-		"  -o, --output F,...  fields, or all: %s\n"
-		"  -a, --all           with list: every PCI device on the host;\n"
+		"  -o, --output F,...  fields, or all: %s;\n"
+		"                      with export: the file to write (atomically)\n"
+		"  -a, --all           with list, export triton: every PCI device on the host;\n"
 		"                      with unclaim: every device the owner claimed\n"
 		"  --owner ID          owner of the devices (a VM's UUID, say)\n"
 		"  --force             with reserve and add: take devices from host drivers;\n"
@@ -304,8 +330,13 @@ void args_usage(FILE *f)
 		"  --vfs COUNT         with add: SR-IOV virtual functions of a PF, at every boot\n"
 		"  --user USER         with run and assign: give the VFIO nodes to USER\n"
 		"  --timeout-clean SECS  with run: how long to wait for cleaning (default 120)\n"
-		"  --format F          with list -j: sysinfo or assignable (RFD 114)\n"
+		"  --format F          with list -j and export triton: sysinfo or assignable (RFD 114)\n"
 		"  --variants FILE     the variants file (default %s)\n"
+		"  --numa-policy P     with export nova: required, legacy (default), preferred, socket\n"
+		"  --by-id             with export nova: device_spec by vendor:device, not address\n"
+		"  --prefix PREFIX     with export kubevirt: resourceName PREFIX/VARIANT (ppt.io)\n"
+		"  --external-provider with export kubevirt: externalResourceProvider true\n"
+		"  --kind VENDOR/CLASS with export cdi: the spec's kind (ppt.io/vfio)\n"
 		"  --no-wait           do not wait for asynchronous operations to finish\n"
 		"  --timeout SECS      how long to wait for them (default 60)\n"
 		"  -b, --batch FILE    run FILE's commands ('-': standard input), one a line,\n"
@@ -439,14 +470,66 @@ static const char *const opt_names[] = {
 	"--force", "--no-wait", "--timeout", "--method", "--all-dirty",
 	"-q/--quiet", "--reset-pref", "--variant", "--count", "--match", "--user",
 	"--timeout-clean", "--format", "--variants", "--unclean", "--pretty",
-	"-t/--timestamps", "-b/--batch", "-V/--version", "--vfs",
+	"-t/--timestamps", "-b/--batch", "-V/--version", "--numa-policy", "--by-id",
+	"--prefix", "--external-provider", "--kind", "--vfs",
 };
+
+/* export FORMAT: the format, and the options each format takes */
+static int parse_export(struct args *a, char *err, size_t errlen)
+{
+	static const unsigned int takes[] = {
+		[EXPORT_NOVA] = OPT_NUMA_POLICY | OPT_BY_ID,
+		[EXPORT_KUBEVIRT] = OPT_PREFIX | OPT_EXTERNAL,
+		[EXPORT_CDI] = OPT_KIND,
+		[EXPORT_TRITON] = OPT_FORMAT | OPT_ALL,
+	};
+	static const unsigned int specific = OPT_NUMA_POLICY | OPT_BY_ID | OPT_PREFIX |
+		OPT_EXTERNAL | OPT_KIND | OPT_FORMAT | OPT_ALL;
+	unsigned int bad;
+	int f;
+	size_t i;
+
+	if (a->argc < 1) {
+		snprintf(err, errlen, "export needs a FORMAT: nova, kubevirt, cdi or triton");
+		return ARGS_USAGE;
+	}
+	f = export_format_parse(a->argv[0]);
+	if (f < 0) {
+		snprintf(err, errlen,
+			 "unknown export format \"%s\" (want nova, kubevirt, cdi or triton)",
+			 a->argv[0]);
+		return ARGS_USAGE;
+	}
+	a->export_format = f;
+	bad = a->given & specific & ~takes[f];
+	if (bad) {
+		for (i = 0; !(bad & (1u << i)); i++)
+			;
+		snprintf(err, errlen, "export %s does not take %s", a->argv[0], opt_names[i]);
+		return ARGS_USAGE;
+	}
+	if (f != EXPORT_TRITON && a->argc > 1) {
+		snprintf(err, errlen, "export %s takes no DEVICE (\"%s\" is one too many)",
+			 a->argv[0], a->argv[1]);
+		return ARGS_USAGE;
+	}
+	if (a->given & OPT_OUTPUT) {
+		if (!a->fields[0]) {
+			snprintf(err, errlen, "-o/--output \"\": want a file to write");
+			return ARGS_USAGE;
+		}
+		a->outfile = a->fields;
+		a->fields = NULL;
+	}
+	return ARGS_OK;
+}
 
 /* getopt_long's values of the options without a short form */
 enum {
 	L_OWNER = 256, L_FORCE, L_NO_WAIT, L_TIMEOUT, L_METHOD, L_ALL_DIRTY,
 	L_RESET_PREF, L_VARIANT, L_COUNT, L_MATCH, L_USER, L_TIMEOUT_CLEAN,
-	L_FORMAT, L_VARIANTS, L_UNCLEAN, L_PRETTY, L_PARSEABLE, L_VFS,
+	L_FORMAT, L_VARIANTS, L_UNCLEAN, L_PRETTY, L_PARSEABLE,
+	L_NUMA_POLICY, L_BY_ID, L_PREFIX, L_EXTERNAL, L_KIND, L_VFS,
 };
 
 /* devlink's one-dash spellings, and ours */
@@ -483,6 +566,11 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		{ "unclean", no_argument, NULL, L_UNCLEAN },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "numa-policy", required_argument, NULL, L_NUMA_POLICY },
+		{ "by-id", no_argument, NULL, L_BY_ID },
+		{ "prefix", required_argument, NULL, L_PREFIX },
+		{ "external-provider", no_argument, NULL, L_EXTERNAL },
+		{ "kind", required_argument, NULL, L_KIND },
 		{ "vfs", required_argument, NULL, L_VFS },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -711,6 +799,36 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			}
 			a->variants_file = optarg;
 			break;
+		case L_NUMA_POLICY:
+			a->given |= OPT_NUMA_POLICY;
+			if (!export_numa_policy_ok(optarg)) {
+				snprintf(err, errlen,
+					 "--numa-policy \"%s\": want required, legacy, preferred or socket",
+					 optarg);
+				return ARGS_USAGE;
+			}
+			a->numa_policy = optarg;
+			break;
+		case L_BY_ID: a->given |= OPT_BY_ID; a->by_id = true; break;
+		case L_PREFIX:
+			a->given |= OPT_PREFIX;
+			if (!export_prefix_ok(optarg)) {
+				snprintf(err, errlen,
+					 "--prefix \"%s\": want a DNS domain name (lower case), such as ppt.io",
+					 optarg);
+				return ARGS_USAGE;
+			}
+			a->prefix = optarg;
+			break;
+		case L_EXTERNAL: a->given |= OPT_EXTERNAL; a->external = true; break;
+		case L_KIND:
+			a->given |= OPT_KIND;
+			if (!export_kind_ok(optarg, &why)) {
+				snprintf(err, errlen, "--kind \"%s\": %s", optarg, why);
+				return ARGS_USAGE;
+			}
+			a->kind = optarg;
+			break;
 		case ':':
 			snprintf(err, errlen, "option \"%s\" needs a value", word);
 			return ARGS_USAGE;
@@ -810,6 +928,8 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		snprintf(err, errlen, "%s does not take %s", a->verb->name, opt_names[i]);
 		return ARGS_USAGE;
 	}
+	if (a->verb->id == V_EXPORT)
+		return parse_export(a, err, errlen);
 	if (a->given & OPT_PARSEABLE) {
 		if (!a->fields) {
 			snprintf(err, errlen,

@@ -19,7 +19,7 @@
 enum verb_id {
 	V_LIST, V_SHOW, V_RESERVE, V_RELEASE, V_CLAIM, V_UNCLAIM, V_ASSIGN,
 	V_UNASSIGN, V_RESET, V_CLEAN, V_ADD, V_REMOVE, V_MATCH, V_MONITOR,
-	V_CHECK, V_SET, V_VERSION, V_HELP, V_TAKE, V_RUN, V_SRIOV,
+	V_CHECK, V_SET, V_VERSION, V_HELP, V_TAKE, V_RUN, V_SRIOV, V_EXPORT,
 };
 
 /* Options, as bits: which were given, and which a verb takes. */
@@ -48,7 +48,12 @@ enum {
 	OPT_TIMESTAMPS	= 1 << 21,
 	OPT_BATCH	= 1 << 22,	/* no command takes it: it runs commands */
 	OPT_VERSION	= 1 << 23,	/* likewise: pptadm's, not a command's */
-	OPT_VFS		= 1 << 24,	/* add --vfs COUNT PF */
+	OPT_NUMA_POLICY	= 1 << 24,	/* export nova */
+	OPT_BY_ID	= 1 << 25,	/* export nova */
+	OPT_PREFIX	= 1 << 26,	/* export kubevirt */
+	OPT_EXTERNAL	= 1 << 27,	/* export kubevirt */
+	OPT_KIND	= 1 << 28,	/* export cdi */
+	OPT_VFS		= 1 << 29,	/* add --vfs COUNT PF */
 };
 
 /* Options every command takes. */
@@ -94,6 +99,13 @@ struct args {
 	int timeout_clean_ms;	/* --timeout-clean SECS (default 120) */
 	enum list_format format;	/* --format */
 	const char *variants_file;	/* --variants FILE; NULL: the default */
+	int export_format;	/* export: enum export_format */
+	const char *outfile;	/* export -o/--output FILE; NULL: stdout */
+	const char *numa_policy;	/* export nova --numa-policy */
+	bool by_id;		/* export nova --by-id */
+	const char *prefix;	/* export kubevirt --prefix */
+	bool external;		/* export kubevirt --external-provider */
+	const char *kind;	/* export cdi --kind */
 	int cmd_argc;		/* run: the COMMAND after "--" */
 	char **cmd_argv;
 	unsigned int given;	/* OPT_* given */

@@ -31,12 +31,14 @@ static void write_error(int err)
 
 int out_flush(FILE *f)
 {
-	int err;
+	/* a write that failed already (output beyond the buffer) left its errno */
+	int err = ferror(f) ? errno : 0;
 
 	errno = 0;
 	if (!fflush(f) && !ferror(f))
 		return 0;
-	err = errno;
+	if (!err)
+		err = errno;
 	write_error(err);
 	if (f == stdout && !freopen("/dev/null", "w", stdout))
 		clearerr(stdout);

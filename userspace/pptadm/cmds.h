@@ -3,7 +3,7 @@
  * pptadm's commands, each run with a context (ctx.h) and returning the
  * exit status: 0, EXIT_FAIL or EXIT_USAGE.  pptadm.c dispatches to them.
  *
- *	listing.c	list, show
+ *	listing.c	list, show, export
  *	change.c	reserve, release, claim, unclaim, take, assign,
  *			unassign, reset, clean, set, match
  *	bootlists.c	add, remove
@@ -19,6 +19,8 @@
 
 int cmd_list(struct ctx *c);
 int cmd_show(struct ctx *c);
+/* export FORMAT (listing.c too) */
+int cmd_export(struct ctx *c);
 
 /* reserve, release, assign, unassign, reset, clean, set; one-device claim, unclaim */
 int cmd_change(struct ctx *c);

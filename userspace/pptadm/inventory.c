@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <pci/pci.h>
 
 #include "inventory.h"
+#include "vfio_nodes.h"
 
 static struct pci_access *pacc;
 static bool pacc_scanned;
@@ -233,4 +235,164 @@ void inventory_cand(const struct out_device *d, struct name_cand *c)
 	c->subvendor = d->info.subvendor;
 	c->subdevice = d->info.subdevice;
 	c->pci_class = d->info.pci_class;
+}
+
+int inventory_topology(const char *target, char *pcie_root, size_t rootlen,
+		       char *root_port, size_t portlen)
+{
+	const char *p = target, *rc = NULL;
+	size_t len;
+
+	pcie_root[0] = '\0';
+	root_port[0] = '\0';
+	/* the component "pciDDDD:BB" that the kernel names a root bus */
+	while (*p) {
+		len = strcspn(p, "/");
+		if (len > 3 && len < 16 && !strncmp(p, "pci", 3) &&
+		    strspn(p + 3, "0123456789abcdef:") >= len - 3 &&
+		    memchr(p + 3, ':', len - 3)) {
+			rc = p;
+			break;
+		}
+		p += len + (p[len] == '/');
+	}
+	if (!rc)
+		return -EINVAL;
+	snprintf(pcie_root, rootlen, "%.*s", (int)len, rc);
+	p = rc + len + (rc[len] == '/');
+	len = strcspn(p, "/");
+	/* the first function below it, when the device is further down */
+	if (len && p[len] == '/' && p[len + 1] && len < PPT_ADDR_BUFLEN)
+		snprintf(root_port, portlen, "%.*s", (int)len, p);
+	return 0;
+}
+
+void inventory_link_speed(const char *sysfs, char *out, size_t len)
+{
+	size_t n = strcspn(sysfs, "\n");
+
+	out[0] = '\0';
+	if (!n || !strncmp(sysfs, "Unknown", 7) || sysfs[0] < '0' || sysfs[0] > '9')
+		return;
+	/* the kernel appends " PCIe" since 5.x; older ones print "8 GT/s" */
+	if (n > 5 && !strncmp(sysfs + n - 5, " PCIe", 5))
+		n -= 5;
+	snprintf(out, len, "%.*s", (int)n, sysfs);
+}
+
+bool inventory_dsn(struct pci_dev *p, char *buf, size_t len)
+{
+	struct pci_cap *cap = pci_find_cap(p, PCI_EXT_CAP_ID_DSN, PCI_CAP_EXTENDED);
+	uint32_t lo, hi;
+
+	buf[0] = '\0';
+	if (!cap)
+		return false;
+	lo = pci_read_long(p, cap->addr + 4);
+	hi = pci_read_long(p, cap->addr + 8);
+	snprintf(buf, len, "%02x-%02x-%02x-%02x-%02x-%02x-%02x-%02x",
+		 hi >> 24, (hi >> 16) & 0xff, (hi >> 8) & 0xff, hi & 0xff,
+		 lo >> 24, (lo >> 16) & 0xff, (lo >> 8) & 0xff, lo & 0xff);
+	return true;
+}
+
+/* A sysfs attribute's first line, "" when it cannot be read. */
+static bool read_attr(const char *root, const char *addr, const char *attr,
+		      char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	bool ok;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s/%s", root, addr, attr);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	if (!ok)
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return ok;
+}
+
+static void hw_dsn(struct out_device *d)
+{
+	struct pci_access *a = get_pacc();
+	unsigned int dom, bus, dev, fn;
+	struct pci_dev *p;
+
+	if (!a || sscanf(d->info.addr, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4)
+		return;
+	if (!pacc_scanned) {
+		pci_init(a);
+		pci_scan_bus(a);
+		pacc_scanned = true;
+	}
+	for (p = a->devices; p; p = p->next)
+		if ((unsigned int)p->domain == dom && p->bus == bus &&
+		    p->dev == dev && p->func == fn)
+			break;
+	if (p)
+		inventory_dsn(p, d->hw.serial, sizeof(d->hw.serial));
+}
+
+void inventory_hw(const char *root, struct out_device *devs, size_t n, bool dsn)
+{
+	char path[PATH_MAX], target[PATH_MAX], buf[64];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct out_device *d = &devs[i];
+		struct dev_hw *hw = &d->hw;
+		const char *addr = d->info.addr;
+		char *end;
+		long v;
+		ssize_t len;
+
+		memset(hw, 0, sizeof(*hw));
+		if (read_attr(root, addr, "numa_node", buf, sizeof(buf))) {
+			v = strtol(buf, &end, 10);
+			if (end != buf && v >= 0 && v < INT_MAX) {
+				hw->has_numa = true;
+				hw->numa_node = (int)v;
+			}
+		}
+		snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s", root, addr);
+		len = readlink(path, target, sizeof(target) - 1);
+		if (len > 0) {
+			target[len] = '\0';
+			inventory_topology(target, hw->pcie_root, sizeof(hw->pcie_root),
+					   hw->root_port, sizeof(hw->root_port));
+		}
+		if (read_attr(root, addr, "current_link_speed", buf, sizeof(buf)))
+			inventory_link_speed(buf, hw->link_speed, sizeof(hw->link_speed));
+		if (read_attr(root, addr, "current_link_width", buf, sizeof(buf))) {
+			v = strtol(buf, &end, 10);
+			if (end != buf && v > 0 && v <= 32)
+				hw->link_width = (int)v;
+		}
+		if (read_attr(root, addr, "sriov_totalvfs", buf, sizeof(buf)))
+			hw->sriov_pf = strtol(buf, NULL, 10) > 0;
+		snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s/physfn", root, addr);
+		hw->sriov_vf = !lstat(path, &st);
+		if (!strcmp(d->info.driver, "vfio-pci") && d->info.iommu_group >= 0) {
+			char nodes[VFIO_MAX_NODES][VFIO_NODE_PATH];
+			size_t k, nn = vfio_nodes_of(root, addr, d->info.iommu_group, nodes);
+			size_t skip = strlen(root);
+
+			for (k = 0; k < nn; k++) {
+				const char *node = nodes[k] + skip;
+
+				if (!strncmp(node, "/dev/vfio/devices/", 18))
+					snprintf(hw->vfio_cdev, sizeof(hw->vfio_cdev), "%s", node);
+				else
+					snprintf(hw->vfio_group, sizeof(hw->vfio_group), "%s", node);
+			}
+		}
+		if (dsn)
+			hw_dsn(d);
+	}
 }

@@ -5,8 +5,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmds.h"
+#include "export.h"
 #include "inventory.h"
 #include "rows.h"
 #include "sriov.h"
@@ -92,6 +95,7 @@ int cmd_list(struct ctx *c)
 		n = nshown;
 	}
 	inventory_names(devs, n);
+	inventory_hw(c->root, devs, n, out_fields_has(&out_device_fields, &sel, "serial"));
 	if (a->format == FORMAT_ASSIGNABLE && ctx_load_variants(c, true)) {
 		free(shown);
 		return EXIT_FAIL;
@@ -145,6 +149,7 @@ int cmd_show(struct ctx *c)
 	}
 	sriov_fill(c->root, devs, n);
 	inventory_names(devs, n);
+	inventory_hw(c->root, devs, n, out_fields_has(&out_device_fields, &sel, "serial"));
 	if (n && !ctx_load_kernel(c, "show"))
 		ctx_label(c, devs, n, c->kern, c->nkern);
 	else
@@ -157,4 +162,123 @@ int cmd_show(struct ctx *c)
 	free(devs);
 	free(t);
 	return status;
+}
+
+/* export's formats but triton, to f */
+static int export_to(struct ctx *c, FILE *f)
+{
+	const struct args *a = &c->a;
+	struct export_opts o = {
+		.numa_policy = a->numa_policy, .by_id = a->by_id,
+		.prefix = a->prefix, .external = a->external, .kind = a->kind,
+		.warn = c->err,
+	};
+	struct out_device *devs = NULL;
+	size_t n = 0;
+
+	if (a->export_format != EXPORT_CDI && ctx_load_variants(c, true))
+		return EXIT_FAIL;
+	if (a->export_format != EXPORT_KUBEVIRT) {
+		if (ctx_load_kernel(c, "export"))
+			return EXIT_FAIL;
+		devs = c->kern;
+		n = c->nkern;
+		inventory_sort(devs, n);
+		inventory_hw(c->root, devs, n, false);
+		ctx_label(c, devs, n, devs, n);
+	}
+	switch (a->export_format) {
+	case EXPORT_NOVA:
+		export_nova(f, &o, &c->vs, devs, n);
+		break;
+	case EXPORT_KUBEVIRT:
+		export_kubevirt(f, a->fmt, &o, &c->vs);
+		break;
+	case EXPORT_CDI:
+		export_cdi(f, a->fmt, &o, devs, n);
+		break;
+	}
+	return 0;
+}
+
+/* triton: list -j --format, with FORMAT's word taken off the operands */
+static int export_triton(struct ctx *c)
+{
+	int ret;
+
+	c->a.argc--;
+	c->a.argv++;
+	/* RFD 114's shapes are JSON in every format (compact but with --pretty) */
+	if (!(c->a.given & OPT_FORMAT))
+		c->a.format = FORMAT_SYSINFO;
+	ret = cmd_list(c);
+	c->a.argc++;
+	c->a.argv--;
+	return ret;
+}
+
+int cmd_export(struct ctx *c)
+{
+	const char *file = c->a.outfile;
+	char tmp[4096], why[4200];
+	FILE *out = c->out, *f;
+	mode_t mask;
+	int fd, ret, err = 0;
+
+	if (!file)
+		return c->a.export_format == EXPORT_TRITON ? export_triton(c) :
+		       export_to(c, c->out);
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file) >= (int)sizeof(tmp)) {
+		ctx_report_what(c, -ENAMETOOLONG, "the output file's name is too long", "export");
+		return EXIT_FAIL;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err = errno;
+		snprintf(why, sizeof(why), "cannot create a temporary file beside %s", file);
+		ctx_report_what(c, -err, why, "export");
+		return EXIT_FAIL;
+	}
+	/* as a file created with open() would be: 0666 less the umask */
+	mask = umask(0);
+	umask(mask);
+	f = fdopen(fd, "w");
+	if (!f || fchmod(fd, 0666 & ~mask)) {
+		err = errno;
+		if (f)
+			fclose(f);
+		else
+			close(fd);
+		unlink(tmp);
+		snprintf(why, sizeof(why), "cannot write %s", tmp);
+		ctx_report_what(c, -err, why, "export");
+		return EXIT_FAIL;
+	}
+	/* errors go where they would (stderr, or -j's stdout): only the output to f */
+	c->out = f;
+	ret = c->a.export_format == EXPORT_TRITON ? export_triton(c) : export_to(c, f);
+	c->out = out;
+	if (fflush(f) || ferror(f) || fsync(fd))
+		err = errno ? errno : EIO;
+	if (fclose(f) && !err)
+		err = errno;
+	if (ret || err) {
+		unlink(tmp);
+		if (err) {
+			snprintf(why, sizeof(why), "cannot write %s", tmp);
+			ctx_report_what(c, -err, why, "export");
+		} else {
+			/* with -j the failure's object went to the file: say it here */
+			fprintf(c->err, "pptadm: export: %s not written: the export failed\n", file);
+		}
+		return ret ? ret : EXIT_FAIL;
+	}
+	if (rename(tmp, file)) {
+		err = errno;
+		unlink(tmp);
+		snprintf(why, sizeof(why), "cannot rename %s to %s", tmp, file);
+		ctx_report_what(c, -err, why, "export");
+		return EXIT_FAIL;
+	}
+	return 0;
 }

@@ -64,6 +64,14 @@ GETTER(physfn, d->sriov.physfn[0], "%s", d->sriov.physfn)
 GETTER(vf_index, d->sriov.physfn[0], "%u", d->sriov.vf_index)
 GETTER(sriov_numvfs, d->sriov.is_pf, "%u", d->sriov.numvfs)
 GETTER(sriov_totalvfs, d->sriov.is_pf, "%u", d->sriov.totalvfs)
+GETTER(numa_node, d->hw.has_numa, "%d", d->hw.numa_node)
+GETTER(pcie_root, d->hw.pcie_root[0], "%s", d->hw.pcie_root)
+GETTER(root_port, d->hw.root_port[0], "%s", d->hw.root_port)
+GETTER(serial, d->hw.serial[0], "%s", d->hw.serial)
+GETTER(link_speed, d->hw.link_speed[0], "%s", d->hw.link_speed)
+GETTER(link_width, d->hw.link_width > 0, "%d", d->hw.link_width)
+GETTER(vfio_group, d->hw.vfio_group[0], "%s", d->hw.vfio_group)
+GETTER(vfio_cdev, d->hw.vfio_cdev[0], "%s", d->hw.vfio_cdev)
 
 static bool get_reset_methods(const void *row, char *buf, size_t len)
 {
@@ -89,6 +97,14 @@ static const struct field device_fields[] = {
 	{ "revision", "REV", F_HEX, false, NULL, get_revision },
 	{ "path", "PATH", F_STR, false, NULL, get_path },
 	{ "slot", "SLOT", F_STR, false, NULL, get_slot },
+	{ "numa_node", "NUMA", F_INT, false, NULL, get_numa_node },
+	{ "pcie_root", "PCIE_ROOT", F_STR, false, NULL, get_pcie_root },
+	{ "root_port", "ROOT_PORT", F_STR, false, NULL, get_root_port },
+	{ "link_speed", "LINK_SPEED", F_STR, false, NULL, get_link_speed },
+	{ "link_width", "LINK_WIDTH", F_INT, false, NULL, get_link_width },
+	{ "serial", "SERIAL", F_STR, false, NULL, get_serial },
+	{ "vfio_group", "VFIO_GROUP", F_STR, false, NULL, get_vfio_group },
+	{ "vfio_cdev", "VFIO_CDEV", F_STR, false, NULL, get_vfio_cdev },
 	{ "boot", "BOOT", F_BOOL, false, NULL, get_boot },
 	{ "adopted", "ADOPTED", F_BOOL, false, NULL, get_adopted },
 	{ "reset_methods", "RESET_METHODS", F_LIST, false, NULL, get_reset_methods },
@@ -113,9 +129,14 @@ static const struct field device_fields[] = {
 	{ "name", "NAME", F_STR, true, NULL, get_name },
 };
 
-/* The inventory names of RFD 114 and a few spellings people reach for. */
+/*
+ * The inventory names of RFD 114 and a few spellings people reach for.
+ * "id" is the address here; RFD 114's own shapes (out_sysinfo(),
+ * out_assignable()) have an "id" key that is the topology path.
+ */
 static const struct field_alias device_aliases[] = {
 	{ "id", "addr" },
+	{ "dsn", "serial" },
 	{ "address", "addr" },
 	{ "used_by", "owner" },
 	{ "subsystem", "subdevice" },
@@ -205,6 +226,17 @@ const char *out_field_names(const struct field_set *fs)
 		off += snprintf(buf + off, sizeof(names[0]) - off, "%s%s",
 				i ? "," : "", fs->fields[i].name);
 	return buf;
+}
+
+bool out_fields_has(const struct field_set *fs, const struct out_fields *sel,
+		    const char *name)
+{
+	int c;
+
+	for (c = 0; c < sel->n; c++)
+		if (!strcmp(fs->fields[sel->idx[c]].name, name))
+			return true;
+	return false;
 }
 
 static int find_field(const struct field_set *fs, const char *p, size_t len)

@@ -80,9 +80,30 @@ struct out_sriov {
  * as "-" and what only the kernel knows (owner, boot, reset methods...) is
  * missing.
  */
+/*
+ * What schedulers place by, read by pptadm from sysfs and libpci for the
+ * devices it prints (inventory_hw()), not asked of the kernel.  Strings
+ * are "" when missing.
+ */
+struct dev_hw {
+	bool has_numa;			/* numa_node is the device's node */
+	int numa_node;			/* sysfs numa_node; -1 there: !has_numa */
+	char pcie_root[24];		/* "pci0000:00": its root complex (DRA's pcieRoot) */
+	char root_port[PPT_ADDR_BUFLEN];	/* the bridge on the root bus above it */
+	char serial[24];		/* Device Serial Number, "xx-xx-...-xx" */
+	char link_speed[24];		/* "8.0 GT/s" (current_link_speed) */
+	int link_width;			/* current_link_width; 0: unknown */
+	char vfio_group[32];		/* "/dev/vfio/N" of a device on vfio-pci */
+	char vfio_cdev[48];		/* "/dev/vfio/devices/vfioN", where there is one */
+	/* for export's device types only (not fields) */
+	bool sriov_pf;			/* sriov_totalvfs > 0 */
+	bool sriov_vf;			/* has a physfn link */
+};
+
 struct out_device {
 	struct dev_info info;
 	bool host_only;
+	struct dev_hw hw;
 	char vendor_name[128];		/* from pci.ids */
 	char device_name[128];
 	char name[256];			/* "Vendor Device" */
@@ -174,6 +195,10 @@ int out_fields_parse(const struct field_set *fs, const char *list,
 int out_fields_select(const struct field_set *fs, enum out_format fmt,
 		      const char *list, struct out_fields *fields, char *bad,
 		      size_t badlen);
+
+/* Does the selection have the field of that name? */
+bool out_fields_has(const struct field_set *fs, const struct out_fields *sel,
+		    const char *name);
 
 /* The comma-separated list of every field name, for usage messages. */
 const char *out_field_names(const struct field_set *fs);

@@ -15,6 +15,7 @@
  *	persist.c	the modprobe.d boot lists file
  *	inventory.c	libpci
  *	output.c, events.c, check.c	formats; json.c, the JSON writer
+ *	export.c	export's formats
  *	closeout.c	write errors on standard output
  *	variants.c	the variants file
  *	rows.c		libppt's objects as pptadm's rows
@@ -53,6 +54,7 @@ static int (*const command[])(struct ctx *) = {
 	[V_SET] = cmd_change,
 	[V_VERSION] = cmd_version,
 	[V_SRIOV] = cmd_sriov,
+	[V_EXPORT] = cmd_export,
 };
 
 /* Run one parsed command in a context of its own. */
@@ -82,11 +84,13 @@ static int run_argv(int argc, char **argv, const char *where)
 
 	switch (args_parse(argc, argv, &a, err, sizeof(err))) {
 	case ARGS_HELP:
+		/* longer than stdout's buffer: a failed write's errno is said now */
+		errno = 0;
 		if (a.verb && a.verb->id != V_HELP)
 			args_verb_help(stdout, a.verb);
 		else
 			args_usage(stdout);
-		return 0;
+		return out_flush(stdout) ? EXIT_FAIL : 0;
 	case ARGS_VERSION:
 		return run_command(&a);
 	case ARGS_BATCH:

@@ -434,8 +434,12 @@ int sriov_apply(struct ctx *c, const char *pf, unsigned int want,
 	lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (lock < 0 || flock(lock, LOCK_EX) < 0) {
 		ret = -errno;
-		snprintf(why, sizeof(why), "%.1024s: cannot lock it: %s", dir, strerror(errno));
-		ctx_report_what(c, ret, why, ctx_op(c));
+		if (ret == -ENOENT)
+			snprintf(why, sizeof(why), "no PCI device %s in sysfs", pf);
+		else
+			snprintf(why, sizeof(why), "%.1024s: cannot lock it: %s", dir,
+				 strerror(-ret));
+		ctx_report_name(c, ctx_op(c), pf, ret, why);
 		if (lock >= 0)
 			close(lock);
 		return EXIT_FAIL;
