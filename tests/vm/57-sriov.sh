@@ -70,6 +70,9 @@ echo "nvme-vf nvme 1b36:0010   # the VFs: the PF is nvme's" >/tmp/variants.conf
 is "a claim by variant picks a VF like any device" \
 	"$(PPT_VARIANTS=/tmp/variants.conf pptadm claim --owner vm3 --variant nvme-vf)" "$vf1"
 ok "unclaim it" pptadm unclaim --owner vm3 "$vf1"
+out=$(PPT_VARIANTS=/tmp/variants.conf pptadm export nova)
+like "export nova: the VF variant's alias is type-VF" "$out" '"name": ?"nvme-vf".*"device_type": ?"type-VF"'
+like "... with a device_spec for each VF" "$out" "\"address\": ?\"$vf2\""
 ok "pptadm sriov $pf 0 removes the VFs" pptadm sriov "$pf" 0
 is "... none left" "$(numvfs)" 0
 is "... and ppt keeps no stale entry" "$(known | grep -c -e "$vf1" -e "$vf2")" 0
