@@ -97,6 +97,9 @@ struct ppt_reset_result {
  * @reap_wait: the reaper's current wait between failed attempts, in ms
  * @vfs_removing: a PF whose VFs ppt's sriov_configure is removing: none
  *	of them can be claimed meanwhile
+ * @lent: unbound from ppt behind its back while reserved or claimed, and
+ *	not tainted: if vfio-pci binds it next (libvirt's managed hostdev),
+ *	it is assigned to an outside user (adopted)
  */
 struct ppt_device {
 	struct list_head node;
@@ -117,6 +120,7 @@ struct ppt_device {
 	unsigned long reap_at;
 	unsigned int reap_wait;
 	bool vfs_removing;
+	bool lent;
 };
 
 /* Room for a request's formatted reason (ppt_req.msg). */
@@ -245,6 +249,7 @@ int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 		   struct ppt_op **opp);
 void ppt_op_start(struct ppt_op *op);
 int ppt_op_match_start(const struct ppt_req *req);
+void ppt_ops_auto_clean_later(struct pci_dev *pdev);
 int ppt_group_mates(struct iommu_group *group, struct pci_dev *pdev,
 		    struct pci_dev ***mates);
 const char *ppt_cmd_name(u8 cmd);

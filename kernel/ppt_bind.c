@@ -92,6 +92,18 @@ bool ppt_bind_driver_for_others(struct device_driver *drv)
 	return false;
 }
 
+/*
+ * Is the function bound to a driver that hands it to a VM: vfio-pci or a
+ * variant driver (they manage DMA themselves)?  Under device_lock.
+ */
+static bool ppt_bind_for_a_vm(struct pci_dev *pdev)
+{
+	struct device_driver *drv = pdev->dev.driver;
+
+	return drv && drv != &ppt_pci_driver.driver &&
+	       to_pci_driver(drv)->driver_managed_dma;
+}
+
 /**
  * ppt_bind_for_others() - is the function with a driver that works for others?
  * @pdev: the function
@@ -222,12 +234,24 @@ static int ppt_bus_notify(struct notifier_block *nb, unsigned long action,
 	case BUS_NOTIFY_UNBIND_DRIVER:
 		/* under device_lock, the driver still bound: who had it? */
 		if (ppt_bind_driver_for_others(pdev->dev.driver)) {
+			bool mark;
+
 			ppt_untrusted_note(pdev);
 			mutex_lock(&ppt_table_lock);
 			pd = ppt_table_find(pdev);
 			if (pd)
 				pd->tainted = true;
+			mark = pd && (pd->state == PPT_STATE_ASSIGNED ||
+				      pd->state == PPT_STATE_DETACHED);
 			mutex_unlock(&ppt_table_lock);
+			/*
+			 * A tenant's device ppt keeps comes back to ppt, never
+			 * to a host driver, even when whoever unbinds it
+			 * cleared the override first (libvirt's reattach
+			 * writes "\n", unbinds, then probes).
+			 */
+			if (mark && ppt_set_driver_override_locked(pdev, ppt_pci_driver.name))
+				pci_warn(pdev, "cannot put ppt's driver override back: the gate alone keeps host drivers off it\n");
 		}
 		break;
 	case BUS_NOTIFY_ADD_DEVICE:
@@ -266,6 +290,22 @@ static int ppt_bus_notify(struct notifier_block *nb, unsigned long action,
 			ppt_table_set_state(pd, PPT_STATE_DIRTY);
 			pd->adopted = false;
 			pci_info(pdev, "vfio-pci released it behind ppt's back: dirty\n");
+			ppt_nl_notify_device(pd, false);
+		} else if (pd->state == PPT_STATE_DETACHED &&
+			   action == BUS_NOTIFY_BOUND_DRIVER && pd->lent &&
+			   !pd->tainted && ppt_bind_for_a_vm(pdev)) {
+			/*
+			 * Taken from ppt while clean and bound to vfio-pci
+			 * (libvirt's managed hostdev: override, unbind,
+			 * probe): assigned to an outside user.  A tainted
+			 * device stays detached, gated: its VM cannot open it.
+			 */
+			ppt_table_set_state(pd, PPT_STATE_ASSIGNED);
+			pd->tainted = true;
+			pd->adopted = true;
+			pd->lent = false;
+			pci_info(pdev, "bound to %s behind ppt's back: assigned to an outside user\n",
+				 pdev->dev.driver->name);
 			ppt_nl_notify_device(pd, false);
 		} else if (pd->state == PPT_STATE_DETACHED) {
 			/* a detached device's driver changed: say so */

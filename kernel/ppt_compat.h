@@ -10,6 +10,8 @@
 #include <linux/aer.h>
 #include <linux/device.h>
 #include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 
 #include "ppt_compat_gen.h"
 
@@ -26,6 +28,31 @@ static inline int ppt_set_driver_override(struct pci_dev *pdev,
 #else
 	return driver_set_override(&pdev->dev, &pdev->driver_override,
 				   name ?: "", name ? strlen(name) : 0);
+#endif
+}
+
+/*
+ * Set the function's driver override to @name from a context that holds
+ * its device_lock (a bus notifier): 6.1's driver_set_override() takes
+ * that lock itself, so there the pointer is replaced as it would, under
+ * the lock held.  6.12's override has a lock of its own.
+ */
+static inline int ppt_set_driver_override_locked(struct pci_dev *pdev,
+						 const char *name)
+{
+#ifdef PPT_HAVE_DEVICE_DRIVER_OVERRIDE
+	return device_set_driver_override(&pdev->dev, name);
+#else
+	char *new = kstrdup(name, GFP_KERNEL);
+	const char *old;
+
+	if (!new)
+		return -ENOMEM;
+	device_lock_assert(&pdev->dev);
+	old = pdev->driver_override;
+	pdev->driver_override = new;
+	kfree(old);
+	return 0;
 #endif
 }
 

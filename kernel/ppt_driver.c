@@ -69,6 +69,7 @@ static int ppt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		ppt_nl_notify_device(pd, false);
 	} else {
 		pd->tainted |= untrusted;
+		pd->lent = false;
 		if (pd->state == PPT_STATE_DETACHED) {
 			ppt_table_set_state(pd, PPT_STATE_RESERVED);
 			ppt_nl_notify_device(pd, false);
@@ -87,6 +88,9 @@ unlock:
 		return ret;
 	if (tainted)
 		ppt_gate_sync(pdev);
+	/* a tenant's device given back behind ppt's back (libvirt): clean it */
+	if (untrusted && state == PPT_STATE_DIRTY)
+		ppt_ops_auto_clean_later(pdev);
 	pci_info(pdev, "held by ppt, %s%s\n", ppt_state_name(state),
 		 untrusted ?
 		 " (from a driver that works for others: it may hold a tenant's data)" :
@@ -106,6 +110,9 @@ static void ppt_pci_remove(struct pci_dev *pdev)
 	 * transitional state unbinds ppt itself and records the outcome.
 	 */
 	if (pd && !ppt_exiting && !ppt_state_is_transitional(pd->state)) {
+		/* libvirt's managed detach, perhaps: vfio-pci may bind it next */
+		pd->lent = !pd->tainted && (pd->state == PPT_STATE_RESERVED ||
+					    pd->state == PPT_STATE_CLAIMED);
 		ppt_table_set_state(pd, PPT_STATE_DETACHED);
 		ppt_nl_notify_device(pd, false);
 		pci_info(pdev, "released from ppt behind its back\n");

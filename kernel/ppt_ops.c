@@ -989,6 +989,59 @@ static void ppt_auto_clean_start(struct pci_dev *pdev)
 	ppt_req_release(&req);
 }
 
+/* An automatic clean queued from a context that cannot start one. */
+struct ppt_auto_clean_op {
+	struct work_struct work;
+	struct pci_dev *pdev;	/* holds a reference */
+};
+
+static void ppt_auto_clean_work(struct work_struct *work)
+{
+	struct ppt_auto_clean_op *ac = container_of(work, struct ppt_auto_clean_op,
+						    work);
+
+	ppt_auto_clean_start(ac->pdev);
+	pci_dev_put(ac->pdev);
+	kfree(ac);
+}
+
+/**
+ * ppt_ops_auto_clean_later() - clean a dirty function a tenant gave back
+ * @pdev: the function, just bound to ppt dirty (from vfio-pci behind
+ *	ppt's back: libvirt giving back a managed hostdev)
+ *
+ * Probe runs under the function's device_lock, and planning a clean walks
+ * the bus and the IOMMU group: the clean starts from ppt's workqueue.
+ * Nothing starts while ppt unloads, or with auto_clean off.
+ *
+ * Context: process context (probe); takes ppt_table_lock.
+ */
+void ppt_ops_auto_clean_later(struct pci_dev *pdev)
+{
+	struct ppt_auto_clean_op *ac;
+
+	if (!ppt_auto_clean)
+		return;
+	ac = kzalloc(sizeof(*ac), GFP_KERNEL);
+	if (!ac) {
+		pci_warn(pdev, "out of memory: not cleaned automatically; it stays dirty\n");
+		return;
+	}
+	ac->pdev = pci_dev_get(pdev);
+	INIT_WORK(&ac->work, ppt_auto_clean_work);
+	/* under the lock that orders it before ppt_ops_close()'s flush */
+	mutex_lock(&ppt_table_lock);
+	if (!ppt_ops_closing) {
+		queue_work(ppt_wq, &ac->work);
+		ac = NULL;
+	}
+	mutex_unlock(&ppt_table_lock);
+	if (ac) {
+		pci_dev_put(ac->pdev);
+		kfree(ac);
+	}
+}
+
 /*
  * Unassign: take the group back from vfio-pci.  vfio-pci's remove blocks
  * until its user lets go of the device, and vfio has no "is it open"

@@ -308,8 +308,9 @@ enum ppt_cmd {
  * @PPT_A_BLOCKER_DRIVER: string, that device's driver; absent when none
  * @PPT_A_EVENT_SEQ: u64, the notification's sequence number; a gap means
  *	notifications were lost (socket overrun): dump to resynchronise
- * @PPT_A_DEV_ADOPTED: flag, the device was with vfio-pci when ppt loaded
- *	and was adopted as assigned
+ * @PPT_A_DEV_ADOPTED: flag, the device is assigned by someone other than
+ *	ppt: it was with vfio-pci when ppt loaded, or was bound to vfio-pci
+ *	behind ppt's back while reserved (libvirt's managed hostdev)
  * @PPT_A_DEV_REMOVED: flag, in %PPT_CMD_DEVICE_NTF: ppt no longer knows
  *	the device (released, or removed from the system)
  * @PPT_A_RESET_METHOD: u32, enum ppt_reset_method, with
