@@ -237,34 +237,6 @@ int ppt_reset_domain(struct pci_dev *pdev, struct pci_dev **devs, int max,
 	return w.n;
 }
 
-/* Set the reason and return @err: for reasons too long for one line */
-static int ppt_reset_why(const char **why, int err, const char *text)
-{
-	*why = text;
-	return err;
-}
-
-/*
- * A physical function's reset resets its virtual functions too (the VFs
- * disappear and come back with nothing of their tenants' setup): not
- * while one of them is with another driver, a VM's vfio-pci included.
- */
-static struct pci_dev *ppt_reset_busy_vf(struct pci_dev *pf)
-{
-	struct pci_dev *vf = NULL;
-
-	if (!pf->is_physfn || !pci_num_vf(pf))
-		return NULL;
-	while ((vf = pci_get_device(pf->vendor, PCI_ANY_ID, vf))) {
-		struct device_driver *drv = READ_ONCE(vf->dev.driver);
-
-		if (vf->is_virtfn && pci_physfn(vf) == pf && drv &&
-		    drv != &ppt_pci_driver.driver)
-			return vf;	/* the reference goes to the caller */
-	}
-	return NULL;
-}
-
 /**
  * ppt_reset_plan() - choose how to reset a function, or say why not
  * @pdev: the function
@@ -291,10 +263,8 @@ int ppt_reset_plan(struct pci_dev *pdev, unsigned int method,
 	struct ppt_reset_choice c;
 	int ret;
 
-	*blocker = ppt_reset_busy_vf(pdev);
-	if (*blocker)
-		return ppt_reset_why(why, -EBUSY,
-				     "a virtual function of the device is with another driver or a VM: resetting the device would reset it");
+	/* a PF with a VF out never gets here: ppt_op_prepare() refuses it */
+	*blocker = NULL;
 	ppt_reset_core_list(pdev, list);
 	ret = ppt_reset_choose(list, method, ppt_reset_alone_on_bus(pdev),
 			       ppt_reset_bus_possible(pdev), &c, why);
