@@ -9,7 +9,7 @@
 # no lint complaint, each FILE (pptadm export prometheus's output, as
 # tests/vm/58-metrics.sh saves it) and, without FILE, the prometheus
 # example of docs/integration/prometheus.md (test_export.c keeps it equal
-# to pptadm's output); `promtool check rules` must accept the guide's
+# to pptadm's output) and then `promtool check rules` must accept the guide's
 # alerting rules. It proves both checks can fail: a sample with a syntax
 # error, one that breaks a naming rule (a counter without _total), and a
 # rule with a broken expression must each be rejected.
@@ -84,6 +84,13 @@ rejected "$tmp/syntax.prom" "a sample with a syntax error"
 printf '# HELP ppt_resets Resets.\n# TYPE ppt_resets counter\nppt_resets{method="flr"} 3\n' \
 	>"$tmp/lint.prom"
 rejected "$tmp/lint.prom" "a counter without the _total suffix (lint)"
+
+# with FILEs (in a VM test's guest, without the tree): the metrics only
+if [ $# -gt 0 ]; then
+	echo "1..$n"
+	[ "$failed" -eq 0 ]
+	exit
+fi
 
 # the guide's alerting rules, and proof that that check can fail
 block rules ppt-alerts >"$tmp/rules.yml"
