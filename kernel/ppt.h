@@ -19,6 +19,7 @@
  *	ppt_gate.c	holding a tainted function's IOMMU group's DMA ownership
  *	ppt_host.c	network devices the host itself uses
  *	ppt_sriov.c	SR-IOV: holding VFs, guarding PFs, ppt's sriov_configure
+ *	ppt_stats.c	counters and duration histograms since load (monitoring)
  *	ppt_netlink.c	the "ppt" generic netlink family
  *	ppt_compat.h	differences between kernel versions, from Kbuild probes
  */
@@ -269,6 +270,37 @@ int ppt_clean_finish(struct pci_dev *pdev, const struct ppt_snapshot *snap,
 		     bool restored, const char **why);
 struct ppt_snapshot *ppt_snapshot_take(struct pci_dev *pdev);
 void ppt_snapshot_free(struct ppt_snapshot *snap);
+
+/* ppt_stats.c */
+#define PPT_STATS_NBOUNDS	12
+#define PPT_STATS_NSERIES	((PPT_STATS_OP_MAX + 1) * (PPT_RESET_MAX + 1) * 2)
+
+/**
+ * struct ppt_stats_series - resets or cleans of one method and outcome
+ * @count: how many
+ * @usec_sum: their durations' sum, in microseconds
+ * @buckets: how many took at most ppt_stats_bounds[i] (and more than the
+ *	bound before); the last counts the longer ones
+ */
+struct ppt_stats_series {
+	u64 count;
+	u64 usec_sum;
+	u64 buckets[PPT_STATS_NBOUNDS + 1];
+};
+
+extern const u64 ppt_stats_bounds[PPT_STATS_NBOUNDS];
+extern unsigned int ppt_stats_gen;
+unsigned int ppt_stats_index(enum ppt_stats_op op,
+			     enum ppt_reset_method method, bool failed);
+void ppt_stats_reset(enum ppt_stats_op op, enum ppt_reset_method method,
+		     bool failed, u64 usec);
+void ppt_stats_quarantined(void);
+void ppt_stats_lease_expired(void);
+const struct ppt_stats_series *ppt_stats_series(unsigned int i,
+						enum ppt_stats_op *op,
+						enum ppt_reset_method *method,
+						bool *failed);
+void ppt_stats_totals(u64 *quarantines, u64 *lease_expiries);
 
 /* ppt_sriov.c */
 int ppt_sriov_vfs_out(struct pci_dev *pf, char *msg, size_t len,

@@ -80,6 +80,9 @@ static void ppt_lease_end(u32 portid)
 		}
 		ppt_nl_notify_device(pd, false);
 	}
+	/* one expiry per lease that held devices, not one per device */
+	if (unclaimed || held)
+		ppt_stats_lease_expired();
 	mutex_unlock(&ppt_table_lock);
 	if (held)
 		ppt_lease_kick(0);

@@ -853,6 +853,92 @@ static int ppt_nl_match_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return ret ?: skb->len;
 }
 
+/* The totals: the plain counters and the histograms' bucket bounds. */
+static int ppt_nl_put_stats_totals(struct sk_buff *skb)
+{
+	u64 quarantines, expiries;
+	int b;
+
+	ppt_stats_totals(&quarantines, &expiries);
+	if (nla_put_u64_64bit(skb, PPT_A_STATS_QUARANTINES, quarantines,
+			      PPT_A_PAD) ||
+	    nla_put_u64_64bit(skb, PPT_A_STATS_LEASE_EXPIRIES, expiries,
+			      PPT_A_PAD))
+		return -EMSGSIZE;
+	for (b = 0; b < PPT_STATS_NBOUNDS; b++)
+		if (nla_put_u64_64bit(skb, PPT_A_STATS_BOUND,
+				      ppt_stats_bounds[b], PPT_A_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
+/* One series: what it counts, its count, sum and buckets. */
+static int ppt_nl_put_stats_series(struct sk_buff *skb,
+				   const struct ppt_stats_series *s,
+				   enum ppt_stats_op op,
+				   enum ppt_reset_method method, bool failed)
+{
+	int b;
+
+	if (nla_put_u32(skb, PPT_A_STATS_OP, op) ||
+	    nla_put_u32(skb, PPT_A_RESET_METHOD, method) ||
+	    (failed && nla_put_flag(skb, PPT_A_STATS_FAILED)) ||
+	    nla_put_u64_64bit(skb, PPT_A_STATS_COUNT, s->count, PPT_A_PAD) ||
+	    nla_put_u64_64bit(skb, PPT_A_STATS_USEC_SUM, s->usec_sum,
+			      PPT_A_PAD))
+		return -EMSGSIZE;
+	for (b = 0; b <= PPT_STATS_NBOUNDS; b++)
+		if (nla_put_u64_64bit(skb, PPT_A_STATS_BUCKET, s->buckets[b],
+				      PPT_A_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * The statistics: message 0 holds the totals, message i the series i - 1
+ * when it counted anything.  cb->args[0] is the next message.
+ */
+static int ppt_nl_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned long i = cb->args[0];
+	const struct ppt_stats_series *s = NULL;
+	enum ppt_reset_method method = PPT_RESET_AUTO;
+	enum ppt_stats_op op = PPT_STATS_OP_RESET;
+	bool failed = false;
+	void *hdr;
+	int ret = 0;
+
+	mutex_lock(&ppt_table_lock);
+	cb->seq = (ppt_stats_gen << 1) | 1;
+	for (; i <= PPT_STATS_NSERIES; i++) {
+		if (i) {
+			s = ppt_stats_series(i - 1, &op, &method, &failed);
+			if (!s->count)
+				continue;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &ppt_nl_family,
+				  NLM_F_MULTI, PPT_CMD_STATS_GET);
+		if (!hdr) {
+			ret = -EMSGSIZE;
+			break;
+		}
+		genl_dump_check_consistent(cb, hdr);
+		ret = i ? ppt_nl_put_stats_series(skb, s, op, method, failed) :
+			  ppt_nl_put_stats_totals(skb);
+		if (ret) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	mutex_unlock(&ppt_table_lock);
+	cb->args[0] = i;
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ?: skb->len;
+}
+
 /*
  * Every policy spans all attributes, so info->attrs (sized by maxattr) can
  * be read for any of them; strict validation rejects an attribute a
@@ -952,6 +1038,12 @@ static const struct genl_ops ppt_nl_ops[] = {
 	PPT_NL_OP(PPT_CMD_DEVICE_SET, ppt_nl_sync_doit, ppt_nl_set_policy),
 	PPT_NL_OP(PPT_CMD_CLAIM, ppt_nl_claim_doit, ppt_nl_claim_policy),
 	PPT_NL_OP(PPT_CMD_TAKE, ppt_nl_claim_doit, ppt_nl_take_policy),
+	{
+		.cmd	= PPT_CMD_STATS_GET,
+		.dumpit	= ppt_nl_stats_dumpit,
+		.policy	= ppt_nl_none_policy,
+		.maxattr = PPT_A_MAX,
+	},
 };
 
 static const struct genl_multicast_group ppt_nl_mcgrps[] = {

@@ -108,6 +108,7 @@ static const char * const ppt_cmd_names[] = {
 	[PPT_CMD_DEVICE_SET]		= "set",
 	[PPT_CMD_CLAIM]			= "claim-set",
 	[PPT_CMD_TAKE]			= "take",
+	[PPT_CMD_STATS_GET]		= "stats-get",
 };
 
 /*
@@ -839,7 +840,7 @@ fail:
 }
 
 static int ppt_op_clean_run(struct ppt_op *op);
-static void ppt_op_record_reset(struct ppt_op *op);
+static void ppt_op_record_reset(struct ppt_op *op, int ret);
 static void ppt_op_quarantine(struct ppt_op *op);
 static void ppt_op_log_reset(struct ppt_op *op, const char *what);
 
@@ -859,7 +860,7 @@ static int ppt_run_release(struct ppt_op *op)
 
 	if (op->clean_first) {
 		ret = ppt_op_clean_run(op);
-		ppt_op_record_reset(op);
+		ppt_op_record_reset(op, ret);
 		if (ret) {
 			if (op->reset.touched) {
 				ppt_refuse(&op->req, ret,
@@ -1083,15 +1084,21 @@ static int ppt_run_unassign(struct ppt_op *op)
 }
 
 /*
- * Record a reset's method and duration in every function's entry, and give
- * back the snapshots a clean borrowed.
+ * Record a reset's method and duration in every function's entry and in
+ * the statistics (@ret: its outcome), and give back the snapshots a clean
+ * borrowed.
  */
-static void ppt_op_record_reset(struct ppt_op *op)
+static void ppt_op_record_reset(struct ppt_op *op, int ret)
 {
+	bool clean = op->req.cmd == PPT_CMD_DEVICE_CLEAN || op->clean_first;
 	struct ppt_device *pd;
 	int i;
 
 	mutex_lock(&ppt_table_lock);
+	/* once per operation, however many functions a bus reset covered */
+	if (op->reset.touched)
+		ppt_stats_reset(clean ? PPT_STATS_OP_CLEAN : PPT_STATS_OP_RESET,
+				op->reset.method, ret, op->reset.usec);
 	for (i = 0; i < op->n; i++) {
 		pd = ppt_table_find(op->devs[i].pdev);
 		if (!pd)
@@ -1170,7 +1177,7 @@ static void ppt_op_quarantine(struct ppt_op *op)
 static int ppt_op_reset_outcome(struct ppt_op *op, int ret, const char *what,
 				enum ppt_state done)
 {
-	ppt_op_record_reset(op);
+	ppt_op_record_reset(op, ret);
 	if (!ret) {
 		ppt_op_log_reset(op, what);
 		ppt_op_finish(op, done);

@@ -124,7 +124,8 @@ void ppt_table_free(struct ppt_device *pd)
  * reserved, whichever path asks for it: it becomes dirty instead.  Only
  * ppt_table_mark_clean(), called when a clean succeeded, clears the taint.
  * (Claimed and assigned need reserved first, so they are covered too.)
- * A quarantined device is in an unknown state, so quarantine taints.
+ * A quarantined device is in an unknown state, so quarantine taints; each
+ * move into quarantined is counted here (ppt_stats.c).
  *
  * Only claimed and assigned devices (and those on their way between) have
  * an owner and a lease; every other state clears them.  A device whose
@@ -137,8 +138,11 @@ void ppt_table_set_state(struct ppt_device *pd, enum ppt_state state)
 	lockdep_assert_held(&ppt_table_lock);
 	if (state == PPT_STATE_RESERVED && pd->tainted)
 		state = PPT_STATE_DIRTY;
-	if (state == PPT_STATE_QUARANTINED)
+	if (state == PPT_STATE_QUARANTINED) {
 		pd->tainted = true;
+		if (pd->state != PPT_STATE_QUARANTINED)
+			ppt_stats_quarantined();
+	}
 	pd->state = state;
 	switch (state) {
 	case PPT_STATE_CLAIMED:

@@ -28,6 +28,9 @@ packages=(
 	# kernel's ynl tools (schema validation) that check and use the spec;
 	# Nova, whose parser checks pptadm export nova (tests/userspace/check-nova.py)
 	python3-yaml python3-pyroute2 python3-jsonschema python3-nova
+	# promtool, which checks pptadm export prometheus and the guide's
+	# alerting rules (tests/userspace/check-prometheus.sh)
+	prometheus
 	# the manual pages' lint (tests/userspace/check-docs.sh)
 	groff-base man-db mandoc
 	# libppt's ABI check against its baseline (tests/userspace/check-abi.sh)

@@ -214,7 +214,10 @@ mutant grown fail "released version nodes did not grow"
 copy_tree "$tmp/m/added"
 cp "$tmp/m/grown/userspace/include/libppt.h" "$tmp/m/added/userspace/include/"
 cp "$tmp/m/grown/userspace/lib/ppt_dev.c" "$tmp/m/added/userspace/lib/"
-printf '\nLIBPPT_1.1 {\n\tglobal:\n\t\tppt_dev_new_call;\n} LIBPPT_1.0;\n' \
+# (a node after the map's last one, inheriting it)
+last=$(sed -n 's/^\(LIBPPT_[0-9]*\.[0-9]*\) {$/\1/p' "$src/userspace/lib/libppt.map" | tail -n 1)
+next=${last%.*}.$((${last##*.} + 1))
+printf '\n%s {\n\tglobal:\n\t\tppt_dev_new_call;\n} %s;\n' "$next" "$last" \
 	>>"$tmp/m/added/userspace/lib/libppt.map"
 mutant added pass ""
 

@@ -41,8 +41,8 @@ describes it a second time.  This reads both and checks, printing TAP:
 
 By default it also proves it can fail: it runs itself on mutated copies of
 the files (two enumerators swapped, one renamed, a type changed, an
-attribute dropped from a notification or from what the kernel sends, the
-enum-entry limit that crashed ynl-gen-c, ...) and expects each mutation to
+attribute dropped from a notification, from stats-get's dump or from what
+the kernel sends, the enum-entry limit that crashed ynl-gen-c, ...) and expects each mutation to
 add a failure naming what was changed.
 
 Exit status: 0 all checks passed; 1 a check failed; 2 usage error or a file
@@ -1536,6 +1536,16 @@ def mutations(hdr, spec, kernel_path, ydir=None):
             raise ValueError("no 'if (...nla_put_flag(msg, PPT_A_...)) return' statement")
         return src[:m.start()] + src[m.end():], m.group(1)
 
+    def drop_stats_attr():
+        name, c, _, op = next(e for e in spec.ops.entries if e[0] == "stats-get")
+        a = next(a for a in op["dump"]["reply"]["attributes"]
+                 if (spec.attr(op["attribute-set"], a)[3] or {}).get("multi-attr"))
+
+        def fn(y):
+            o = next(o for o in y["operations"]["list"] if o["name"] == name)
+            o["dump"]["reply"]["attributes"].remove(a)
+        return spec_edit(fn), spec.attr(op["attribute-set"], a)[1]
+
     def enum_entry_limit():
         name, c = next((e[0], e[1]) for e in reals
                        if e[3].get("enum") and not e[3].get("enum-as-flags"))
@@ -1577,6 +1587,8 @@ def mutations(hdr, spec, kernel_path, ydir=None):
              "spec", drop_event_attr, {"kernel"}),
             ("kernel: a flag attribute no longer sent", "kernel", drop_sent_attr,
              {"kernel"}),
+            ("spec: a repeated attribute the kernel sends dropped from the "
+             "stats-get dump", "spec", drop_stats_attr, {"kernel"}),
         ]
     if ydir:
         out += [

@@ -216,9 +216,10 @@ fi
 
 # --- export ----------------------------------------------------------------
 printf 'v100 gpu 10de:1db4\nv100-audio gpu-audio 10de:10f0\n' >"$tmp/variants.conf"
-t "export without a format: a usage error" 2 --err 'export needs a FORMAT: nova, kubevirt, cdi or triton' -- export
+t "export without a format: a usage error" 2 --err 'export needs a FORMAT: nova, kubevirt, cdi, triton or prometheus' -- export
 t "export of an unknown format names it" 2 \
-	--err 'unknown export format "prometheus" \(want nova, kubevirt, cdi or triton\)' -- export prometheus
+	--err 'unknown export format "graphite" \(want nova, kubevirt, cdi, triton or prometheus\)' -- export graphite
+t "export prometheus --kind: not prometheus's" 2 --err 'export prometheus does not take --kind' -- export prometheus --kind a.io/b
 t "export nova --prefix: not nova's" 2 --err 'export nova does not take --prefix' -- export nova --prefix a.io
 t "export cdi --numa-policy: not cdi's" 2 --err 'export cdi does not take --numa-policy' -- export cdi --numa-policy legacy
 t "export kubevirt DEVICE: no operands" 2 --err 'export kubevirt takes no DEVICE \("01:00.0" is one too many\)' -- \

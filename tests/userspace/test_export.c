@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <netlink/genl/genl.h>
+
 #include "export.h"
+#include "ppt_internal.h"
 #include "tap.h"
 
 #ifndef PPT_TOP
@@ -272,7 +275,8 @@ static void options(void)
 	const char *why = NULL;
 
 	ok(export_format_parse("nova") == EXPORT_NOVA && export_format_parse("triton") == EXPORT_TRITON &&
-	   export_format_parse("prometheus") == -1, "format names");
+	   export_format_parse("prometheus") == EXPORT_PROMETHEUS &&
+	   export_format_parse("graphite") == -1, "format names");
 	ok(export_numa_policy_ok("legacy") && export_numa_policy_ok("socket") &&
 	   !export_numa_policy_ok("Legacy") && !export_numa_policy_ok(""), "numa policies: Nova's");
 	ok(export_prefix_ok("ppt.io") && export_prefix_ok("gpu.example.com") &&
@@ -285,6 +289,119 @@ static void options(void)
 	   !export_kind_ok("ppt.io/vfio-", &why), "bad CDI kinds refused");
 }
 
+/* One message of a fixed statistics dump into req. */
+static void stats_put(struct ppt__request *req, struct nl_msg *m)
+{
+	struct nlattr *tb[PPT_A_MAX + 1];
+
+	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, PPT_A_MAX, ppt__policy) ||
+	    ppt__stats_msg(req, nlmsg_hdr(m), tb)) {
+		printf("Bail out! a statistics message does not parse\n");
+		exit(1);
+	}
+	nlmsg_free(m);
+}
+
+static struct nl_msg *stats_new(void)
+{
+	struct nl_msg *m = nlmsg_alloc();
+
+	genlmsg_put(m, 0, 1, 0x20, 0, NLM_F_MULTI, PPT_CMD_STATS_GET, PPT_GENL_VERSION);
+	return m;
+}
+
+/* A series with the given count in each bucket (13: the kernel's bounds and +Inf). */
+static void stats_series(struct ppt__request *req, uint32_t op, uint32_t method,
+			 bool failed, uint64_t sum, const uint64_t *buckets)
+{
+	struct nl_msg *m = stats_new();
+	uint64_t count = 0;
+	int i;
+
+	for (i = 0; i < 13; i++)
+		count += buckets[i];
+	nla_put_u32(m, PPT_A_STATS_OP, op);
+	nla_put_u32(m, PPT_A_RESET_METHOD, method);
+	if (failed)
+		nla_put_flag(m, PPT_A_STATS_FAILED);
+	nla_put_u64(m, PPT_A_STATS_COUNT, count);
+	nla_put_u64(m, PPT_A_STATS_USEC_SUM, sum);
+	for (i = 0; i < 13; i++)
+		nla_put_u64(m, PPT_A_STATS_BUCKET, buckets[i]);
+	stats_put(req, m);
+}
+
+/*
+ * The fixed statistics: three FLRs and a bus reset, two FLR cleans and a
+ * failed pm clean, a quarantine, two lease expiries; the kernel's bounds.
+ */
+static struct ppt_stats *fixed_stats(void)
+{
+	static const uint64_t bounds[] = {
+		10000, 50000, 100000, 150000, 250000, 500000,
+		1000000, 2500000, 5000000, 10000000, 30000000, 60000000,
+	};
+	static const uint64_t flr3[13] = { [3] = 2, [4] = 1 };
+	static const uint64_t sbr1[13] = { [7] = 1 };
+	static const uint64_t clean2[13] = { [3] = 1, [5] = 1 };
+	static const uint64_t pm1[13] = { [2] = 1 };
+	struct ppt_handle *h = calloc(1, sizeof(*h));
+	struct ppt__request req = { .h = h };
+	struct ppt_stats *st = NULL;
+	struct nl_msg *m = stats_new();
+	size_t i;
+
+	nla_put_u64(m, PPT_A_STATS_QUARANTINES, 1);
+	nla_put_u64(m, PPT_A_STATS_LEASE_EXPIRIES, 2);
+	for (i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++)
+		nla_put_u64(m, PPT_A_STATS_BOUND, bounds[i]);
+	stats_put(&req, m);
+	stats_series(&req, PPT_STATS_OP_RESET, PPT_RESET_FLR, false, 412345, flr3);
+	stats_series(&req, PPT_STATS_OP_RESET, PPT_RESET_SBR, false, 1204000, sbr1);
+	stats_series(&req, PPT_STATS_OP_CLEAN, PPT_RESET_FLR, false, 560100, clean2);
+	stats_series(&req, PPT_STATS_OP_CLEAN, PPT_RESET_PM, true, 20500, pm1);
+	if (ppt__stats_build(&req, &st)) {
+		printf("Bail out! the fixed statistics do not build\n");
+		exit(1);
+	}
+	ppt__request_free(&req);
+	free(h);
+	return st;
+}
+
+static void prometheus(void)
+{
+	struct ppt_stats *st = fixed_stats();
+	struct export_prom p = { .stats = st, .module_version = "0.2.0", .protocol = 2 };
+	struct out_device odd;
+	char *out = NULL;
+
+	CAPTURE(out, export_prometheus(f, &p, devs, ndevs));
+	example("prometheus.md", "prometheus", out);
+	ok(strstr(out, "ppt_devices{state=\"assigned\",variant=\"v100\",owner_present=\"true\"} 1\n") &&
+	   strstr(out, "ppt_devices{state=\"reserved\",variant=\"\",owner_present=\"false\"} 1\n"),
+	   "prometheus: devices by state, variant and owner");
+	ok(strstr(out, "ppt_reset_duration_seconds_bucket{method=\"flr\",outcome=\"ok\",le=\"0.15\"} 2\n") &&
+	   strstr(out, "ppt_reset_duration_seconds_bucket{method=\"flr\",outcome=\"ok\",le=\"0.25\"} 3\n") &&
+	   strstr(out, "ppt_reset_duration_seconds_bucket{method=\"flr\",outcome=\"ok\",le=\"+Inf\"} 3\n") &&
+	   strstr(out, "ppt_reset_duration_seconds_sum{method=\"flr\",outcome=\"ok\"} 0.412345\n"),
+	   "... cumulative buckets, le and the sum in seconds");
+	ok(strstr(out, "ppt_cleans_total{method=\"pm\",outcome=\"failed\"} 1\n") &&
+	   strstr(out, "ppt_cleans_total{method=\"acpi\",outcome=\"ok\"} 0\n") &&
+	   !strstr(out, "method=\"auto\""),
+	   "... counters for every method but auto, zero included");
+	free(out);
+
+	/* label values escaped: backslash, quote, newline */
+	odd = devs[0];
+	snprintf(odd.variant, sizeof(odd.variant), "a\"b\\c\nd");
+	out = NULL;
+	CAPTURE(out, export_prometheus(f, &p, &odd, 1));
+	ok(strstr(out, "variant=\"a\\\"b\\\\c\\nd\"") != NULL, "... label values escaped");
+	free(out);
+	ppt_stats_free(st);
+}
+
 int main(void)
 {
 	inventory();
@@ -293,6 +410,7 @@ int main(void)
 	cdi();
 	triton();
 	options();
+	prometheus();
 	variants_free(&vs);
 	return tap_done();
 }

@@ -919,6 +919,102 @@ static void test_match_vfs(void)
 	nlmsg_free(msg);
 }
 
+/* Feed one PPT_CMD_STATS_GET message (consumed) to the parser. */
+static int feed_stats(struct ppt__request *req, struct nl_msg *msg)
+{
+	struct nlattr *tb[PPT_A_MAX + 1];
+	int ret = genlmsg_parse(nlmsg_hdr(msg), 0, tb, PPT_A_MAX, ppt__policy);
+
+	if (!ret)
+		ret = ppt__stats_msg(req, nlmsg_hdr(msg), tb);
+	nlmsg_free(msg);
+	return ret;
+}
+
+static struct nl_msg *stats_msg(void)
+{
+	struct nl_msg *m = nlmsg_alloc();
+
+	genlmsg_put(m, 0, 1, FAM, 0, NLM_F_MULTI, PPT_CMD_STATS_GET, PPT_GENL_VERSION);
+	return m;
+}
+
+/* A series message: op, method, outcome, count, sum, nb buckets. */
+static struct nl_msg *series_msg(uint32_t op, uint32_t method, bool failed,
+				 uint64_t count, uint64_t sum, int nb)
+{
+	struct nl_msg *m = stats_msg();
+	int i;
+
+	nla_put_u32(m, PPT_A_STATS_OP, op);
+	nla_put_u32(m, PPT_A_RESET_METHOD, method);
+	if (failed)
+		nla_put_flag(m, PPT_A_STATS_FAILED);
+	nla_put_u64(m, PPT_A_STATS_COUNT, count);
+	nla_put_u64(m, PPT_A_STATS_USEC_SUM, sum);
+	for (i = 0; i < nb; i++)
+		nla_put_u64(m, PPT_A_STATS_BUCKET, i == 1 ? count : 0);
+	return m;
+}
+
+/* The statistics dump: a totals message, then one per series. */
+static void test_stats(void)
+{
+	struct ppt__request req = { .h = &h };
+	const struct ppt_series *sr;
+	struct ppt_stats *st = NULL;
+	struct nl_msg *m = stats_msg();
+	struct fake_module module_old;
+
+	nla_put_u64(m, PPT_A_STATS_QUARANTINES, 3);
+	nla_put_u64(m, PPT_A_STATS_LEASE_EXPIRIES, 2);
+	nla_put_u64(m, PPT_A_STATS_BOUND, 100000);
+	nla_put_u64(m, PPT_A_STATS_BOUND, 1000000);
+	ok(feed_stats(&req, m) == 0, "stats: the totals parse");
+	ok(feed_stats(&req, series_msg(PPT_STATS_OP_RESET, PPT_RESET_FLR, false, 4, 420000, 3)) == 0 &&
+	   feed_stats(&req, series_msg(PPT_STATS_OP_CLEAN, PPT_RESET_SBR, true, 1, 1200000, 3)) == 0,
+	   "... and two series");
+	ok(ppt__stats_build(&req, &st) == 0 && st, "... they make one reading");
+	ok(st && ppt_stats_quarantines(st) == 3 && ppt_stats_lease_expiries(st) == 2,
+	   "... quarantines and lease expiries");
+	ok(st && ppt_stats_nbounds(st) == 2 && ppt_stats_bound_usec(st, 0) == 100000 &&
+	   ppt_stats_bound_usec(st, 1) == 1000000 && ppt_stats_bound_usec(st, 2) == UINT64_MAX,
+	   "... the bounds in order, infinity past them");
+	sr = st ? ppt_stats_series(st, 0) : NULL;
+	ok(st && ppt_stats_nseries(st) == 2 && sr && ppt_series_op(sr) == PPT_STATS_OP_RESET &&
+	   ppt_series_method(sr) == PPT_RESET_FLR && !ppt_series_failed(sr) &&
+	   ppt_series_count(sr) == 4 && ppt_series_usec_sum(sr) == 420000 &&
+	   ppt_series_bucket(sr, 0) == 0 && ppt_series_bucket(sr, 1) == 4 &&
+	   ppt_series_bucket(sr, 2) == 0 && ppt_series_bucket(sr, 3) == 0,
+	   "... a reset series with its buckets");
+	sr = st ? ppt_stats_series(st, 1) : NULL;
+	ok(sr && ppt_series_op(sr) == PPT_STATS_OP_CLEAN && ppt_series_failed(sr) &&
+	   ppt_series_method(sr) == PPT_RESET_SBR && st && !ppt_stats_series(st, 2),
+	   "... a failed clean, and nothing past the last");
+	is_str(ppt_stats_op_name(PPT_STATS_OP_CLEAN), "clean", "... the operations' names");
+	ppt_stats_free(st);
+	ppt_stats_free(NULL);
+
+	/* a series with a bucket too few is refused */
+	ok(feed_stats(&req, series_msg(PPT_STATS_OP_RESET, PPT_RESET_PM, false, 1, 5, 2)) == 0 &&
+	   ppt__stats_build(&req, &st) == -EPROTO && !st, "a series short of a bucket is refused");
+	is_str(ppt_errmsg(&h), "the module's statistics are malformed", "... saying so");
+	ppt__request_free(&req);
+	req = (struct ppt__request){ .h = &h };
+	ok(feed_stats(&req, series_msg(PPT_STATS_OP_RESET, PPT_RESET_PM, false, 1, 5, 3)) == 0 &&
+	   ppt__stats_build(&req, &st) == -EPROTO, "... so are series without the totals");
+	ppt__request_free(&req);
+
+	/* a module before the statistics: refused before sending, naming it */
+	module_old = module_v2;
+	load_module(&module_old, true);
+	ok(ppt_stats_get(&h, &st) == -EOPNOTSUPP && !st, "an older module: no statistics");
+	is_str(ppt_errmsg(&h),
+	       "the loaded ppt module does not support the command stats-get (protocol version 2; libppt speaks 2): load the matching module",
+	       "... naming the command");
+	ppt__family_reset(&h.fam);
+}
+
 int main(void)
 {
 	h.err_attr = -1;
@@ -933,6 +1029,7 @@ int main(void)
 	test_local_checks();
 	test_discovery();
 	test_match_vfs();
+	test_stats();
 	reset_events();
 	free(evs.q);
 	return tap_done();

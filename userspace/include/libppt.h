@@ -814,6 +814,81 @@ int ppt_match_del(struct ppt_handle *h, enum ppt_match_kind kind,
 int ppt_match_list(struct ppt_handle *h, struct ppt_match ***out, size_t *n);
 
 /*
+ * Statistics the module kept since it loaded (%PPT_CMD_STATS_GET in
+ * <linux/ppt.h>; since libppt 1.1): resets and cleans by method and
+ * outcome with a histogram of their durations, quarantines, and lease
+ * expiries.  Only resets and cleans that touched the hardware count; one
+ * of a whole reset domain counts once.
+ */
+
+/* struct ppt_stats: one reading of the statistics, as ppt_stats_get() returns it. */
+struct ppt_stats;
+/* struct ppt_series: the resets or cleans of one method and outcome; belongs to its struct ppt_stats. */
+struct ppt_series;
+
+/**
+ * ppt_stats_get() - read the module's statistics
+ * @out: receives them
+ *
+ * A dump the kernel marks as interrupted by a concurrent change is
+ * retried, so the reading is one consistent snapshot.
+ *
+ * Threads: as every call on @h.  Memory: *@out is the caller's;
+ * ppt_stats_free() frees it, with its series.
+ *
+ * Return: 0; -EOPNOTSUPP when the loaded module is older and has no
+ * statistics (ppt_errmsg() says so); -EPROTO for a malformed answer; or
+ * another negative errno.
+ */
+int ppt_stats_get(struct ppt_handle *h, struct ppt_stats **out);
+/** ppt_stats_free() - free what ppt_stats_get() returned, series included; NULL is allowed. */
+void ppt_stats_free(struct ppt_stats *st);
+/** ppt_stats_quarantines() - how many times a device was moved into quarantined */
+uint64_t ppt_stats_quarantines(const struct ppt_stats *st);
+/** ppt_stats_lease_expiries() - how many leases ended (socket closed) holding devices, one per lease */
+uint64_t ppt_stats_lease_expiries(const struct ppt_stats *st);
+/** ppt_stats_nbounds() - how many finite duration bucket bounds there are */
+size_t ppt_stats_nbounds(const struct ppt_stats *st);
+/**
+ * ppt_stats_bound_usec() - a duration bucket's upper bound
+ * @i: 0 to ppt_stats_nbounds() - 1, increasing
+ *
+ * Return: the bound in microseconds; UINT64_MAX (infinity) past the last.
+ */
+uint64_t ppt_stats_bound_usec(const struct ppt_stats *st, size_t i);
+/** ppt_stats_nseries() - how many series counted anything */
+size_t ppt_stats_nseries(const struct ppt_stats *st);
+/**
+ * ppt_stats_series() - one series, in the kernel's order
+ * @i: 0 to ppt_stats_nseries() - 1
+ *
+ * Memory: the series belongs to @st and lives as long as it.
+ *
+ * Return: the series, or NULL past the last.
+ */
+const struct ppt_series *ppt_stats_series(const struct ppt_stats *st, size_t i);
+/** ppt_series_op() - what the series counts: resets or cleans */
+enum ppt_stats_op ppt_series_op(const struct ppt_series *s);
+/** ppt_series_method() - the enum ppt_reset_method that ran */
+uint32_t ppt_series_method(const struct ppt_series *s);
+/** ppt_series_failed() - the series counts failures (else successes) */
+bool ppt_series_failed(const struct ppt_series *s);
+/** ppt_series_count() - how many it counted */
+uint64_t ppt_series_count(const struct ppt_series *s);
+/** ppt_series_usec_sum() - the sum of their durations, in microseconds */
+uint64_t ppt_series_usec_sum(const struct ppt_series *s);
+/**
+ * ppt_series_bucket() - how many fell in one duration bucket
+ * @i: 0 to ppt_stats_nbounds(): those that took at most bound @i and more
+ *	than bound @i - 1; @i = ppt_stats_nbounds() counts the longer ones
+ *
+ * Return: the count (not cumulative); 0 past the last bucket.
+ */
+uint64_t ppt_series_bucket(const struct ppt_series *s, size_t i);
+/** ppt_stats_op_name() - "reset" or "clean"; "invalid" otherwise. */
+const char *ppt_stats_op_name(enum ppt_stats_op op);
+
+/*
  * Events: a subscription to the "events" multicast group, on a socket of
  * its own, delivered one parsed event at a time.
  *

@@ -75,6 +75,14 @@ struct nla_policy ppt__policy[PPT_A_MAX + 1] = {
 	[PPT_A_UNCLEAN] = { .type = NLA_FLAG },
 	[PPT_A_FORCE_HOST] = { .type = NLA_FLAG },
 	[PPT_A_MATCH_VFS] = { .type = NLA_STRING },
+	[PPT_A_STATS_OP] = { .type = NLA_U32 },
+	[PPT_A_STATS_FAILED] = { .type = NLA_FLAG },
+	[PPT_A_STATS_COUNT] = { .type = NLA_U64 },
+	[PPT_A_STATS_USEC_SUM] = { .type = NLA_U64 },
+	[PPT_A_STATS_BUCKET] = { .type = NLA_U64 },
+	[PPT_A_STATS_BOUND] = { .type = NLA_U64 },
+	[PPT_A_STATS_QUARANTINES] = { .type = NLA_U64 },
+	[PPT_A_STATS_LEASE_EXPIRIES] = { .type = NLA_U64 },
 };
 
 /* Map libnl's error codes to errno for callers. */

@@ -116,6 +116,7 @@ static const char *const cmd_names[] = {
 	[PPT_CMD_DEVICE_SET] = "set",
 	[PPT_CMD_CLAIM] = "claim-set",
 	[PPT_CMD_TAKE] = "take",
+	[PPT_CMD_STATS_GET] = "stats-get",
 };
 
 const char *ppt_cmd_name(uint32_t cmd)
@@ -202,6 +203,14 @@ static const char *const attr_names[] = {
 	[PPT_A_UNCLEAN] = "PPT_A_UNCLEAN",
 	[PPT_A_FORCE_HOST] = "PPT_A_FORCE_HOST",
 	[PPT_A_MATCH_VFS] = "PPT_A_MATCH_VFS",
+	[PPT_A_STATS_OP] = "PPT_A_STATS_OP",
+	[PPT_A_STATS_FAILED] = "PPT_A_STATS_FAILED",
+	[PPT_A_STATS_COUNT] = "PPT_A_STATS_COUNT",
+	[PPT_A_STATS_USEC_SUM] = "PPT_A_STATS_USEC_SUM",
+	[PPT_A_STATS_BUCKET] = "PPT_A_STATS_BUCKET",
+	[PPT_A_STATS_BOUND] = "PPT_A_STATS_BOUND",
+	[PPT_A_STATS_QUARANTINES] = "PPT_A_STATS_QUARANTINES",
+	[PPT_A_STATS_LEASE_EXPIRIES] = "PPT_A_STATS_LEASE_EXPIRIES",
 };
 
 const char *ppt_attr_name(uint32_t attr)

@@ -208,6 +208,11 @@ int ppt__list(struct ppt_handle *h, uint8_t cmd,
 			   struct nlattr **tb),
 	      void (*put)(void *list, size_t i, void *item), void **out,
 	      size_t *n);
+/* ppt_stats.c: one message of a PPT_CMD_STATS_GET dump, as a parse callback. */
+int ppt__stats_msg(struct ppt__request *req, struct nlmsghdr *nlh,
+		   struct nlattr **tb);
+/* ... and the statistics from the messages req collected (its items stay). */
+int ppt__stats_build(struct ppt__request *req, struct ppt_stats **out);
 /*
  * Send a clean of canon (checked) without waiting: *req_id is its id, 0
  * when the kernel refused it (the return value).  For ppt_batch.c.

@@ -232,7 +232,8 @@ static const struct verb verbs[] = {
 	  "export nova [--numa-policy POLICY] [--by-id] [-o FILE]\n"
 	  "export kubevirt [-j] [--prefix PREFIX] [--external-provider] [-o FILE]\n"
 	  "export cdi [--kind VENDOR/CLASS] [-o FILE]\n"
-	  "export triton [--format sysinfo|assignable] [-a] [-o FILE] [DEVICE...]",
+	  "export triton [--format sysinfo|assignable] [-a] [-o FILE] [DEVICE...]\n"
+	  "export prometheus [-o FILE]",
 	  "The configuration a cluster engine needs for the devices ppt holds, with\n"
 	  "the variants file's names (see docs/integration/).  nova: the [pci]\n"
 	  "section of nova.conf, a device_spec for each device ppt manages that a\n"
@@ -248,7 +249,11 @@ static const struct verb verbs[] = {
 	  "ppt.io/vfio), each named by its address with its /dev/vfio/N, and\n"
 	  "/dev/vfio/vfio; where the kernel has VFIO cdevs, the cdevs and /dev/iommu\n"
 	  "instead.  triton: RFD 114's sysinfo (default) or assignable_devices, as\n"
-	  "list -j --format prints them.  -o FILE writes FILE atomically (a\n"
+	  "list -j --format prints them.  prometheus: the text exposition format\n"
+	  "for node_exporter's textfile collector: devices by state, variant and\n"
+	  "owner, resets and cleans by method and outcome with their durations,\n"
+	  "quarantines and lease expiries, as the module counted them since it\n"
+	  "loaded.  -o FILE writes FILE atomically (a\n"
 	  "temporary file in its directory, synced, then renamed) instead of\n"
 	  "standard output.\n" VARIANTS_HELP },
 	{ "help", V_HELP, 0, 0, 1, "help [COMMAND]",
@@ -482,6 +487,7 @@ static int parse_export(struct args *a, char *err, size_t errlen)
 		[EXPORT_KUBEVIRT] = OPT_PREFIX | OPT_EXTERNAL,
 		[EXPORT_CDI] = OPT_KIND,
 		[EXPORT_TRITON] = OPT_FORMAT | OPT_ALL,
+		[EXPORT_PROMETHEUS] = 0,
 	};
 	static const unsigned int specific = OPT_NUMA_POLICY | OPT_BY_ID | OPT_PREFIX |
 		OPT_EXTERNAL | OPT_KIND | OPT_FORMAT | OPT_ALL;
@@ -490,13 +496,13 @@ static int parse_export(struct args *a, char *err, size_t errlen)
 	size_t i;
 
 	if (a->argc < 1) {
-		snprintf(err, errlen, "export needs a FORMAT: nova, kubevirt, cdi or triton");
+		snprintf(err, errlen, "export needs a FORMAT: nova, kubevirt, cdi, triton or prometheus");
 		return ARGS_USAGE;
 	}
 	f = export_format_parse(a->argv[0]);
 	if (f < 0) {
 		snprintf(err, errlen,
-			 "unknown export format \"%s\" (want nova, kubevirt, cdi or triton)",
+			 "unknown export format \"%s\" (want nova, kubevirt, cdi, triton or prometheus)",
 			 a->argv[0]);
 		return ARGS_USAGE;
 	}

@@ -12,6 +12,7 @@ static const char *const format_names[] = {
 	[EXPORT_KUBEVIRT] = "kubevirt",
 	[EXPORT_CDI] = "cdi",
 	[EXPORT_TRITON] = "triton",
+	[EXPORT_PROMETHEUS] = "prometheus",
 };
 
 int export_format_parse(const char *name)

@@ -8,6 +8,8 @@
  *	kubevirt	KubeVirt's permittedHostDevices.pciHostDevices (YAML, -j JSON)
  *	cdi		a Container Device Interface spec of the assigned devices
  *	triton		RFD 114's sysinfo or assignable_devices (output.h)
+ *	prometheus	the text exposition format (0.0.4) for node_exporter's
+ *			textfile collector: devices, resets, cleans, quarantines
  *
  * These are pure formatters of a device list (labelled with variants,
  * with struct dev_hw filled); tests/userspace/test_export.c checks their
@@ -22,7 +24,8 @@
 #include "output.h"
 #include "variants.h"
 
-enum export_format { EXPORT_NOVA, EXPORT_KUBEVIRT, EXPORT_CDI, EXPORT_TRITON };
+enum export_format { EXPORT_NOVA, EXPORT_KUBEVIRT, EXPORT_CDI, EXPORT_TRITON,
+		     EXPORT_PROMETHEUS };
 
 #define EXPORT_NUMA_POLICY_DEFAULT	"legacy"
 #define EXPORT_PREFIX_DEFAULT		"ppt.io"
@@ -86,5 +89,25 @@ void export_kubevirt(FILE *f, enum out_format fmt, const struct export_opts *o,
  */
 void export_cdi(FILE *f, enum out_format fmt, const struct export_opts *o,
 		const struct out_device *devs, size_t n);
+
+/* What export prometheus reports besides the devices. */
+struct export_prom {
+	const struct ppt_stats *stats;	/* the module's statistics */
+	const char *module_version;	/* /sys/module/ppt/version; "" unknown */
+	int protocol;			/* the family's version */
+};
+
+/*
+ * The Prometheus text exposition format (version 0.0.4): ppt_devices
+ * (a gauge by state, variant and owner_present, for the combinations that
+ * have devices), ppt_resets_total and ppt_cleans_total (counters by
+ * method and outcome: every method but auto with both outcomes, and any
+ * other series the module counted), ppt_reset_duration_seconds and
+ * ppt_clean_duration_seconds (histograms of the series the module
+ * counted, le in seconds), ppt_quarantines_total,
+ * ppt_lease_expiries_total and ppt_module_info.
+ */
+void export_prometheus(FILE *f, const struct export_prom *p,
+		       const struct out_device *devs, size_t n);
 
 #endif /* PPTADM_EXPORT_H */

@@ -10,6 +10,7 @@
 
 #include "cmds.h"
 #include "export.h"
+#include "info.h"
 #include "inventory.h"
 #include "rows.h"
 #include "sriov.h"
@@ -164,6 +165,33 @@ int cmd_show(struct ctx *c)
 	return status;
 }
 
+/* export prometheus: the devices, labelled, and the module's statistics */
+static int export_prom_to(struct ctx *c, FILE *f, const struct out_device *devs, size_t n)
+{
+	struct export_prom p = { .protocol = PPT_GENL_VERSION };
+	struct ppt_stats *st = NULL;
+	char version[64];
+	int ret;
+
+	ret = ppt_stats_get(c->h, &st);
+	if (ret) {
+		struct out_error e = { .err = ret, .what = "cannot read the module's statistics",
+				       .operation = "export", .message = ppt_errmsg(c->h) };
+
+		ctx_report(c, &e);
+		return EXIT_FAIL;
+	}
+	ret = ppt_family_version(c->h);
+	if (ret > 0)
+		p.protocol = ret;
+	info_module_version(c->root, version, sizeof(version));
+	p.module_version = version;
+	p.stats = st;
+	export_prometheus(f, &p, devs, n);
+	ppt_stats_free(st);
+	return 0;
+}
+
 /* export's formats but triton, to f */
 static int export_to(struct ctx *c, FILE *f)
 {
@@ -176,7 +204,8 @@ static int export_to(struct ctx *c, FILE *f)
 	struct out_device *devs = NULL;
 	size_t n = 0;
 
-	if (a->export_format != EXPORT_CDI && ctx_load_variants(c, true))
+	if (a->export_format != EXPORT_CDI && a->export_format != EXPORT_PROMETHEUS &&
+	    ctx_load_variants(c, true))
 		return EXIT_FAIL;
 	if (a->export_format != EXPORT_KUBEVIRT) {
 		if (ctx_load_kernel(c, "export"))
@@ -197,6 +226,8 @@ static int export_to(struct ctx *c, FILE *f)
 	case EXPORT_CDI:
 		export_cdi(f, a->fmt, &o, devs, n);
 		break;
+	case EXPORT_PROMETHEUS:
+		return export_prom_to(c, f, devs, n);
 	}
 	return 0;
 }

@@ -135,6 +135,20 @@ enum ppt_reset_method {
 }
 
 /**
+ * enum ppt_stats_op - which operation a %PPT_CMD_STATS_GET series counts
+ * @PPT_STATS_OP_RESET: resets asked for with %PPT_CMD_DEVICE_RESET
+ * @PPT_STATS_OP_CLEAN: cleans: %PPT_CMD_DEVICE_CLEAN, automatic cleans,
+ *	and the clean a release of a tainted device runs first
+ */
+enum ppt_stats_op {
+	PPT_STATS_OP_RESET,
+	PPT_STATS_OP_CLEAN,
+
+	__PPT_STATS_OP_MAX,
+	PPT_STATS_OP_MAX = __PPT_STATS_OP_MAX - 1
+};
+
+/**
  * enum ppt_cmd - commands and notifications of the ppt family
  * @PPT_CMD_UNSPEC: invalid
  * @PPT_CMD_DEVICE_GET: get one device (doit, by %PPT_A_DEV_ADDR) or every
@@ -236,6 +250,18 @@ enum ppt_reset_method {
  *	device to close; their return is cancelled.  This is how a restarted
  *	agent resumes.  The reply lists them as %PPT_A_CLAIM_ADDR; -ENOENT
  *	when the owner holds none.  Synchronous.
+ * @PPT_CMD_STATS_GET: dump the statistics the module kept since it
+ *	loaded (dumpit only).  Open to everyone.  The first message carries
+ *	the totals: %PPT_A_STATS_QUARANTINES, %PPT_A_STATS_LEASE_EXPIRIES
+ *	and the duration histograms' bucket bounds, %PPT_A_STATS_BOUND
+ *	repeated.  Then one message per series that counted anything: resets
+ *	or cleans (%PPT_A_STATS_OP) by the method that ran
+ *	(%PPT_A_RESET_METHOD) and outcome (%PPT_A_STATS_FAILED), with
+ *	%PPT_A_STATS_COUNT, %PPT_A_STATS_USEC_SUM and %PPT_A_STATS_BUCKET
+ *	repeated, one more than there are bounds.  Only resets and cleans
+ *	that touched the hardware count; one that covers a whole reset
+ *	domain counts once.  A dump that races with a change is flagged
+ *	NLM_F_DUMP_INTR: dump again.
  *
  * Leases: a claim sent with %PPT_A_LEASE (%PPT_CMD_DEVICE_CLAIM or
  * %PPT_CMD_CLAIM) is bound to the sending netlink socket.  When that socket
@@ -250,7 +276,8 @@ enum ppt_reset_method {
  * command and %PPT_A_REQ_ID, and queues the work; the outcome follows as a
  * %PPT_CMD_REQUEST_NTF with the same %PPT_A_REQ_ID.  Subscribe to the
  * events group before sending so the outcome cannot be missed.  Every
- * command but %PPT_CMD_DEVICE_GET and %PPT_CMD_MATCH_GET needs
+ * command but %PPT_CMD_DEVICE_GET, %PPT_CMD_MATCH_GET and
+ * %PPT_CMD_STATS_GET needs
  * CAP_SYS_ADMIN in the initial user namespace; the family exists only in
  * the initial network namespace.
  *
@@ -275,6 +302,7 @@ enum ppt_cmd {
 	PPT_CMD_DEVICE_SET,
 	PPT_CMD_CLAIM,
 	PPT_CMD_TAKE,
+	PPT_CMD_STATS_GET,
 
 	__PPT_CMD_MAX,
 	PPT_CMD_MAX = __PPT_CMD_MAX - 1
@@ -369,6 +397,26 @@ enum ppt_cmd {
  *	SR-IOV virtual function of that physical function.  A boot list
  *	entry may add "=count", the number of VFs ppt enables; a runtime
  *	entry may not (set the count with sriov_numvfs).
+ * @PPT_A_STATS_OP: u32, enum ppt_stats_op, in %PPT_CMD_STATS_GET: the
+ *	series' operation
+ * @PPT_A_STATS_FAILED: flag, in %PPT_CMD_STATS_GET: the series counts
+ *	the resets or cleans that failed (absent: those that succeeded)
+ * @PPT_A_STATS_COUNT: u64, in %PPT_CMD_STATS_GET: how many the series
+ *	counted
+ * @PPT_A_STATS_USEC_SUM: u64, in %PPT_CMD_STATS_GET: the sum of their
+ *	durations, in microseconds (as %PPT_A_DEV_LAST_RESET_USEC)
+ * @PPT_A_STATS_BUCKET: u64, repeated, in %PPT_CMD_STATS_GET: how many
+ *	took at most the matching %PPT_A_STATS_BOUND and more than the one
+ *	before (not cumulative); the last one counts those longer than the
+ *	last bound
+ * @PPT_A_STATS_BOUND: u64, repeated, in %PPT_CMD_STATS_GET: the upper
+ *	bounds of the duration buckets, in microseconds, increasing
+ * @PPT_A_STATS_QUARANTINES: u64, in %PPT_CMD_STATS_GET: how many times a
+ *	device was moved into quarantined (a bus reset that fails counts
+ *	each function of its domain)
+ * @PPT_A_STATS_LEASE_EXPIRIES: u64, in %PPT_CMD_STATS_GET: how many
+ *	leases ended (their socket closed) while they held devices; one per
+ *	lease, however many devices it held
  */
 enum ppt_attr {
 	PPT_A_UNSPEC,
@@ -418,6 +466,14 @@ enum ppt_attr {
 	PPT_A_UNCLEAN,
 	PPT_A_FORCE_HOST,
 	PPT_A_MATCH_VFS,
+	PPT_A_STATS_OP,
+	PPT_A_STATS_FAILED,
+	PPT_A_STATS_COUNT,
+	PPT_A_STATS_USEC_SUM,
+	PPT_A_STATS_BUCKET,
+	PPT_A_STATS_BOUND,
+	PPT_A_STATS_QUARANTINES,
+	PPT_A_STATS_LEASE_EXPIRIES,
 
 	__PPT_A_MAX,
 	PPT_A_MAX = __PPT_A_MAX - 1

@@ -1,0 +1,1 @@
+../../userspace/check-prometheus.sh
