@@ -16,7 +16,8 @@
 # do.  Afterwards no device is left in a transitional state, and ppt's
 # inventory agrees with sysfs: ppt's driver holds exactly the reserved,
 # claimed, quarantined and (some) dirty devices, vfio-pci each assigned
-# one, and a detached or unlisted device is never with ppt; a dirty device
+# one (with its owner, or adopted from a libvirt-style detach with none),
+# and a detached or unlisted device is never with ppt; a dirty device
 # is with ppt or with no driver at all (vfio-pci let go of it), never with
 # a host driver.  pptadm monitor, running throughout, ends with the same
 # view.  Every device can then be brought back to the pool, and ppt
@@ -326,7 +327,10 @@ for f in /sys/bus/pci/devices/*; do
 	reserved | quarantined) [ "$d" = ppt ] && [ -z "$o" ] || bad="$bad [$a $s:$d:$o]" ;;
 	claimed) [ "$d" = ppt ] && [ -n "$o" ] || bad="$bad [$a $s:$d:$o]" ;;
 	dirty) case $d in ppt | '') [ -z "$o" ] || bad="$bad [$a $s:$d:$o]" ;; *) bad="$bad [$a $s:$d]" ;; esac ;;
-	assigned) [ "$d" = vfio-pci ] && [ -n "$o" ] || bad="$bad [$a $s:$d:$o]" ;;
+	# no owner: libvirt-detach bound a clean device to vfio-pci, and ppt
+	# adopted it as assigned to an outside user
+	assigned) [ "$d" = vfio-pci ] && { [ -n "$o" ] || [ "$(pptadm -p -o adopted show "$a")" = yes ]; } ||
+		bad="$bad [$a $s:$d:$o]" ;;
 	detached | '') [ "$d" != ppt ] || bad="$bad [$a ${s:-unlisted}:$d]" ;;
 	*) bad="$bad [$a $s:$d]" ;;
 	esac
@@ -345,7 +349,8 @@ owner() { pptadm -p -o owner show "$1" | sed 's/\\//g'; }
 for _ in 1 2 3; do
 	for d in $pool; do
 		case $(pptadm -p -o state show "$d" 2>/dev/null) in
-		assigned) pptadm unassign --owner "$(owner "$d")" "$d" ;;
+		assigned) o=$(owner "$d")
+			pptadm unassign ${o:+--owner "$o"} "$d" ;;
 		claimed) pptadm unclaim --owner "$(owner "$d")" "$d" ;;
 		dirty | quarantined) pptadm clean "$d" ;;
 		detached) pptadm reserve --force "$d" ;;
