@@ -101,6 +101,14 @@ struct ppt_reset_result {
  * @lent: unbound from ppt behind its back while reserved or claimed, and
  *	not tainted: if vfio-pci binds it next (libvirt's managed hostdev),
  *	it is assigned to an outside user (adopted)
+ * @recycle: the assignment recycles (ppt_recycle.c): when its VFIO user
+ *	closes it, ppt unassigns, cleans and assigns it to @recycle_owner
+ *	again.  Set by such an assign, cleared by any other way out
+ *	(an owner's unassign, a failed clean, a lease that ended).
+ * @recycle_owner: the owner a recycled device goes back to
+ * @recycles: how many times it went back since the assignment was made
+ * @watch: the runtime-PM watch on the function while it is with vfio-pci
+ *	and @recycle (ppt_recycle.c); NULL when none
  */
 struct ppt_device {
 	struct list_head node;
@@ -122,6 +130,10 @@ struct ppt_device {
 	unsigned int reap_wait;
 	bool vfs_removing;
 	bool lent;
+	bool recycle;
+	char recycle_owner[PPT_OWNER_MAX];
+	u32 recycles;
+	struct ppt_recycle_watch *watch;
 };
 
 /* Room for a request's formatted reason (ppt_req.msg). */
@@ -144,6 +156,11 @@ struct ppt_device {
  * @lease: %PPT_A_LEASE was given: bind the claim to @portid
  * @portid: the sender's netlink port id
  * @reap: the lease reaper asks: the device must still be lease_ended
+ * @recycle: %PPT_A_RECYCLE was given (assign), or ppt recycles the device
+ *	(its unassign and clean, and the assign that gives it back)
+ * @pinned: the caller holds the group of the device for ppt
+ *	(ppt_gate_hold()); the operation takes that hold over (a recycle's
+ *	unassign, whose hold was taken when the VFIO user closed the device)
  * @msg: a formatted reason (naming what was found) that @why points to
  * @gist: a constant summary of @msg, for the extended ack (which outlives
  *	@msg); NULL for "the device is in use by the host"
@@ -163,6 +180,8 @@ struct ppt_req {
 	bool lease;
 	u32 portid;
 	bool reap;
+	bool recycle;
+	bool pinned;
 	char msg[PPT_REQ_MSG_MAX];
 	const char *gist;
 };
@@ -250,7 +269,7 @@ int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 		   struct ppt_op **opp);
 void ppt_op_start(struct ppt_op *op);
 int ppt_op_match_start(const struct ppt_req *req);
-void ppt_ops_auto_clean_later(struct pci_dev *pdev);
+void ppt_ops_later(struct pci_dev *pdev, u8 cmd);
 int ppt_group_mates(struct iommu_group *group, struct pci_dev *pdev,
 		    struct pci_dev ***mates);
 const char *ppt_cmd_name(u8 cmd);
@@ -345,6 +364,15 @@ int ppt_alloc_claim(struct ppt_req *req, struct pci_dev **listed, int nlisted,
 		    const struct ppt_id_match *m, unsigned int count,
 		    struct pci_dev **got);
 int ppt_alloc_take(struct ppt_req *req, struct pci_dev **got);
+
+/* ppt_recycle.c */
+struct ppt_recycle_watch;
+int ppt_recycle_init(void);
+void ppt_recycle_stop(void);
+void ppt_recycle_exit(void);
+void ppt_recycle_watch(struct pci_dev *pdev);
+void ppt_recycle_unwatch(struct pci_dev *pdev);
+void ppt_recycle_kick(void);
 
 /* ppt_lease.c */
 int ppt_lease_init(void);

@@ -289,6 +289,11 @@ static int ppt_bus_notify(struct notifier_block *nb, unsigned long action,
 			 */
 			ppt_table_set_state(pd, PPT_STATE_DIRTY);
 			pd->adopted = false;
+			/* its owner did not unassign it: no longer recycled */
+			if (pd->recycle) {
+				pd->recycle = false;
+				ppt_recycle_kick();
+			}
 			pci_info(pdev, "vfio-pci released it behind ppt's back: dirty\n");
 			ppt_nl_notify_device(pd, false);
 		} else if (pd->state == PPT_STATE_DETACHED &&
@@ -334,6 +339,7 @@ unlock:
 	case BUS_NOTIFY_DEL_DEVICE:
 		/* hot-unplug or removal through sysfs, in whatever state */
 		ppt_bind_untrusted_take(pdev);
+		ppt_recycle_unwatch(pdev);
 		mutex_lock(&ppt_table_lock);
 		pd = ppt_table_find(pdev);
 		if (pd) {

@@ -90,7 +90,7 @@ unlock:
 		ppt_gate_sync(pdev);
 	/* a tenant's device given back behind ppt's back (libvirt): clean it */
 	if (untrusted && state == PPT_STATE_DIRTY)
-		ppt_ops_auto_clean_later(pdev);
+		ppt_ops_later(pdev, PPT_CMD_DEVICE_CLEAN);
 	pci_info(pdev, "held by ppt, %s%s\n", ppt_state_name(state),
 		 untrusted ?
 		 " (from a driver that works for others: it may hold a tenant's data)" :

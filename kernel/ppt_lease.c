@@ -75,6 +75,8 @@ static void ppt_lease_end(u32 portid)
 			pci_info(pd->pdev, "lease of owner \"%s\" ended: returned once its VFIO device is closed\n",
 				 pd->owner);
 			pd->lease_ended = true;
+			/* returned, not recycled: its owner is gone */
+			pd->recycle = false;
 			ppt_table_gen++;
 			held++;
 		}

@@ -59,9 +59,12 @@ static int __init ppt_init(void)
 	ret = ppt_ops_init();
 	if (ret)
 		goto err_match;
-	ret = ppt_lease_init();
+	ret = ppt_recycle_init();
 	if (ret)
 		goto err_ops;
+	ret = ppt_lease_init();
+	if (ret)
+		goto err_recycle;
 	ret = ppt_netlink_init();
 	if (ret)
 		goto err_lease;
@@ -86,6 +89,8 @@ err_netlink:
 	ppt_netlink_exit();
 err_lease:
 	ppt_lease_exit();
+err_recycle:
+	ppt_recycle_exit();
 err_ops:
 	ppt_ops_exit();
 err_match:
@@ -99,10 +104,13 @@ err_match:
  */
 static void __exit ppt_exit(void)
 {
-	/* no lease returns a device from here on */
+	/* no lease returns a device, and no close recycles one, from here on */
 	ppt_lease_exit();
+	ppt_recycle_stop();
 	/* requests still running finish, and their outcomes are announced */
 	ppt_ops_close();
+	/* recycled devices stay assigned; their runtime-PM watches go */
+	ppt_recycle_exit();
 	ppt_netlink_exit();
 	ppt_ops_exit();
 	ppt_bind_exit();

@@ -116,6 +116,10 @@ static int ppt_nl_dev_put(struct sk_buff *msg, struct ppt_device *pd)
 		return -EMSGSIZE;
 	if (pd->reason && nla_put_string(msg, PPT_A_DEV_REASON, pd->reason))
 		return -EMSGSIZE;
+	if (pd->recycle &&
+	    (nla_put_flag(msg, PPT_A_DEV_RECYCLE) ||
+	     nla_put_u32(msg, PPT_A_DEV_RECYCLES, pd->recycles)))
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -422,6 +426,12 @@ static int ppt_nl_req_common(struct genl_info *info, struct ppt_req *req)
 	req->uid = from_kuid(&init_user_ns, current_uid());
 	req->pid = task_tgid_nr(current);
 	req->lease = nla_get_flag(info->attrs[PPT_A_LEASE]);
+	req->recycle = nla_get_flag(info->attrs[PPT_A_RECYCLE]);
+	if (req->recycle && !IS_ENABLED(CONFIG_PM)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PPT_A_RECYCLE],
+				    "this kernel has no runtime PM (CONFIG_PM): ppt cannot see a VFIO user close a device, so it cannot recycle assignments");
+		return -EOPNOTSUPP;
+	}
 	req->portid = info->snd_portid;
 	if (req->force_host && !req->force) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PPT_A_FORCE_HOST],
@@ -964,6 +974,12 @@ static const struct nla_policy ppt_nl_owner_policy[PPT_A_MAX + 1] = {
 	[PPT_A_DEV_OWNER] = { .type = NLA_NUL_STRING, .len = PPT_OWNER_MAX - 1 },
 };
 
+static const struct nla_policy ppt_nl_assign_policy[PPT_A_MAX + 1] = {
+	[PPT_A_DEV_ADDR] = { .type = NLA_NUL_STRING, .len = PPT_ADDR_MAX_LEN },
+	[PPT_A_DEV_OWNER] = { .type = NLA_NUL_STRING, .len = PPT_OWNER_MAX - 1 },
+	[PPT_A_RECYCLE] = { .type = NLA_FLAG },
+};
+
 static const struct nla_policy ppt_nl_claim1_policy[PPT_A_MAX + 1] = {
 	[PPT_A_DEV_ADDR] = { .type = NLA_NUL_STRING, .len = PPT_ADDR_MAX_LEN },
 	[PPT_A_DEV_OWNER] = { .type = NLA_NUL_STRING, .len = PPT_OWNER_MAX - 1 },
@@ -1023,7 +1039,7 @@ static const struct genl_ops ppt_nl_ops[] = {
 	PPT_NL_OP(PPT_CMD_DEVICE_RELEASE, ppt_nl_async_doit, ppt_nl_release_policy),
 	PPT_NL_OP(PPT_CMD_DEVICE_CLAIM, ppt_nl_sync_doit, ppt_nl_claim1_policy),
 	PPT_NL_OP(PPT_CMD_DEVICE_UNCLAIM, ppt_nl_sync_doit, ppt_nl_owner_policy),
-	PPT_NL_OP(PPT_CMD_DEVICE_ASSIGN, ppt_nl_async_doit, ppt_nl_owner_policy),
+	PPT_NL_OP(PPT_CMD_DEVICE_ASSIGN, ppt_nl_async_doit, ppt_nl_assign_policy),
 	PPT_NL_OP(PPT_CMD_DEVICE_UNASSIGN, ppt_nl_async_doit, ppt_nl_owner_policy),
 	PPT_NL_OP(PPT_CMD_DEVICE_RESET, ppt_nl_async_doit, ppt_nl_reset_policy),
 	PPT_NL_OP(PPT_CMD_DEVICE_CLEAN, ppt_nl_async_doit, ppt_nl_reset_policy),

@@ -57,6 +57,8 @@ u64 ppt_req_new_id(void)
  * @skip: an unassign's group mate that left vfio-pci already (dirty): the
  *	operation leaves its state alone, and only binds it to ppt if it has
  *	no driver
+ * @reassign: a clean gave a recycled function back to its owner
+ *	(claimed): assign it again once the operation has finished
  */
 struct ppt_op_dev {
 	struct pci_dev *pdev;
@@ -64,6 +66,7 @@ struct ppt_op_dev {
 	bool new_entry;
 	struct ppt_snapshot *snap;
 	bool skip;
+	bool reassign;
 };
 
 /**
@@ -711,6 +714,58 @@ static enum ppt_state ppt_op_actual(struct pci_dev *pdev, enum ppt_state to)
 	}
 }
 
+/* Assign the functions a clean gave back to their recycling owner. */
+static void ppt_op_reassign(struct ppt_op *op)
+{
+	int i;
+
+	for (i = 0; i < op->n; i++)
+		if (op->devs[i].reassign)
+			ppt_ops_later(op->devs[i].pdev, PPT_CMD_DEVICE_ASSIGN);
+}
+
+/*
+ * A recycling assignment (ppt_recycle.c) through an operation's end:
+ * an assign with %PPT_A_RECYCLE starts it; a clean that succeeded gives
+ * the function back to its owner, claimed, to be assigned again; every
+ * other way out (an owner's unassign, a failed clean, a release) ends it.
+ */
+static void ppt_op_finish_recycle(struct ppt_op *op, int i,
+				  struct ppt_device *pd)
+{
+	if (pd->state == PPT_STATE_ASSIGNED && op->req.recycle &&
+	    !pd->recycle) {
+		pd->recycle = true;
+		pd->recycles = 0;
+		strscpy(pd->recycle_owner, op->req.owner,
+			sizeof(pd->recycle_owner));
+	}
+	if (!pd->recycle)
+		return;
+	if (pd->state == PPT_STATE_RESERVED && op->cleaned) {
+		ppt_table_set_state(pd, PPT_STATE_CLAIMED);
+		strscpy(pd->owner, pd->recycle_owner, sizeof(pd->owner));
+		pd->recycles++;
+		op->devs[i].reassign = true;
+		return;
+	}
+	switch (pd->state) {
+	case PPT_STATE_ASSIGNED:
+	case PPT_STATE_CLAIMED:
+		return;
+	case PPT_STATE_DIRTY:
+		/* on its way to the clean that recycles it */
+		if (op->req.cmd == PPT_CMD_DEVICE_UNASSIGN && op->req.recycle)
+			return;
+		break;
+	default:
+		break;
+	}
+	pd->recycle = false;
+	pci_info(op->devs[i].pdev, "recycling for \"%s\" ended: %s\n",
+		 pd->recycle_owner, ppt_state_name(pd->state));
+}
+
 /*
  * Record the outcome: each function moves to @to, or back to where it was
  * when @to is PPT_STATE_UNSPEC, or to what it really is now when someone
@@ -745,6 +800,7 @@ static void ppt_op_finish(struct ppt_op *op, enum ppt_state to)
 		if (op->cleaned)
 			ppt_table_mark_clean(pd);
 		ppt_table_set_state(pd, st);
+		ppt_op_finish_recycle(op, i, pd);
 		/* a fatal error while the operation ran: not known good */
 		if (pd->failed && pd->state != PPT_STATE_ASSIGNED &&
 		    pd->state != PPT_STATE_DETACHED) {
@@ -762,6 +818,7 @@ static void ppt_op_finish(struct ppt_op *op, enum ppt_state to)
 	}
 	for (i = 0; i < op->n; i++)
 		ppt_gate_sync(op->devs[i].pdev);
+	ppt_op_reassign(op);
 }
 
 /* Hold the group of the operation's first function until it finishes. */
@@ -952,6 +1009,9 @@ static int ppt_run_assign(struct ppt_op *op)
 	ppt_bind_save_owner(op->devs[0].pdev, op->req.owner);
 	/* assigned: the gate is let go, and the VM may open the group */
 	ppt_op_finish(op, PPT_STATE_ASSIGNED);
+	if (op->req.recycle)
+		for (i = 0; i < op->n; i++)
+			ppt_recycle_watch(op->devs[i].pdev);
 	return 0;
 undo:
 	for (; i >= 0; i--)
@@ -990,56 +1050,99 @@ static void ppt_auto_clean_start(struct pci_dev *pdev)
 	ppt_req_release(&req);
 }
 
-/* An automatic clean queued from a context that cannot start one. */
-struct ppt_auto_clean_op {
+/*
+ * Give a recycled function that a clean made claimed back to its owner:
+ * assign it again, recycling.  A group mate still cleaning refuses it;
+ * the mate's own clean then assigns the group.
+ */
+static void ppt_recycle_assign_start(struct pci_dev *pdev)
+{
+	struct ppt_req req = {
+		.cmd = PPT_CMD_DEVICE_ASSIGN,
+		.method = PPT_RESET_AUTO,
+		.recycle = true,
+	};
+	struct ppt_device *pd;
+	struct ppt_op *op;
+	bool due;
+
+	mutex_lock(&ppt_table_lock);
+	pd = ppt_table_find(pdev);
+	due = pd && pd->recycle && pd->state == PPT_STATE_CLAIMED;
+	if (due)
+		strscpy(req.owner, pd->recycle_owner, sizeof(req.owner));
+	mutex_unlock(&ppt_table_lock);
+	if (!due)
+		return;
+	req.id = ppt_req_new_id();
+	if (!ppt_op_prepare(&req, pdev, &op))
+		ppt_op_start(op);
+	else
+		pci_info(pdev, "clean, claimed by \"%s\", not assigned again yet: %s\n",
+			 req.owner, req.why ?: "out of memory");
+	ppt_req_release(&req);
+}
+
+/* An operation queued from a context that cannot start one. */
+struct ppt_later_op {
 	struct work_struct work;
 	struct pci_dev *pdev;	/* holds a reference */
+	u8 cmd;
 };
 
-static void ppt_auto_clean_work(struct work_struct *work)
+static void ppt_later_work(struct work_struct *work)
 {
-	struct ppt_auto_clean_op *ac = container_of(work, struct ppt_auto_clean_op,
-						    work);
+	struct ppt_later_op *lo = container_of(work, struct ppt_later_op, work);
 
-	ppt_auto_clean_start(ac->pdev);
-	pci_dev_put(ac->pdev);
-	kfree(ac);
+	if (lo->cmd == PPT_CMD_DEVICE_CLEAN)
+		ppt_auto_clean_start(lo->pdev);
+	else
+		ppt_recycle_assign_start(lo->pdev);
+	pci_dev_put(lo->pdev);
+	kfree(lo);
 }
 
 /**
- * ppt_ops_auto_clean_later() - clean a dirty function a tenant gave back
- * @pdev: the function, just bound to ppt dirty (from vfio-pci behind
- *	ppt's back: libvirt giving back a managed hostdev)
+ * ppt_ops_later() - start ppt's own operation on a function from its workqueue
+ * @pdev: the function
+ * @cmd: %PPT_CMD_DEVICE_CLEAN: clean a function a tenant gave back (bound
+ *	to ppt dirty from vfio-pci behind ppt's back: libvirt giving back a
+ *	managed hostdev), unless auto_clean is off;
+ *	%PPT_CMD_DEVICE_ASSIGN: assign a recycled function that a clean gave
+ *	back to its owner
  *
- * Probe runs under the function's device_lock, and planning a clean walks
- * the bus and the IOMMU group: the clean starts from ppt's workqueue.
- * Nothing starts while ppt unloads, or with auto_clean off.
+ * Probe runs under the function's device_lock, an operation's end under
+ * none of the locks planning needs but inside the operation, and planning
+ * walks the bus and the IOMMU group: the operation starts from ppt's
+ * workqueue.  Nothing starts while ppt unloads.
  *
- * Context: process context (probe); takes ppt_table_lock.
+ * Context: process context, no ppt lock held; takes ppt_table_lock.
  */
-void ppt_ops_auto_clean_later(struct pci_dev *pdev)
+void ppt_ops_later(struct pci_dev *pdev, u8 cmd)
 {
-	struct ppt_auto_clean_op *ac;
+	struct ppt_later_op *lo;
 
-	if (!ppt_auto_clean)
+	if (cmd == PPT_CMD_DEVICE_CLEAN && !ppt_auto_clean)
 		return;
-	ac = kzalloc(sizeof(*ac), GFP_KERNEL);
-	if (!ac) {
-		pci_warn(pdev, "out of memory: not cleaned automatically; it stays dirty\n");
+	lo = kzalloc(sizeof(*lo), GFP_KERNEL);
+	if (!lo) {
+		pci_warn(pdev, "out of memory: ppt's own %s did not start\n",
+			 ppt_cmd_name(cmd));
 		return;
 	}
-	ac->pdev = pci_dev_get(pdev);
-	INIT_WORK(&ac->work, ppt_auto_clean_work);
+	lo->pdev = pci_dev_get(pdev);
+	lo->cmd = cmd;
+	INIT_WORK(&lo->work, ppt_later_work);
 	/* under the lock that orders it before ppt_ops_close()'s flush */
 	mutex_lock(&ppt_table_lock);
 	if (!ppt_ops_closing) {
-		queue_work(ppt_wq, &ac->work);
-		ac = NULL;
+		queue_work(ppt_wq, &lo->work);
+		lo = NULL;
 	}
 	mutex_unlock(&ppt_table_lock);
-	if (ac) {
-		pci_dev_put(ac->pdev);
-		kfree(ac);
+	if (lo) {
+		pci_dev_put(lo->pdev);
+		kfree(lo);
 	}
 }
 
@@ -1054,16 +1157,26 @@ void ppt_ops_auto_clean_later(struct pci_dev *pdev)
  */
 static int ppt_run_unassign(struct ppt_op *op)
 {
-	int i, ret;
+	int i, ret = 0;
 
-	ret = ppt_op_pin(op);
+	/* a recycle's: the gate took the group when its user closed it */
+	if (op->req.pinned)
+		op->pinned = true;
+	else
+		ret = ppt_op_pin(op);
 	if (ret) {
 		ppt_refuse(&op->req, -EBUSY,
 			   "the VFIO device is open: a VM or program holds the group",
 			   NULL);
 		ppt_op_finish(op, PPT_STATE_UNSPEC);
+		/* still open: a recycle's watch looks for the next close */
+		if (op->req.recycle)
+			ppt_recycle_watch(op->devs[0].pdev);
 		return -EBUSY;
 	}
+	/* no VFIO user now: the runtime-PM watches have nothing to see */
+	for (i = 0; i < op->n; i++)
+		ppt_recycle_unwatch(op->devs[i].pdev);
 	for (i = 0; i < op->n; i++) {
 		struct pci_dev *pdev = op->devs[i].pdev;
 
@@ -1077,7 +1190,8 @@ static int ppt_run_unassign(struct ppt_op *op)
 	}
 	ppt_bind_save_owner(op->devs[0].pdev, NULL);
 	ppt_op_finish(op, PPT_STATE_DIRTY);
-	if (READ_ONCE(ppt_auto_clean))
+	/* a recycle cleans whatever auto_clean says: its owner waits */
+	if (READ_ONCE(ppt_auto_clean) || op->req.recycle)
 		for (i = 0; i < op->n; i++)
 			ppt_auto_clean_start(op->devs[i].pdev);
 	return 0;

@@ -72,7 +72,7 @@ int main(void)
 	is_str(ppt_cmd_name(PPT_CMD_MAX), "stats-get", "the last command has a name");
 	is_str(ppt_cmd_name(PPT_CMD_MAX + 1), "unknown", "past the last");
 
-	is_str(ppt_attr_name(PPT_A_MAX), "PPT_A_STATS_LEASE_EXPIRIES", "the last attribute has a name");
+	is_str(ppt_attr_name(PPT_A_MAX), "PPT_A_DEV_RECYCLES", "the last attribute has a name");
 	is_str(ppt_match_kind_name(PPT_MATCH_PATH), "path", "match kind name");
 	is_str(ppt_match_kind_name(PPT_MATCH_VFS), "vfs", "the vfs kind's name");
 	is_str(ppt_match_kind_name((enum ppt_match_kind)4), "invalid", "bad kind");

@@ -97,6 +97,8 @@ static void test_device_event(void)
 	nla_put_flag(m, PPT_A_DEV_TAINTED);
 	nla_put_flag(m, PPT_A_DEV_GATED);
 	nla_put_string(m, PPT_A_DEV_REASON, "verification failed: vendor id reads ffff");
+	nla_put_flag(m, PPT_A_DEV_RECYCLE);
+	nla_put_u32(m, PPT_A_DEV_RECYCLES, 7);
 	/* an attribute from a newer kernel is ignored */
 	nla_put_u32(m, PPT_A_MAX + 5, 1);
 
@@ -130,6 +132,7 @@ static void test_device_event(void)
 	ok(ppt_dev_lease(d) == 4242 && ppt_dev_lease_ended(d), "lease, ended");
 	ok(ppt_dev_tainted(d) && ppt_dev_gated(d), "tainted and gated");
 	is_str(ppt_dev_reason(d), "verification failed: vendor id reads ffff", "reason");
+	ok(ppt_dev_recycle(d) && ppt_dev_recycles(d) == 7, "recycled, 7 times");
 	ok(ppt_dev_has_attr(d, PPT_A_DEV_TAINTED) && ppt_dev_has_attr(d, PPT_A_DEV_ADDR) &&
 	   !ppt_dev_has_attr(d, PPT_A_DEV_REMOVED) && !ppt_dev_has_attr(d, PPT_A_MAX + 5) &&
 	   !ppt_dev_has_attr(d, 100000),
@@ -610,7 +613,7 @@ static void test_local_checks(void)
 	   "release: an unknown flag");
 	ok(ppt_device_claim(&h, "01:00.0", "vm", 2) == -EINVAL &&
 	   ppt_device_unclaim(&h, "01:00.0", "vm", 1) == -EINVAL &&
-	   ppt_device_assign(&h, "01:00.0", "vm", 1, 0, NULL) == -EINVAL &&
+	   ppt_device_assign(&h, "01:00.0", "vm", PPT_ASSIGN_RECYCLE << 1, 0, NULL) == -EINVAL &&
 	   ppt_device_unassign(&h, "01:00.0", NULL, 1, 0, NULL) == -EINVAL,
 	   "claim, unclaim, assign, unassign: flags they do not define");
 	ok(ppt_device_reset(&h, "01:00.0", PPT_RESET_MAX + 1, 0, 0, NULL) == -EINVAL,

@@ -291,6 +291,20 @@ bool ppt_dev_tainted(const struct ppt_dev *d);
  * No host driver can bind a device of the group, and no VFIO user open it.
  */
 bool ppt_dev_gated(const struct ppt_dev *d);
+/**
+ * ppt_dev_recycle() - is the device's assignment recycled?
+ *
+ * Assigned with %PPT_ASSIGN_RECYCLE, or on its way back to its owner
+ * through a clean.  Since 1.1.
+ */
+bool ppt_dev_recycle(const struct ppt_dev *d);
+/**
+ * ppt_dev_recycles() - how many times the device went back to its owner clean
+ *
+ * Counted since the recycling assignment was made; 0 when not recycled.
+ * Since 1.1.
+ */
+uint32_t ppt_dev_recycles(const struct ppt_dev *d);
 /** ppt_dev_reason() - why the device is quarantined or could not be returned; NULL when nothing */
 const char *ppt_dev_reason(const struct ppt_dev *d);
 
@@ -483,12 +497,18 @@ int ppt_device_claim(struct ppt_handle *h, const char *addr,
 int ppt_device_unclaim(struct ppt_handle *h, const char *addr,
 		       const char *owner, unsigned int flags);
 
+/* ppt_device_assign() flags */
+#define PPT_ASSIGN_RECYCLE	(1u << 0)	/* recycle the assignment (PPT_A_RECYCLE); since 1.1 */
+
 /**
  * ppt_device_assign() - hand a claimed device and its IOMMU group to vfio-pci
- * @flags: none defined yet: 0
+ * @flags: %PPT_ASSIGN_RECYCLE: each time the device's VFIO user closes it,
+ *	the kernel takes it back, cleans it and assigns it to @owner again,
+ *	until @owner unassigns it (see ppt(4), "Recycling assignments")
  *
  * Return: 0; -EBUSY with ppt_blocker() naming the device of the group
- * that blocked it; or the kernel's refusal.
+ * that blocked it; -EOPNOTSUPP for %PPT_ASSIGN_RECYCLE with a module that
+ * cannot recycle; or the kernel's refusal.
  */
 int ppt_device_assign(struct ppt_handle *h, const char *addr,
 		      const char *owner, unsigned int flags, int timeout_ms,

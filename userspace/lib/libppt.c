@@ -83,6 +83,9 @@ struct nla_policy ppt__policy[PPT_A_MAX + 1] = {
 	[PPT_A_STATS_BOUND] = { .type = NLA_U64 },
 	[PPT_A_STATS_QUARANTINES] = { .type = NLA_U64 },
 	[PPT_A_STATS_LEASE_EXPIRIES] = { .type = NLA_U64 },
+	[PPT_A_RECYCLE] = { .type = NLA_FLAG },
+	[PPT_A_DEV_RECYCLE] = { .type = NLA_FLAG },
+	[PPT_A_DEV_RECYCLES] = { .type = NLA_U32 },
 };
 
 /* Map libnl's error codes to errno for callers. */
@@ -746,6 +749,7 @@ struct change {
 	bool force_host;	/* PPT_A_FORCE_HOST */
 	bool unclean;		/* PPT_A_UNCLEAN */
 	bool lease;		/* PPT_A_LEASE */
+	bool recycle;		/* PPT_A_RECYCLE */
 	bool has_method;	/* PPT_A_RESET_METHOD: method */
 	bool has_pref;		/* PPT_A_DEV_RESET_PREF: method */
 	uint32_t method;
@@ -777,6 +781,7 @@ static int send_change(struct ppt_handle *h, const struct change *c,
 		     PPT_A_FORCE_HOST) < 0 ||
 	    put_flag(msg, c->unclean, PPT_A_UNCLEAN) < 0 ||
 	    put_flag(msg, c->lease, PPT_A_LEASE) < 0 ||
+	    put_flag(msg, c->recycle, PPT_A_RECYCLE) < 0 ||
 	    (c->has_method && nla_put_u32(msg, PPT_A_RESET_METHOD, c->method) < 0) ||
 	    (c->has_pref && nla_put_u32(msg, PPT_A_DEV_RESET_PREF, c->method) < 0)) {
 		nlmsg_free(msg);
@@ -862,6 +867,10 @@ static int change(struct ppt_handle *h, const struct change *c,
 	}
 	if (ppt__check_addr(h, addr, canon))
 		return -EINVAL;
+	if (c->recycle && ppt_supports_attr(h, c->cmd, PPT_A_RECYCLE) != 1) {
+		ppt__set_errmsg(h, "the loaded ppt module cannot recycle assignments (PPT_A_RECYCLE)");
+		return -EOPNOTSUPP;
+	}
 	if (c->cmd == PPT_CMD_DEVICE_RESERVE && c->force && !c->force_host) {
 		ret = refuse_host_use(h, canon);
 		if (ret)
@@ -939,7 +948,8 @@ int ppt_device_assign(struct ppt_handle *h, const char *addr,
 		      uint64_t *req_id)
 {
 	struct change c = { .cmd = PPT_CMD_DEVICE_ASSIGN, .owner = owner,
-			    .flags = flags, .async = true };
+			    .flags = flags, .allowed = PPT_ASSIGN_RECYCLE,
+			    .recycle = flags & PPT_ASSIGN_RECYCLE, .async = true };
 
 	return change(h, &c, addr, timeout_ms, req_id);
 }

@@ -211,6 +211,9 @@ static const char *const attr_names[] = {
 	[PPT_A_STATS_BOUND] = "PPT_A_STATS_BOUND",
 	[PPT_A_STATS_QUARANTINES] = "PPT_A_STATS_QUARANTINES",
 	[PPT_A_STATS_LEASE_EXPIRIES] = "PPT_A_STATS_LEASE_EXPIRIES",
+	[PPT_A_RECYCLE] = "PPT_A_RECYCLE",
+	[PPT_A_DEV_RECYCLE] = "PPT_A_DEV_RECYCLE",
+	[PPT_A_DEV_RECYCLES] = "PPT_A_DEV_RECYCLES",
 };
 
 const char *ppt_attr_name(uint32_t attr)

@@ -73,6 +73,8 @@ struct ppt_dev *ppt__dev_parse(struct nlattr **tb, int *err)
 	d->reset_pref = enum_of(tb[PPT_A_DEV_RESET_PREF]);
 	if (tb[PPT_A_DEV_LEASE])
 		d->lease = nla_get_u32(tb[PPT_A_DEV_LEASE]);
+	if (tb[PPT_A_DEV_RECYCLES])
+		d->recycles = nla_get_u32(tb[PPT_A_DEV_RECYCLES]);
 	return d;
 }
 
@@ -190,6 +192,16 @@ uint32_t ppt_dev_lease(const struct ppt_dev *d)
 bool ppt_dev_lease_ended(const struct ppt_dev *d)
 {
 	return has(d, PPT_A_DEV_LEASE_ENDED);
+}
+
+bool ppt_dev_recycle(const struct ppt_dev *d)
+{
+	return has(d, PPT_A_DEV_RECYCLE);
+}
+
+uint32_t ppt_dev_recycles(const struct ppt_dev *d)
+{
+	return d->recycles;
 }
 
 bool ppt_dev_tainted(const struct ppt_dev *d)

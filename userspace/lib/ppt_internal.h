@@ -41,6 +41,7 @@ struct ppt_dev {
 	uint64_t last_reset_usec;
 	int32_t reset_pref;			/* -1: the default order */
 	uint32_t lease;
+	uint32_t recycles;
 	char reason[PPT_MSG_BUFLEN];
 };
 

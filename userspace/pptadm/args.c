@@ -94,13 +94,17 @@ static const struct verb verbs[] = {
 	  "they are held without a lease until unclaimed or unassigned.  For an\n"
 	  "agent restarted after a crash.  The devices are printed, one address a\n"
 	  "line.\n" },
-	{ "assign", V_ASSIGN, OPT_OWNER | OPT_USER | OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
-	  "assign --owner ID [--user USER] DEVICE...",
+	{ "assign", V_ASSIGN, OPT_OWNER | OPT_USER | OPT_RECYCLE | OPT_NO_WAIT |
+	  OPT_TIMEOUT, 1, -1,
+	  "assign --owner ID [--user USER] [--recycle] DEVICE...",
 	  "Hand claimed devices, with every endpoint of their IOMMU groups, to\n"
 	  "vfio-pci.  The other endpoints must be reserved or claimed by the same\n"
 	  "owner; one that is not is named as blocking.  --user: give the VFIO\n"
 	  "group node (/dev/vfio/N) and the devices' VFIO nodes (/dev/vfio/devices/)\n"
-	  "to that user, so that a VMM need not run as root.\n" WAIT_HELP RECORD_HELP
+	  "to that user, so that a VMM need not run as root.  --recycle: each time\n"
+	  "the device's VFIO user closes it, ppt takes it back, cleans it and\n"
+	  "assigns it to the owner again, until the owner unassigns it (a pool for\n"
+	  "consumers that never say they are done, such as KubeVirt's).\n" WAIT_HELP RECORD_HELP
 	  DEVICE_HELP },
 	{ "unassign", V_UNASSIGN, OPT_OWNER | OPT_NO_WAIT | OPT_TIMEOUT, 1, -1,
 	  "unassign [--owner ID] DEVICE...",
@@ -329,6 +333,8 @@ void args_usage(FILE *f)
 		"  --reset-pref M      with set and match add: a device's preferred reset method\n"
 		"  --all-dirty         with clean: every dirty device\n"
 		"  --unclean           with release: a dirty device as it is, not cleaned first\n"
+		"  --recycle           with assign: clean the device and assign it again each\n"
+		"                      time its VFIO user closes it\n"
 		"  --variant NAME      with claim and run: devices of that variant\n"
 		"  --match IDS         with claim and run: devices matching vendor:device[:...]\n"
 		"  --count N           with claim and run: how many devices (1 to %d)\n"
@@ -476,7 +482,7 @@ static const char *const opt_names[] = {
 	"-q/--quiet", "--reset-pref", "--variant", "--count", "--match", "--user",
 	"--timeout-clean", "--format", "--variants", "--unclean", "--pretty",
 	"-t/--timestamps", "-b/--batch", "-V/--version", "--numa-policy", "--by-id",
-	"--prefix", "--external-provider", "--kind", "--vfs",
+	"--prefix", "--external-provider", "--kind", "--vfs", "--recycle",
 };
 
 /* export FORMAT: the format, and the options each format takes */
@@ -534,7 +540,7 @@ static int parse_export(struct args *a, char *err, size_t errlen)
 enum {
 	L_OWNER = 256, L_FORCE, L_NO_WAIT, L_TIMEOUT, L_METHOD, L_ALL_DIRTY,
 	L_RESET_PREF, L_VARIANT, L_COUNT, L_MATCH, L_USER, L_TIMEOUT_CLEAN,
-	L_FORMAT, L_VARIANTS, L_UNCLEAN, L_PRETTY, L_PARSEABLE,
+	L_FORMAT, L_VARIANTS, L_UNCLEAN, L_RECYCLE, L_PRETTY, L_PARSEABLE,
 	L_NUMA_POLICY, L_BY_ID, L_PREFIX, L_EXTERNAL, L_KIND, L_VFS,
 };
 
@@ -570,6 +576,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		{ "format", required_argument, NULL, L_FORMAT },
 		{ "variants", required_argument, NULL, L_VARIANTS },
 		{ "unclean", no_argument, NULL, L_UNCLEAN },
+		{ "recycle", no_argument, NULL, L_RECYCLE },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "numa-policy", required_argument, NULL, L_NUMA_POLICY },
@@ -692,6 +699,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			break;
 		case 'q': a->given |= OPT_QUIET; a->quiet = true; break;
 		case L_UNCLEAN: a->given |= OPT_UNCLEAN; a->unclean = true; break;
+		case L_RECYCLE: a->given |= OPT_RECYCLE; a->recycle = true; break;
 		case L_RESET_PREF:
 			a->given |= OPT_RESET_PREF;
 			a->reset_pref = ppt_reset_method_parse(optarg);

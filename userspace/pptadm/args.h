@@ -54,6 +54,7 @@ enum {
 	OPT_EXTERNAL	= 1 << 27,	/* export kubevirt */
 	OPT_KIND	= 1 << 28,	/* export cdi */
 	OPT_VFS		= 1 << 29,	/* add --vfs COUNT PF */
+	OPT_RECYCLE	= 1 << 30,	/* assign --recycle */
 };
 
 /* Options every command takes. */
@@ -83,6 +84,7 @@ struct args {
 	bool force, all, all_dirty;
 	bool force_critical;	/* --force twice: host-critical devices too */
 	bool unclean;		/* release --unclean: a tainted device as it is */
+	bool recycle;		/* assign --recycle: clean and give back at each close */
 	bool quiet;		/* -q (check): only problems */
 	bool timestamps;	/* -t (monitor) */
 	const char *batch;	/* -b FILE: run its lines ("-": stdin) */

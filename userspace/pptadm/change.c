@@ -61,7 +61,9 @@ int cmd_device_op(struct ctx *c, const char *addr, uint64_t *id)
 	case V_UNCLAIM:
 		return ppt_device_unclaim(c->h, addr, a->owner, 0);
 	case V_ASSIGN:
-		return ppt_device_assign(c->h, addr, a->owner, 0, a->timeout_ms, id);
+		return ppt_device_assign(c->h, addr, a->owner,
+					 a->recycle ? PPT_ASSIGN_RECYCLE : 0,
+					 a->timeout_ms, id);
 	case V_UNASSIGN:
 		return ppt_device_unassign(c->h, addr, a->owner, 0, a->timeout_ms, id);
 	case V_RESET:

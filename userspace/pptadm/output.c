@@ -57,6 +57,8 @@ GETTER(last_reset_inferred, KNOWN && d->info.last_reset >= 0, "%s",
 GETTER(tainted, KNOWN, "%s", d->info.tainted ? "yes" : "no")
 GETTER(gated, KNOWN, "%s", d->info.gated ? "yes" : "no")
 GETTER(reason, KNOWN && d->info.reason[0], "%s", d->info.reason)
+GETTER(recycle, KNOWN, "%s", d->info.recycle ? "yes" : "no")
+GETTER(recycles, KNOWN && d->info.recycle, "%" PRIu32, d->info.recycles)
 GETTER(variant, d->variant[0], "%s", d->variant)
 GETTER(type, d->type[0], "%s", d->type)
 /* SR-IOV (sriov.h): a VF's PF and index, a PF's counts */
@@ -119,6 +121,8 @@ static const struct field device_fields[] = {
 	{ "tainted", "TAINTED", F_BOOL, false, NULL, get_tainted },
 	{ "gated", "GATED", F_BOOL, false, NULL, get_gated },
 	{ "reason", "REASON", F_STR, false, NULL, get_reason },
+	{ "recycle", "RECYCLE", F_BOOL, false, NULL, get_recycle },
+	{ "recycles", "RECYCLES", F_INT, false, NULL, get_recycles },
 	/* SR-IOV */
 	{ "physfn", "PHYSFN", F_STR, false, NULL, get_physfn },
 	{ "vf_index", "VF_INDEX", F_INT, false, NULL, get_vf_index },

@@ -60,6 +60,8 @@ struct dev_info {
 	bool tainted;
 	bool gated;
 	char reason[256];
+	bool recycle;
+	uint32_t recycles;
 };
 
 /*

@@ -42,6 +42,8 @@ void rows_dev(const struct ppt_dev *d, struct dev_info *out)
 	out->lease_ended = ppt_dev_lease_ended(d);
 	out->tainted = ppt_dev_tainted(d);
 	out->gated = ppt_dev_gated(d);
+	out->recycle = ppt_dev_recycle(d);
+	out->recycles = ppt_dev_recycles(d);
 	copy(out->reason, sizeof(out->reason), ppt_dev_reason(d));
 }
 

@@ -178,12 +178,16 @@ enum ppt_stats_op {
  *	of its IOMMU group, to vfio-pci (%PPT_A_DEV_ADDR, %PPT_A_DEV_OWNER).
  *	The other endpoints must be reserved or claimed by the same owner; a
  *	device that is not blocks the request and is named in
- *	%PPT_A_BLOCKER_ADDR and %PPT_A_BLOCKER_DRIVER.  Asynchronous.
+ *	%PPT_A_BLOCKER_ADDR and %PPT_A_BLOCKER_DRIVER.  With %PPT_A_RECYCLE
+ *	the assignment recycles: each time its VFIO user closes the device,
+ *	ppt takes the group back, cleans it and assigns it to the same owner
+ *	again.  Asynchronous.
  * @PPT_CMD_DEVICE_UNASSIGN: take an assigned device and its group back
  *	from vfio-pci; they become dirty (%PPT_A_DEV_ADDR, optionally
  *	%PPT_A_DEV_OWNER, which must then match).  Endpoints of the group
  *	that already left vfio-pci (dirty) stay dirty.  Fails at once with
- *	EBUSY while a VFIO user (a VM) holds the group.  Asynchronous.
+ *	EBUSY while a VFIO user (a VM) holds the group.  Ends a recycling
+ *	assignment.  Asynchronous.
  * @PPT_CMD_DEVICE_NTF: notification on the events group: a device changed
  *	state (or, with %PPT_A_DEV_REMOVED, left ppt); carries the device
  *	attributes and %PPT_A_EVENT_SEQ.
@@ -417,6 +421,13 @@ enum ppt_cmd {
  * @PPT_A_STATS_LEASE_EXPIRIES: u64, in %PPT_CMD_STATS_GET: how many
  *	leases ended (their socket closed) while they held devices; one per
  *	lease, however many devices it held
+ * @PPT_A_RECYCLE: flag, with %PPT_CMD_DEVICE_ASSIGN: the assignment
+ *	recycles (see there)
+ * @PPT_A_DEV_RECYCLE: flag, the device's assignment recycles: it is
+ *	assigned, or on its way back to its owner through a clean
+ * @PPT_A_DEV_RECYCLES: u32, how many times the device was cleaned and
+ *	given back to its owner since the recycling assignment was made;
+ *	present with %PPT_A_DEV_RECYCLE
  */
 enum ppt_attr {
 	PPT_A_UNSPEC,
@@ -474,6 +485,9 @@ enum ppt_attr {
 	PPT_A_STATS_BOUND,
 	PPT_A_STATS_QUARANTINES,
 	PPT_A_STATS_LEASE_EXPIRIES,
+	PPT_A_RECYCLE,
+	PPT_A_DEV_RECYCLE,
+	PPT_A_DEV_RECYCLES,
 
 	__PPT_A_MAX,
 	PPT_A_MAX = __PPT_A_MAX - 1
