@@ -89,7 +89,8 @@ is "cli.py validates the spec against the genetlink-c schema and resolves the fa
 diag "$out"
 like "... it lists device-get with do and dump" "$out" "^device-get +\[ (do, dump|dump, do) \]"
 like "... match-get with dump only" "$out" "^match-get +\[ dump \]"
-is "... and 15 in all: every command but the two notifications" "$(printf '%s\n' "$out" | grep -c '\[')" 15
+like "... stats-get with dump only" "$out" "^stats-get +\\[ dump \\]"
+is "... and 16 in all: every command but the two notifications" "$(printf '%s\n' "$out" | grep -c '\[')" 16
 
 # --- dump ---
 out=$(cli --dump device-get 2>&1)
