@@ -370,7 +370,7 @@ struct ppt_recycle_watch;
 int ppt_recycle_init(void);
 void ppt_recycle_stop(void);
 void ppt_recycle_exit(void);
-void ppt_recycle_watch(struct pci_dev *pdev);
+void ppt_recycle_watch(struct pci_dev *pdev, bool used);
 void ppt_recycle_unwatch(struct pci_dev *pdev);
 void ppt_recycle_kick(void);
 

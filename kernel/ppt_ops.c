@@ -18,6 +18,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/iommu.h>
 #include <linux/kmod.h>
 #include <linux/slab.h>
@@ -33,6 +34,9 @@ static struct workqueue_struct *ppt_wq;
  * family is still there to announce their outcomes.
  */
 static bool ppt_ops_closing;
+
+/* A recycle whose unassign found the group held tries again after this. */
+#define PPT_RECYCLE_RETRY_MS	200
 
 static atomic64_t ppt_req_ids = ATOMIC64_INIT(0);
 
@@ -1011,7 +1015,7 @@ static int ppt_run_assign(struct ppt_op *op)
 	ppt_op_finish(op, PPT_STATE_ASSIGNED);
 	if (op->req.recycle)
 		for (i = 0; i < op->n; i++)
-			ppt_recycle_watch(op->devs[i].pdev);
+			ppt_recycle_watch(op->devs[i].pdev, false);
 	return 0;
 undo:
 	for (; i >= 0; i--)
@@ -1169,9 +1173,16 @@ static int ppt_run_unassign(struct ppt_op *op)
 			   "the VFIO device is open: a VM or program holds the group",
 			   NULL);
 		ppt_op_finish(op, PPT_STATE_UNSPEC);
-		/* still open: a recycle's watch looks for the next close */
-		if (op->req.recycle)
-			ppt_recycle_watch(op->devs[0].pdev);
+		/*
+		 * A user still holds the group (it closed the device first, or
+		 * put it in low power open): watch again, as used, after a
+		 * pause, so a user that keeps the group is tried again a few
+		 * times a second, not in a busy loop.
+		 */
+		if (op->req.recycle) {
+			msleep(PPT_RECYCLE_RETRY_MS);
+			ppt_recycle_watch(op->devs[0].pdev, true);
+		}
 		return -EBUSY;
 	}
 	/* no VFIO user now: the runtime-PM watches have nothing to see */

@@ -184,14 +184,17 @@ static struct ppt_recycle_watch *ppt_recycle_take(struct ppt_device *pd)
 
 /**
  * ppt_recycle_watch() - watch a recycled function for its user's close
- * @pdev: the function, just assigned (with vfio-pci)
+ * @pdev: the function, just assigned (with vfio-pci), or still assigned
+ *	after a recycle's unassign found a VFIO user holding its group
+ * @used: a VFIO user had it (the refused unassign): its next suspend is a
+ *	close even if the user lets go of the group before the watch looks
  *
  * Does nothing unless its entry is assigned and recycles.  A function
  * that cannot be watched stops recycling, with the reason.
  *
  * Context: process context, no ppt lock held.
  */
-void ppt_recycle_watch(struct pci_dev *pdev)
+void ppt_recycle_watch(struct pci_dev *pdev, bool used)
 {
 	struct ppt_recycle_watch *w;
 	struct ppt_device *pd;
@@ -240,8 +243,13 @@ void ppt_recycle_watch(struct pci_dev *pdev)
 		why = "its runtime-PM link could not be made";
 		goto stop;
 	}
-	/* a VM that opened it before the link existed */
-	if (iommu_group_dma_owner_claimed(w->group))
+	/*
+	 * A VM that opened it before the link existed; or a user that closed
+	 * the device but still held its group when the recycle's unassign
+	 * tried (a program may close the device before the group): the put
+	 * below suspends the function again, and that is its close.
+	 */
+	if (used || iommu_group_dma_owner_claimed(w->group))
 		set_bit(PPT_WATCH_USED, &w->flags);
 #ifdef CONFIG_PM
 	if (!pdev->dev.power.runtime_auto)
@@ -332,7 +340,7 @@ static void ppt_recycle_start(struct pci_dev *pdev, bool pinned)
 		pci_warn(pdev, "closed by its VFIO user, but not recycled: %s\n",
 			 req.why ?: "-");
 		/* watch again: the next close tries again */
-		ppt_recycle_watch(pdev);
+		ppt_recycle_watch(pdev, true);
 	}
 	ppt_req_release(&req);
 }

@@ -305,6 +305,37 @@ static void test_print(void)
 	is_str(check_status_name(CHECK_SKIP), "SKIP", "status names");
 }
 
+static void test_recycle(void)
+{
+	static const char *rec[] = { "0000:01:00.0" };
+	const char *const *devs = E.recycled;
+
+	E.recycled = NULL;
+	E.nrecycled = 0;
+	ok(!run(check_recycle, "recycle"), "no recycled device: no recycle line");
+	E.recycled = rec;
+	E.nrecycled = 1;
+	pci("", "0000:01:00.0", "0x030000", "vfio-pci", 5);
+	ft_write("sys/devices/pci0000:00/0000:01:00.0/power/control", "auto\n");
+	ft_write("sys/module/vfio_pci_core/parameters/disable_idle_d3", "N\n");
+	expect(check_recycle, "recycle", CHECK_PASS, "1 recycled device(s)",
+	       "disable_idle_d3 off, power/control auto: PASS");
+	ft_write("sys/module/vfio_pci_core/parameters/disable_idle_d3", "Y\n");
+	expect(check_recycle, "recycle", CHECK_FAIL, "disable_idle_d3 is on",
+	       "disable_idle_d3 on: FAIL");
+	ok(has_fix("disable_idle_d3=0"), "... the fix turns it off");
+	ft_write("sys/module/vfio_pci_core/parameters/disable_idle_d3", "N\n");
+	ft_write("sys/devices/pci0000:00/0000:01:00.0/power/control", "on\n");
+	expect(check_recycle, "recycle", CHECK_FAIL,
+	       "0000:01:00.0 is recycled, but its runtime PM is off",
+	       "power/control on: FAIL naming the device");
+	ok(has_fix("echo auto > /sys/bus/pci/devices/0000:01:00.0/power/control"),
+	   "... the fix sets it to auto");
+	ft_write("sys/devices/pci0000:00/0000:01:00.0/power/control", "auto\n");
+	E.recycled = devs;
+	E.nrecycled = 0;
+}
+
 int main(void)
 {
 	ft_init();
@@ -317,6 +348,7 @@ int main(void)
 	test_module();
 	test_secureboot();
 	test_devices();
+	test_recycle();
 	test_print();
 	check_list_free(&L);
 	ft_cleanup();

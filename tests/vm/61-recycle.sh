@@ -16,7 +16,9 @@
 # BARs is cleaned away.  The owner's unassign while the device is open is
 # refused and recycling goes on; its unassign once closed ends recycling.
 # Someone unbinding vfio-pci behind ppt's back ends it too.  An unload leaves
-# a recycled device assigned, and a reload adopts it, not recycled.
+# a recycled device assigned, and a reload adopts it, not recycled.  pptadm
+# check fails while a recycled device's power/control is "on", or while
+# vfio-pci's disable_idle_d3 is on, with which a close is indeed not seen.
 # topology: gpu
 # append: ppt.ids=1234:1111,8086:293e
 # kernels: 6.1 6.12 debug
@@ -76,6 +78,12 @@ like "the watch is gpu0's runtime-PM supplier (a device link)" \
 wait_for "gpu0 runtime-suspends with no VFIO user" 20 \
 	grep -qx suspended "/sys/bus/pci/devices/$g0/power/runtime_status"
 ok "the group's VFIO node is there" test -e "/dev/vfio/$grp"
+like "pptadm check: runtime PM can see the recycled devices close" \
+	"$(pptadm check 2>&1 | grep recycle)" "PASS +recycle +2 recycled device"
+echo on >"/sys/bus/pci/devices/$g0/power/control"
+like "... power/control \"on\" on gpu0: FAIL naming it" \
+	"$(pptadm check 2>&1 | grep recycle)" "FAIL +recycle +$g0 is recycled, but its runtime PM is off"
+echo auto >"/sys/bus/pci/devices/$g0/power/control"
 
 cat "/sys/bus/pci/devices/$g0/config" >/dev/null
 sleep 2
@@ -163,6 +171,22 @@ is "gpu0 adopted as assigned to kubevirt, not recycled" \
 ok "a VFIO program opens gpu0 and closes it" use "$g0"
 sleep 2
 is "... nothing recycles it now" "$(pptadm -p -o state,recycle show "$g0")" "assigned:no"
+ok "the owner unassigns it" pptadm unassign --owner kubevirt "$g0"
+wait_for "gpu0 reserved" 60 sh -c "[ \"\$(pptadm -p -o state show $g0)\" = reserved ]"
+ok "rmmod ppt" rmmod ppt
+
+# --- vfio-pci's disable_idle_d3: the close cannot be seen ------------------------
+# (a read-only parameter: vfio-pci loaded again with it)
+ok "vfio-pci loaded again with disable_idle_d3=1" sh -c \
+	"rmmod vfio-pci && modprobe vfio-pci disable_idle_d3=1"
+ok "modprobe ppt" modprobe ppt
+ok "gpu0's slot claimed and assigned, recycling" sh -c \
+	"pptadm claim --owner kubevirt $g0 && pptadm assign --owner kubevirt --recycle $g0"
+like "pptadm check: FAIL, disable_idle_d3 is on" "$(pptadm check 2>&1 | grep recycle)" \
+	"FAIL +recycle +vfio-pci's disable_idle_d3 is on"
+ok "a VFIO program opens gpu0 and closes it" use "$g0"
+sleep 2
+is "... unseen: gpu0 is not recycled (what the check warns of)" "$(pptadm -p -o recycles show "$g0")" 0
 ok "the owner unassigns it" pptadm unassign --owner kubevirt "$g0"
 wait_for "gpu0 reserved" 60 sh -c "[ \"\$(pptadm -p -o state show $g0)\" = reserved ]"
 ok "rmmod ppt" rmmod ppt

@@ -760,6 +760,53 @@ void check_all(const struct check_env *e, struct check_list *l)
 	check_acs(e, l);
 	check_boot_vga(e, l);
 	check_builtin(e, l);
+	check_recycle(e, l);
+}
+
+/*
+ * A recycled device's close is seen through runtime PM (ppt(4),
+ * "Recycling assignments"): vfio-pci must let it suspend when no user has
+ * it, which its disable_idle_d3 parameter and the device's power/control
+ * "on" both stop.  The parameter is vfio_pci_core's since 5.15 (vfio_pci's
+ * before); vfio-pci reads it when it binds a device.
+ */
+void check_recycle(const struct check_env *e, struct check_list *l)
+{
+	char p[PATHLEN], v[16];
+	size_t i;
+	int bad = 0;
+
+	if (!e->nrecycled)
+		return;
+	if (read_line(path(p, sizeof(p), e->root,
+			   "/sys/module/vfio_pci_core/parameters/disable_idle_d3"), v, sizeof(v)) ||
+	    read_line(path(p, sizeof(p), e->root,
+			   "/sys/module/vfio_pci/parameters/disable_idle_d3"), v, sizeof(v))) {
+		if (!strcmp(v, "Y")) {
+			bad++;
+			add(l, "recycle", CHECK_FAIL,
+			    "vfio-pci's disable_idle_d3 is on: the %zu recycled device(s) never runtime-suspend, so ppt never sees their VFIO users close them (%s%s)",
+			    e->nrecycled, e->recycled[0], e->nrecycled > 1 ? ", ..." : "");
+			fix(l, "set disable_idle_d3 off (options vfio_pci_core disable_idle_d3=0 in modprobe.d), then assign the devices again");
+		}
+	}
+	for (i = 0; i < e->nrecycled; i++) {
+		const char *dev = e->recycled[i];
+
+		if (!read_line(path(p, sizeof(p), e->root,
+				    "/sys/bus/pci/devices/%s/power/control", dev), v, sizeof(v)) ||
+		    strcmp(v, "on"))
+			continue;
+		bad++;
+		add(l, "recycle", CHECK_FAIL,
+		    "%s is recycled, but its runtime PM is off (power/control \"on\"): ppt never sees its VFIO user close it",
+		    dev);
+		fix(l, "echo auto > /sys/bus/pci/devices/%s/power/control", dev);
+	}
+	if (!bad)
+		add(l, "recycle", CHECK_PASS,
+		    "%zu recycled device(s): runtime PM lets ppt see their VFIO users close them",
+		    e->nrecycled);
 }
 
 int check_add_device(char ***devs, size_t *n, const char *addr)

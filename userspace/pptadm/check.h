@@ -42,6 +42,8 @@ struct check_env {
 	const char *dmesg;	/* the kernel log, or NULL if unreadable */
 	const char *const *devices;	/* ppt's devices (reserved or listed) */
 	size_t ndevices;
+	const char *const *recycled;	/* devices whose assignment recycles */
+	size_t nrecycled;
 };
 
 /* The checks, in the order check_all() runs them. */
@@ -56,6 +58,8 @@ void check_groups(const struct check_env *e, struct check_list *l);
 void check_acs(const struct check_env *e, struct check_list *l);
 void check_boot_vga(const struct check_env *e, struct check_list *l);
 void check_builtin(const struct check_env *e, struct check_list *l);
+/* Per device of e->recycled (nothing when there is none): */
+void check_recycle(const struct check_env *e, struct check_list *l);
 
 void check_all(const struct check_env *e, struct check_list *l);
 

@@ -63,8 +63,8 @@ int cmd_check(struct ctx *c)
 	struct check_list l = { 0 };
 	struct ppt_dev **info = NULL;
 	struct check_env e = { .root = c->root, .version = PPT_VERSION };
-	char **devs = NULL, *log = check_kernel_log();
-	size_t ndevs = 0, ninfo = 0, i;
+	char **devs = NULL, **recycled = NULL, *log = check_kernel_log();
+	size_t ndevs = 0, nrecycled = 0, ninfo = 0, i;
 	struct utsname u;
 	int ret = 0;
 
@@ -72,8 +72,12 @@ int cmd_check(struct ctx *c)
 	e.dmesg = log;
 	/* the kernel's list has the listed devices held by others too */
 	if ((c->h || !ppt_open(&c->h)) && !ppt_device_list(c->h, &info, &ninfo))
-		for (i = 0; !ret && i < ninfo; i++)
+		for (i = 0; !ret && i < ninfo; i++) {
 			ret = check_add_device(&devs, &ndevs, ppt_dev_addr(info[i]));
+			if (!ret && ppt_dev_recycle(info[i]))
+				ret = check_add_device(&recycled, &nrecycled,
+						       ppt_dev_addr(info[i]));
+		}
 	if (!ret)
 		ret = check_sysfs_devices(c->root, &devs, &ndevs);
 	if (ret) {
@@ -81,6 +85,8 @@ int cmd_check(struct ctx *c)
 	} else {
 		e.devices = (const char *const *)devs;
 		e.ndevices = ndevs;
+		e.recycled = (const char *const *)recycled;
+		e.nrecycled = nrecycled;
 		check_all(&e, &l);
 		check_print(c->out, c->a.fmt, c->a.quiet, &l);
 	}
@@ -89,6 +95,9 @@ int cmd_check(struct ctx *c)
 	for (i = 0; i < ndevs; i++)
 		free(devs[i]);
 	free(devs);
+	for (i = 0; i < nrecycled; i++)
+		free(recycled[i]);
+	free(recycled);
 	ppt_dev_list_free(info);
 	free(log);
 	return ret;
