@@ -268,6 +268,7 @@ int ppt_op_set(struct ppt_req *req, struct pci_dev *pdev);
 int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 		   struct ppt_op **opp);
 void ppt_op_start(struct ppt_op *op);
+int ppt_op_start_own(struct ppt_req *req, struct pci_dev *pdev);
 int ppt_op_match_start(const struct ppt_req *req);
 void ppt_ops_later(struct pci_dev *pdev, u8 cmd);
 int ppt_group_mates(struct iommu_group *group, struct pci_dev *pdev,

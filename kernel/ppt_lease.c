@@ -150,14 +150,10 @@ static void ppt_lease_start(struct pci_dev *pdev, u8 cmd)
 		.method = PPT_RESET_AUTO,
 		.reap = true,
 	};
-	struct ppt_op *op;
 	int ret;
 
 	strscpy(req.owner, "", sizeof(req.owner));
-	req.id = ppt_req_new_id();
-	ret = ppt_op_prepare(&req, pdev, &op);
-	if (!ret)
-		ppt_op_start(op);
+	ret = ppt_op_start_own(&req, pdev);
 	/* taken back by its owner meanwhile: nothing to say */
 	if (ret != -EAGAIN)
 		ppt_lease_note(pdev, ret, req.why);

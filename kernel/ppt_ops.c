@@ -1036,7 +1036,6 @@ static void ppt_auto_clean_start(struct pci_dev *pdev)
 		.method = PPT_RESET_AUTO,
 	};
 	struct ppt_device *pd;
-	struct ppt_op *op;
 	bool dirty;
 
 	mutex_lock(&ppt_table_lock);
@@ -1045,12 +1044,9 @@ static void ppt_auto_clean_start(struct pci_dev *pdev)
 	mutex_unlock(&ppt_table_lock);
 	if (!dirty)
 		return;
-	req.id = ppt_req_new_id();
-	if (ppt_op_prepare(&req, pdev, &op))
+	if (ppt_op_start_own(&req, pdev))
 		pci_warn(pdev, "not cleaned automatically: %s; it stays dirty\n",
 			 req.why ?: "out of memory");
-	else
-		ppt_op_start(op);
 	ppt_req_release(&req);
 }
 
@@ -1067,7 +1063,6 @@ static void ppt_recycle_assign_start(struct pci_dev *pdev)
 		.recycle = true,
 	};
 	struct ppt_device *pd;
-	struct ppt_op *op;
 	bool due;
 
 	mutex_lock(&ppt_table_lock);
@@ -1078,10 +1073,7 @@ static void ppt_recycle_assign_start(struct pci_dev *pdev)
 	mutex_unlock(&ppt_table_lock);
 	if (!due)
 		return;
-	req.id = ppt_req_new_id();
-	if (!ppt_op_prepare(&req, pdev, &op))
-		ppt_op_start(op);
-	else
+	if (ppt_op_start_own(&req, pdev))
 		pci_info(pdev, "clean, claimed by \"%s\", not assigned again yet: %s\n",
 			 req.owner, req.why ?: "out of memory");
 	ppt_req_release(&req);
@@ -1592,6 +1584,27 @@ int ppt_op_match_start(const struct ppt_req *req)
 void ppt_op_start(struct ppt_op *op)
 {
 	queue_work(ppt_wq, &op->work);
+}
+
+/**
+ * ppt_op_start_own() - start an operation ppt asks for itself
+ * @req: the request (automatic clean, a lease's return, a recycle); given
+ *	a new id here
+ * @pdev: the function
+ *
+ * Context: process context, no ppt lock held.
+ * Return: 0 when it was queued, or the refusal (@req->why says why).
+ */
+int ppt_op_start_own(struct ppt_req *req, struct pci_dev *pdev)
+{
+	struct ppt_op *op;
+	int ret;
+
+	req->id = ppt_req_new_id();
+	ret = ppt_op_prepare(req, pdev, &op);
+	if (!ret)
+		ppt_op_start(op);
+	return ret;
 }
 
 /**

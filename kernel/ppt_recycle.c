@@ -315,7 +315,6 @@ static void ppt_recycle_start(struct pci_dev *pdev, bool pinned)
 		.pinned = pinned,
 	};
 	struct ppt_device *pd;
-	struct ppt_op *op;
 	bool due;
 
 	mutex_lock(&ppt_table_lock);
@@ -331,10 +330,7 @@ static void ppt_recycle_start(struct pci_dev *pdev, bool pinned)
 	}
 	pci_info(pdev, "closed by its VFIO user: recycling it for \"%s\"\n",
 		 req.owner);
-	req.id = ppt_req_new_id();
-	if (!ppt_op_prepare(&req, pdev, &op)) {
-		ppt_op_start(op);
-	} else {
+	if (ppt_op_start_own(&req, pdev)) {
 		if (pinned)
 			ppt_gate_unpin(pdev);
 		pci_warn(pdev, "closed by its VFIO user, but not recycled: %s\n",
