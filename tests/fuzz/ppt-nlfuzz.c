@@ -14,7 +14,7 @@
  *
  * What is sent (generators, chosen at random per message):
  *   - structured valid requests: get of every PCI device, dumps of
- *     device-get and match-get, and reserve/release/claim/unclaim/reset/
+ *     device-get, match-get and stats-get, and reserve/release/claim/unclaim/reset/
  *     clean/set/unassign/match-add/match-del of the sandbox devices
  *     (--devices) so that state really changes; requests naming devices
  *     that do not exist, and malformed addresses;
@@ -52,7 +52,8 @@
  *     (the netlink core's policy errors, and what kernel/ppt_*.c return
  *     to a request);
  *   - exact answers where the outcome is known: an unknown command, a dump
- *     of a command without dumpit and match-get without NLM_F_DUMP are
+ *     of a command without dumpit, match-get and stats-get without
+ *     NLM_F_DUMP are
  *     EOPNOTSUPP; a genl header cut short is EINVAL; a message without
  *     NLM_F_REQUEST or of a control type is acked with 0; get of an
  *     existing device is 0 or ENODEV, and its reply names that device; a
@@ -502,22 +503,30 @@ static void failf(struct thr *t, const struct req *q, const char *fmt, ...)
 static bool is_op(int cmd)
 {
 	return (cmd >= PPT_CMD_DEVICE_GET && cmd <= PPT_CMD_DEVICE_UNASSIGN) ||
-	       (cmd >= PPT_CMD_DEVICE_RESET && cmd <= PPT_CMD_TAKE);
+	       (cmd >= PPT_CMD_DEVICE_RESET && cmd <= PPT_CMD_STATS_GET);
+}
+
+/* the commands that only read: the rest of is_op() changes state */
+static bool is_read(int cmd)
+{
+	return cmd == PPT_CMD_DEVICE_GET || cmd == PPT_CMD_MATCH_GET ||
+	       cmd == PPT_CMD_STATS_GET;
 }
 
 static bool is_mutation(int cmd)
 {
-	return is_op(cmd) && cmd != PPT_CMD_DEVICE_GET && cmd != PPT_CMD_MATCH_GET;
+	return is_op(cmd) && !is_read(cmd);
 }
 
 static bool has_dumpit(int cmd)
 {
-	return cmd == PPT_CMD_DEVICE_GET || cmd == PPT_CMD_MATCH_GET;
+	return is_read(cmd);
 }
 
+/* match-get and stats-get are dumps only */
 static bool has_doit(int cmd)
 {
-	return is_op(cmd) && cmd != PPT_CMD_MATCH_GET;
+	return is_op(cmd) && cmd != PPT_CMD_MATCH_GET && cmd != PPT_CMD_STATS_GET;
 }
 
 static int any_cmd(struct rng *r)
@@ -799,7 +808,8 @@ static void gen_valid(struct thr *t, struct req *q, struct mb *m, bool allow_dum
 
 	q->wellformed = true;
 	if (allow_dump && pick < 8) {
-		cmd = chance(r, 60) ? PPT_CMD_DEVICE_GET : PPT_CMD_MATCH_GET;
+		cmd = chance(r, 60) ? PPT_CMD_DEVICE_GET :
+		      chance(r, 70) ? PPT_CMD_MATCH_GET : PPT_CMD_STATS_GET;
 		q->dump = true;
 		mb_start(m, cfg.family, base_flags(true), q->seq, (uint8_t)cmd, PPT_GENL_VERSION);
 		mb_end(m);

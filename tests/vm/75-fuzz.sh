@@ -64,7 +64,7 @@ fuzz() { # DESC ARGS...
 	_out=$(ppt-nlfuzz --devices "$nic,$nvme,$edu" "$@" 2>&1)
 	_st=$?
 	_t=$(($(_uptime_cs) - _t0))
-	diag "$(printf '%s\n' "$_out" | grep -E '^fuzz: (seed|answers|messages by|[0-9]+ ms|unclaimed|[0-9]+ messages|.* reply)')"
+	diag "$(printf '%s\n' "$_out" | grep -E '^fuzz: (seed|answers|messages by|successes by|[0-9]+ ms|unclaimed|[0-9]+ messages|.* reply)')"
 	diag "took ${_t}0 ms"
 	if [ $_st -eq 0 ] && printf '%s\n' "$_out" | grep -qE '^fuzz: [0-9]+ messages, [0-9]+ answered, 0 unanswered$'; then
 		pass "$_d"
@@ -81,6 +81,12 @@ done
 # --- as root ---------------------------------------------------------------
 fuzz "$single messages as root (one sender), all answered, sane errnos" \
 	--seed "$seed" --count "$single" --timeout 60
+# the structured requests include dumps of the three read commands (1
+# device-get, 14 match-get, 18 stats-get): each must have succeeded, so a
+# read command the fuzzer does not know (expects EOPNOTSUPP of) shows here
+like "... device-get, match-get and stats-get dumps answered" \
+	"$(printf '%s\n' "$_out" | sed -n 's/^fuzz: successes by command (number:count)://p') " \
+	' 1:[0-9]+ .* 14:[0-9]+ .* 18:[0-9]+ '
 fuzz "$threaded messages as root from 4 interleaved senders" \
 	--seed "$((seed + 1))" --count "$threaded" --threads 4 --timeout 60
 wait_for "no device left in a transitional state" 60 settled
