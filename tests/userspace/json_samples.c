@@ -13,6 +13,7 @@
 #include "check.h"
 #include "events.h"
 #include "output.h"
+#include "sanitise.h"
 
 static struct out_device dev(const char *addr)
 {
@@ -238,6 +239,29 @@ static void events_out(enum out_format fmt)
 	}
 }
 
+/* sanitise run -j: an NVMe erase, a BAR zeroing, a failure */
+static void sanitised_out(enum out_format fmt)
+{
+	struct sanitise_result nvme = {
+		.method = "format-crypto", .offered = "format crypto,user; write-zeroes",
+		.verified = "1 namespace, 64 sampled blocks (64 held data) read back as zeroes",
+		.ms = 412,
+	};
+	struct sanitise_result bar = {
+		.method = "zero", .verified = "BAR0 16 MiB (held data): zeroed, read back zero",
+		.ms = 93,
+	};
+	struct sanitise_result bad = {
+		.method = "sanitize-crypto", .offered = "format crypto,user; write-zeroes",
+		.why = "the controller does not offer Sanitize crypto erase", .ms = 7,
+	};
+
+	sanitise_result_print(stdout, stderr, fmt, "0000:05:00.0", "nvme", 0, &nvme);
+	sanitise_result_print(stdout, stderr, fmt, "0000:02:00.0", "bar", 0, &bar);
+	sanitise_result_print(stdout, stderr, fmt, "0000:05:00.0", "nvme:sanitize-crypto",
+			      -EOPNOTSUPP, &bad);
+}
+
 int main(void)
 {
 	static const struct {
@@ -249,7 +273,7 @@ int main(void)
 		{ "error", error_out }, { "result", result_out },
 		{ "claimed", claimed_out }, { "taken", taken_out },
 		{ "version", version_out }, { "check", check_out },
-		{ "event", events_out },
+		{ "event", events_out }, { "sanitised", sanitised_out },
 	};
 	size_t i;
 

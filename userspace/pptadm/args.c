@@ -260,6 +260,28 @@ static const struct verb verbs[] = {
 	  "loaded.  -o FILE writes FILE atomically (a\n"
 	  "temporary file in its directory, synced, then renamed) instead of\n"
 	  "standard output.\n" VARIANTS_HELP },
+	{ "sanitise", V_SANITISE, OPT_TIMEOUT, 2, 3,
+	  "sanitise run [--timeout SECS] DEVICE SANITISER\n"
+	  "sanitise baseline DEVICE [FILE]",
+	  "Erase what a tenant left on a device that ppt has assigned to\n"
+	  "vfio-pci (pptadm assign) and nobody has open: pptadm opens it through\n"
+	  "VFIO itself.  A reset does not erase media or memory; a sanitiser does.\n"
+	  "SANITISER:\n"
+	  "  nvme[:METHOD]  erase every namespace of an NVMe controller, then read\n"
+	  "                 sampled blocks back.  METHOD: auto (the default: the\n"
+	  "                 strongest the controller offers, in this order),\n"
+	  "                 sanitize-crypto, sanitize-block, format-crypto,\n"
+	  "                 format-user, write-zeroes, overwrite\n"
+	  "  bar[:BARS]     zero memory BARs and read them back.  BARS: prefetchable\n"
+	  "                 (the default; a GPU's frame buffer aperture), memory\n"
+	  "                 (every memory BAR), or BAR numbers such as 0,2\n"
+	  "It prints the method that ran, what the device offered and what was\n"
+	  "verified; exit status 1 when the erase or its verification failed.\n"
+	  "--timeout SECS: for the erase (default 3600).  baseline: print an NVMe\n"
+	  "controller's firmware, namespaces and formats as one line; with FILE,\n"
+	  "compare them with the line kept in FILE (exit status 1, naming each\n"
+	  "difference, when a tenant flashed firmware or changed namespaces).\n"
+	  DEVICE_HELP },
 	{ "help", V_HELP, 0, 0, 1, "help [COMMAND]",
 	  "This overview, or a command's help (also: pptadm COMMAND --help).\n" },
 };
@@ -549,6 +571,34 @@ static const char *const devlink_words[][2] = {
 	{ "-json", "--json" }, { "-pretty", "--pretty" },
 	{ "-batch", "--batch" }, { "-force", "--force" },
 };
+
+/* sanitise run DEVICE SANITISER | sanitise baseline DEVICE [FILE] */
+static int parse_sanitise(struct args *a, char *err, size_t errlen)
+{
+	const char *sub = a->argc ? a->argv[0] : "";
+
+	if (!strcmp(sub, "run")) {
+		if (a->argc != 3) {
+			snprintf(err, errlen, "sanitise run needs a DEVICE and a SANITISER");
+			return ARGS_USAGE;
+		}
+		return ARGS_OK;
+	}
+	if (!strcmp(sub, "baseline")) {
+		if (a->given & OPT_TIMEOUT) {
+			snprintf(err, errlen, "sanitise baseline does not take --timeout");
+			return ARGS_USAGE;
+		}
+		if (a->argc < 2) {
+			snprintf(err, errlen, "sanitise baseline needs a DEVICE");
+			return ARGS_USAGE;
+		}
+		return ARGS_OK;
+	}
+	snprintf(err, errlen, "sanitise needs run or baseline%s%s%s", a->argc ? " (not \"" : "",
+		 a->argc ? sub : "", a->argc ? "\")" : "");
+	return ARGS_USAGE;
+}
 
 int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 {
@@ -1048,6 +1098,8 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		}
 		return ARGS_OK;
 	}
+	if (a->verb->id == V_SANITISE)
+		return parse_sanitise(a, err, errlen);
 	if (a->argc < a->verb->min_args) {
 		snprintf(err, errlen, "%s needs %s", a->verb->name,
 			 a->verb->max_args == 1 ? "one DEVICE" :

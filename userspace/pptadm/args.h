@@ -20,6 +20,7 @@ enum verb_id {
 	V_LIST, V_SHOW, V_RESERVE, V_RELEASE, V_CLAIM, V_UNCLAIM, V_ASSIGN,
 	V_UNASSIGN, V_RESET, V_CLEAN, V_ADD, V_REMOVE, V_MATCH, V_MONITOR,
 	V_CHECK, V_SET, V_VERSION, V_HELP, V_TAKE, V_RUN, V_SRIOV, V_EXPORT,
+	V_SANITISE,
 };
 
 /* Options, as bits: which were given, and which a verb takes. */

@@ -11,6 +11,7 @@
  *	run.c		run
  *	monitor.c	monitor
  *	info.c		check, version
+ *	sanitise_cmd.c	sanitise
  */
 #ifndef PPTADM_CMDS_H
 #define PPTADM_CMDS_H
@@ -38,6 +39,7 @@ int cmd_run(struct ctx *c);
 int cmd_monitor(struct ctx *c);
 int cmd_check(struct ctx *c);
 int cmd_version(struct ctx *c);
+int cmd_sanitise(struct ctx *c);
 
 /* What claim and run ask the kernel for, and how messages name it. */
 struct claim_req {

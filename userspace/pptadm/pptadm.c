@@ -10,6 +10,8 @@
  *	listing.c, change.c, bootlists.c, run.c, monitor.c, info.c
  *			the commands (cmds.h)
  *	vfio_nodes.c	the VFIO nodes --user gets
+ *	sanitise*.c, vfio_dev.c, nvme.c
+ *			sanitisers, on devices pptadm opens through VFIO
  *	batch.c		-b FILE
  *	names.c		device names, boot-list entries, addresses
  *	persist.c	the modprobe.d boot lists file
@@ -55,6 +57,7 @@ static int (*const command[])(struct ctx *) = {
 	[V_VERSION] = cmd_version,
 	[V_SRIOV] = cmd_sriov,
 	[V_EXPORT] = cmd_export,
+	[V_SANITISE] = cmd_sanitise,
 };
 
 /* Run one parsed command in a context of its own. */

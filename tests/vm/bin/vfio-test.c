@@ -131,11 +131,13 @@ die_msg(const char *step, const char *fmt, ...)
 static void __attribute__((noreturn)) usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-		"usage: %s [--dma] [--scribble] [--hold] BDF\n"
+		"usage: %s [--dma] [--scribble] [--fill N:BYTE] [--probe N] [--hold] BDF\n"
 		"  open BDF through VFIO (it must be bound to vfio-pci, and every device of\n"
 		"  its IOMMU group to vfio-pci or to no driver) and print its ids\n"
 		"  --dma       copy a pattern through edu's (1234:11e8) DMA engine and back\n"
 		"  --scribble  write garbage to the command register, BARs and interrupt line\n"
+		"  --fill N:BYTE  write BYTE (hex) over all of BAR N (a tenant's data)\n"
+		"  --probe N   print \"bar N zero\", or where BAR N holds data first\n"
 		"  --hold      print \"ready\", keep the device open until SIGTERM or EOF on\n"
 		"              stdin; SIGUSR1 re-reads the ids\n",
 		prog);
@@ -560,6 +562,52 @@ static void scribble(struct vt *vt)
 	printf("scribbled\n");
 }
 
+/* --- a tenant's data in a BAR ------------------------------------------------------ */
+
+/*
+ * --fill N:BYTE writes BYTE over all of BAR N, as a tenant's frame buffer
+ * would hold its images; --probe N reads BAR N and prints "bar N zero" or
+ * "bar N data at OFFSET: 0xBB", as the next tenant would find it.
+ */
+static void bar_fill_probe(struct vt *vt, int n, int fill)
+{
+	struct vfio_region_info ri = { .argsz = sizeof(ri), .index = VFIO_PCI_BAR0_REGION_INDEX + n };
+	static uint8_t buf[1 << 16];
+	uint16_t cmd;
+	uint64_t off;
+
+	if (ioctl(vt->device, VFIO_DEVICE_GET_REGION_INFO, &ri))
+		die("bar region info");
+	if (!ri.size)
+		die_msg("bar region info", "BAR %d has no size", n);
+	cmd = cfg_read16(vt, PCI_COMMAND, "bar: read command register");
+	cfg_write16(vt, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY, "bar: command register");
+	if (fill >= 0)
+		memset(buf, fill, sizeof(buf));
+	for (off = 0; off < ri.size; off += sizeof(buf)) {
+		size_t len = ri.size - off < sizeof(buf) ? ri.size - off : sizeof(buf);
+		ssize_t r = fill >= 0 ? pwrite(vt->device, buf, len, ri.offset + off) :
+				       pread(vt->device, buf, len, ri.offset + off);
+
+		if (r != (ssize_t)len)
+			die(fill >= 0 ? "bar write" : "bar read");
+		if (fill >= 0)
+			continue;
+		for (size_t i = 0; i < len; i++) {
+			if (buf[i]) {
+				printf("bar %d data at 0x%llx: 0x%02x\n", n,
+				       (unsigned long long)(off + i), buf[i]);
+				return;
+			}
+		}
+	}
+	if (fill >= 0)
+		printf("bar %d filled with 0x%02x (%llu bytes)\n", n, fill,
+		       (unsigned long long)ri.size);
+	else
+		printf("bar %d zero\n", n);
+}
+
 /* --- holding the device ------------------------------------------------------------ */
 
 static void hold(struct vt *vt, int sfd)
@@ -611,11 +659,15 @@ int main(int argc, char **argv)
 		{ "dma", no_argument, NULL, 'd' },
 		{ "hold", no_argument, NULL, 'H' },
 		{ "scribble", no_argument, NULL, 's' },
+		{ "fill", required_argument, NULL, 'f' },
+		{ "probe", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vt vt = { .container = -1, .group = -1, .device = -1 };
 	bool do_dma = false, do_hold = false, do_scribble = false;
+	int fill_bar = -1, fill_byte = -1, probe_bar = -1;
+	unsigned int fb, fv;
 	uint16_t vendor, device;
 	const char *arg;
 	int c, sfd = -1;
@@ -630,6 +682,17 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			do_scribble = true;
+			break;
+		case 'f':
+			if (sscanf(optarg, "%u:%x", &fb, &fv) != 2 || fb > 5 || fv > 0xff)
+				usage(2);
+			fill_bar = (int)fb;
+			fill_byte = (int)fv;
+			break;
+		case 'p':
+			if (sscanf(optarg, "%u", &fb) != 1 || fb > 5)
+				usage(2);
+			probe_bar = (int)fb;
 			break;
 		case 'h':
 			usage(0);
@@ -681,6 +744,10 @@ int main(int argc, char **argv)
 		run_dma(&vt, vendor, device);
 	if (do_scribble)
 		scribble(&vt);
+	if (fill_bar >= 0)
+		bar_fill_probe(&vt, fill_bar, fill_byte);
+	if (probe_bar >= 0)
+		bar_fill_probe(&vt, probe_bar, -1);
 	if (do_hold)
 		hold(&vt, sfd);
 

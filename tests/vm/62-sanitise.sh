@@ -1,0 +1,159 @@
+#!/bin/sh
+# 62-sanitise.sh - a reset is not an erase; a sanitiser is.
+#
+# - NVMe: a pattern the host wrote to nvme0's namespace survives a tenant
+#   and a clean (read back through the host's nvme driver after release);
+#   after `pptadm sanitise run DEVICE nvme` on the assigned controller it
+#   is gone, and the report names the erase that ran and what was read back.
+#   Each explicit erase QEMU's controller offers runs and verifies; one it
+#   does not offer (Sanitize) fails saying so; the controller's baseline
+#   (firmware, namespaces, formats) compares equal with itself, and a
+#   kept baseline that differs is named.
+# - GPU: a tenant's pattern in the bochs display's VRAM BAR (16 MiB,
+#   prefetchable) survives a clean of the slot (a bus reset) and is seen
+#   by the next tenant; `sanitise run DEVICE bar` zeroes it and the next
+#   tenant reads zero.  The audio function has no prefetchable BAR: the
+#   sanitiser refuses to pass having erased nothing.
+# - Refusals: a device that is not assigned, one its tenant still has
+#   open, a bad sanitiser or BAR (usage errors naming the bad part).
+# topology: reset
+# append: ppt.ids=1234:1111,8086:293e ppt.auto_clean=0
+# kernels: 6.1 6.12
+# (Not on debug kernels yet: CI's time.)
+# timeout: 420
+# shellcheck source=tests/vm/lib.sh
+. /ppt/lib.sh
+
+[ -n "$RIG_KMODS" ] || bail_out "no ppt.ko in this initramfs (run with --kmod)"
+VT=/ppt/bin/vfio-test
+[ -x "$VT" ] || bail_out "no $VT in this initramfs (run with --bin .../vfio-test)"
+
+nv=$(bdf nvme0) gpu=$(bdf gpu0) aud=$(bdf gpu0-audio)
+st() { pptadm -p -o state show "$1"; }
+# lines of the namespace holding the pattern, read through the host's driver
+secrets() { grep -c PPT-TENANT-SECRET /dev/nvme0n1; }
+to_tenant() { # OWNER DEVICE...: claim them, assign the first (its group follows)
+	_o=$1
+	shift
+	pptadm claim --owner "$_o" "$@" >/dev/null && pptadm assign --owner "$_o" "$1" >/dev/null
+}
+from_tenant() { # OWNER DEVICE...: unassign the first (its group follows), clean them
+	_o=$1
+	shift
+	pptadm unassign --owner "$_o" "$1" >/dev/null && pptadm clean "$@" >/dev/null
+}
+nvme_back_to_host() {
+	pptadm release "$nv" >/dev/null && wait_for "... nvme0n1 is back with the host" 20 \
+		test -b /dev/nvme0n1
+}
+
+ok "modprobe ppt (GPU slot listed), nvme, vfio-pci" sh -c \
+	"/sbin/modprobe ppt && /sbin/modprobe nvme && /sbin/modprobe vfio-pci"
+wait_for "nvme0n1 appears" 20 test -b /dev/nvme0n1
+ok "the host writes a pattern over nvme0's namespace" sh -c \
+	"yes PPT-TENANT-SECRET | dd of=/dev/nvme0n1 bs=4096 count=256 conv=fsync 2>/dev/null; sync"
+n0=$(secrets)
+like "... it is there ($n0 lines)" "$n0" '^[1-9][0-9]*$'
+
+# --- NVMe: a clean alone leaves the data -----------------------------------------
+ok "reserve nvme0 (from the host's nvme driver)" pptadm reserve --force "$nv"
+ok "... tenant t1 claims it" pptadm claim --owner t1 "$nv"
+ok "... assign" pptadm assign --owner t1 "$nv"
+ok "... unassign and clean" from_tenant t1 "$nv"
+is "... reserved" "$(st "$nv")" reserved
+nvme_back_to_host
+is "a clean leaves the tenant's data on the namespace (a reset is not an erase)" \
+	"$(secrets)" "$n0"
+
+# --- NVMe: the sanitiser erases it ----------------------------------------------
+ok "reserve nvme0, to tenant t2" sh -c "pptadm reserve --force $nv >/dev/null && pptadm claim --owner t2 $nv >/dev/null && pptadm assign --owner t2 $nv >/dev/null"
+out=$(pptadm sanitise run "$nv" nvme 2>&1)
+rc=$?
+diag "$out"
+is "sanitise run nvme0 nvme succeeds" "$rc" 0
+like "... naming the erase that ran (auto: the strongest QEMU offers)" "$out" \
+	"^$nv: nvme: format-(crypto|user) in [0-9]+ ms"
+like "... what the controller offers" "$out" 'offered: .*format'
+like "... and what it read back: sampled blocks that held data, now blank" "$out" \
+	'verified: .*[1-9][0-9]* held data'
+is "... the device is still assigned" "$(st "$nv")" assigned
+ok "... unassign and clean" from_tenant t2 "$nv"
+nvme_back_to_host
+is "the host reads none of the tenant's data after the sanitiser" "$(secrets)" 0
+
+# --- NVMe: each method, the baseline ---------------------------------------------
+ok "the host writes the pattern again" sh -c \
+	"yes PPT-TENANT-SECRET | dd of=/dev/nvme0n1 bs=4096 count=256 conv=fsync 2>/dev/null; sync"
+ok "... to tenant t3" sh -c "pptadm reserve --force $nv >/dev/null && pptadm claim --owner t3 $nv >/dev/null && pptadm assign --owner t3 $nv >/dev/null"
+for m in write-zeroes overwrite format-user; do
+	out=$(pptadm sanitise run "$nv" "nvme:$m" 2>&1)
+	rc=$?
+	diag "$out"
+	is "sanitise run nvme:$m succeeds" "$rc" 0
+	like "... and says so" "$out" "^$nv: nvme:$m: $m in "
+done
+out=$(pptadm -j sanitise run "$nv" nvme:sanitize-crypto 2>&1)
+rc=$?
+diag "$out"
+is "nvme:sanitize-crypto fails: QEMU's controller has no Sanitize" "$rc" 1
+like "... saying what it does not offer, in JSON" "$out" \
+	'"ok":false,.*"error":"[^"]*[Ss]anitize[^"]*"'
+is "... the device stays assigned" "$(st "$nv")" assigned
+pptadm sanitise baseline "$nv" >/tmp/baseline 2>/tmp/baseline.err
+rc=$?
+diag "$(cat /tmp/baseline /tmp/baseline.err)"
+is "sanitise baseline prints the controller's baseline" "$rc" 0
+like "... with its firmware revision and namespace" "$(cat /tmp/baseline)" \
+	'^nvme-baseline/1 .* fr=[^ ]+ .* ns=1:[0-9]+:'
+out=$(pptadm sanitise baseline "$nv" /tmp/baseline 2>&1)
+is "... which compares equal with itself" "$?" 0
+like "... and says so" "$out" "^$nv: as /tmp/baseline kept it"
+# as if the tenant had deleted namespace 1 and created it again, twice as large
+sed 's/ ns=1:[0-9]*:/ ns=1:4096:/' /tmp/baseline >/tmp/baseline2
+if cmp -s /tmp/baseline /tmp/baseline2; then
+	fail "a changed baseline (no namespace 1 in the baseline to change)"
+else
+	out=$(pptadm sanitise baseline "$nv" /tmp/baseline2 2>&1)
+	is "a kept baseline that differs fails" "$?" 1
+	like "... naming the difference" "$out" 'changed: .*namespace 1 NSZE 4096 -> [0-9]+'
+fi
+ok "... unassign and clean" from_tenant t3 "$nv"
+out=$(pptadm sanitise run "$nv" nvme 2>&1)
+is "sanitise run of a reserved device fails" "$?" 1
+like "... saying it must be assigned" "$out" "it is reserved; a sanitiser runs on a device ppt has assigned"
+
+# --- GPU VRAM ---------------------------------------------------------------------
+ok "the GPU slot to tenant t1" to_tenant t1 "$gpu" "$aud"
+like "... which fills the VRAM BAR with its data" "$("$VT" --fill 0:a5 "$gpu" 2>&1)" \
+	'bar 0 filled with 0xa5 \(16777216 bytes\)'
+vfio_hold "$gpu"
+out=$(pptadm sanitise run "$gpu" bar 2>&1)
+is "sanitise run of a device its tenant has open fails" "$?" 1
+like "... saying the group is busy" "$out" 'Device or resource busy'
+vfio_release
+ok "... unassign and clean (a bus reset of the slot)" from_tenant t1 "$gpu" "$aud"
+ok "the slot to tenant t2" to_tenant t2 "$gpu" "$aud"
+like "t2 finds t1's data in VRAM: a clean does not erase it" \
+	"$("$VT" --probe 0 "$gpu" 2>&1)" 'bar 0 data at 0x0: 0xa5'
+out=$(pptadm sanitise run "$gpu" bar 2>&1)
+rc=$?
+diag "$out"
+is "sanitise run gpu0 bar succeeds" "$rc" 0
+like "... zeroing BAR0, which held data, and reading it back" "$out" \
+	'verified: BAR0 16 MiB \(held data\): zeroed, read back zero'
+like "t2 now reads zero" "$("$VT" --probe 0 "$gpu" 2>&1)" 'bar 0 zero'
+out=$(pptadm sanitise run "$aud" bar 2>&1)
+is "the audio function: bar fails" "$?" 1
+like "... having nothing to erase" "$out" 'no prefetchable memory BAR to zero'
+out=$(pptadm sanitise run "$gpu" bar:1 2>&1)
+is "bar:1 fails" "$?" 1
+like "... BAR1 is no BAR of the bochs display" "$out" 'BAR1 is not a BAR of this device'
+out=$(pptadm sanitise run "$gpu" bar:7 2>&1)
+is "bar:7 is a usage error" "$?" 2
+like "... naming the bad BAR" "$out" "bad BAR '7'"
+out=$(pptadm sanitise run "$gpu" disk 2>&1)
+is "an unknown sanitiser is a usage error" "$?" 2
+like "... naming it" "$out" 'unknown sanitiser "disk"'
+ok "... unassign and clean" from_tenant t2 "$gpu" "$aud"
+
+done_testing

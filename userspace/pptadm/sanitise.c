@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Sanitiser specs and running one on a device opened through VFIO
+ * (sanitise.h): the NVMe driver (nvme.c) reaches its controller through
+ * BAR0 of the VFIO device and DMA memory mapped in the device's IOMMU
+ * domain; the bar sanitiser (sanitise_bar.c) through the BARs.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "sanitise.h"
+#include "vfio_dev.h"
+
+int sanitiser_parse(const char *text, struct sanitiser_spec *s, char *err, size_t errlen)
+{
+	const char *arg = strchr(text, ':');
+	size_t len = arg ? (size_t)(arg - text) : strlen(text);
+
+	memset(s, 0, sizeof(*s));
+	if (len == 4 && !strncmp(text, "nvme", 4)) {
+		s->kind = SANITISER_NVME;
+		s->erase = NVME_ERASE_AUTO;
+		if (arg && nvme_erase_parse(arg + 1, &s->erase)) {
+			snprintf(err, errlen,
+				 "sanitiser \"%s\": unknown NVMe erase \"%s\" (want auto, sanitize-crypto, sanitize-block, format-crypto, format-user, write-zeroes or overwrite)",
+				 text, arg + 1);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (len == 3 && !strncmp(text, "bar", 3)) {
+		char why[200];
+
+		s->kind = SANITISER_BAR;
+		s->bars = BARS_PREFETCHABLE;
+		if (arg && bar_select_parse(arg + 1, &s->bars, &s->bar_mask, why, sizeof(why))) {
+			snprintf(err, errlen, "sanitiser \"%s\": %s", text, why);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	snprintf(err, errlen, "unknown sanitiser \"%.*s\" (want nvme[:METHOD] or bar[:BARS])",
+		 (int)len, text);
+	return -EINVAL;
+}
+
+/* --- NVMe through VFIO ----------------------------------------------------- */
+
+struct nvme_vfio {
+	struct vfio_dev *d;
+	struct vfio_region_info bar0;
+	int err;		/* the first failed register access */
+};
+
+/*
+ * Registers through pread/pwrite of the device fd: vfio-pci turns each
+ * into one 32-bit MMIO access, which is what the NVMe registers want
+ * (a sparse mapping around the MSI-X table would be the alternative).
+ */
+static uint32_t nv_rd32(void *ctx, uint32_t off)
+{
+	struct nvme_vfio *nv = ctx;
+	uint32_t v = ~0u;
+	int ret = vfio_dev_region_rw(nv->d, &nv->bar0, off, &v, sizeof(v), false);
+
+	if (ret && !nv->err)
+		nv->err = ret;
+	return ret ? ~0u : v;
+}
+
+static void nv_wr32(void *ctx, uint32_t off, uint32_t val)
+{
+	struct nvme_vfio *nv = ctx;
+	int ret = vfio_dev_region_rw(nv->d, &nv->bar0, off, &val, sizeof(val), true);
+
+	if (ret && !nv->err)
+		nv->err = ret;
+}
+
+static void *nv_dma_alloc(void *ctx, size_t size, uint64_t *iova)
+{
+	struct nvme_vfio *nv = ctx;
+
+	return vfio_dev_dma_alloc(nv->d, size, iova);
+}
+
+static void nv_dma_free(void *ctx, void *p, size_t size)
+{
+	struct nvme_vfio *nv = ctx;
+
+	(void)size;
+	vfio_dev_dma_free(nv->d, p);
+}
+
+static void nv_sleep_us(void *ctx, unsigned int us)
+{
+	struct timespec ts = { .tv_sec = us / 1000000, .tv_nsec = (long)(us % 1000000) * 1000 };
+
+	(void)ctx;
+	nanosleep(&ts, NULL);
+}
+
+/* Open addr through VFIO with bus mastering on, and its BAR0 as an nvme_io. */
+static int nvme_vfio_open(struct vfio_dev *d, struct nvme_vfio *nv, struct nvme_io *io,
+			  const char *addr, char *why, size_t whylen)
+{
+	int ret = vfio_dev_open(d, addr, why, whylen);
+
+	if (ret)
+		return ret;
+	memset(nv, 0, sizeof(*nv));
+	nv->d = d;
+	ret = vfio_dev_region(d, VFIO_PCI_BAR0_REGION_INDEX, &nv->bar0);
+	if (!ret && nv->bar0.size < 0x1008)
+		ret = -ENODEV;
+	if (!ret)
+		ret = vfio_dev_enable(d, true);
+	if (ret) {
+		snprintf(why, whylen, "%s: BAR0 of an NVMe controller: %s", addr, strerror(-ret));
+		vfio_dev_close(d);
+		return ret;
+	}
+	*io = (struct nvme_io){
+		.ctx = nv, .rd32 = nv_rd32, .wr32 = nv_wr32,
+		.dma_alloc = nv_dma_alloc, .dma_free = nv_dma_free, .sleep_us = nv_sleep_us,
+	};
+	return 0;
+}
+
+static int run_nvme(const char *addr, const struct sanitiser_spec *s, unsigned int timeout_s,
+		    struct sanitise_result *r)
+{
+	struct nvme_erase_report rep;
+	struct nvme_ctrl *ctrl;
+	struct nvme_vfio nv;
+	struct vfio_dev d;
+	struct nvme_io io;
+	int ret;
+
+	ret = nvme_vfio_open(&d, &nv, &io, addr, r->why, sizeof(r->why));
+	if (ret)
+		return ret;
+	ret = nvme_open(&io, &ctrl, r->why, sizeof(r->why));
+	if (!ret) {
+		memset(&rep, 0, sizeof(rep));
+		ret = nvme_erase(ctrl, s->erase, timeout_s, &rep);
+		snprintf(r->method, sizeof(r->method), "%s", nvme_erase_name(rep.method));
+		snprintf(r->offered, sizeof(r->offered), "%s", rep.offered);
+		snprintf(r->verified, sizeof(r->verified), "%s", rep.verified);
+		if (ret)
+			snprintf(r->why, sizeof(r->why), "%s", rep.why);
+		nvme_close(ctrl);
+	}
+	if (nv.err && !ret) {
+		ret = nv.err;
+		snprintf(r->why, sizeof(r->why), "BAR0 access: %s", strerror(-ret));
+	}
+	vfio_dev_close(&d);
+	return ret;
+}
+
+int sanitise_nvme_baseline(const char *addr, char *text, size_t len, char *why, size_t whylen)
+{
+	struct nvme_baseline b;
+	struct nvme_ctrl *ctrl;
+	struct nvme_vfio nv;
+	struct vfio_dev d;
+	struct nvme_io io;
+	int ret;
+
+	ret = nvme_vfio_open(&d, &nv, &io, addr, why, whylen);
+	if (ret)
+		return ret;
+	ret = nvme_open(&io, &ctrl, why, whylen);
+	if (!ret) {
+		ret = nvme_baseline_take(ctrl, &b, why, whylen);
+		if (!ret) {
+			int n = nvme_baseline_format(&b, text, len);
+
+			if (n < 0 || (size_t)n >= len) {
+				ret = n < 0 ? n : -ENOSPC;
+				snprintf(why, whylen, "the baseline does not fit in %zu bytes", len);
+			}
+		}
+		nvme_close(ctrl);
+	}
+	vfio_dev_close(&d);
+	return ret;
+}
+
+/* --- bar ------------------------------------------------------------------- */
+
+static int run_bar(const char *addr, const struct sanitiser_spec *s, struct sanitise_result *r)
+{
+	struct bar_report rep;
+	struct vfio_dev d;
+	int ret;
+
+	ret = vfio_dev_open(&d, addr, r->why, sizeof(r->why));
+	if (ret)
+		return ret;
+	ret = sanitise_bars(&d, s->bars, s->bar_mask, &rep);
+	snprintf(r->method, sizeof(r->method), "zero");
+	snprintf(r->verified, sizeof(r->verified), "%s", rep.verified);
+	if (ret)
+		snprintf(r->why, sizeof(r->why), "%s", rep.why);
+	vfio_dev_close(&d);
+	return ret;
+}
+
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+int sanitise_run(const char *addr, const struct sanitiser_spec *s, unsigned int timeout_s,
+		 struct sanitise_result *r)
+{
+	long long t0 = now_ms();
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = s->kind == SANITISER_NVME ? run_nvme(addr, s, timeout_s, r) : run_bar(addr, s, r);
+	r->ms = now_ms() - t0;
+	return ret;
+}

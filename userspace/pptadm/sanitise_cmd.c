@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sanitise run DEVICE SANITISER, sanitise baseline DEVICE [FILE]: run a
+ * sanitiser (sanitise.h) on a device ppt has assigned to vfio-pci, or take
+ * an NVMe controller's baseline and compare it with one kept in FILE.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "json.h"
+#include "sanitise.h"
+
+/* The default time an erase may take: a Sanitize of a large drive takes long. */
+#define SANITISE_TIMEOUT_S	3600
+
+/*
+ * The device DEVICE names, which ppt must have assigned to vfio-pci: only
+ * then is it bound to vfio-pci by ppt's doing, with its group mates.
+ */
+static int assigned_device(struct ctx *c, char *addr, size_t len)
+{
+	struct name_target *t = NULL;
+	size_t nt = 0, i;
+	int ret;
+
+	ret = ctx_parse_names(c, 1, &c->a.argv[1]);
+	if (ret)
+		return ret;
+	if (ctx_resolve(c, SCOPE_KERNEL, true, c->names, 1, &t, &nt) ||
+	    ctx_load_kernel(c, ctx_op(c))) {
+		free(t);
+		return EXIT_FAIL;
+	}
+	snprintf(addr, len, "%s", t[0].addr);
+	free(t);
+	for (i = 0; i < c->nkern && strcmp(c->kern[i].info.addr, addr); i++)
+		;
+	if (i == c->nkern) {
+		struct out_error e = { .err = -ENODEV, .operation = ctx_op(c), .device = addr,
+				       .message = "ppt does not manage it" };
+
+		ctx_report(c, &e);
+		return EXIT_FAIL;
+	}
+	if (c->kern[i].info.state != PPT_STATE_ASSIGNED) {
+		char msg[256];
+		struct out_error e = { .err = -EBUSY, .operation = ctx_op(c), .device = addr,
+				       .message = msg };
+
+		snprintf(msg, sizeof(msg),
+			 "it is %s; a sanitiser runs on a device ppt has assigned to vfio-pci (pptadm assign --owner ID %s)",
+			 ppt_state_name(c->kern[i].info.state), addr);
+		ctx_report(c, &e);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+void sanitise_result_print(FILE *out, FILE *err, enum out_format fmt, const char *addr,
+			   const char *spec, int ret, const struct sanitise_result *r)
+{
+	if (out_is_json(fmt)) {
+		struct json j;
+
+		json_init(&j, out, fmt == OUT_JSON_PRETTY);
+		json_object_begin(&j);
+		json_kv_str(&j, "addr", addr);
+		json_kv_str(&j, "sanitiser", spec);
+		json_kv_bool(&j, "ok", !ret);
+		json_kv_str(&j, "method", r->method[0] ? r->method : NULL);
+		json_kv_str(&j, "offered", r->offered[0] ? r->offered : NULL);
+		json_kv_str(&j, "verified", !ret ? r->verified : NULL);
+		json_kv_str(&j, "error", ret ? r->why : NULL);
+		json_kv_int(&j, "ms", r->ms);
+		json_object_end(&j);
+		fputc('\n', out);
+		return;
+	}
+	if (ret) {
+		fprintf(err, "pptadm: sanitise %s: %s: %s\n", addr, spec, r->why);
+		return;
+	}
+	fprintf(out, "%s: %s: %s in %lld ms\n", addr, spec, r->method, r->ms);
+	if (r->offered[0])
+		fprintf(out, "  offered: %s\n", r->offered);
+	fprintf(out, "  verified: %s\n", r->verified);
+}
+
+static int sanitise_run_cmd(struct ctx *c)
+{
+	const char *spec = c->a.argv[2];
+	struct sanitiser_spec s;
+	struct sanitise_result r;
+	char addr[PPT_ADDR_BUFLEN], err[512];
+	unsigned int timeout_s;
+	int ret;
+
+	if (sanitiser_parse(spec, &s, err, sizeof(err)))
+		return ctx_usage_error(c, "%s", err);
+	ret = assigned_device(c, addr, sizeof(addr));
+	if (ret)
+		return ret;
+	timeout_s = c->a.given & OPT_TIMEOUT ? (unsigned int)(c->a.timeout_ms / 1000) :
+		    SANITISE_TIMEOUT_S;
+	ret = sanitise_run(addr, &s, timeout_s, &r);
+	sanitise_result_print(c->out, c->err, c->a.fmt, addr, spec, ret, &r);
+	return ret ? EXIT_FAIL : 0;
+}
+
+/* FILE's first line, without its newline. */
+static int read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f))
+		ret = ferror(f) ? -EIO : -ENODATA;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return ret;
+}
+
+static int sanitise_baseline_cmd(struct ctx *c)
+{
+	char addr[PPT_ADDR_BUFLEN], why[1024], now[4096], kept[4096];
+	struct nvme_baseline before, after;
+	int ret;
+
+	ret = assigned_device(c, addr, sizeof(addr));
+	if (ret)
+		return ret;
+	if (c->a.argc == 3) {
+		ret = read_line(c->a.argv[2], kept, sizeof(kept));
+		if (ret) {
+			fprintf(c->err, "pptadm: sanitise baseline: %s: %s\n", c->a.argv[2],
+				ret == -ENODATA ? "empty" : strerror(-ret));
+			return EXIT_FAIL;
+		}
+		if (nvme_baseline_parse(kept, &before, why, sizeof(why))) {
+			fprintf(c->err, "pptadm: sanitise baseline: %s: %s\n", c->a.argv[2], why);
+			return EXIT_FAIL;
+		}
+	}
+	ret = sanitise_nvme_baseline(addr, now, sizeof(now), why, sizeof(why));
+	if (ret) {
+		fprintf(c->err, "pptadm: sanitise baseline %s: %s\n", addr, why);
+		return EXIT_FAIL;
+	}
+	if (c->a.argc == 2) {
+		fprintf(c->out, "%s\n", now);
+		return 0;
+	}
+	if (nvme_baseline_parse(now, &after, why, sizeof(why))) {
+		fprintf(c->err, "pptadm: sanitise baseline %s: %s\n", addr, why);
+		return EXIT_FAIL;
+	}
+	if (nvme_baseline_compare(&before, &after, why, sizeof(why))) {
+		fprintf(c->err, "pptadm: sanitise baseline %s: the controller changed: %s\n",
+			addr, why);
+		return EXIT_FAIL;
+	}
+	fprintf(c->out, "%s: as %s kept it\n", addr, c->a.argv[2]);
+	return 0;
+}
+
+int cmd_sanitise(struct ctx *c)
+{
+	if (!strcmp(c->a.argv[0], "run"))
+		return sanitise_run_cmd(c);
+	return sanitise_baseline_cmd(c);
+}
