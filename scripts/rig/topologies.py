@@ -221,13 +221,14 @@ def reset(ctx):
 
 def bench(ctx):
     """16 NVMe controllers (nvme0..nvme15, FLR-capable) behind 16 root ports
-    rp0..rp15 in multi-function slots 02-03: the reset benchmarks."""
+    rp0..rp15 in multi-function slots 02-03: the reset benchmarks.  nvme0's
+    namespace is 64 MiB (sparse), for the sanitiser benchmark; the others 1 MiB."""
     nodes = []
     for i in range(16):
         slot, fn = 2 + i // 8, i % 8
         extra = {"multifunction": "on"} if fn == 0 else {}
-        nodes.append(rp(ctx, f"rp{i}", f"{slot:02x}.{fn}", [nvme(ctx, f"nvme{i}", "00.0")],
-                        **extra))
+        ctl = nvme(ctx, f"nvme{i}", "00.0", size_mb=64 if i == 0 else 1)
+        nodes.append(rp(ctx, f"rp{i}", f"{slot:02x}.{fn}", [ctl], **extra))
     return nodes
 
 

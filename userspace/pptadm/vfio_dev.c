@@ -96,13 +96,18 @@ int vfio_dev_open(struct vfio_dev *d, const char *addr, char *err, size_t errlen
 		ret = fail(err, errlen, EPROTO, "/dev/vfio/vfio: VFIO API version");
 		goto out;
 	}
-	/* type1v2 honours the IOMMU's reserved ranges; type1 is the fallback */
+	/*
+	 * type1v2 honours the IOMMU's reserved ranges; type1 is the fallback.
+	 * vfio only names vfio_iommu_type1 as a soft dependency: a modprobe
+	 * that ignores softdeps (busybox's) leaves it out.
+	 */
 	if (ioctl(d->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) > 0)
 		type = VFIO_TYPE1v2_IOMMU;
 	else if (ioctl(d->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1_IOMMU) > 0)
 		type = VFIO_TYPE1_IOMMU;
 	else {
-		ret = fail(err, errlen, ENODEV, "no VFIO type1 IOMMU (vfio_iommu_type1 loaded?)");
+		ret = fail(err, errlen, ENODEV,
+			   "no VFIO type1 IOMMU backend (modprobe vfio_iommu_type1)");
 		goto out;
 	}
 	/* EBUSY: another user (a VMM) has the group open */
