@@ -18,11 +18,13 @@
 #define F_NQ		4
 #define F_MAXDMA	64
 #define PG		4096u
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct fns {
 	bool active;
 	uint64_t nsze, ncap;
 	uint8_t flbas, dlfeat;
+	uint8_t nmic;			/* NMIC: bit 0 shared with other controllers */
 	uint8_t *data;
 };
 
@@ -32,6 +34,7 @@ struct fake {
 	uint32_t sanicap, nn;
 	uint16_t oacs, oncs;
 	uint8_t fna, mdts, frmw, afi;
+	uint8_t cmic;			/* CMIC: 1 ports, 2 controllers, 4 SR-IOV VF */
 	char sn[21], mn[41], fr[9], frs[7][9];
 	struct fns ns[F_MAXNS + 1];	/* by NSID */
 	/* how it behaves */
@@ -241,6 +244,7 @@ static void id_ctrl(struct fake *f, uint8_t *id)
 	pad(id + 4, f->sn, 20);
 	pad(id + 24, f->mn, 40);
 	pad(id + 64, f->fr, 8);
+	id[76] = f->cmic;
 	id[77] = f->mdts;
 	put16(id + 256, f->oacs);
 	id[260] = f->frmw;
@@ -264,6 +268,7 @@ static void id_ns(struct fake *f, uint32_t nsid, uint8_t *id)
 	put64(id + 16, ns->nsze);
 	id[25] = 1;			/* NLBAF: two formats, 0's based */
 	id[26] = ns->flbas;
+	id[30] = ns->nmic;
 	id[33] = ns->dlfeat;
 	put32(id + 128, 9u << 16);	/* LBAF0: 512 bytes, no metadata */
 	put32(id + 132, 12u << 16);	/* LBAF1: 4096 bytes */
@@ -681,6 +686,28 @@ static bool media_is(struct fake *f, uint8_t v)
 	return true;
 }
 
+/* The namespace still holds what tenant_fill() put there */
+static bool media_is_tenant(struct fake *f, uint32_t nsid)
+{
+	struct fns *ns = &f->ns[nsid];
+	size_t k, bs = lba_size(ns);
+
+	for (k = 0; k < ns->nsze * bs; k++)
+		if (ns->data[k] != (uint8_t)(k / bs % 250 + 1))
+			return false;
+	return true;
+}
+
+/* I/O commands the fake ran: reads, writes, Write Zeroes */
+static unsigned int io_cmds(const struct fake *f)
+{
+	unsigned int n = 0, i;
+
+	for (i = 0; i < 256; i++)
+		n += f->ncmd[1][i];
+	return n;
+}
+
 static struct nvme_ctrl *open_ok(struct fake *f, struct nvme_io *io, const char *what)
 {
 	struct nvme_ctrl *c = NULL;
@@ -922,6 +949,133 @@ static void test_explicit(void)
 	ok(ret == 0 && r.method == NVME_ERASE_OVERWRITE && media_is(&f, 0) && !f.sanitizes,
 	   "overwrite asked for: overwrite, though sanitize is offered");
 	fake_free(&f);
+}
+
+/* Other controllers sharing the NVM subsystem or a namespace */
+static void test_shared(void)
+{
+	static const uint8_t fnas[] = { 5, 6, 7 };
+	static const uint8_t cmics[] = { 0x01, 0x08, 0x09 };
+	struct nvme_erase_report r;
+	struct nvme_io io;
+	struct nvme_ctrl *c;
+	struct nvme_ns ns[4];
+	struct fake f;
+	size_t n = 0, i;
+	char err[256] = "", want[256];
+	enum nvme_erase e;
+	int ret;
+
+	fake_init(&f);
+	f.cmic = 0x06;
+	f.ns[2].nmic = 1;
+	c = open_ok(&f, &io, "CMIC and NMIC read");
+	ret = nvme_namespaces(c, ns, 4, &n, err, sizeof(err));
+	ok(c && nvme_ctrl_cmic(c) == 0x06 && ret == 0 && n == 2 && !ns[0].nmic && ns[1].nmic == 1,
+	   "CMIC 0x06 and namespace 2's NMIC 0x01 read");
+	nvme_close(c);
+	fake_free(&f);
+
+	/* CMIC bit 1: sanitize held back, format per namespace (FNA 0) runs */
+	fake_init(&f);
+	f.cmic = 0x02;
+	f.sanicap = 1;
+	f.fna = 0;
+	ret = erase_on(&f, NVME_ERASE_AUTO, 0, &r);
+	ok(ret == 0 && r.method == NVME_ERASE_FORMAT_USER && !f.sanitizes && !f.ncmd[0][0x84] &&
+	   f.nfmt == 2 && f.fmt_nsid[0] == 1 && f.fmt_nsid[1] == 2 && media_is(&f, 0),
+	   "CMIC bit 1, SANICAP.CES: auto formats each namespace, no sanitize");
+	is_str(r.offered, "format user; write-zeroes (sanitize held back: shared subsystem, "
+	       "CMIC 0x02)", "... offered says sanitize is held back");
+	fake_free(&f);
+
+	/* and FNA bit 0 or 1 (with or without crypto): format held back too */
+	for (i = 0; i < ARRAY_SIZE(fnas); i++) {
+		fake_init(&f);
+		f.cmic = 0x02;
+		f.sanicap = 1;
+		f.fna = fnas[i];
+		ret = erase_on(&f, NVME_ERASE_AUTO, 0, &r);
+		ok(ret == 0 && r.method == NVME_ERASE_WRITE_ZEROES && !f.sanitizes && !f.nfmt &&
+		   f.nwz == 2 && media_is(&f, 0),
+		   "CMIC bit 1, FNA 0x%02x: auto writes zeroes, no sanitize, no format", fnas[i]);
+		snprintf(want, sizeof(want), "write-zeroes (sanitize, format held back: shared "
+			 "subsystem, CMIC 0x02, FNA 0x%02x)", fnas[i]);
+		is_str(r.offered, want, "... offered");
+		fake_free(&f);
+	}
+
+	/* explicit sanitize on a VF: refused, nothing run */
+	fake_init(&f);
+	f.cmic = 0x04;
+	ret = erase_on(&f, NVME_ERASE_SANITIZE_BLOCK, 0, &r);
+	ok(ret == -EOPNOTSUPP && !f.sanitizes && !f.ncmd[0][0x84] && !f.ncmd[0][0x80] &&
+	   !io_cmds(&f) && media_is_tenant(&f, 1) && media_is_tenant(&f, 2),
+	   "CMIC bit 2: sanitize-block refused, no command on the media, media untouched");
+	is_str(r.why, "sanitize-block would erase the whole NVM subsystem, which CMIC says other "
+	       "controllers share (CMIC 0x04)", "... naming CMIC");
+	is_str(r.offered, "format crypto,user; write-zeroes (sanitize held back: shared subsystem, "
+	       "CMIC 0x04)", "... offered");
+	fake_free(&f);
+
+	fake_init(&f);
+	f.cmic = 0x06;
+	ret = erase_on(&f, NVME_ERASE_SANITIZE_CRYPTO, 0, &r);
+	ok(ret == -EOPNOTSUPP && !f.sanitizes && !io_cmds(&f) && media_is_tenant(&f, 1) &&
+	   media_is_tenant(&f, 2) && strstr(r.why, "(CMIC 0x06)"),
+	   "CMIC 0x06: sanitize-crypto refused: %s", r.why);
+	fake_free(&f);
+
+	/* explicit format reaching the whole subsystem: refused naming FNA and CMIC */
+	fake_init(&f);
+	f.cmic = 0x02;
+	f.fna = 6;
+	ret = erase_on(&f, NVME_ERASE_FORMAT_USER, 0, &r);
+	ok(ret == -EOPNOTSUPP && !f.nfmt && !f.ncmd[0][0x80] && !io_cmds(&f) &&
+	   media_is_tenant(&f, 1) && media_is_tenant(&f, 2),
+	   "CMIC bit 1, FNA bit 1: format-user refused, media untouched");
+	is_str(r.why, "format-user would erase every namespace in the NVM subsystem (FNA 0x06: "
+	       "bit 1, a secure erase applies to all), which CMIC says other controllers share "
+	       "(CMIC 0x02)", "... naming FNA and CMIC");
+	fake_free(&f);
+
+	/* a shared namespace: every method refused before any namespace is touched */
+	for (e = NVME_ERASE_AUTO; e <= NVME_ERASE_OVERWRITE; e++) {
+		fake_init(&f);
+		f.ns[2].nmic = 1;
+		ret = erase_on(&f, e, 0, &r);
+		ok(ret == -EPERM && !f.sanitizes && !f.ncmd[0][0x84] && !f.ncmd[0][0x80] &&
+		   !io_cmds(&f) && media_is_tenant(&f, 1) && media_is_tenant(&f, 2),
+		   "namespace 2 NMIC bit 0: %s refused, neither namespace touched",
+		   nvme_erase_name(e));
+		is_str(r.why, "namespace 2 may be attached to other controllers (NMIC 0x01, "
+		       "bit 0): erasing it could destroy data another controller's user has",
+		       "... naming the namespace");
+		fake_free(&f);
+	}
+
+	/* several ports of one controller, ANA reporting: nothing changes */
+	for (i = 0; i < ARRAY_SIZE(cmics); i++) {
+		fake_init(&f);
+		f.cmic = cmics[i];
+		ret = erase_on(&f, NVME_ERASE_AUTO, 0, &r);
+		ok(ret == 0 && r.method == NVME_ERASE_SANITIZE_CRYPTO && f.sanitizes == 1 &&
+		   media_is(&f, 0), "CMIC 0x%02x: auto still sanitizes", cmics[i]);
+		is_str(r.offered, "sanitize crypto,block; format crypto,user; write-zeroes",
+		       "... offered unchanged");
+		fake_free(&f);
+
+		fake_init(&f);
+		f.cmic = cmics[i];
+		f.fna = 5;
+		f.ns[2].flbas = 0;
+		free(f.ns[2].data);
+		f.ns[2].data = calloc(256, 512);
+		ret = erase_on(&f, NVME_ERASE_FORMAT_CRYPTO, 0, &r);
+		ok(ret == 0 && f.nfmt == 1 && f.fmt_nsid[0] == 0xffffffff && media_is(&f, 0),
+		   "CMIC 0x%02x, FNA bit 0: format-crypto of all namespaces still runs", cmics[i]);
+		fake_free(&f);
+	}
 }
 
 static void test_sanitize(void)
@@ -1276,6 +1430,7 @@ int main(void)
 	test_rw();
 	test_auto();
 	test_explicit();
+	test_shared();
 	test_sanitize();
 	test_verify();
 	test_faults();

@@ -67,6 +67,36 @@
 #define LID_FW_SLOT	0x03
 #define LID_SANITIZE	0x81
 
+/*
+ * Identify Controller (NVM Express Base Specification 2.0) CMIC, Controller
+ * Multi-Path I/O and Namespace Sharing Capabilities (byte 76): bit 0 the
+ * NVM subsystem may contain two or more ports, bit 1 it may contain two or
+ * more controllers, bit 2 the controller is associated with an SR-IOV
+ * Virtual Function, bit 3 ANA reporting.
+ */
+#define CMIC_MPORT	(1u << 0)
+#define CMIC_MCTRL	(1u << 1)
+#define CMIC_SRIOV	(1u << 2)
+
+/*
+ * Identify Controller FNA, Format NVM Attributes (byte 524): bit 0 a format
+ * (excluding secure erase) of any namespace formats every namespace in the
+ * NVM subsystem, bit 1 a secure erase (user data or cryptographic) applies
+ * to every namespace in the NVM subsystem, bit 2 cryptographic erase is
+ * supported.
+ */
+#define FNA_FMT_ALL	(1u << 0)
+#define FNA_SES_ALL	(1u << 1)
+#define FNA_CRYPTO	(1u << 2)
+
+/*
+ * Identify Namespace (NVM Command Set Specification 1.0) NMIC, Namespace
+ * Multi-path I/O and Namespace Sharing Capabilities (byte 30): bit 0 the
+ * namespace may be attached to two or more controllers in the NVM
+ * subsystem concurrently.
+ */
+#define NMIC_SHARED	(1u << 0)
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define PAGE		4096u
@@ -118,7 +148,7 @@ struct nvme_ctrl {
 	char sn[21], mn[41], fr[9];
 	uint16_t oacs, oncs;
 	uint32_t sanicap, nn, rtd3e;
-	uint8_t fna, mdts, frmw;
+	uint8_t fna, mdts, frmw, cmic;
 	/* the active namespaces, from the last scan */
 	struct nsi nsi[NVME_MAX_NS];
 	size_t nns;
@@ -460,6 +490,7 @@ static int identify_ctrl(struct nvme_ctrl *c, char *err, size_t errlen)
 	trim_copy(c->sn, id + 4, 20);
 	trim_copy(c->mn, id + 24, 40);
 	trim_copy(c->fr, id + 64, 8);
+	c->cmic = id[76];
 	c->mdts = id[77];
 	c->rtd3e = le32_at(id + 88);
 	c->oacs = le16_at(id + 256);
@@ -706,6 +737,11 @@ const char *nvme_ctrl_fr(const struct nvme_ctrl *c)
 	return c->fr;
 }
 
+uint8_t nvme_ctrl_cmic(const struct nvme_ctrl *c)
+{
+	return c->cmic;
+}
+
 /*
  * Identify Namespace (CNS 00h) of nsid into *ni.  1 when the namespace is
  * not active (NSZE 0: Identify of an inactive NSID returns zeroes), 0 when
@@ -731,6 +767,7 @@ static int identify_ns(struct nvme_ctrl *c, uint32_t nsid, struct nsi *ni, char 
 	ni->nsfeat = id[24];
 	ni->ns.flbas = id[26];
 	ni->dps = id[29];
+	ni->ns.nmic = id[30];
 	ni->ns.dlfeat = id[33];
 	if (!ni->ns.nsze)
 		return 1;
@@ -1029,7 +1066,8 @@ static const char *not_offered(const struct nvme_ctrl *c, enum nvme_erase how)
 	case NVME_ERASE_FORMAT_CRYPTO:
 		if (!(c->oacs & 2))
 			return "OACS bit 1 (Format NVM) is clear";
-		return c->fna & 4 ? NULL : "FNA bit 2 (cryptographic erase in Format NVM) is clear";
+		return c->fna & FNA_CRYPTO ? NULL :
+		       "FNA bit 2 (cryptographic erase in Format NVM) is clear";
 	case NVME_ERASE_FORMAT_USER:
 		return c->oacs & 2 ? NULL : "OACS bit 1 (Format NVM) is clear";
 	case NVME_ERASE_WRITE_ZEROES:
@@ -1041,22 +1079,94 @@ static const char *not_offered(const struct nvme_ctrl *c, enum nvme_erase how)
 	}
 }
 
+/*
+ * Other controllers, and so other users, may share the NVM subsystem: CMIC
+ * bit 1 (two or more controllers: a dual-port drive, a multi-controller
+ * subsystem) or bit 2 (an SR-IOV Virtual Function, whose PF and other VFs
+ * are the host's or other tenants').  Several ports of one controller
+ * (bit 0 alone) share nothing; ANA reporting (bit 3) says nothing of it.
+ */
+static bool shared_subsystem(const struct nvme_ctrl *c)
+{
+	return c->cmic & (CMIC_MCTRL | CMIC_SRIOV);
+}
+
+/* Format NVM reaches every namespace of the NVM subsystem: FNA bit 0 or 1 */
+static bool format_reaches_all(const struct nvme_ctrl *c)
+{
+	return c->fna & (FNA_FMT_ALL | FNA_SES_ALL);
+}
+
+/*
+ * true when how would erase more than this controller's namespaces on a
+ * shared NVM subsystem, with why said in why (unless NULL); whether the
+ * controller offers how is not_offered()'s question.  A sanitize operation
+ * alters all user data in the NVM subsystem (Sanitize command, 84h; Base
+ * Specification 2.0, Sanitize Operations); a Format NVM does when FNA
+ * bit 0 or 1 is set.  Neither is the tenant's to run where other
+ * controllers may share the subsystem.
+ */
+static bool held_back(const struct nvme_ctrl *c, enum nvme_erase how, char *why, size_t len)
+{
+	if (!shared_subsystem(c))
+		return false;
+	switch (how) {
+	case NVME_ERASE_SANITIZE_CRYPTO:
+	case NVME_ERASE_SANITIZE_BLOCK:
+		if (why)
+			snprintf(why, len, "%s would erase the whole NVM subsystem, which CMIC "
+				 "says other controllers share (CMIC 0x%02x)",
+				 nvme_erase_name(how), c->cmic);
+		return true;
+	case NVME_ERASE_FORMAT_CRYPTO:
+	case NVME_ERASE_FORMAT_USER:
+		if (!format_reaches_all(c))
+			return false;
+		if (why)
+			snprintf(why, len, "%s would erase every namespace in the NVM subsystem "
+				 "(FNA 0x%02x: %s), which CMIC says other controllers share "
+				 "(CMIC 0x%02x)", nvme_erase_name(how), c->fna,
+				 (c->fna & FNA_FMT_ALL) && (c->fna & FNA_SES_ALL) ?
+				 "bits 0 and 1, a format and a secure erase apply to all" :
+				 c->fna & FNA_FMT_ALL ? "bit 0, a format applies to all" :
+				 "bit 1, a secure erase applies to all", c->cmic);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * What the controller offers; on a shared NVM subsystem what is held back
+ * is left out and named after it: "format user; write-zeroes (sanitize
+ * held back: shared subsystem, CMIC 0x02)".
+ */
 static void offered_str(const struct nvme_ctrl *c, char *buf, size_t len)
 {
+	bool hold_san = (c->sanicap & 7) && shared_subsystem(c);
+	bool hold_fmt = (c->oacs & 2) && held_back(c, NVME_ERASE_FORMAT_USER, NULL, 0);
+	char fna[16] = "";
 	size_t pos = 0;
 
 	buf[0] = '\0';
-	if (c->sanicap & 7)
+	if ((c->sanicap & 7) && !hold_san)
 		addf(buf, len, &pos, "sanitize %s%s%s%s%s", c->sanicap & 1 ? "crypto" : "",
 		     (c->sanicap & 1) && (c->sanicap & 6) ? "," : "",
 		     c->sanicap & 2 ? "block" : "", (c->sanicap & 2) && (c->sanicap & 4) ? "," : "",
 		     c->sanicap & 4 ? "overwrite" : "");
-	if (c->oacs & 2)
-		addf(buf, len, &pos, "format %s", c->fna & 4 ? "crypto,user" : "user");
+	if ((c->oacs & 2) && !hold_fmt)
+		addf(buf, len, &pos, "format %s", c->fna & FNA_CRYPTO ? "crypto,user" : "user");
 	if (c->oncs & 8)
 		addf(buf, len, &pos, "write-zeroes");
 	if (!pos)
 		addf(buf, len, &pos, "write only");
+	if (hold_fmt)
+		snprintf(fna, sizeof(fna), ", FNA 0x%02x", c->fna);
+	if (hold_san || hold_fmt)
+		snprintf(buf + pos, len - pos,
+			 " (%s%s%s held back: shared subsystem, CMIC 0x%02x%s)",
+			 hold_san ? "sanitize" : "", hold_san && hold_fmt ? ", " : "",
+			 hold_fmt ? "format" : "", c->cmic, fna);
 }
 
 /* Sanitize Status log (LID 81h): SPROG bytes 1:0, SSTAT bytes 3:2 */
@@ -1275,8 +1385,10 @@ int nvme_erase(struct nvme_ctrl *c, enum nvme_erase how, unsigned int timeout_s,
 	if (!timeout_s)
 		timeout_s = NVME_ERASE_TIMEOUT_DEFAULT;
 	if (how == NVME_ERASE_AUTO) {
+		/* overwrite is always offered and never held back */
 		for (e = NVME_ERASE_SANITIZE_CRYPTO; e <= NVME_ERASE_OVERWRITE; e++)
-			if (!not_offered(c, (enum nvme_erase)e))
+			if (!not_offered(c, (enum nvme_erase)e) &&
+			    !held_back(c, (enum nvme_erase)e, NULL, 0))
 				break;
 		how = (enum nvme_erase)e;
 		r->method = how;
@@ -1287,6 +1399,8 @@ int nvme_erase(struct nvme_ctrl *c, enum nvme_erase how, unsigned int timeout_s,
 			 nvme_erase_name(how), why);
 		return (unsigned int)how < N_ERASE ? -EOPNOTSUPP : -EINVAL;
 	}
+	if (held_back(c, how, r->why, sizeof(r->why)))
+		return -EOPNOTSUPP;
 
 	/*
 	 * A sanitize in progress (a tenant's) makes the controller abort
@@ -1323,6 +1437,20 @@ int nvme_erase(struct nvme_ctrl *c, enum nvme_erase how, unsigned int timeout_s,
 	}
 	nns = c->nns;
 	memcpy(before, c->nsi, nns * sizeof(before[0]));
+	/*
+	 * A namespace other controllers may have attached too (NMIC bit 0)
+	 * may hold another user's data, whichever method would erase it:
+	 * refused before any namespace is read or written.
+	 */
+	for (i = 0; i < nns; i++) {
+		if (before[i].ns.nmic & NMIC_SHARED) {
+			snprintf(r->why, sizeof(r->why), "namespace %u may be attached to other "
+				 "controllers (NMIC 0x%02x, bit 0): erasing it could destroy data "
+				 "another controller's user has", before[i].ns.nsid,
+				 before[i].ns.nmic);
+			return -EPERM;
+		}
+	}
 	if (!nns && how != NVME_ERASE_SANITIZE_CRYPTO && how != NVME_ERASE_SANITIZE_BLOCK) {
 		snprintf(r->why, sizeof(r->why), "no active namespaces for %s to erase",
 			 nvme_erase_name(how));

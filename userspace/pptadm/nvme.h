@@ -58,6 +58,16 @@ const char *nvme_ctrl_sn(const struct nvme_ctrl *c);
 const char *nvme_ctrl_mn(const struct nvme_ctrl *c);
 const char *nvme_ctrl_fr(const struct nvme_ctrl *c);
 
+/*
+ * Identify Controller CMIC (byte 76): bit 0 the NVM subsystem may have two
+ * or more ports, bit 1 it may contain two or more controllers, bit 2 the
+ * controller is associated with an SR-IOV Virtual Function, bit 3 ANA
+ * reporting.  With bit 1 or 2 set other controllers, and so other users,
+ * may share the NVM subsystem: nvme_erase() then holds back what would
+ * erase all of it (Sanitize; Format NVM where FNA bit 0 or 1 is set).
+ */
+uint8_t nvme_ctrl_cmic(const struct nvme_ctrl *c);
+
 /* An active namespace, from Identify Namespace. */
 struct nvme_ns {
 	uint32_t nsid;
@@ -66,6 +76,7 @@ struct nvme_ns {
 	uint32_t lba_size;		/* 2^LBADS of the format FLBAS selects */
 	uint8_t flbas;			/* FLBAS as reported */
 	uint8_t dlfeat;			/* DLFEAT: bits 2:0 read value of deallocated blocks */
+	uint8_t nmic;			/* NMIC: bit 0 may be attached to other controllers */
 };
 
 #define NVME_MAX_NS 32
@@ -105,7 +116,12 @@ enum nvme_erase {
 
 struct nvme_erase_report {
 	enum nvme_erase method;		/* the method run (AUTO resolved) */
-	char offered[160];		/* e.g. "sanitize crypto,block; format crypto,user; write-zeroes" */
+	/*
+	 * e.g. "sanitize crypto,block; format crypto,user; write-zeroes", or
+	 * on a shared NVM subsystem "format user; write-zeroes (sanitize held
+	 * back: shared subsystem, CMIC 0x02)"
+	 */
+	char offered[160];
 	unsigned int namespaces;	/* active namespaces verified */
 	uint64_t sampled;		/* blocks read back */
 	uint64_t held_data;		/* sampled blocks not blank before the erase */
@@ -118,9 +134,19 @@ struct nvme_erase_report {
  * every active namespace are read before and after, and after must be
  * uniformly 0x00 (or 0xFF where the deallocated-read value allows it).
  * timeout_s bounds a sanitize's or a format's wait (0:
- * NVME_ERASE_TIMEOUT_DEFAULT).  Returns 0 only when the erase ran and the
- * verification passed; else a negative errno (-EOPNOTSUPP: the controller
- * does not offer how) with r->why set.
+ * NVME_ERASE_TIMEOUT_DEFAULT).
+ *
+ * Nothing that may belong to another controller's user is erased.  On a
+ * shared NVM subsystem (CMIC bit 1 or 2, see nvme_ctrl_cmic()) Sanitize,
+ * and Format NVM when FNA bit 0 or 1 makes it reach every namespace of the
+ * subsystem, are held back: AUTO passes over them, asked for they fail
+ * with -EOPNOTSUPP.  An active namespace that may be attached to other
+ * controllers (Identify Namespace NMIC bit 0) fails every method with
+ * -EPERM before any namespace is touched.
+ *
+ * Returns 0 only when the erase ran and the verification passed; else a
+ * negative errno (-EOPNOTSUPP: the controller does not offer how, or it
+ * is held back; -EPERM: a shared namespace) with r->why set.
  */
 int nvme_erase(struct nvme_ctrl *c, enum nvme_erase how, unsigned int timeout_s,
 	       struct nvme_erase_report *r);
