@@ -12,7 +12,9 @@
 # - GPU: a tenant's pattern in the bochs display's VRAM BAR (16 MiB,
 #   prefetchable) survives a clean of the slot (a bus reset) and is seen
 #   by the next tenant; `sanitise run DEVICE bar` zeroes it and the next
-#   tenant reads zero.  The audio function has no prefetchable BAR: the
+#   tenant reads zero; an exec sanitiser (a program given the device and
+#   its VFIO group) opens the device itself, and is killed when it
+#   overruns its timeout.  The audio function has no prefetchable BAR: the
 #   sanitiser refuses to pass having erased nothing.
 # - Refusals: a device that is not assigned, one its tenant still has
 #   open, a bad sanitiser or BAR (usage errors naming the bad part).
@@ -142,6 +144,28 @@ is "sanitise run gpu0 bar succeeds" "$rc" 0
 like "... zeroing BAR0, which held data, and reading it back" "$out" \
 	'verified: BAR0 16 MiB \(held data\): zeroed, read back zero'
 like "t2 now reads zero" "$("$VT" --probe 0 "$gpu" 2>&1)" 'bar 0 zero'
+# the exec sanitiser: the program opens the device itself (pptadm holds nothing)
+cat >/tmp/probe.sh <<'EOS'
+#!/bin/sh
+[ -c "$PPT_VFIO_GROUP" ] || { echo "no VFIO group node '$PPT_VFIO_GROUP'" >&2; exit 2; }
+/ppt/bin/vfio-test --probe 0 "$PPT_DEVICE" | tail -n 1
+EOS
+cat >/tmp/hang.sh <<'EOS'
+#!/bin/sh
+echo "scrubbing $1" >&2
+exec sleep 60
+EOS
+chmod +x /tmp/probe.sh /tmp/hang.sh
+out=$(pptadm sanitise run "$gpu" exec:/tmp/probe.sh 2>&1)
+rc=$?
+diag "$out"
+is "sanitise run gpu0 exec:PROGRAM succeeds" "$rc" 0
+like "... the program opened the device through its group and said what it verified" "$out" \
+	'verified: bar 0 zero'
+out=$(pptadm sanitise run --timeout 2 "$gpu" exec:/tmp/hang.sh 2>&1)
+is "a program that overruns --timeout fails" "$?" 1
+like "... killed, with its last words" "$out" \
+	'did not finish within 2 s: killed; it said: scrubbing '"$gpu"
 out=$(pptadm sanitise run "$aud" bar 2>&1)
 is "the audio function: bar fails" "$?" 1
 like "... having nothing to erase" "$out" 'no prefetchable memory BAR to zero'

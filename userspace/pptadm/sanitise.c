@@ -41,7 +41,19 @@ int sanitiser_parse(const char *text, struct sanitiser_spec *s, char *err, size_
 		}
 		return 0;
 	}
-	snprintf(err, errlen, "unknown sanitiser \"%.*s\" (want nvme[:METHOD] or bar[:BARS])",
+	if (len == 4 && !strncmp(text, "exec", 4)) {
+		s->kind = SANITISER_EXEC;
+		if (!arg || arg[1] != '/' || strlen(arg + 1) >= sizeof(s->prog)) {
+			snprintf(err, errlen,
+				 "sanitiser \"%s\": exec needs a program's absolute path (exec:/PATH, at most %zu bytes)",
+				 text, sizeof(s->prog) - 1);
+			return -EINVAL;
+		}
+		snprintf(s->prog, sizeof(s->prog), "%s", arg + 1);
+		return 0;
+	}
+	snprintf(err, errlen,
+		 "unknown sanitiser \"%.*s\" (want nvme[:METHOD], bar[:BARS] or exec:PROGRAM)",
 		 (int)len, text);
 	return -EINVAL;
 }
@@ -225,7 +237,16 @@ int sanitise_run(const char *addr, const struct sanitiser_spec *s, unsigned int 
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	ret = s->kind == SANITISER_NVME ? run_nvme(addr, s, timeout_s, r) : run_bar(addr, s, r);
+	switch (s->kind) {
+	case SANITISER_NVME:
+		ret = run_nvme(addr, s, timeout_s, r);
+		break;
+	case SANITISER_BAR:
+		ret = run_bar(addr, s, r);
+		break;
+	default:
+		ret = sanitise_exec(addr, s->prog, timeout_s, r);
+	}
 	r->ms = now_ms() - t0;
 	return ret;
 }

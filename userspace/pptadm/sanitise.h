@@ -9,6 +9,8 @@
  *			and read sampled blocks back
  *	bar[:BARS]	zero memory BARs and read them back (sanitise_bar.h;
  *			BARS prefetchable, memory, or numbers "0,2")
+ *	exec:PROGRAM	run PROGRAM (an absolute path) on the device
+ *			(sanitise_exec.c), for what the others cannot reach
  *
  * A sanitiser runs on a device that ppt has assigned to vfio-pci and that
  * nobody else has open: pptadm opens it through VFIO itself.
@@ -24,13 +26,16 @@
 #include "nvme.h"
 #include "sanitise_bar.h"
 
-enum sanitiser_kind { SANITISER_NVME, SANITISER_BAR };
+enum sanitiser_kind { SANITISER_NVME, SANITISER_BAR, SANITISER_EXEC };
+
+#define SANITISER_PROG_MAX	256
 
 struct sanitiser_spec {
 	enum sanitiser_kind kind;
 	enum nvme_erase erase;		/* nvme */
 	enum bar_which bars;		/* bar */
 	uint32_t bar_mask;		/* bar, BARS_LISTED */
+	char prog[SANITISER_PROG_MAX];	/* exec */
 };
 
 /* Parse NAME[:ARG].  0, or -EINVAL with the bad part named in err. */
@@ -52,6 +57,13 @@ struct sanitise_result {
  */
 int sanitise_run(const char *addr, const struct sanitiser_spec *s, unsigned int timeout_s,
 		 struct sanitise_result *r);
+
+/*
+ * The exec sanitiser: run prog on addr (sanitise_exec.c).  0 when it
+ * exited 0, else a negative errno with r->why.
+ */
+int sanitise_exec(const char *addr, const char *prog, unsigned int timeout_s,
+		  struct sanitise_result *r);
 
 /*
  * A result as sanitise run prints it: lines on out (a failure: on err),
