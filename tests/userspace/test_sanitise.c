@@ -64,6 +64,12 @@ static void specs(void)
 	   strstr(err, "unknown sanitiser \"disk\""), "disk: unknown, named");
 	ok(sanitiser_parse("nvmex:auto", &s, err, sizeof(err)) == -EINVAL &&
 	   strstr(err, "unknown sanitiser \"nvmex\""), "nvmex: not nvme");
+	is_str(sanitiser_default(0x010802), "nvme", "class 010802 (NVMe): nvme");
+	is_str(sanitiser_default(0x030000), "bar", "class 030000 (VGA): bar");
+	is_str(sanitiser_default(0x030200), "bar", "class 030200 (3D controller): bar");
+	ok(!sanitiser_default(0x020000), "class 020000 (Ethernet): none");
+	ok(!sanitiser_default(0x010601), "class 010601 (AHCI): none");
+	ok(!sanitiser_default(0x040300), "class 040300 (audio): none");
 }
 
 static void exec_runs(void)

@@ -69,10 +69,10 @@ is "a clean leaves the tenant's data on the namespace (a reset is not an erase)"
 
 # --- NVMe: the sanitiser erases it ----------------------------------------------
 ok "reserve nvme0, to tenant t2" sh -c "pptadm reserve --force $nv >/dev/null && pptadm claim --owner t2 $nv >/dev/null && pptadm assign --owner t2 $nv >/dev/null"
-out=$(pptadm sanitise run "$nv" nvme 2>&1)
+out=$(pptadm sanitise run "$nv" 2>&1)
 rc=$?
 diag "$out"
-is "sanitise run nvme0 nvme succeeds" "$rc" 0
+is "sanitise run nvme0 (its class's default: nvme) succeeds" "$rc" 0
 like "... naming the erase that ran (auto: the strongest QEMU offers)" "$out" \
 	"^$nv: nvme: format-(crypto|user) in [0-9]+ ms"
 like "... what the controller offers" "$out" 'offered: .*format'
@@ -137,10 +137,11 @@ ok "... unassign and clean (a bus reset of the slot)" from_tenant t1 "$gpu" "$au
 ok "the slot to tenant t2" to_tenant t2 "$gpu" "$aud"
 like "t2 finds t1's data in VRAM: a clean does not erase it" \
 	"$("$VT" --probe 0 "$gpu" 2>&1)" 'bar 0 data at 0x0: 0xa5'
-out=$(pptadm sanitise run "$gpu" bar 2>&1)
+out=$(pptadm sanitise run "$gpu" 2>&1)
 rc=$?
 diag "$out"
-is "sanitise run gpu0 bar succeeds" "$rc" 0
+is "sanitise run gpu0 (its class's default: bar) succeeds" "$rc" 0
+like "... naming the sanitiser" "$out" "^$gpu: bar: zero in "
 like "... zeroing BAR0, which held data, and reading it back" "$out" \
 	'verified: BAR0 16 MiB \(held data\): zeroed, read back zero'
 like "t2 now reads zero" "$("$VT" --probe 0 "$gpu" 2>&1)" 'bar 0 zero'
@@ -166,6 +167,9 @@ out=$(pptadm sanitise run --timeout 2 "$gpu" exec:/tmp/hang.sh 2>&1)
 is "a program that overruns --timeout fails" "$?" 1
 like "... killed, with its last words" "$out" \
 	'did not finish within 2 s: killed; it said: scrubbing '"$gpu"
+out=$(pptadm sanitise run "$aud" 2>&1)
+is "the audio function has no default sanitiser" "$?" 1
+like "... saying so" "$out" 'no sanitiser is the default for class 040300: name one'
 out=$(pptadm sanitise run "$aud" bar 2>&1)
 is "the audio function: bar fails" "$?" 1
 like "... having nothing to erase" "$out" 'no prefetchable memory BAR to zero'

@@ -261,7 +261,7 @@ static const struct verb verbs[] = {
 	  "temporary file in its directory, synced, then renamed) instead of\n"
 	  "standard output.\n" VARIANTS_HELP },
 	{ "sanitise", V_SANITISE, OPT_TIMEOUT, 2, 3,
-	  "sanitise run [--timeout SECS] DEVICE SANITISER\n"
+	  "sanitise run [--timeout SECS] DEVICE [SANITISER]\n"
 	  "sanitise baseline DEVICE [FILE]",
 	  "Erase what a tenant left on a device that ppt has assigned to\n"
 	  "vfio-pci (pptadm assign) and nobody has open: pptadm opens it through\n"
@@ -279,6 +279,8 @@ static const struct verb verbs[] = {
 	  "                 argument and in PPT_DEVICE, the VFIO group node in\n"
 	  "                 PPT_VFIO_GROUP: it opens the device itself; exit status\n"
 	  "                 0 and its last line out say what it verified\n"
+	  "Without SANITISER, the device's class decides: nvme for an NVMe\n"
+	  "controller (class 0108), bar for a display controller (class 03).\n"
 	  "It prints the method that ran, what the device offered and what was\n"
 	  "verified; exit status 1 when the erase or its verification failed.\n"
 	  "--timeout SECS: for the erase (default 3600; exec: then SIGTERM, and\n"
@@ -583,8 +585,8 @@ static int parse_sanitise(struct args *a, char *err, size_t errlen)
 	const char *sub = a->argc ? a->argv[0] : "";
 
 	if (!strcmp(sub, "run")) {
-		if (a->argc != 3) {
-			snprintf(err, errlen, "sanitise run needs a DEVICE and a SANITISER");
+		if (a->argc < 2) {
+			snprintf(err, errlen, "sanitise run needs a DEVICE");
 			return ARGS_USAGE;
 		}
 		return ARGS_OK;

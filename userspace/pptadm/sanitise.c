@@ -58,6 +58,15 @@ int sanitiser_parse(const char *text, struct sanitiser_spec *s, char *err, size_
 	return -EINVAL;
 }
 
+const char *sanitiser_default(uint32_t pci_class)
+{
+	if ((pci_class >> 8) == 0x0108)
+		return "nvme";
+	if ((pci_class >> 16) == 0x03)
+		return "bar";
+	return NULL;
+}
+
 /* --- NVMe through VFIO ----------------------------------------------------- */
 
 struct nvme_vfio {

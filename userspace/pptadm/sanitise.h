@@ -41,6 +41,13 @@ struct sanitiser_spec {
 /* Parse NAME[:ARG].  0, or -EINVAL with the bad part named in err. */
 int sanitiser_parse(const char *text, struct sanitiser_spec *s, char *err, size_t errlen);
 
+/*
+ * The sanitiser a device's class calls for, or NULL: nvme for an NVMe
+ * controller (class 0108, any programming interface), bar for a display
+ * controller (class 03: VGA, XGA, 3D; its frame buffer).
+ */
+const char *sanitiser_default(uint32_t pci_class);
+
 /* What a sanitiser did. */
 struct sanitise_result {
 	char method[32];	/* nvme: the erase that ran; bar: "zero" */

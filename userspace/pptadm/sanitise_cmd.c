@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * sanitise run DEVICE SANITISER, sanitise baseline DEVICE [FILE]: run a
+ * sanitise run DEVICE [SANITISER], sanitise baseline DEVICE [FILE]: run a
  * sanitiser (sanitise.h) on a device ppt has assigned to vfio-pci, or take
  * an NVMe controller's baseline and compare it with one kept in FILE.
  */
@@ -19,7 +19,7 @@
  * The device DEVICE names, which ppt must have assigned to vfio-pci: only
  * then is it bound to vfio-pci by ppt's doing, with its group mates.
  */
-static int assigned_device(struct ctx *c, char *addr, size_t len)
+static int assigned_device(struct ctx *c, char *addr, size_t len, uint32_t *pci_class)
 {
 	struct name_target *t = NULL;
 	size_t nt = 0, i;
@@ -55,6 +55,8 @@ static int assigned_device(struct ctx *c, char *addr, size_t len)
 		ctx_report(c, &e);
 		return EXIT_FAIL;
 	}
+	if (pci_class)
+		*pci_class = c->kern[i].info.pci_class;
 	return 0;
 }
 
@@ -90,18 +92,34 @@ void sanitise_result_print(FILE *out, FILE *err, enum out_format fmt, const char
 
 static int sanitise_run_cmd(struct ctx *c)
 {
-	const char *spec = c->a.argv[2];
+	const char *spec = c->a.argc == 3 ? c->a.argv[2] : NULL;
 	struct sanitiser_spec s;
 	struct sanitise_result r;
 	char addr[PPT_ADDR_BUFLEN], err[512];
 	unsigned int timeout_s;
+	uint32_t pci_class;
 	int ret;
 
-	if (sanitiser_parse(spec, &s, err, sizeof(err)))
+	if (spec && sanitiser_parse(spec, &s, err, sizeof(err)))
 		return ctx_usage_error(c, "%s", err);
-	ret = assigned_device(c, addr, sizeof(addr));
+	ret = assigned_device(c, addr, sizeof(addr), &pci_class);
 	if (ret)
 		return ret;
+	if (!spec) {
+		spec = sanitiser_default(pci_class);
+		if (!spec) {
+			char msg[160];
+			struct out_error e = { .err = -EINVAL, .operation = ctx_op(c),
+					       .device = addr, .message = msg };
+
+			snprintf(msg, sizeof(msg),
+				 "no sanitiser is the default for class %06x: name one (nvme, bar or exec:PROGRAM)",
+				 pci_class);
+			ctx_report(c, &e);
+			return EXIT_FAIL;
+		}
+		sanitiser_parse(spec, &s, err, sizeof(err));
+	}
 	timeout_s = c->a.given & OPT_TIMEOUT ? (unsigned int)(c->a.timeout_ms / 1000) :
 		    SANITISE_TIMEOUT_S;
 	ret = sanitise_run(addr, &s, timeout_s, &r);
@@ -130,7 +148,7 @@ static int sanitise_baseline_cmd(struct ctx *c)
 	struct nvme_baseline before, after;
 	int ret;
 
-	ret = assigned_device(c, addr, sizeof(addr));
+	ret = assigned_device(c, addr, sizeof(addr), NULL);
 	if (ret)
 		return ret;
 	if (c->a.argc == 3) {
