@@ -3,8 +3,8 @@
  * The bar sanitiser (sanitise_bar.h).  A BAR is written through its VFIO
  * mapping when vfio-pci offers one for the whole BAR, otherwise through
  * pread/pwrite on the device fd (a BAR with the MSI-X table in it, whose
- * mapping is sparse).  Every BAR is read once before (did it hold
- * anything?), zeroed, then read back in full.
+ * mapping is sparse).  Every BAR is read before up to its first byte of
+ * data (did it hold anything?), zeroed, then read back in full.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -92,8 +92,12 @@ static int zero_bar(struct vfio_dev *d, const struct vfio_region_info *ri, volat
 		goto out;
 	}
 	for (int pass = 0; pass < 3 && !ret; pass++) {
-		/* pass 0: read (held data?), 1: zero, 2: read back */
-		for (off = 0; off < ri->size; off += BAR_CHUNK) {
+		/*
+		 * pass 0: read until the first data (held data?), 1: zero,
+		 * 2: read back all of it.  Reads of a BAR are uncached, one
+		 * bus transaction each: pass 0 stops as soon as it knows.
+		 */
+		for (off = 0; off < ri->size && !(pass == 0 && *held); off += BAR_CHUNK) {
 			size_t len = ri->size - off < BAR_CHUNK ? ri->size - off : BAR_CHUNK;
 
 			if (map && pass == 1) {
