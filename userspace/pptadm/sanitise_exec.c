@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include <unistd.h>
 
 #include "sanitise.h"
+#include "vfio_dev.h"
 
 #define EXEC_KEEP	4096	/* the tail of each stream kept */
 #define EXEC_KILL_GRACE_MS	5000
@@ -74,30 +74,15 @@ static long long mono_ms(void)
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* The IOMMU group number of addr (sysfs), or -1. */
-static long iommu_group(const char *addr)
-{
-	char path[PATH_MAX], link[PATH_MAX], *p;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", addr);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return -1;
-	link[n] = '\0';
-	p = strrchr(link, '/');
-	return strtol(p ? p + 1 : link, NULL, 10);
-}
-
-static void child(const char *prog, const char *addr, long group, int out, int err)
+static void child(const char *prog, const char *addr, int group, int out, int err)
 {
 	char num[32], node[64];
 
 	if (dup2(out, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0)
 		_exit(127);
 	/* no IOMMU group (no device, or no IOMMU): both empty */
-	snprintf(num, sizeof(num), group < 0 ? "" : "%ld", group);
-	snprintf(node, sizeof(node), group < 0 ? "" : "/dev/vfio/%ld", group);
+	snprintf(num, sizeof(num), group < 0 ? "" : "%d", group);
+	snprintf(node, sizeof(node), group < 0 ? "" : "/dev/vfio/%d", group);
 	if (setenv("PPT_DEVICE", addr, 1) || setenv("PPT_IOMMU_GROUP", num, 1) ||
 	    setenv("PPT_VFIO_GROUP", node, 1))
 		_exit(127);
@@ -112,12 +97,14 @@ int sanitise_exec(const char *addr, const char *prog, unsigned int timeout_s,
 	struct tail out = { .len = 0 }, err = { .len = 0 };
 	long long deadline = mono_ms() + (long long)timeout_s * 1000, killed_at = 0;
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, status = 0, ret;
-	long group = iommu_group(addr);
+	int group = -1;
 	struct pollfd pfd[2];
 	char line[256];
 	pid_t pid;
 
 	snprintf(r->method, sizeof(r->method), "exec");
+	if (vfio_dev_group(addr, &group))
+		group = -1;
 	if (access(prog, X_OK)) {
 		snprintf(r->why, sizeof(r->why), "%s: %s", prog, strerror(errno));
 		return -errno;

@@ -50,8 +50,7 @@ static int fail(char *err, size_t errlen, int e, const char *fmt, ...)
 	return -e;
 }
 
-/* The IOMMU group number of addr, from its sysfs iommu_group link. */
-static int group_of(const char *addr, int *groupno)
+int vfio_dev_group(const char *addr, int *groupno)
 {
 	char path[PATH_MAX], link[PATH_MAX], *p, *end;
 	ssize_t n;
@@ -84,7 +83,7 @@ int vfio_dev_open(struct vfio_dev *d, const char *addr, char *err, size_t errlen
 	d->next_iova = VFIO_DEV_IOVA_BASE;
 	snprintf(d->addr, sizeof(d->addr), "%s", addr);
 
-	ret = group_of(addr, &d->groupno);
+	ret = vfio_dev_group(addr, &d->groupno);
 	if (ret)
 		return fail(err, errlen, -ret, "%s: its IOMMU group", addr);
 	d->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);

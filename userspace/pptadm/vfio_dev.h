@@ -30,6 +30,12 @@ struct vfio_dev {
 };
 
 /*
+ * The IOMMU group number of ADDR, from its sysfs iommu_group link (the
+ * number of its /dev/vfio/N).  0, or a negative errno (-ENOENT: no group).
+ */
+int vfio_dev_group(const char *addr, int *groupno);
+
+/*
  * Open ADDR (dddd:bb:dd.f) through VFIO.  Returns 0, or a negative errno
  * with the step that failed in err.  On failure nothing stays open.
  */
