@@ -20,6 +20,7 @@
  *	ppt_host.c	network devices the host itself uses
  *	ppt_sriov.c	SR-IOV: holding VFs, guarding PFs, ppt's sriov_configure
  *	ppt_stats.c	counters and duration histograms since load (monitoring)
+ *	ppt_sanitise.c	the sanitiser policy: what erases a device's data
  *	ppt_netlink.c	the "ppt" generic netlink family
  *	ppt_compat.h	differences between kernel versions, from Kbuild probes
  */
@@ -213,6 +214,34 @@ struct ppt_match_entry {
 	};
 };
 
+/**
+ * struct ppt_sanitise_entry - one entry of the sanitiser policy
+ * @node: entry in ppt_sanitise_list, under ppt_sanitise_lock
+ * @kind: %PPT_A_MATCH_DEVICE, %PPT_A_MATCH_IDS or %PPT_A_SANITISE_CLASS
+ * @boot: from the sanitise= module parameter
+ * @is_default: holds the built-in default (@builtin)
+ * @builtin: the built-in default's spec for this selector, NULL for none
+ * @text: the selector as it was given
+ * @spec: the sanitiser
+ * @addr: the parsed device selector
+ * @id: the parsed ids selector
+ * @cls: the parsed class selector
+ */
+struct ppt_sanitise_entry {
+	struct list_head node;
+	int kind;
+	bool boot;
+	bool is_default;
+	const char *builtin;
+	char text[PPT_TOKEN_MAX + 1];
+	char spec[PPT_SANITISER_MAX];
+	union {
+		struct ppt_addr_match addr;
+		struct ppt_id_match id;
+		struct ppt_class_match cls;
+	};
+};
+
 struct ppt_op;
 struct iommu_group;
 
@@ -321,6 +350,17 @@ const struct ppt_stats_series *ppt_stats_series(unsigned int i,
 						enum ppt_reset_method *method,
 						bool *failed);
 void ppt_stats_totals(u64 *quarantines, u64 *lease_expiries);
+
+/* ppt_sanitise.c */
+extern struct mutex ppt_sanitise_lock;
+extern struct list_head ppt_sanitise_list;
+extern unsigned int ppt_sanitise_gen;
+int ppt_sanitise_init(const char *param);
+void ppt_sanitise_exit(void);
+int ppt_sanitise_set(int kind, const char *text, const char *spec,
+		     const char **why);
+int ppt_sanitise_del(int kind, const char *text, const char **why);
+void ppt_sanitise_lookup(struct pci_dev *pdev, char *spec, size_t len);
 
 /* ppt_sriov.c */
 int ppt_sriov_vfs_out(struct pci_dev *pf, char *msg, size_t len,

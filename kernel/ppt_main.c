@@ -9,6 +9,7 @@
  *
  *	ppt.ids=1234:1111,8086:293e ppt.devices=0000:03:00.0
  *	ppt.paths=0000:00/02.0/00.0 ppt.vfs=0000:3b:00.0=4
+ *	ppt.sanitise=class:0200=none;device:0000:03:00.0=exec:/usr/bin/scrub
  *
  * or bound by hand like pci-stub:
  *
@@ -44,6 +45,11 @@ module_param(vfs, charp, 0444);
 MODULE_PARM_DESC(vfs,
 		 "Reserve the SR-IOV virtual functions of physical functions: comma-separated [domain:]bus:dev.fn[=count] of the PFs (count: VFs to enable, decimal)");
 
+static char *sanitise;
+module_param(sanitise, charp, 0444);
+MODULE_PARM_DESC(sanitise,
+		 "Sanitiser policy: ';'-separated KIND:SELECTOR=SANITISER, KIND device, ids or class (2, 4 or 6 hex digits); SANITISER none, nvme[:METHOD], bar[:BARS] or exec:/PATH.  Defaults: class:0108=nvme;class:03=bar");
+
 bool ppt_auto_clean = true;
 module_param_named(auto_clean, ppt_auto_clean, bool, 0644);
 MODULE_PARM_DESC(auto_clean,
@@ -56,9 +62,12 @@ static int __init ppt_init(void)
 	ret = ppt_match_init(ids, devices, paths, vfs);
 	if (ret)
 		return ret;
-	ret = ppt_ops_init();
+	ret = ppt_sanitise_init(sanitise);
 	if (ret)
 		goto err_match;
+	ret = ppt_ops_init();
+	if (ret)
+		goto err_sanitise;
 	ret = ppt_recycle_init();
 	if (ret)
 		goto err_ops;
@@ -93,6 +102,8 @@ err_recycle:
 	ppt_recycle_exit();
 err_ops:
 	ppt_ops_exit();
+err_sanitise:
+	ppt_sanitise_exit();
 err_match:
 	ppt_match_exit();
 	return ret;
@@ -119,6 +130,7 @@ static void __exit ppt_exit(void)
 	pci_unregister_driver(&ppt_pci_driver);
 	ppt_bind_return_to_host();
 	ppt_gate_exit();
+	ppt_sanitise_exit();
 	ppt_match_exit();
 	pr_info("unloaded\n");
 }

@@ -57,6 +57,7 @@ static int ppt_nl_dev_put(struct sk_buff *msg, struct ppt_device *pd)
 	struct ppt_path_match path;
 	struct iommu_group *group;
 	char pathbuf[PPT_PATH_MAX];
+	char spec[PPT_SANITISER_MAX];
 
 	if (nla_put_string(msg, PPT_A_DEV_ADDR, pci_name(pdev)) ||
 	    nla_put_u16(msg, PPT_A_DEV_VENDOR, pdev->vendor) ||
@@ -119,6 +120,9 @@ static int ppt_nl_dev_put(struct sk_buff *msg, struct ppt_device *pd)
 	if (pd->recycle &&
 	    (nla_put_flag(msg, PPT_A_DEV_RECYCLE) ||
 	     nla_put_u32(msg, PPT_A_DEV_RECYCLES, pd->recycles)))
+		return -EMSGSIZE;
+	ppt_sanitise_lookup(pdev, spec, sizeof(spec));
+	if (nla_put_string(msg, PPT_A_DEV_SANITISER, spec))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -863,6 +867,118 @@ static int ppt_nl_match_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return ret ?: skb->len;
 }
 
+/* The one selector attribute a sanitise request carries. */
+static int ppt_nl_sanitise_attr(struct genl_info *info)
+{
+	static const int kinds[] = {
+		PPT_A_MATCH_DEVICE, PPT_A_MATCH_IDS, PPT_A_SANITISE_CLASS,
+	};
+	int i, kind = 0;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		if (!info->attrs[kinds[i]])
+			continue;
+		if (kind) {
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[kinds[i]],
+					    "give exactly one selector: match device, match ids or sanitise class");
+			return -EINVAL;
+		}
+		kind = kinds[i];
+	}
+	if (!kind) {
+		NL_SET_ERR_MSG(info->extack,
+			       "missing selector: give one of match device, match ids or sanitise class");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, PPT_A_SANITISE_CLASS);
+		return -EINVAL;
+	}
+	return kind;
+}
+
+/* SANITISE_SET and SANITISE_DEL change the policy at once. */
+static int ppt_nl_sanitise_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *spec = info->attrs[PPT_A_SANITISER];
+	u8 cmd = info->genlhdr->cmd;
+	const char *why = NULL;
+	struct nlattr *attr;
+	int kind, ret;
+
+	ret = ppt_nl_capable(skb, info);
+	if (ret)
+		return ret;
+	kind = ppt_nl_sanitise_attr(info);
+	if (kind < 0)
+		return kind;
+	attr = info->attrs[kind];
+	if (cmd == PPT_CMD_SANITISE_SET) {
+		if (!spec) {
+			NL_SET_ERR_MSG(info->extack, "missing sanitiser");
+			NL_SET_ERR_ATTR_MISS(info->extack, NULL, PPT_A_SANITISER);
+			return -EINVAL;
+		}
+		ret = ppt_parse_sanitiser(nla_data(spec), &why);
+		if (ret)
+			attr = spec;
+		else
+			ret = ppt_sanitise_set(kind, nla_data(attr),
+					       nla_data(spec), &why);
+	} else {
+		ret = ppt_sanitise_del(kind, nla_data(attr), &why);
+	}
+	pr_info("%s %s%s%s by uid %u pid %d: %s%s\n", ppt_cmd_name(cmd),
+		(char *)nla_data(info->attrs[kind]), spec ? " " : "",
+		spec ? (char *)nla_data(spec) : "",
+		from_kuid(&init_user_ns, current_uid()), task_tgid_nr(current),
+		ret ? "failed: " : "done", ret ? why : "");
+	if (ret && info->extack) {
+		info->extack->_msg = why;
+		info->extack->bad_attr = attr;
+	}
+	return ret;
+}
+
+static int ppt_nl_sanitise_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	unsigned long start = cb->args[0], idx = 0;
+	struct ppt_sanitise_entry *e;
+	void *hdr;
+	int ret = 0;
+
+	mutex_lock(&ppt_sanitise_lock);
+	cb->seq = (ppt_sanitise_gen << 1) | 1;
+	list_for_each_entry(e, &ppt_sanitise_list, node) {
+		if (idx < start) {
+			idx++;
+			continue;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &ppt_nl_family,
+				  NLM_F_MULTI, PPT_CMD_SANITISE_GET);
+		if (!hdr) {
+			ret = -EMSGSIZE;
+			break;
+		}
+		genl_dump_check_consistent(cb, hdr);
+		if (nla_put_string(skb, e->kind, e->text) ||
+		    nla_put_string(skb, PPT_A_SANITISER, e->spec) ||
+		    (e->boot && nla_put_flag(skb, PPT_A_MATCH_BOOT)) ||
+		    (e->is_default &&
+		     nla_put_flag(skb, PPT_A_SANITISE_DEFAULT))) {
+			genlmsg_cancel(skb, hdr);
+			ret = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		idx++;
+	}
+	mutex_unlock(&ppt_sanitise_lock);
+	cb->args[0] = idx;
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ?: skb->len;
+}
+
 /* The totals: the plain counters and the histograms' bucket bounds. */
 static int ppt_nl_put_stats_totals(struct sk_buff *skb)
 {
@@ -1017,6 +1133,14 @@ static const struct nla_policy ppt_nl_set_policy[PPT_A_MAX + 1] = {
 	[PPT_A_DEV_RESET_PREF] = NLA_POLICY_MAX(NLA_U32, PPT_RESET_MAX),
 };
 
+static const struct nla_policy ppt_nl_sanitise_policy[PPT_A_MAX + 1] = {
+	[PPT_A_MATCH_IDS] = { .type = NLA_NUL_STRING, .len = PPT_PATH_MAX - 1 },
+	[PPT_A_MATCH_DEVICE] = { .type = NLA_NUL_STRING, .len = PPT_PATH_MAX - 1 },
+	[PPT_A_SANITISE_CLASS] = { .type = NLA_NUL_STRING, .len = 6 },
+	[PPT_A_SANITISER] = { .type = NLA_NUL_STRING,
+			      .len = PPT_SANITISER_MAX - 1 },
+};
+
 static const struct nla_policy ppt_nl_none_policy[PPT_A_MAX + 1] = {
 };
 
@@ -1057,6 +1181,16 @@ static const struct genl_ops ppt_nl_ops[] = {
 	{
 		.cmd	= PPT_CMD_STATS_GET,
 		.dumpit	= ppt_nl_stats_dumpit,
+		.policy	= ppt_nl_none_policy,
+		.maxattr = PPT_A_MAX,
+	},
+	PPT_NL_OP(PPT_CMD_SANITISE_SET, ppt_nl_sanitise_doit,
+		  ppt_nl_sanitise_policy),
+	PPT_NL_OP(PPT_CMD_SANITISE_DEL, ppt_nl_sanitise_doit,
+		  ppt_nl_sanitise_policy),
+	{
+		.cmd	= PPT_CMD_SANITISE_GET,
+		.dumpit	= ppt_nl_sanitise_dumpit,
 		.policy	= ppt_nl_none_policy,
 		.maxattr = PPT_A_MAX,
 	},

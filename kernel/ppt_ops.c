@@ -116,6 +116,9 @@ static const char * const ppt_cmd_names[] = {
 	[PPT_CMD_CLAIM]			= "claim-set",
 	[PPT_CMD_TAKE]			= "take",
 	[PPT_CMD_STATS_GET]		= "stats-get",
+	[PPT_CMD_SANITISE_SET]		= "sanitise-set",
+	[PPT_CMD_SANITISE_DEL]		= "sanitise-del",
+	[PPT_CMD_SANITISE_GET]		= "sanitise-get",
 };
 
 /*

@@ -7,6 +7,7 @@
  * last field.  A token that does not parse is rejected whole, with a reason
  * the caller logs next to the token, and the other tokens still apply.
  */
+#include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/mod_devicetable.h>
@@ -423,4 +424,162 @@ int ppt_format_path(const struct ppt_path_match *p, char *buf, size_t len)
 		n += snprintf(buf + n, len - n, "/%02x.%x",
 			      PCI_SLOT(p->hops[i]), PCI_FUNC(p->hops[i]));
 	return n < len ? n : -ENOSPC;
+}
+
+/**
+ * ppt_parse_class() - parse a sanitiser policy selector by class
+ * @tok: NUL-terminated token, 2, 4 or 6 hexadecimal digits ("0108", "03")
+ * @m: filled on success; untouched on failure
+ * @why: set to a constant reason on failure
+ *
+ * Return: 0 or -EINVAL.
+ */
+int ppt_parse_class(const char *tok, struct ppt_class_match *m,
+		    const char **why)
+{
+	size_t len = strnlen(tok, 7);
+	u32 v;
+	int ret;
+
+	if (len != 2 && len != 4 && len != 6) {
+		*why = "a class is 2, 4 or 6 hex digits (class, subclass, programming interface)";
+		return -EINVAL;
+	}
+	ret = parse_hex(tok, len, 0xffffff, &v, why);
+	if (ret)
+		return ret;
+	m->digits = len;
+	m->class = v << (4 * (6 - len));
+	m->mask = GENMASK(23, 4 * (6 - len));
+	return 0;
+}
+
+/* The NVMe erase methods nvme:METHOD names (pptadm's nvme sanitiser). */
+static const char * const ppt_nvme_methods[] = {
+	"auto", "sanitize-crypto", "sanitize-block", "format-crypto",
+	"format-user", "write-zeroes", "overwrite",
+};
+
+/* "prefetchable", "memory", or distinct BAR numbers 0-5 joined by ','. */
+static int parse_bars(const char *s, const char **why)
+{
+	unsigned int seen = 0;
+
+	if (!strcmp(s, "prefetchable") || !strcmp(s, "memory"))
+		return 0;
+	for (;;) {
+		if (s[0] < '0' || s[0] > '5' || (s[1] && s[1] != ',')) {
+			*why = "bar takes prefetchable, memory or BAR numbers 0-5 joined by ','";
+			return -EINVAL;
+		}
+		if (seen & BIT(s[0] - '0')) {
+			*why = "bar names a BAR twice";
+			return -EINVAL;
+		}
+		seen |= BIT(s[0] - '0');
+		if (!s[1])
+			return 0;
+		s += 2;
+	}
+}
+
+/**
+ * ppt_parse_sanitiser() - check a sanitiser spec
+ * @spec: NUL-terminated, "none", "nvme[:METHOD]", "bar[:BARS]" or
+ *	"exec:/PATH"
+ * @why: set to a constant reason on failure
+ *
+ * The kernel does not run sanitisers; it keeps the policy, so it refuses
+ * what no sanitiser would accept rather than fail a clean later.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int ppt_parse_sanitiser(const char *spec, const char **why)
+{
+	size_t len = strnlen(spec, PPT_SANITISER_MAX);
+	const char *arg = strchr(spec, ':');
+	size_t i;
+
+	if (!len) {
+		*why = "empty sanitiser";
+		return -EINVAL;
+	}
+	if (len >= PPT_SANITISER_MAX) {
+		*why = "sanitiser too long";
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		if (spec[i] <= ' ' || spec[i] > '~' || spec[i] == ';') {
+			*why = "a sanitiser has no whitespace, control character or ';'";
+			return -EINVAL;
+		}
+	}
+	if (!strcmp(spec, "none") || !strcmp(spec, "nvme") ||
+	    !strcmp(spec, "bar"))
+		return 0;
+	if (arg && arg - spec == 4 && !strncmp(spec, "nvme", 4)) {
+		for (i = 0; i < ARRAY_SIZE(ppt_nvme_methods); i++)
+			if (!strcmp(arg + 1, ppt_nvme_methods[i]))
+				return 0;
+		*why = "unknown nvme method (ppt(4) lists them under sanitise=)";
+		return -EINVAL;
+	}
+	if (arg && arg - spec == 3 && !strncmp(spec, "bar", 3))
+		return parse_bars(arg + 1, why);
+	if (arg && arg - spec == 4 && !strncmp(spec, "exec", 4)) {
+		if (arg[1] != '/' || !arg[2]) {
+			*why = "exec needs a program's absolute path (exec:/PATH)";
+			return -EINVAL;
+		}
+		return 0;
+	}
+	*why = "unknown sanitiser (want none, nvme[:METHOD], bar[:BARS] or exec:/PATH)";
+	return -EINVAL;
+}
+
+/**
+ * ppt_parse_sanitise_entry() - split one sanitise= entry
+ * @tok: "KIND:SELECTOR=SANITISER"; modified in place
+ * @kind: receives the selector's attribute
+ * @sel: receives the selector, inside @tok
+ * @spec: receives the sanitiser, inside @tok, checked
+ * @why: set to a constant reason on failure
+ *
+ * Return: 0 or -EINVAL.
+ */
+int ppt_parse_sanitise_entry(char *tok, int *kind, char **sel, char **spec,
+			     const char **why)
+{
+	static const struct {
+		const char *name;
+		int kind;
+	} kinds[] = {
+		{ "device", PPT_A_MATCH_DEVICE },
+		{ "ids", PPT_A_MATCH_IDS },
+		{ "class", PPT_A_SANITISE_CLASS },
+	};
+	char *colon = strchr(tok, ':');
+	char *eq = strchr(tok, '=');
+	size_t i;
+
+	if (!colon || !eq || eq < colon) {
+		*why = "want KIND:SELECTOR=SANITISER (KIND device, ids or class)";
+		return -EINVAL;
+	}
+	for (i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (strlen(kinds[i].name) == colon - tok &&
+		    !strncmp(tok, kinds[i].name, colon - tok))
+			break;
+	if (i == ARRAY_SIZE(kinds)) {
+		*why = "unknown selector kind (want device, ids or class)";
+		return -EINVAL;
+	}
+	if (ppt_parse_sanitiser(eq + 1, why))
+		return -EINVAL;
+	*colon = '\0';
+	*eq = '\0';
+	*kind = kinds[i].kind;
+	*sel = colon + 1;
+	*spec = eq + 1;
+	return 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Parsers for ppt's boot lists (module parameters ids=, devices=, paths=,
- * vfs=).
+ * vfs=) and for its sanitiser policy (sanitise=).
  *
  * These are pure functions: no allocation, no locking, no access to PCI
  * hardware, so they are tested by KUnit in isolation (tests/kunit).  Every
@@ -80,6 +80,32 @@ int ppt_parse_path(const char *tok, struct ppt_path_match *m,
 
 int ppt_parse_vfs(const char *tok, struct ppt_vfs_match *m,
 		  const char **why);
+
+/*
+ * A sanitiser policy selector by class: "CC", "CCSS" or "CCSSPP" in hex
+ * (class; class and subclass; and programming interface).  A device
+ * matches when its 24-bit class code agrees with @class on @mask; @digits
+ * (2, 4 or 6) ranks the more specific selector first.
+ */
+struct ppt_class_match {
+	u32 class;
+	u32 mask;
+	u8 digits;
+};
+
+int ppt_parse_class(const char *tok, struct ppt_class_match *m,
+		    const char **why);
+int ppt_parse_sanitiser(const char *spec, const char **why);
+
+/*
+ * One sanitise= entry, "KIND:SELECTOR=SANITISER" with KIND device, ids or
+ * class: splits it in place (the ':' after KIND and the '=' become NULs)
+ * and checks the sanitiser; the selector is for the caller to parse.
+ * @kind receives %PPT_A_MATCH_DEVICE, %PPT_A_MATCH_IDS or
+ * %PPT_A_SANITISE_CLASS.
+ */
+int ppt_parse_sanitise_entry(char *tok, int *kind, char **sel, char **spec,
+			     const char **why);
 
 bool ppt_id_match_dev(const struct ppt_id_match *m, u32 vendor, u32 device,
 		      u32 subvendor, u32 subdevice, u32 class);

@@ -547,6 +547,181 @@ static void parse_vfs_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, m.count, c->count);
 }
 
+/* --- sanitise= ------------------------------------------------------------ */
+
+struct class_case {
+	const char *tok;
+	int ret;
+	u32 class, mask;
+	u8 digits;
+};
+
+static const struct class_case class_cases[] = {
+	{ "0108", 0, 0x010800, 0xffff00, 4 },
+	{ "03", 0, 0x030000, 0xff0000, 2 },
+	{ "010802", 0, 0x010802, 0xffffff, 6 },
+	{ "0C03", 0, 0x0c0300, 0xffff00, 4 },
+	{ "", -EINVAL },
+	{ "1", -EINVAL },
+	{ "010", -EINVAL },
+	{ "01080", -EINVAL },
+	{ "0108020", -EINVAL },
+	{ "01g8", -EINVAL },
+	{ "0x01", -EINVAL },
+};
+
+static void class_case_desc(const struct class_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"", c->tok);
+}
+
+KUNIT_ARRAY_PARAM(class, class_cases, class_case_desc);
+
+static void parse_class_test(struct kunit *test)
+{
+	const struct class_case *c = test->param_value;
+	struct ppt_class_match m, untouched;
+	const char *why = NULL;
+	int ret;
+
+	memset(&m, POISON, sizeof(m));
+	untouched = m;
+	ret = ppt_parse_class(c->tok, &m, &why);
+	KUNIT_EXPECT_EQ_MSG(test, ret, c->ret, "token \"%s\" (why: %s)",
+			    c->tok, why ?: "-");
+	if (c->ret) {
+		KUNIT_EXPECT_NOT_ERR_OR_NULL(test, why);
+		KUNIT_EXPECT_EQ(test, memcmp(&m, &untouched, sizeof(m)), 0);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, m.class, c->class);
+	KUNIT_EXPECT_EQ(test, m.mask, c->mask);
+	KUNIT_EXPECT_EQ(test, m.digits, c->digits);
+}
+
+struct sanitiser_case {
+	const char *spec;
+	int ret;
+};
+
+static const struct sanitiser_case sanitiser_cases[] = {
+	{ "none", 0 },
+	{ "nvme", 0 },
+	{ "nvme:auto", 0 },
+	{ "nvme:sanitize-crypto", 0 },
+	{ "nvme:sanitize-block", 0 },
+	{ "nvme:format-crypto", 0 },
+	{ "nvme:format-user", 0 },
+	{ "nvme:write-zeroes", 0 },
+	{ "nvme:overwrite", 0 },
+	{ "bar", 0 },
+	{ "bar:prefetchable", 0 },
+	{ "bar:memory", 0 },
+	{ "bar:0", 0 },
+	{ "bar:0,2,5", 0 },
+	{ "exec:/usr/bin/scrub", 0 },
+	{ "exec:/opt/v/scrub--all=1", 0 },
+	{ "", -EINVAL },
+	{ "None", -EINVAL },
+	{ "none:x", -EINVAL },
+	{ "nvme:", -EINVAL },
+	{ "nvme:format", -EINVAL },
+	{ "nvmex", -EINVAL },
+	{ "bar:", -EINVAL },
+	{ "bar:6", -EINVAL },
+	{ "bar:0,", -EINVAL },
+	{ "bar:0,0", -EINVAL },
+	{ "bar:01", -EINVAL },
+	{ "bar:io", -EINVAL },
+	{ "exec", -EINVAL },
+	{ "exec:", -EINVAL },
+	{ "exec:/", -EINVAL },
+	{ "exec:scrub", -EINVAL },
+	{ "exec:/bin/a b", -EINVAL },
+	{ "exec:/bin/a;b", -EINVAL },
+	{ "exec:/bin/a\tb", -EINVAL },
+	{ "reset", -EINVAL },
+};
+
+static void sanitiser_case_desc(const struct sanitiser_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"", c->spec);
+}
+
+KUNIT_ARRAY_PARAM(sanitiser, sanitiser_cases, sanitiser_case_desc);
+
+static void parse_sanitiser_test(struct kunit *test)
+{
+	const struct sanitiser_case *c = test->param_value;
+	const char *why = NULL;
+
+	KUNIT_EXPECT_EQ_MSG(test, ppt_parse_sanitiser(c->spec, &why), c->ret,
+			    "spec \"%s\" (why: %s)", c->spec, why ?: "-");
+	if (c->ret)
+		KUNIT_EXPECT_NOT_ERR_OR_NULL(test, why);
+}
+
+static void parse_sanitiser_long_test(struct kunit *test)
+{
+	char spec[PPT_SANITISER_MAX + 1];
+	const char *why = NULL;
+
+	/* exec:/ and a path that fills the attribute exactly */
+	memset(spec, 'a', sizeof(spec));
+	memcpy(spec, "exec:/", 6);
+	spec[PPT_SANITISER_MAX - 1] = '\0';
+	KUNIT_EXPECT_EQ(test, ppt_parse_sanitiser(spec, &why), 0);
+	spec[PPT_SANITISER_MAX - 1] = 'a';
+	spec[PPT_SANITISER_MAX] = '\0';
+	KUNIT_EXPECT_EQ(test, ppt_parse_sanitiser(spec, &why), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, why, "sanitiser too long");
+}
+
+static void parse_sanitise_entry_test(struct kunit *test)
+{
+	char tok[64];
+	const char *why = NULL;
+	char *sel, *spec;
+	int kind = 0, ret;
+
+	strscpy(tok, "class:0108=nvme:format-user", sizeof(tok));
+	ret = ppt_parse_sanitise_entry(tok, &kind, &sel, &spec, &why);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, kind, PPT_A_SANITISE_CLASS);
+	KUNIT_EXPECT_STREQ(test, sel, "0108");
+	KUNIT_EXPECT_STREQ(test, spec, "nvme:format-user");
+
+	strscpy(tok, "device:0000:01:00.0=bar:0,2", sizeof(tok));
+	ret = ppt_parse_sanitise_entry(tok, &kind, &sel, &spec, &why);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, kind, PPT_A_MATCH_DEVICE);
+	KUNIT_EXPECT_STREQ(test, sel, "0000:01:00.0");
+	KUNIT_EXPECT_STREQ(test, spec, "bar:0,2");
+
+	strscpy(tok, "ids:8086:293e=exec:/bin/x=y", sizeof(tok));
+	ret = ppt_parse_sanitise_entry(tok, &kind, &sel, &spec, &why);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, kind, PPT_A_MATCH_IDS);
+	KUNIT_EXPECT_STREQ(test, sel, "8086:293e");
+	KUNIT_EXPECT_STREQ(test, spec, "exec:/bin/x=y");
+
+	strscpy(tok, "slot:1=nvme", sizeof(tok));
+	ret = ppt_parse_sanitise_entry(tok, &kind, &sel, &spec, &why);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	KUNIT_EXPECT_STREQ(test, why, "unknown selector kind (want device, ids or class)");
+	strscpy(tok, "class:0108", sizeof(tok));
+	ret = ppt_parse_sanitise_entry(tok, &kind, &sel, &spec, &why);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	strscpy(tok, "class=0108:nvme", sizeof(tok));
+	ret = ppt_parse_sanitise_entry(tok, &kind, &sel, &spec, &why);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	/* a bad sanitiser leaves the token whole */
+	strscpy(tok, "class:0108=nvme:bogus", sizeof(tok));
+	ret = ppt_parse_sanitise_entry(tok, &kind, &sel, &spec, &why);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	KUNIT_EXPECT_STREQ(test, tok, "class:0108=nvme:bogus");
+}
+
 static struct kunit_case ppt_parse_test_cases[] = {
 	KUNIT_CASE_PARAM(parse_id_test, id_gen_params),
 	KUNIT_CASE(parse_id_why_test),
@@ -562,6 +737,10 @@ static struct kunit_case ppt_parse_test_cases[] = {
 	KUNIT_CASE(next_token_long_test),
 	KUNIT_CASE(parse_hex_test),
 	KUNIT_CASE(split_fields_test),
+	KUNIT_CASE_PARAM(parse_class_test, class_gen_params),
+	KUNIT_CASE_PARAM(parse_sanitiser_test, sanitiser_gen_params),
+	KUNIT_CASE(parse_sanitiser_long_test),
+	KUNIT_CASE(parse_sanitise_entry_test),
 	{}
 };
 

@@ -30,6 +30,12 @@
 /* Most devices one %PPT_CMD_CLAIM names or claims. */
 #define PPT_CLAIM_MAX		256
 
+/*
+ * Longest sanitiser spec (%PPT_A_SANITISER, %PPT_A_DEV_SANITISER),
+ * including its NUL.
+ */
+#define PPT_SANITISER_MAX	128
+
 /**
  * enum ppt_state - where a device ppt manages is in its life cycle
  * @PPT_STATE_UNSPEC: not a state; never reported
@@ -266,6 +272,25 @@ enum ppt_stats_op {
  *	that touched the hardware count; one that covers a whole reset
  *	domain counts once.  A dump that races with a change is flagged
  *	NLM_F_DUMP_INTR: dump again.
+ * @PPT_CMD_SANITISE_SET: set the sanitiser policy of a selector: exactly
+ *	one of %PPT_A_MATCH_DEVICE (an address), %PPT_A_MATCH_IDS (the ids=
+ *	syntax) or %PPT_A_SANITISE_CLASS, and %PPT_A_SANITISER.  An entry
+ *	with the same selector is replaced.  The policy says what must erase
+ *	a device's data between tenants, beyond the reset of a clean; the
+ *	most specific entry that matches a device applies: an address, then
+ *	ids, then the longest class.  Built-in defaults: class 0108 (NVMe)
+ *	nvme, class 03 (display) bar, every other device none (reset only).
+ *	Setting none is logged.  Synchronous.
+ * @PPT_CMD_SANITISE_DEL: remove a selector's entry (the same selector
+ *	attribute as it was set with).  A built-in default's selector goes
+ *	back to its default; -ENOENT when there is nothing to remove.
+ *	Synchronous.
+ * @PPT_CMD_SANITISE_GET: dump the sanitiser policy (dumpit only): one
+ *	message per entry with its selector attribute, %PPT_A_SANITISER,
+ *	%PPT_A_MATCH_BOOT for an entry of the sanitise= module parameter and
+ *	%PPT_A_SANITISE_DEFAULT for a built-in default.  Open to everyone.
+ *	A policy change sends no %PPT_CMD_DEVICE_NTF: dump the devices to see
+ *	each one's %PPT_A_DEV_SANITISER.
  *
  * Leases: a claim sent with %PPT_A_LEASE (%PPT_CMD_DEVICE_CLAIM or
  * %PPT_CMD_CLAIM) is bound to the sending netlink socket.  When that socket
@@ -280,8 +305,8 @@ enum ppt_stats_op {
  * command and %PPT_A_REQ_ID, and queues the work; the outcome follows as a
  * %PPT_CMD_REQUEST_NTF with the same %PPT_A_REQ_ID.  Subscribe to the
  * events group before sending so the outcome cannot be missed.  Every
- * command but %PPT_CMD_DEVICE_GET, %PPT_CMD_MATCH_GET and
- * %PPT_CMD_STATS_GET needs
+ * command but %PPT_CMD_DEVICE_GET, %PPT_CMD_MATCH_GET,
+ * %PPT_CMD_STATS_GET and %PPT_CMD_SANITISE_GET needs
  * CAP_SYS_ADMIN in the initial user namespace; the family exists only in
  * the initial network namespace.
  *
@@ -307,6 +332,9 @@ enum ppt_cmd {
 	PPT_CMD_CLAIM,
 	PPT_CMD_TAKE,
 	PPT_CMD_STATS_GET,
+	PPT_CMD_SANITISE_SET,
+	PPT_CMD_SANITISE_DEL,
+	PPT_CMD_SANITISE_GET,
 
 	__PPT_CMD_MAX,
 	PPT_CMD_MAX = __PPT_CMD_MAX - 1
@@ -428,6 +456,19 @@ enum ppt_cmd {
  * @PPT_A_DEV_RECYCLES: u32, how many times the device was cleaned and
  *	given back to its owner since the recycling assignment was made;
  *	present with %PPT_A_DEV_RECYCLE
+ * @PPT_A_SANITISER: string, a sanitiser spec: "none", "nvme[:METHOD]"
+ *	(METHOD auto, sanitize-crypto, sanitize-block, format-crypto,
+ *	format-user, write-zeroes or overwrite), "bar[:BARS]" (BARS
+ *	prefetchable, memory or BAR numbers 0-5 joined by commas) or
+ *	"exec:/PATH" (an absolute path, no whitespace or ';'); at most
+ *	%PPT_SANITISER_MAX - 1 bytes
+ * @PPT_A_SANITISE_CLASS: string, a sanitiser policy selector by class:
+ *	2, 4 or 6 hexadecimal digits, the class, class and subclass, or
+ *	class, subclass and programming interface ("0108", "03")
+ * @PPT_A_SANITISE_DEFAULT: flag, in %PPT_CMD_SANITISE_GET: the entry is a
+ *	built-in default
+ * @PPT_A_DEV_SANITISER: string, the sanitiser the policy gives the device
+ *	now ("none": its clean is a reset only)
  */
 enum ppt_attr {
 	PPT_A_UNSPEC,
@@ -488,6 +529,10 @@ enum ppt_attr {
 	PPT_A_RECYCLE,
 	PPT_A_DEV_RECYCLE,
 	PPT_A_DEV_RECYCLES,
+	PPT_A_SANITISER,
+	PPT_A_SANITISE_CLASS,
+	PPT_A_SANITISE_DEFAULT,
+	PPT_A_DEV_SANITISER,
 
 	__PPT_A_MAX,
 	PPT_A_MAX = __PPT_A_MAX - 1
