@@ -307,6 +307,13 @@ bool ppt_dev_recycle(const struct ppt_dev *d);
 uint32_t ppt_dev_recycles(const struct ppt_dev *d);
 /** ppt_dev_reason() - why the device is quarantined or could not be returned; NULL when nothing */
 const char *ppt_dev_reason(const struct ppt_dev *d);
+/**
+ * ppt_dev_sanitiser() - the sanitiser the kernel's policy gives the device
+ *
+ * "none" when its clean is a reset only; NULL from a module that keeps no
+ * sanitiser policy.  See ppt_sanitise_set().  Since 1.2.
+ */
+const char *ppt_dev_sanitiser(const struct ppt_dev *d);
 
 /**
  * ppt_dev_has_attr() - did the kernel report attribute @attr for the device?
@@ -832,6 +839,84 @@ int ppt_match_del(struct ppt_handle *h, enum ppt_match_kind kind,
  * frees them.
  */
 int ppt_match_list(struct ppt_handle *h, struct ppt_match ***out, size_t *n);
+
+/*
+ * The sanitiser policy: which sanitiser must erase a device's data between
+ * tenants, beyond the reset of a clean.  The kernel keeps it (from boot:
+ * the sanitise= module parameter); see %PPT_CMD_SANITISE_SET in
+ * <linux/ppt.h> for the selectors, the specs and the built-in defaults.
+ * Since 1.2; a module without it fails these calls with -EOPNOTSUPP.
+ */
+
+/**
+ * enum ppt_sanitise_kind - how a policy entry selects devices
+ * @PPT_SANITISE_BY_DEVICE: an address, "[domain:]bus:dev.fn"
+ * @PPT_SANITISE_BY_IDS: the ids= syntax,
+ *	"vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]"
+ * @PPT_SANITISE_BY_CLASS: 2, 4 or 6 hex digits of the class code ("0108")
+ */
+enum ppt_sanitise_kind {
+	PPT_SANITISE_BY_DEVICE,
+	PPT_SANITISE_BY_IDS,
+	PPT_SANITISE_BY_CLASS,
+};
+
+/** ppt_sanitise_kind_name() - "device", "ids" or "class"; "invalid" otherwise */
+const char *ppt_sanitise_kind_name(enum ppt_sanitise_kind kind);
+/** ppt_sanitise_kind_parse() - the kind of a name ppt_sanitise_kind_name() gives, or -EINVAL */
+int ppt_sanitise_kind_parse(const char *name);
+
+/* struct ppt_sanitise_rule: one policy entry, as ppt_sanitise_list() returns it. */
+struct ppt_sanitise_rule;
+
+/** ppt_sanitise_rule_kind() - how the entry selects devices */
+enum ppt_sanitise_kind ppt_sanitise_rule_kind(const struct ppt_sanitise_rule *r);
+/** ppt_sanitise_rule_selector() - the selector as the kernel keeps it */
+const char *ppt_sanitise_rule_selector(const struct ppt_sanitise_rule *r);
+/** ppt_sanitise_rule_sanitiser() - the sanitiser spec ("none": reset only) */
+const char *ppt_sanitise_rule_sanitiser(const struct ppt_sanitise_rule *r);
+/** ppt_sanitise_rule_boot() - the entry comes from the sanitise= module parameter */
+bool ppt_sanitise_rule_boot(const struct ppt_sanitise_rule *r);
+/** ppt_sanitise_rule_default() - the entry is a built-in default */
+bool ppt_sanitise_rule_default(const struct ppt_sanitise_rule *r);
+
+/**
+ * ppt_sanitise_list() - the whole policy, built-in defaults included
+ * @out: receives a NULL-terminated array of entries, in the kernel's order
+ * @n: receives how many; may be NULL
+ *
+ * Memory: ppt_sanitise_list_free() frees *@out and its entries.
+ */
+int ppt_sanitise_list(struct ppt_handle *h, struct ppt_sanitise_rule ***out,
+		      size_t *n);
+/** ppt_sanitise_list_free() - free what ppt_sanitise_list() returned; NULL is allowed. */
+void ppt_sanitise_list_free(struct ppt_sanitise_rule **list);
+
+/**
+ * ppt_sanitise_set() - set a selector's sanitiser (synchronous)
+ * @sanitiser: "none", "nvme[:METHOD]", "bar[:BARS]" or "exec:/PATH"
+ * @flags: none defined yet: 0
+ *
+ * An entry with the same selector is replaced; "none" is logged by the
+ * kernel.  The kernel checks both and names what is wrong (ppt_errmsg()).
+ *
+ * Return: 0, -EINVAL for a malformed selector or sanitiser, or another
+ * negative errno.
+ */
+int ppt_sanitise_set(struct ppt_handle *h, enum ppt_sanitise_kind kind,
+		     const char *selector, const char *sanitiser, unsigned int flags);
+
+/**
+ * ppt_sanitise_del() - remove a selector's entry (synchronous)
+ * @flags: none defined yet: 0
+ *
+ * A built-in default's selector goes back to its default.
+ *
+ * Return: 0, -ENOENT when there is nothing to remove, or another negative
+ * errno.
+ */
+int ppt_sanitise_del(struct ppt_handle *h, enum ppt_sanitise_kind kind,
+		     const char *selector, unsigned int flags);
 
 /*
  * Statistics the module kept since it loaded (%PPT_CMD_STATS_GET in

@@ -86,6 +86,10 @@ struct nla_policy ppt__policy[PPT_A_MAX + 1] = {
 	[PPT_A_RECYCLE] = { .type = NLA_FLAG },
 	[PPT_A_DEV_RECYCLE] = { .type = NLA_FLAG },
 	[PPT_A_DEV_RECYCLES] = { .type = NLA_U32 },
+	[PPT_A_SANITISER] = { .type = NLA_STRING },
+	[PPT_A_SANITISE_CLASS] = { .type = NLA_STRING },
+	[PPT_A_SANITISE_DEFAULT] = { .type = NLA_FLAG },
+	[PPT_A_DEV_SANITISER] = { .type = NLA_STRING },
 };
 
 /* Map libnl's error codes to errno for callers. */

@@ -117,6 +117,9 @@ static const char *const cmd_names[] = {
 	[PPT_CMD_CLAIM] = "claim-set",
 	[PPT_CMD_TAKE] = "take",
 	[PPT_CMD_STATS_GET] = "stats-get",
+	[PPT_CMD_SANITISE_SET] = "sanitise-set",
+	[PPT_CMD_SANITISE_DEL] = "sanitise-del",
+	[PPT_CMD_SANITISE_GET] = "sanitise-get",
 };
 
 const char *ppt_cmd_name(uint32_t cmd)
@@ -147,6 +150,30 @@ int ppt_match_kind_parse(const char *name)
 	for (i = 0; name && i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
 		if (!strcmp(name, kind_names[i]))
 			return (int)i;
+	return -EINVAL;
+}
+
+/* The selectors of the sanitiser policy (ppt_sanitise_set()). */
+static const char *const sanitise_kind_names[] = {
+	[PPT_SANITISE_BY_DEVICE] = "device",
+	[PPT_SANITISE_BY_IDS] = "ids",
+	[PPT_SANITISE_BY_CLASS] = "class",
+};
+
+#define NSANITISE_KINDS (sizeof(sanitise_kind_names) / sizeof(sanitise_kind_names[0]))
+
+const char *ppt_sanitise_kind_name(enum ppt_sanitise_kind kind)
+{
+	return (unsigned int)kind < NSANITISE_KINDS ? sanitise_kind_names[kind] : "invalid";
+}
+
+int ppt_sanitise_kind_parse(const char *name)
+{
+	size_t k;
+
+	for (k = 0; name && k < NSANITISE_KINDS; k++)
+		if (!strcmp(name, sanitise_kind_names[k]))
+			return (int)k;
 	return -EINVAL;
 }
 
@@ -214,6 +241,10 @@ static const char *const attr_names[] = {
 	[PPT_A_RECYCLE] = "PPT_A_RECYCLE",
 	[PPT_A_DEV_RECYCLE] = "PPT_A_DEV_RECYCLE",
 	[PPT_A_DEV_RECYCLES] = "PPT_A_DEV_RECYCLES",
+	[PPT_A_SANITISER] = "PPT_A_SANITISER",
+	[PPT_A_SANITISE_CLASS] = "PPT_A_SANITISE_CLASS",
+	[PPT_A_SANITISE_DEFAULT] = "PPT_A_SANITISE_DEFAULT",
+	[PPT_A_DEV_SANITISER] = "PPT_A_DEV_SANITISER",
 };
 
 const char *ppt_attr_name(uint32_t attr)

@@ -65,6 +65,7 @@ struct ppt_dev *ppt__dev_parse(struct nlattr **tb, int *err)
 	ppt__copy_str(d->path, sizeof(d->path), tb[PPT_A_DEV_PATH]);
 	ppt__copy_str(d->slot, sizeof(d->slot), tb[PPT_A_DEV_SLOT]);
 	ppt__copy_str(d->reason, sizeof(d->reason), tb[PPT_A_DEV_REASON]);
+	ppt__copy_str(d->sanitiser, sizeof(d->sanitiser), tb[PPT_A_DEV_SANITISER]);
 	if (tb[PPT_A_DEV_RESET_METHODS])
 		d->reset_methods = nla_get_u32(tb[PPT_A_DEV_RESET_METHODS]);
 	d->last_reset = enum_of(tb[PPT_A_DEV_LAST_RESET]);
@@ -197,6 +198,11 @@ bool ppt_dev_lease_ended(const struct ppt_dev *d)
 bool ppt_dev_recycle(const struct ppt_dev *d)
 {
 	return has(d, PPT_A_DEV_RECYCLE);
+}
+
+const char *ppt_dev_sanitiser(const struct ppt_dev *d)
+{
+	return d->sanitiser[0] ? d->sanitiser : NULL;
 }
 
 uint32_t ppt_dev_recycles(const struct ppt_dev *d)

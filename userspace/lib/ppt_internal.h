@@ -43,6 +43,7 @@ struct ppt_dev {
 	uint32_t lease;
 	uint32_t recycles;
 	char reason[PPT_MSG_BUFLEN];
+	char sanitiser[PPT_SANITISER_MAX];
 };
 
 struct ppt_req {
