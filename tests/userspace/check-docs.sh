@@ -234,6 +234,7 @@ global="-j --json --pretty -h --help --variants"
 
 dev_fields=$("$cli" help list | sed -n 's/^Fields (-o): //p' | tr ',' ' ')
 match_fields=$("$cli" help match | sed -n 's/^Fields (-o): //p' | tr ',' ' ')
+sanitise_fields=$("$cli" help sanitise | sed -n 's/^Fields (-o): //p' | tr ',' ' ')
 match_kinds=$("$cli" help match | sed -n 's/.* \([a-z]*\(|[a-z]*\)\{1,\}\) ENTRY.*/\1/p' | head -n1 | tr '|' ' ')
 
 # takes VERB: the options pptadm's parser lets VERB take
@@ -250,7 +251,7 @@ help_opts() {
 	done
 }
 
-[ -n "$verbs" ] && [ -n "$options" ] && [ -n "$dev_fields" ] && [ -n "$match_fields" ] &&
+[ -n "$verbs" ] && [ -n "$options" ] && [ -n "$dev_fields" ] && [ -n "$match_fields" ] && [ -n "$sanitise_fields" ] &&
 	ok "pptadm's help lists commands, options and fields" ||
 	notok "pptadm's help lists commands, options and fields (check-docs.sh reads them wrongly)"
 
@@ -355,6 +356,8 @@ same "pptadm.8: the device fields under OUTPUT, Device fields" \
 	"$dev_fields" "$(section "$page8" OUTPUT "Device fields" | tags)"
 same "pptadm.8: the match fields under OUTPUT, Match fields" \
 	"$match_fields" "$(section "$page8" OUTPUT "Match fields" | tags)"
+same "pptadm.8: the sanitise rule fields under OUTPUT, Sanitise rule fields" \
+	"$sanitise_fields" "$(section "$page8" OUTPUT "Sanitise rule fields" | tags)"
 
 conf=$(sed -n 's/^#define PERSIST_DEFAULT_PATH[ \t]*"\(.*\)"/\1/p' "$persist")
 envvar=$(sed -n 's/^#define PERSIST_ENV[ \t]*"\(.*\)"/\1/p' "$persist")
@@ -524,6 +527,8 @@ same "completion: 'pptadm show --output=addr,' offers every device field after t
 	"$(for f in $dev_fields all; do echo "addr,$f"; done)" "$(complete_line 'pptadm show --output=addr,')"
 same "completion: 'pptadm match list -o ' offers every match field and all" \
 	"$match_fields all" "$(complete_line 'pptadm match list -o ')"
+same "completion: 'pptadm sanitise list -o ' offers every sanitise rule field and all" \
+	"$sanitise_fields all" "$(complete_line 'pptadm sanitise list -o ')"
 same "completion: 'pptadm reset X --method ' offers the header's reset methods" \
 	"$(names_of PPT_RESET_NAMES)" "$(complete_line 'pptadm reset X --method ')"
 same "completion: 'pptadm clean --method=' offers them too" \

@@ -51,6 +51,7 @@ static void devices(struct out_device *d)
 	d[0].info.lease = 4242;
 	d[0].info.tainted = true;
 	d[0].info.gated = true;
+	snprintf(d[0].info.sanitiser, sizeof(d[0].info.sanitiser), "bar:prefetchable");
 	snprintf(d[0].info.reason, sizeof(d[0].info.reason), "a reason\nwith a line");
 	snprintf(d[0].vendor_name, sizeof(d[0].vendor_name), "NVIDIA Corporation");
 	snprintf(d[0].device_name, sizeof(d[0].device_name), "GV100GL [Tesla V100 PCIe 16GB]");
@@ -107,6 +108,21 @@ static void matches_out(enum out_format fmt)
 	out_fields_select(&out_match_fields, fmt, NULL, &fl, bad, sizeof(bad));
 	out_rows(stdout, fmt, &out_match_fields, &fl, m, 2);
 	out_rows(stdout, fmt, &out_match_fields, &fl, m, 0);
+}
+
+static void sanitise_rules_out(enum out_format fmt)
+{
+	struct out_sanitise_rule r[3] = {
+		{ PPT_SANITISE_BY_CLASS, "0108", "nvme", "default" },
+		{ PPT_SANITISE_BY_IDS, "10de:1db4", "exec:/usr/libexec/gpu-wipe", "boot" },
+		{ PPT_SANITISE_BY_DEVICE, "0000:3b:00.0", "none", "runtime" },
+	};
+	struct out_fields fl;
+	char bad[32];
+
+	out_fields_select(&out_sanitise_fields, fmt, NULL, &fl, bad, sizeof(bad));
+	out_rows(stdout, fmt, &out_sanitise_fields, &fl, r, 3);
+	out_rows(stdout, fmt, &out_sanitise_fields, &fl, r, 0);
 }
 
 static void sysinfo_out(enum out_format fmt)
@@ -274,6 +290,7 @@ int main(void)
 		{ "claimed", claimed_out }, { "taken", taken_out },
 		{ "version", version_out }, { "check", check_out },
 		{ "event", events_out }, { "sanitised", sanitised_out },
+		{ "sanitise_rules", sanitise_rules_out },
 	};
 	size_t i;
 

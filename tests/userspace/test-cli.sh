@@ -245,8 +245,12 @@ t "export -o into a missing directory: named, exit 1" 1 --err "cannot create a t
 t "export kubevirt with a missing variants file: exit 1" 1 --err 'nonexistent' -- \
 	--variants "$tmp/nonexistent" export kubevirt
 
+t "sanitise list -o with an unknown field: usage error, the field named" 2 \
+	--err 'unknown output field "bogus" \(fields: kind,selector,sanitiser,source\)' -- sanitise list -o kind,bogus
+
 # --- without the module --------------------------------------------------
 if [ -z "$loaded" ]; then
+	t "sanitise list without the module: exit 1" 1 --err 'cannot reach the ppt netlink family' -- sanitise list
 	t "-j show without the module: the error object, exit 1" 1 \
 		--out '^\{"error":\{"errno":"ENOENT","code":2,.*"operation":"show","device":null' -- -j show 01:00.0
 	t "-jp reserve: the error object, pretty" 1 --out '^\{\n  "error": \{\n    "errno": "ENOENT",' -- -jp reserve 01:00.0

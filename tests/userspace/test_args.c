@@ -240,6 +240,33 @@ int main(void)
 	   a.match_op == MATCH_DEL && a.match_kind == PPT_MATCH_PATH, "match del path");
 	ok(parse("match", "list", "-p", "-o", "kind,text", NULL) == ARGS_OK &&
 	   a.match_op == MATCH_LIST && a.fmt == OUT_PARSEABLE, "match list -p -o");
+	/* the sanitiser policy: set, del, list; run and baseline */
+	ok(parse("sanitise", "set", "class", "0108", "nvme:format-user", NULL) == ARGS_OK &&
+	   a.verb->id == V_SANITISE && a.sanitise_kind == PPT_SANITISE_BY_CLASS && a.argc == 4,
+	   "sanitise set class SELECTOR SANITISER");
+	ok(parse("sanitise", "del", "device", "01:00.0", NULL) == ARGS_OK &&
+	   a.sanitise_kind == PPT_SANITISE_BY_DEVICE, "sanitise del device SELECTOR");
+	ok(parse("sanitise", "list", "-p", "-o", "selector,sanitiser", NULL) == ARGS_OK &&
+	   a.fmt == OUT_PARSEABLE, "sanitise list -p -o");
+	ok(parse("sanitise", "run", "--timeout", "60", "01:00.0", "bar", NULL) == ARGS_OK,
+	   "sanitise run --timeout DEVICE SANITISER");
+	usage_err(parse("sanitise", "set", "slot", "3", "nvme", NULL),
+		  "unknown selector kind \"slot\"", "sanitise set with a bad kind");
+	usage_err(parse("sanitise", "set", "ids", "10de:1db4", NULL),
+		  "needs a kind (device, ids or class), a SELECTOR and a SANITISER",
+		  "sanitise set without a sanitiser");
+	usage_err(parse("sanitise", "del", "ids", "10de:1db4", "bar", NULL),
+		  "\"bar\" is one too many", "sanitise del with a sanitiser");
+	usage_err(parse("sanitise", "list", "x", NULL), "\"x\" is one too many",
+		  "sanitise list with an argument");
+	usage_err(parse("sanitise", "set", "-o", "kind", "class", "03", "none", NULL),
+		  "sanitise set does not take -p or -o", "sanitise set -o");
+	usage_err(parse("sanitise", "list", "--timeout", "5", NULL),
+		  "sanitise list does not take --timeout", "sanitise list --timeout");
+	usage_err(parse("sanitise", "run", "-o", "kind", "01:00.0", NULL),
+		  "sanitise run does not take -p or -o", "sanitise run -o");
+	usage_err(parse("sanitise", "wipe", NULL),
+		  "sanitise needs run, baseline, set, del or list (not \"wipe\")", "sanitise wipe");
 	ok(parse("-j", "monitor", NULL) == ARGS_OK && a.verb->id == V_MONITOR, "monitor -j");
 	ok(parse("add", "--force", "0000:00/1c.0/00.0", NULL) == ARGS_OK, "add --force PATH");
 	ok(parse("remove", "10de:1db4", NULL) == ARGS_OK, "remove IDS");

@@ -260,9 +260,12 @@ static const struct verb verbs[] = {
 	  "loaded.  -o FILE writes FILE atomically (a\n"
 	  "temporary file in its directory, synced, then renamed) instead of\n"
 	  "standard output.\n" VARIANTS_HELP },
-	{ "sanitise", V_SANITISE, OPT_TIMEOUT, 2, 3,
+	{ "sanitise", V_SANITISE, OPT_TIMEOUT | OPT_PARSEABLE | OPT_OUTPUT, 1, 4,
 	  "sanitise run [--timeout SECS] DEVICE [SANITISER]\n"
-	  "sanitise baseline DEVICE [FILE]",
+	  "sanitise baseline DEVICE [FILE]\n"
+	  "sanitise set device|ids|class SELECTOR SANITISER\n"
+	  "sanitise del device|ids|class SELECTOR\n"
+	  "sanitise list [-j | -p -o kind,selector,sanitiser,source]",
 	  "Erase what a tenant left on a device that ppt has assigned to\n"
 	  "vfio-pci (pptadm assign) and nobody has open: pptadm opens it through\n"
 	  "VFIO itself.  A reset does not erase media or memory; a sanitiser does.\n"
@@ -279,8 +282,9 @@ static const struct verb verbs[] = {
 	  "                 argument and in PPT_DEVICE, the VFIO group node in\n"
 	  "                 PPT_VFIO_GROUP: it opens the device itself; exit status\n"
 	  "                 0 and its last line out say what it verified\n"
-	  "Without SANITISER, the device's class decides: nvme for an NVMe\n"
-	  "controller (class 0108), bar for a display controller (class 03).\n"
+	  "Without SANITISER, the kernel's sanitiser policy decides (show -o\n"
+	  "sanitiser; a module without one: the class, nvme for class 0108, bar\n"
+	  "for class 03).\n"
 	  "It prints the method that ran, what the device offered and what was\n"
 	  "verified; exit status 1 when the erase or its verification failed.\n"
 	  "--timeout SECS: for the erase (default 3600; exec: then SIGTERM, and\n"
@@ -288,6 +292,15 @@ static const struct verb verbs[] = {
 	  "controller's firmware, namespaces and formats as one line; with FILE,\n"
 	  "compare them with the line kept in FILE (exit status 1, naming each\n"
 	  "difference, when a tenant flashed firmware or changed namespaces).\n"
+	  "set, del, list: the sanitiser policy the kernel keeps, which says what\n"
+	  "must erase a device's data between tenants.  SELECTOR: an address\n"
+	  "(device), the ids= syntax (ids), or 2, 4 or 6 hex digits of the class\n"
+	  "code (class).  The most specific entry applies: device, then ids, then\n"
+	  "the longest class.  Defaults: class 0108 nvme, class 03 bar, others\n"
+	  "none (reset only); SANITISER none is logged.  set replaces a\n"
+	  "selector's entry; del removes it (a default's selector gets its\n"
+	  "default back).  For boot, the module parameter sanitise= takes\n"
+	  "KIND:SELECTOR=SANITISER entries joined by ';'.\n"
 	  DEVICE_HELP },
 	{ "help", V_HELP, 0, 0, 1, "help [COMMAND]",
 	  "This overview, or a command's help (also: pptadm COMMAND --help).\n" },
@@ -397,6 +410,7 @@ void args_verb_help(FILE *f, const struct verb *v)
 	if (v->opts & OPT_OUTPUT)
 		fprintf(f, "\nFields (-o): %s\n",
 			out_field_names(v->id == V_MATCH ? &out_match_fields :
+					v->id == V_SANITISE ? &out_sanitise_fields :
 					&out_device_fields));
 }
 
@@ -579,11 +593,61 @@ static const char *const devlink_words[][2] = {
 	{ "-batch", "--batch" }, { "-force", "--force" },
 };
 
-/* sanitise run DEVICE SANITISER | sanitise baseline DEVICE [FILE] */
+/* sanitise set KIND SELECTOR SANITISER | del KIND SELECTOR | list */
+static int parse_sanitise_policy(struct args *a, const char *sub, char *err, size_t errlen)
+{
+	int want = !strcmp(sub, "set") ? 4 : !strcmp(sub, "del") ? 3 : 1;
+
+	if (a->given & OPT_TIMEOUT) {
+		snprintf(err, errlen, "sanitise %s does not take --timeout", sub);
+		return ARGS_USAGE;
+	}
+	if (want > 1 && (a->given & (OPT_PARSEABLE | OPT_OUTPUT))) {
+		snprintf(err, errlen, "sanitise %s does not take -p or -o", sub);
+		return ARGS_USAGE;
+	}
+	if (a->argc > want) {
+		snprintf(err, errlen, "sanitise %s takes %d argument%s (\"%s\" is one too many)",
+			 sub, want - 1, want == 2 ? "" : "s", a->argv[want]);
+		return ARGS_USAGE;
+	}
+	if (a->argc < want) {
+		snprintf(err, errlen, "sanitise %s needs a kind (device, ids or class), a SELECTOR%s",
+			 sub, want == 4 ? " and a SANITISER" : "");
+		return ARGS_USAGE;
+	}
+	if (want > 1) {
+		int kind = ppt_sanitise_kind_parse(a->argv[1]);
+
+		if (kind < 0) {
+			snprintf(err, errlen, "unknown selector kind \"%s\" (want device, ids or class)",
+				 a->argv[1]);
+			return ARGS_USAGE;
+		}
+		a->sanitise_kind = (enum ppt_sanitise_kind)kind;
+	}
+	return ARGS_OK;
+}
+
+/*
+ * sanitise run DEVICE SANITISER | sanitise baseline DEVICE [FILE] |
+ * the policy's set, del and list
+ */
 static int parse_sanitise(struct args *a, char *err, size_t errlen)
 {
 	const char *sub = a->argc ? a->argv[0] : "";
 
+	if (!strcmp(sub, "set") || !strcmp(sub, "del") || !strcmp(sub, "list"))
+		return parse_sanitise_policy(a, sub, err, errlen);
+	if ((!strcmp(sub, "run") || !strcmp(sub, "baseline")) && (a->given & (OPT_PARSEABLE | OPT_OUTPUT))) {
+		snprintf(err, errlen, "sanitise %s does not take -p or -o", sub);
+		return ARGS_USAGE;
+	}
+	if (a->argc > 3) {
+		snprintf(err, errlen, "sanitise %s takes 2 arguments at most (\"%s\" is one too many)",
+			 sub, a->argv[3]);
+		return ARGS_USAGE;
+	}
 	if (!strcmp(sub, "run")) {
 		if (a->argc < 2) {
 			snprintf(err, errlen, "sanitise run needs a DEVICE");
@@ -602,7 +666,8 @@ static int parse_sanitise(struct args *a, char *err, size_t errlen)
 		}
 		return ARGS_OK;
 	}
-	snprintf(err, errlen, "sanitise needs run or baseline%s%s%s", a->argc ? " (not \"" : "",
+	snprintf(err, errlen, "sanitise needs run, baseline, set, del or list%s%s%s",
+		 a->argc ? " (not \"" : "",
 		 a->argc ? sub : "", a->argc ? "\")" : "");
 	return ARGS_USAGE;
 }

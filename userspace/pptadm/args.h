@@ -114,6 +114,7 @@ struct args {
 	unsigned int given;	/* OPT_* given */
 	enum { MATCH_LIST, MATCH_ADD, MATCH_DEL } match_op;
 	enum ppt_match_kind match_kind;	/* match add/del */
+	enum ppt_sanitise_kind sanitise_kind;	/* sanitise set/del */
 	const char *match_text;		/* as given; checked */
 	int argc;		/* operands after the verb */
 	char **argv;

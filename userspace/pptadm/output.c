@@ -59,6 +59,7 @@ GETTER(gated, KNOWN, "%s", d->info.gated ? "yes" : "no")
 GETTER(reason, KNOWN && d->info.reason[0], "%s", d->info.reason)
 GETTER(recycle, KNOWN, "%s", d->info.recycle ? "yes" : "no")
 GETTER(recycles, KNOWN && d->info.recycle, "%" PRIu32, d->info.recycles)
+GETTER(sanitiser, KNOWN && d->info.sanitiser[0], "%s", d->info.sanitiser)
 GETTER(variant, d->variant[0], "%s", d->variant)
 GETTER(type, d->type[0], "%s", d->type)
 /* SR-IOV (sriov.h): a VF's PF and index, a PF's counts */
@@ -123,6 +124,7 @@ static const struct field device_fields[] = {
 	{ "reason", "REASON", F_STR, false, NULL, get_reason },
 	{ "recycle", "RECYCLE", F_BOOL, false, NULL, get_recycle },
 	{ "recycles", "RECYCLES", F_INT, false, NULL, get_recycles },
+	{ "sanitiser", "SANITISER", F_STR, false, NULL, get_sanitiser },
 	/* SR-IOV */
 	{ "physfn", "PHYSFN", F_STR, false, NULL, get_physfn },
 	{ "vf_index", "VF_INDEX", F_INT, false, NULL, get_vf_index },
@@ -192,6 +194,44 @@ const struct field_set out_match_fields = {
 	NULL, 0, sizeof(struct out_match),
 };
 
+#define RULE(row) ((const struct out_sanitise_rule *)(row))
+
+static bool get_skind(const void *row, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", ppt_sanitise_kind_name(RULE(row)->kind));
+	return true;
+}
+
+static bool get_selector(const void *row, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", RULE(row)->selector);
+	return true;
+}
+
+static bool get_rule_sanitiser(const void *row, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", RULE(row)->sanitiser);
+	return true;
+}
+
+static bool get_source(const void *row, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", RULE(row)->source);
+	return true;
+}
+
+static const struct field sanitise_fields[] = {
+	{ "kind", "KIND", F_STR, true, NULL, get_skind },
+	{ "selector", "SELECTOR", F_STR, true, NULL, get_selector },
+	{ "sanitiser", "SANITISER", F_STR, true, NULL, get_rule_sanitiser },
+	{ "source", "SOURCE", F_STR, true, NULL, get_source },
+};
+
+const struct field_set out_sanitise_fields = {
+	"sanitise_rules", sanitise_fields, sizeof(sanitise_fields) / sizeof(sanitise_fields[0]),
+	NULL, 0, sizeof(struct out_sanitise_rule),
+};
+
 void out_reset_methods(uint32_t mask, char *buf, size_t len)
 {
 	size_t off = 0;
@@ -220,8 +260,8 @@ const char *out_errno_name(int err, char *buf, size_t len)
 const char *out_field_names(const struct field_set *fs)
 {
 	/* one buffer per field set */
-	static char names[2][1024];
-	char *buf = names[fs == &out_match_fields];
+	static char names[3][1024];
+	char *buf = names[fs == &out_match_fields ? 1 : fs == &out_sanitise_fields ? 2 : 0];
 	size_t i, off = 0;
 
 	if (buf[0])

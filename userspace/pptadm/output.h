@@ -62,6 +62,7 @@ struct dev_info {
 	char reason[256];
 	bool recycle;
 	uint32_t recycles;
+	char sanitiser[PPT_SANITISER_MAX];	/* "": the module keeps no policy */
 };
 
 /*
@@ -150,6 +151,14 @@ struct field_set {
 #define OUT_DEF_TABLE	2
 
 /* A match entry as pptadm prints it (kernel.h copies libppt's). */
+/* One entry of the kernel's sanitiser policy (sanitise list). */
+struct out_sanitise_rule {
+	enum ppt_sanitise_kind kind;
+	char selector[PPT_MATCH_BUFLEN];
+	char sanitiser[PPT_SANITISER_MAX];
+	const char *source;		/* "boot", "default" or "runtime" */
+};
+
 struct out_match {
 	enum ppt_match_kind kind;
 	char text[PPT_MATCH_BUFLEN];
@@ -159,6 +168,7 @@ struct out_match {
 
 extern const struct field_set out_device_fields;	/* rows: struct out_device */
 extern const struct field_set out_match_fields;		/* rows: struct out_match */
+extern const struct field_set out_sanitise_fields;	/* rows: struct out_sanitise_rule */
 
 #define OUT_MAX_FIELDS 64
 

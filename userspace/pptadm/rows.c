@@ -45,6 +45,7 @@ void rows_dev(const struct ppt_dev *d, struct dev_info *out)
 	out->recycle = ppt_dev_recycle(d);
 	out->recycles = ppt_dev_recycles(d);
 	copy(out->reason, sizeof(out->reason), ppt_dev_reason(d));
+	copy(out->sanitiser, sizeof(out->sanitiser), ppt_dev_sanitiser(d));
 }
 
 int rows_get(struct ppt_handle *h, const char *addr, struct dev_info *out)
@@ -96,6 +97,33 @@ int rows_matches(struct ppt_handle *h, struct out_match **out, size_t *n)
 		(*out)[i].reset_pref = ppt_match_reset_pref(m[i]);
 	}
 	ppt_match_list_free(m);
+	if (!*out)
+		return -ENOMEM;
+	*n = k;
+	return 0;
+}
+
+int rows_sanitise_rules(struct ppt_handle *h, struct out_sanitise_rule **out, size_t *n)
+{
+	struct ppt_sanitise_rule **r;
+	size_t i, k = 0;
+	int ret = ppt_sanitise_list(h, &r, &k);
+
+	*out = NULL;
+	*n = 0;
+	if (ret)
+		return ret;
+	*out = calloc(k + 1, sizeof(**out));
+	for (i = 0; *out && i < k; i++) {
+		(*out)[i].kind = ppt_sanitise_rule_kind(r[i]);
+		copy((*out)[i].selector, sizeof((*out)[i].selector),
+		     ppt_sanitise_rule_selector(r[i]));
+		copy((*out)[i].sanitiser, sizeof((*out)[i].sanitiser),
+		     ppt_sanitise_rule_sanitiser(r[i]));
+		(*out)[i].source = ppt_sanitise_rule_default(r[i]) ? "default" :
+				   ppt_sanitise_rule_boot(r[i]) ? "boot" : "runtime";
+	}
+	ppt_sanitise_list_free(r);
 	if (!*out)
 		return -ENOMEM;
 	*n = k;

@@ -27,6 +27,8 @@ int rows_list(struct ppt_handle *h, struct dev_info **out, size_t *n);
 
 /* Every match entry, as ppt_match_list(): *out is malloc()ed. */
 int rows_matches(struct ppt_handle *h, struct out_match **out, size_t *n);
+/* The kernel's sanitiser policy, as sanitise list shows it. */
+int rows_sanitise_rules(struct ppt_handle *h, struct out_sanitise_rule **out, size_t *n);
 
 /* An event. */
 void rows_event(const struct ppt_event *e, struct ev_event *out);

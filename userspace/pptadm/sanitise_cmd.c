@@ -3,6 +3,7 @@
  * sanitise run DEVICE [SANITISER], sanitise baseline DEVICE [FILE]: run a
  * sanitiser (sanitise.h) on a device ppt has assigned to vfio-pci, or take
  * an NVMe controller's baseline and compare it with one kept in FILE.
+ * sanitise set|del|list: the sanitiser policy the kernel keeps.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "cmds.h"
 #include "json.h"
+#include "rows.h"
 #include "sanitise.h"
 
 /* The default time an erase may take: a Sanitize of a large drive takes long. */
@@ -19,7 +21,8 @@
  * The device DEVICE names, which ppt must have assigned to vfio-pci: only
  * then is it bound to vfio-pci by ppt's doing, with its group mates.
  */
-static int assigned_device(struct ctx *c, char *addr, size_t len, uint32_t *pci_class)
+static int assigned_device(struct ctx *c, char *addr, size_t len, uint32_t *pci_class,
+			   char *policy, size_t policy_len)
 {
 	struct name_target *t = NULL;
 	size_t nt = 0, i;
@@ -57,6 +60,8 @@ static int assigned_device(struct ctx *c, char *addr, size_t len, uint32_t *pci_
 	}
 	if (pci_class)
 		*pci_class = c->kern[i].info.pci_class;
+	if (policy)
+		snprintf(policy, policy_len, "%s", c->kern[i].info.sanitiser);
 	return 0;
 }
 
@@ -95,30 +100,37 @@ static int sanitise_run_cmd(struct ctx *c)
 	const char *spec = c->a.argc == 3 ? c->a.argv[2] : NULL;
 	struct sanitiser_spec s;
 	struct sanitise_result r;
-	char addr[PPT_ADDR_BUFLEN], err[512];
+	char addr[PPT_ADDR_BUFLEN], err[512], policy[PPT_SANITISER_MAX];
 	unsigned int timeout_s;
 	uint32_t pci_class;
 	int ret;
 
 	if (spec && sanitiser_parse(spec, &s, err, sizeof(err)))
 		return ctx_usage_error(c, "%s", err);
-	ret = assigned_device(c, addr, sizeof(addr), &pci_class);
+	ret = assigned_device(c, addr, sizeof(addr), &pci_class, policy, sizeof(policy));
 	if (ret)
 		return ret;
 	if (!spec) {
-		spec = sanitiser_default(pci_class);
-		if (!spec) {
-			char msg[160];
+		/* the kernel's policy; a module without one: the class default */
+		spec = policy[0] ? policy : sanitiser_default(pci_class);
+		if (!spec || !strcmp(spec, "none")) {
+			char msg[200];
 			struct out_error e = { .err = -EINVAL, .operation = ctx_op(c),
 					       .device = addr, .message = msg };
 
 			snprintf(msg, sizeof(msg),
-				 "no sanitiser is the default for class %06x: name one (nvme, bar or exec:PROGRAM)",
+				 "the sanitiser policy gives this device (class %06x) none: name a sanitiser (nvme, bar or exec:PROGRAM), or set one (sanitise set)",
 				 pci_class);
 			ctx_report(c, &e);
 			return EXIT_FAIL;
 		}
-		sanitiser_parse(spec, &s, err, sizeof(err));
+		if (sanitiser_parse(spec, &s, err, sizeof(err))) {
+			struct out_error e = { .err = -EINVAL, .operation = ctx_op(c),
+					       .device = addr, .message = err };
+
+			ctx_report(c, &e);
+			return EXIT_FAIL;
+		}
 	}
 	timeout_s = c->a.given & OPT_TIMEOUT ? (unsigned int)(c->a.timeout_ms / 1000) :
 		    SANITISE_TIMEOUT_S;
@@ -148,7 +160,7 @@ static int sanitise_baseline_cmd(struct ctx *c)
 	struct nvme_baseline before, after;
 	int ret;
 
-	ret = assigned_device(c, addr, sizeof(addr), NULL);
+	ret = assigned_device(c, addr, sizeof(addr), NULL, NULL, 0);
 	if (ret)
 		return ret;
 	if (c->a.argc == 3) {
@@ -185,9 +197,63 @@ static int sanitise_baseline_cmd(struct ctx *c)
 	return 0;
 }
 
+static int sanitise_list_cmd(struct ctx *c)
+{
+	struct out_sanitise_rule *r = NULL;
+	struct out_fields sel;
+	size_t n = 0;
+	int ret;
+
+	ret = ctx_select_fields(c, &out_sanitise_fields, NULL, &sel);
+	if (ret)
+		return ret;
+	if (ctx_open(c, "sanitise list"))
+		return EXIT_FAIL;
+	ret = rows_sanitise_rules(c->h, &r, &n);
+	if (ret) {
+		struct out_error e = { .err = ret, .what = "cannot list the sanitiser policy",
+				       .operation = "sanitise list",
+				       .message = ppt_errmsg(c->h) };
+
+		ctx_report(c, &e);
+		return EXIT_FAIL;
+	}
+	out_rows(c->out, c->a.fmt, &out_sanitise_fields, &sel, r, n);
+	free(r);
+	return 0;
+}
+
+/* set KIND SELECTOR SANITISER, del KIND SELECTOR: the kernel checks both */
+static int sanitise_policy_cmd(struct ctx *c, bool set)
+{
+	const char *op = set ? "sanitise set" : "sanitise del";
+	char what[PPT_MATCH_BUFLEN + 16];
+	int ret;
+
+	if (ctx_open(c, op))
+		return EXIT_FAIL;
+	if (set)
+		ret = ppt_sanitise_set(c->h, c->a.sanitise_kind, c->a.argv[2], c->a.argv[3], 0);
+	else
+		ret = ppt_sanitise_del(c->h, c->a.sanitise_kind, c->a.argv[2], 0);
+	if (ret) {
+		snprintf(what, sizeof(what), "%s %s", ppt_sanitise_kind_name(c->a.sanitise_kind),
+			 c->a.argv[2]);
+		ctx_report_op(c, op, what, ret);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
 int cmd_sanitise(struct ctx *c)
 {
-	if (!strcmp(c->a.argv[0], "run"))
+	const char *sub = c->a.argv[0];
+
+	if (!strcmp(sub, "run"))
 		return sanitise_run_cmd(c);
-	return sanitise_baseline_cmd(c);
+	if (!strcmp(sub, "baseline"))
+		return sanitise_baseline_cmd(c);
+	if (!strcmp(sub, "list"))
+		return sanitise_list_cmd(c);
+	return sanitise_policy_cmd(c, !strcmp(sub, "set"));
 }
