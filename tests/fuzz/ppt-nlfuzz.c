@@ -14,10 +14,12 @@
  *
  * What is sent (generators, chosen at random per message):
  *   - structured valid requests: get of every PCI device, dumps of
- *     device-get, match-get and stats-get, and reserve/release/claim/unclaim/reset/
- *     clean/set/unassign/match-add/match-del of the sandbox devices
- *     (--devices) so that state really changes; requests naming devices
- *     that do not exist, and malformed addresses;
+ *     device-get, match-get, stats-get and sanitise-get, and
+ *     reserve/release/claim/unclaim/reset/clean/set/unassign/match-add/
+ *     match-del of the sandbox devices (--devices) so that state really
+ *     changes; requests naming devices that do not exist, and malformed
+ *     addresses; sanitise-set/-del with good and bad selectors and
+ *     sanitisers (the selectors select no device of the sandbox);
  *   - random commands: valid ones, 0, the notification commands, 255 and
  *     others unknown; random genl version and reserved byte;
  *   - attributes of random and wrong types and lengths (0, 1..3, odd,
@@ -206,6 +208,40 @@ static const char *const bad_match_texts[] = {
 	"x/00.0", "8086:10d3,1234:11e8", "8086:10d3 ", " 1234:11e8",
 };
 #define N_BAD_MATCH (sizeof(bad_match_texts) / sizeof(bad_match_texts[0]))
+
+/*
+ * Sanitiser policy rules: selectors that select none of the sandbox's
+ * devices (a rule for them would change what the other tests see), good
+ * and bad sanitisers.
+ */
+static const struct {
+	uint16_t attr;
+	const char *text;
+} sanitise_selectors[] = {
+	{ PPT_A_MATCH_DEVICE, "0000:fe:1f.7" }, { PPT_A_MATCH_IDS, "1d0f:fffe" },
+	{ PPT_A_SANITISE_CLASS, "ff" }, { PPT_A_SANITISE_CLASS, "ff00" },
+	{ PPT_A_SANITISE_CLASS, "ff0001" },
+};
+#define N_SANITISE_SELECTORS (sizeof(sanitise_selectors) / sizeof(sanitise_selectors[0]))
+
+/* bad as an address, as ids and as a class alike */
+static const char *const bad_sanitise_selectors[] = {
+	"", "f", "fff", "fffff", "ff000102", "gg", "0000:fe:1f.8", "1d0f:", "1d0f:fffe ",
+};
+#define N_BAD_SANITISE_SELECTORS \
+	(sizeof(bad_sanitise_selectors) / sizeof(bad_sanitise_selectors[0]))
+
+static const char *const good_sanitisers[] = {
+	"none", "nvme", "nvme:auto", "nvme:format-user", "bar", "bar:memory", "bar:0,2",
+	"exec:/bin/true",
+};
+#define N_GOOD_SANITISERS (sizeof(good_sanitisers) / sizeof(good_sanitisers[0]))
+
+static const char *const bad_sanitisers[] = {
+	"", "wipe", "nvme:", "nvme:shred", "bar:6", "bar:0,0", "bar:", "exec:", "exec:true",
+	"exec:/bin/a b", "exec:/x;y", "none:x", "bar:prefetchable,0",
+};
+#define N_BAD_SANITISERS (sizeof(bad_sanitisers) / sizeof(bad_sanitisers[0]))
 
 /* ------------------------------------------------------------------ */
 /* PRNG: splitmix64 */
@@ -503,14 +539,14 @@ static void failf(struct thr *t, const struct req *q, const char *fmt, ...)
 static bool is_op(int cmd)
 {
 	return (cmd >= PPT_CMD_DEVICE_GET && cmd <= PPT_CMD_DEVICE_UNASSIGN) ||
-	       (cmd >= PPT_CMD_DEVICE_RESET && cmd <= PPT_CMD_STATS_GET);
+	       (cmd >= PPT_CMD_DEVICE_RESET && cmd <= PPT_CMD_SANITISE_GET);
 }
 
 /* the commands that only read: the rest of is_op() changes state */
 static bool is_read(int cmd)
 {
 	return cmd == PPT_CMD_DEVICE_GET || cmd == PPT_CMD_MATCH_GET ||
-	       cmd == PPT_CMD_STATS_GET;
+	       cmd == PPT_CMD_STATS_GET || cmd == PPT_CMD_SANITISE_GET;
 }
 
 static bool is_mutation(int cmd)
@@ -523,10 +559,11 @@ static bool has_dumpit(int cmd)
 	return is_read(cmd);
 }
 
-/* match-get and stats-get are dumps only */
+/* match-get, stats-get and sanitise-get are dumps only */
 static bool has_doit(int cmd)
 {
-	return is_op(cmd) && cmd != PPT_CMD_MATCH_GET && cmd != PPT_CMD_STATS_GET;
+	return is_op(cmd) && cmd != PPT_CMD_MATCH_GET && cmd != PPT_CMD_STATS_GET &&
+	       cmd != PPT_CMD_SANITISE_GET;
 }
 
 static int any_cmd(struct rng *r)
@@ -768,8 +805,10 @@ static bool make_safe(uint8_t *msg, size_t len)
 		s[plen] = 0;
 		if (type == PPT_A_DEV_ADDR || type == PPT_A_CLAIM_ADDR)
 			ok = addr_allowed(cmd, s);
-		else if (type == PPT_A_MATCH_IDS || type == PPT_A_MATCH_DEVICE ||
-			 type == PPT_A_MATCH_PATH)
+		else if ((type == PPT_A_MATCH_IDS || type == PPT_A_MATCH_DEVICE ||
+			  type == PPT_A_MATCH_PATH) &&
+			 /* a sanitiser policy selector reserves nothing */
+			 cmd != PPT_CMD_SANITISE_SET && cmd != PPT_CMD_SANITISE_DEL)
 			ok = match_allowed(type, s) || !maybe_parses(s);
 		if (!ok) {
 			msg[off + NLA_HDRLEN] = 'g';
@@ -809,7 +848,8 @@ static void gen_valid(struct thr *t, struct req *q, struct mb *m, bool allow_dum
 	q->wellformed = true;
 	if (allow_dump && pick < 8) {
 		cmd = chance(r, 60) ? PPT_CMD_DEVICE_GET :
-		      chance(r, 70) ? PPT_CMD_MATCH_GET : PPT_CMD_STATS_GET;
+		      chance(r, 60) ? PPT_CMD_MATCH_GET :
+		      chance(r, 50) ? PPT_CMD_STATS_GET : PPT_CMD_SANITISE_GET;
 		q->dump = true;
 		mb_start(m, cfg.family, base_flags(true), q->seq, (uint8_t)cmd, PPT_GENL_VERSION);
 		mb_end(m);
@@ -855,6 +895,32 @@ static void gen_valid(struct thr *t, struct req *q, struct mb *m, bool allow_dum
 		else
 			q->expect = E_OK | ebit(ENOENT) | ebit(EPERM);
 		mb_end(m);
+		return;
+	}
+	if (cmd == PPT_CMD_SANITISE_SET || cmd == PPT_CMD_SANITISE_DEL) {
+		bool good_sel = chance(r, 75);
+		bool good_spec = cmd == PPT_CMD_SANITISE_DEL || chance(r, 70);
+
+		i = (int)rnd(r, N_SANITISE_SELECTORS);
+		if (good_sel)
+			mb_str(m, sanitise_selectors[i].attr, sanitise_selectors[i].text);
+		else
+			mb_str(m, sanitise_selectors[i].attr,
+			       bad_sanitise_selectors[rnd(r, N_BAD_SANITISE_SELECTORS)]);
+		if (cmd == PPT_CMD_SANITISE_SET)
+			mb_str(m, PPT_A_SANITISER, good_spec ?
+			       good_sanitisers[rnd(r, N_GOOD_SANITISERS)] :
+			       bad_sanitisers[rnd(r, N_BAD_SANITISERS)]);
+		mb_end(m);
+		q->wellformed = good_sel && good_spec;
+		if (!cfg.root)	/* the policy may refuse a long class before the caller */
+			q->expect = ebit(EPERM) | (good_sel ? 0 : ebit(EINVAL));
+		else if (!good_sel || !good_spec)
+			q->expect = ebit(EINVAL);
+		else if (cmd == PPT_CMD_SANITISE_SET)
+			q->expect = E_OK;
+		else
+			q->expect = E_OK | ebit(ENOENT);
 		return;
 	}
 	if (cmd == PPT_CMD_CLAIM || cmd == PPT_CMD_TAKE) {

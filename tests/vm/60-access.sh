@@ -79,10 +79,13 @@ match add ids 1234:5678|match add ids 1234:5678|yes
 match del ids 1234:abcd|match del ids 1234:abcd|yes
 reset $g0|reset $g0|no
 clean $nic|clean $nic|no
-set $a0|set --reset-pref sbr $a0|yes"
+set $a0|set --reset-pref sbr $a0|yes
+sanitise set ids 1234:5678|sanitise set ids 1234:5678 bar|yes
+sanitise del class 03|sanitise del class 03|no"
 state() {
 	pptadm -p -o addr,state,owner,driver,reset_pref list | sort
 	pptadm -p -o kind,text match list | sort
+	pptadm -p -o kind,selector,sanitiser,source sanitise list | sort
 	cat "$PPT_MODPROBE_CONF" 2>/dev/null
 }
 before=$(state)
@@ -106,6 +109,9 @@ is "uid 1000: pptadm list shows what root sees" "$(as_user "$PPTADM" -p -o addr,
 is "uid 1000: pptadm show gpu1" "$(as_user "$PPTADM" -p -o state,owner show "$g1")" claimed:vm1
 like "uid 1000: pptadm -j list" "$(as_user "$PPTADM" -j list)" "^\\{\"devices\":\\[.*\"addr\":\"$nic\""
 like "uid 1000: pptadm match list" "$(as_user "$PPTADM" -p -o kind,text match list)" '^ids:1234\\:abcd$'
+is "uid 1000: pptadm sanitise list shows what root sees" \
+	"$(as_user "$PPTADM" -p -o kind,selector,sanitiser,source sanitise list)" \
+	"$(pptadm -p -o kind,selector,sanitiser,source sanitise list)"
 refused "uid 1000" as_user "$EPERM_MSG" "EPERM, the kernel's reason"
 is "... and nothing changed" "$(state)" "$before"
 

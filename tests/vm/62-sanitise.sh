@@ -18,11 +18,16 @@
 #   sanitiser refuses to pass having erased nothing.
 # - Refusals: a device that is not assigned, one its tenant still has
 #   open, a bad sanitiser or BAR (usage errors naming the bad part).
+# - The policy the kernel keeps: the built-in defaults, set and del by
+#   device, ids and class with the most specific rule winning, none
+#   logged, a default restored by del, bad selectors and sanitisers
+#   refused with the policy unchanged, sanitise run without a sanitiser
+#   following it, and sanitise= at load (a bad entry logged and skipped).
 # topology: reset
 # append: ppt.ids=1234:1111,8086:293e ppt.auto_clean=0
 # kernels: 6.1 6.12
 # (Not on debug kernels yet: CI's time.)
-# timeout: 420
+# timeout: 540
 # shellcheck source=tests/vm/lib.sh
 . /ppt/lib.sh
 
@@ -169,7 +174,7 @@ like "... killed, with its last words" "$out" \
 	'did not finish within 2 s: killed; it said: scrubbing '"$gpu"
 out=$(pptadm sanitise run "$aud" 2>&1)
 is "the audio function has no default sanitiser" "$?" 1
-like "... saying so" "$out" 'no sanitiser is the default for class 040300: name one'
+like "... saying so" "$out" 'the sanitiser policy gives this device \(class 040300\) none: name a sanitiser'
 out=$(pptadm sanitise run "$aud" bar 2>&1)
 is "the audio function: bar fails" "$?" 1
 like "... having nothing to erase" "$out" 'no prefetchable memory BAR to zero'
@@ -183,5 +188,70 @@ out=$(pptadm sanitise run "$gpu" disk 2>&1)
 is "an unknown sanitiser is a usage error" "$?" 2
 like "... naming it" "$out" 'unknown sanitiser "disk"'
 ok "... unassign and clean" from_tenant t2 "$gpu" "$aud"
+
+# --- the sanitiser policy the kernel keeps ----------------------------------------
+pol() { pptadm -p -o kind,selector,sanitiser,source sanitise list; }
+san() { pptadm -p -o sanitiser show "$1"; }
+is "the built-in policy: NVMe nvme, display controllers bar" "$(pol)" \
+	"$(printf 'class:0108:nvme:default\nclass:03:bar:default')"
+is "show -o sanitiser: gpu0 bar, its audio function none" "$(san "$gpu") $(san "$aud")" "bar none"
+ok "set ids 8086:293e bar:memory" pptadm sanitise set ids 8086:293e bar:memory
+is "... the audio function's sanitiser" "$(san "$aud")" 'bar\:memory'
+# the bochs display is class 0380xx (other display controller)
+cls4=$(pptadm -p -o class show "$gpu" | cut -c1-4)
+like "gpu0's class" "$cls4" '^03[0-9a-f]{2}$'
+ok "set class $cls4 nvme:format-user" pptadm sanitise set class "$cls4" nvme:format-user
+is "... a 4-digit class beats the 2-digit default" "$(san "$gpu")" 'nvme\:format-user'
+ok "set device gpu0 exec:/tmp/probe.sh" pptadm sanitise set device "$gpu" exec:/tmp/probe.sh
+is "... a device rule beats ids and class" "$(san "$gpu")" 'exec\:/tmp/probe.sh'
+ok "set device gpu0 again: replaced, not added" pptadm sanitise set device "$gpu" bar
+is "... one rule for it, the new one" "$(pol | grep -c "^device:")$(san "$gpu")" 1bar
+ok "del device gpu0" pptadm sanitise del device "$gpu"
+is "... the class rule applies again" "$(san "$gpu")" 'nvme\:format-user'
+ok "del class $cls4" pptadm sanitise del class "$cls4"
+dmesg -c >/dev/null
+ok "set class 03 none" pptadm sanitise set class 03 none
+is "... gpu0 is reset only" "$(san "$gpu")" none
+like "... a logged choice" "$(dmesg)" 'sanitise: set class 03: none, its devices are cleaned by reset only'
+like "... the default's selector now says runtime" "$(pol)" 'class:03:none:runtime'
+ok "del class 03: the default comes back" pptadm sanitise del class 03
+like "... as the default" "$(pol)" 'class:03:bar:default'
+out=$(pptadm sanitise del class 03 2>&1)
+is "deleting a default itself fails" "$?" 1
+like "... saying how to turn it off" "$out" 'built-in default: set it to none'
+before=$(pol)
+out=$(pptadm sanitise set class 0g nvme 2>&1)
+is "a bad class is refused" "$?" 1
+like "... naming it and why" "$out" 'sanitise set class 0g: Invalid argument: field is not hexadecimal'
+out=$(pptadm sanitise set ids 8086:293e bar:9 2>&1)
+is "a bad sanitiser is refused" "$?" 1
+like "... naming the part" "$out" 'bar takes prefetchable, memory or BAR numbers 0-5'
+out=$(pptadm sanitise set device 0000:00:1f.8 bar 2>&1)
+is "a bad address is refused" "$?" 1
+out=$(pptadm sanitise del ids 1d0f:0001 2>&1)
+is "deleting a rule that is not there fails" "$?" 1
+is "... and the policy is unchanged" "$(pol)" "$before"
+# sanitise run without a sanitiser follows the kernel's policy
+ok "set device gpu0 exec:/tmp/probe.sh" pptadm sanitise set device "$gpu" exec:/tmp/probe.sh
+ok "claim and assign gpu0 and its audio function to t3" to_tenant t3 "$gpu" "$aud"
+out=$(pptadm sanitise run "$gpu" 2>&1)
+rc=$?
+diag "$out"
+is "sanitise run gpu0 with no sanitiser named succeeds" "$rc" 0
+like "... running the policy's exec program" "$out" "^$gpu: exec:/tmp/probe.sh: exec in "
+like "... which opened the device" "$out" 'verified: bar 0 zero'
+ok "... unassign and clean" from_tenant t3 "$gpu" "$aud"
+
+# --- the boot policy: sanitise= --------------------------------------------------
+ok "unload ppt" /sbin/modprobe -r ppt
+dmesg -c >/dev/null
+ok "load ppt with sanitise= (one bad entry among them)" /sbin/modprobe ppt ids=1234:1111,8086:293e \
+	"sanitise=class:0403=bar:memory;class:zz=nvme;ids:1234:1111=none"
+wait_for "... gpu0 is reserved again" 20 sh -c "[ \"\$(pptadm -p -o state show $gpu 2>/dev/null)\" = reserved ]"
+like "... the bad entry is logged, naming it" "$(dmesg)" 'sanitise=: entry "class:zz" skipped'
+is "... the others are the boot policy, beside the defaults" "$(pol | sort)" \
+	"$(printf 'class:0108:nvme:default\nclass:03:bar:default\nclass:0403:bar\\:memory:boot\nids:1234\\:1111:none:boot' | sort)"
+is "... and apply" "$(san "$gpu") $(san "$aud")" 'none bar\:memory'
+like "... the boot none is logged too" "$(dmesg)" 'sanitise: boot ids 1234:1111: none'
 
 done_testing

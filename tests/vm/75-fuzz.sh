@@ -81,12 +81,13 @@ done
 # --- as root ---------------------------------------------------------------
 fuzz "$single messages as root (one sender), all answered, sane errnos" \
 	--seed "$seed" --count "$single" --timeout 60
-# the structured requests include dumps of the three read commands (1
-# device-get, 14 match-get, 18 stats-get): each must have succeeded, so a
-# read command the fuzzer does not know (expects EOPNOTSUPP of) shows here
-like "... device-get, match-get and stats-get dumps answered" \
+# the structured requests include dumps of the four read commands (1
+# device-get, 14 match-get, 18 stats-get, 21 sanitise-get) and sanitiser
+# policy changes (19 sanitise-set): each must have succeeded, so a command
+# the fuzzer does not know (expects EOPNOTSUPP of) shows here
+like "... device-get, match-get, stats-get and sanitise-get dumps and sanitise-set answered" \
 	"$(printf '%s\n' "$_out" | sed -n 's/^fuzz: successes by command (number:count)://p') " \
-	' 1:[0-9]+ .* 14:[0-9]+ .* 18:[0-9]+ '
+	' 1:[0-9]+ .* 14:[0-9]+ .* 18:[0-9]+ 19:[0-9]+ .*21:[0-9]+ '
 fuzz "$threaded messages as root from 4 interleaved senders" \
 	--seed "$((seed + 1))" --count "$threaded" --threads 4 --timeout 60
 wait_for "no device left in a transitional state" 60 settled
