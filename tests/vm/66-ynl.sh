@@ -90,7 +90,8 @@ diag "$out"
 like "... it lists device-get with do and dump" "$out" "^device-get +\[ (do, dump|dump, do) \]"
 like "... match-get with dump only" "$out" "^match-get +\[ dump \]"
 like "... stats-get with dump only" "$out" "^stats-get +\\[ dump \\]"
-is "... and 16 in all: every command but the two notifications" "$(printf '%s\n' "$out" | grep -c '\[')" 16
+like "... sanitise-get with dump only" "$out" "^sanitise-get +\\[ dump \\]"
+is "... and 19 in all: every command but the two notifications" "$(printf '%s\n' "$out" | grep -c '\[')" 19
 
 # --- dump ---
 out=$(cli --dump device-get 2>&1)
@@ -109,6 +110,25 @@ is "edu0: dev-boot-listed, a flag" "$(field "$d" dev-boot-listed)" true
 is "edu0: dev-iommu-group" "$(field "$d" dev-iommu-group)" "$(iommu_group "$e")"
 like "edu0: dev-reset-methods decodes to names (bus reset only: sbr)" "$(field "$d" dev-reset-methods)" '^\["sbr"\]$'
 is "edu0: no dev-tainted, no dev-gated" "$(field "$d" dev-tainted)$(field "$d" dev-gated)" ""
+
+# --- the sanitiser policy, through cli.py ---
+out=$(cli --dump sanitise-get 2>&1)
+is "cli.py --dump sanitise-get succeeds" "$?" 0
+diag "$out"
+r=$(printf '%s\n' "$out" | objs | grep -F '"sanitise-class": "0108"')
+is "... the NVMe default: class 0108, nvme, a built-in default" \
+	"$(field "$r" sanitiser) $(field "$r" sanitise-default)" '"nvme" true'
+is "edu0's dev-sanitiser: none (no rule selects class 00ff00)" "$(field "$d" dev-sanitiser)" '"none"'
+out=$(cli --do sanitise-set --json '{"sanitise-class": "00ff", "sanitiser": "bar:memory"}' 2>&1)
+is "cli.py --do sanitise-set class 00ff bar:memory succeeds" "$?" 0
+d=$(cli --do device-get --json "{\"dev-addr\": \"$e\"}" 2>&1)
+is "... edu0's dev-sanitiser follows" "$(field "$d" dev-sanitiser)" '"bar:memory"'
+out=$(cli --do sanitise-set --json '{"sanitise-class": "00ff", "sanitiser": "bar:6"}' 2>&1)
+isnt "cli.py --do sanitise-set with a bad sanitiser fails" "$?" 0
+like "... with the kernel's reason in the extended ack" "$out" 'bar takes prefetchable, memory or BAR numbers 0-5'
+out=$(cli --do sanitise-del --json '{"sanitise-class": "00ff"}' 2>&1)
+is "cli.py --do sanitise-del class 00ff succeeds" "$?" 0
+is "... edu0 is reset only again" "$(field "$(cli --do device-get --json "{\"dev-addr\": \"$e\"}" 2>&1)" dev-sanitiser)" '"none"'
 
 # --- requests, with a listener on the events group ---
 # 6.12's cli.py listens only for --sleep SECS and prints what it heard at
