@@ -261,6 +261,9 @@ void ppt_table_notify_group(struct pci_dev *pdev);
 bool ppt_table_idle_tainted(struct ppt_device *pd);
 
 /* ppt_match.c */
+bool ppt_addr_same(const struct ppt_addr_match *a,
+		   const struct ppt_addr_match *b);
+bool ppt_addr_is(const struct ppt_addr_match *m, struct pci_dev *pdev);
 int ppt_match_init(const char *ids, const char *devices, const char *paths,
 		   const char *vfs);
 u16 ppt_match_vfs_count(struct pci_dev *pf);

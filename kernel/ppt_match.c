@@ -54,15 +54,15 @@ static int ppt_match_parse(struct ppt_match_entry *e, int kind,
 	}
 }
 
-static bool ppt_addr_same(const struct ppt_addr_match *a,
-			  const struct ppt_addr_match *b)
+bool ppt_addr_same(const struct ppt_addr_match *a,
+		   const struct ppt_addr_match *b)
 {
 	return a->domain == b->domain && a->bus == b->bus &&
 	       a->devfn == b->devfn;
 }
 
 /* Does the parsed address @m name @pdev? */
-static bool ppt_addr_is(const struct ppt_addr_match *m, struct pci_dev *pdev)
+bool ppt_addr_is(const struct ppt_addr_match *m, struct pci_dev *pdev)
 {
 	return m->domain == pci_domain_nr(pdev->bus) &&
 	       m->bus == pdev->bus->number && m->devfn == pdev->devfn;

@@ -82,9 +82,7 @@ static bool ppt_sanitise_same(const struct ppt_sanitise_entry *a,
 		return false;
 	switch (a->kind) {
 	case PPT_A_MATCH_DEVICE:
-		return a->addr.domain == b->addr.domain &&
-		       a->addr.bus == b->addr.bus &&
-		       a->addr.devfn == b->addr.devfn;
+		return ppt_addr_same(&a->addr, &b->addr);
 	case PPT_A_MATCH_IDS:
 		return !memcmp(&a->id, &b->id, sizeof(a->id));
 	default:
@@ -99,11 +97,7 @@ static unsigned int ppt_sanitise_rank(const struct ppt_sanitise_entry *e,
 {
 	switch (e->kind) {
 	case PPT_A_MATCH_DEVICE:
-		if (pci_domain_nr(pdev->bus) != e->addr.domain ||
-		    pdev->bus->number != e->addr.bus ||
-		    pdev->devfn != e->addr.devfn)
-			return 0;
-		return 0x300;
+		return ppt_addr_is(&e->addr, pdev) ? 0x300 : 0;
 	case PPT_A_MATCH_IDS:
 		if (!ppt_id_match_dev(&e->id, pdev->vendor, pdev->device,
 				      pdev->subsystem_vendor,
@@ -280,16 +274,14 @@ void ppt_sanitise_exit(void)
 int ppt_sanitise_set(int kind, const char *text, const char *spec,
 		     const char **why)
 {
-	struct ppt_sanitise_entry *e, *old;
+	struct ppt_sanitise_entry *e;
 	int err;
 
 	e = ppt_sanitise_new(kind, text, spec, why, &err);
 	if (!e)
 		return err;
 	mutex_lock(&ppt_sanitise_lock);
-	list_for_each_entry(old, &ppt_sanitise_list, node)
-		if (ppt_sanitise_same(old, e))
-			e->builtin = old->builtin;
+	/* an entry with this selector keeps its place and its builtin */
 	ppt_sanitise_put(e);
 	mutex_unlock(&ppt_sanitise_lock);
 	ppt_sanitise_log_none("set", kind, text, spec);
