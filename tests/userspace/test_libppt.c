@@ -551,6 +551,36 @@ static void test_batch_checks(void)
 	ppt_req_list_free(NULL);
 }
 
+/*
+ * A batch's request refused because an operation is in progress: the
+ * state read back decides.  The slot's clean that refused it may have ended
+ * before the read (seen on a busy host): reserved is that clean's success,
+ * not a failure; dirty means what was in the way did not clean it.
+ */
+static void test_batch_after_busy(void)
+{
+	static const struct {
+		enum ppt_state now;
+		enum ppt__busy_next next;
+		const char *why;
+	} cases[] = {
+		{ PPT_STATE_CLEANING, PPT__BUSY_FOLLOW, "cleaning: follow that clean" },
+		{ PPT_STATE_RESERVED, PPT__BUSY_FOLLOW, "reserved: the clean ended first" },
+		{ PPT_STATE_CLAIMED, PPT__BUSY_FOLLOW, "claimed since: it was clean" },
+		{ PPT_STATE_ASSIGNED, PPT__BUSY_FOLLOW, "assigned since (a recycle)" },
+		{ PPT_STATE_QUARANTINED, PPT__BUSY_FOLLOW, "quarantined: the clean failed" },
+		{ PPT_STATE_DIRTY, PPT__BUSY_RESEND, "dirty: ask again" },
+		{ PPT_STATE_DETACHED, PPT__BUSY_RESEND, "detached: the resend says why not" },
+		{ PPT_STATE_UNASSIGNING, PPT__BUSY_REFUSED, "unassigning: busy" },
+		{ PPT_STATE_RESETTING, PPT__BUSY_REFUSED, "resetting: busy" },
+		{ PPT_STATE_RELEASING, PPT__BUSY_REFUSED, "releasing: busy" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ok(ppt__batch_after_busy(cases[i].now) == cases[i].next,
+		   "clean several, refused busy, then %s", cases[i].why);
+}
+
 /* Claim specs: built, checked before sending, freed. */
 static void test_claim_checks(void)
 {
@@ -623,6 +653,7 @@ static void test_local_checks(void)
 	ok(ppt_device_clean(&h, "01:00.0", PPT_RESET_ACPI, 1, 0, NULL) == -EINVAL,
 	   "clean: an unknown flag");
 	test_batch_checks();
+	test_batch_after_busy();
 	test_claim_checks();
 	ok(ppt_match_add(&h, (enum ppt_match_kind)7, "x", PPT_RESET_AUTO, 0, 0, &id,
 			 &outcome) == -EINVAL && id == 0 && !outcome,

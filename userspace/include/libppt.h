@@ -641,7 +641,9 @@ void ppt_req_list_free(struct ppt_req **list);
  * where a loop of ppt_device_clean() calls would take n times as long.
  * One device's refusal or failure does not stop the others.  A device
  * another request cleans already (the audio function of a GPU whose slot
- * is reset as one unit) gets that clean's outcome.  Outcomes not yet
+ * is reset as one unit) gets that clean's outcome, even when that clean
+ * ended before the refusal could be checked; a device that was busy with
+ * something that left it dirty is asked again once.  Outcomes not yet
  * known when @timeout_ms runs out are -ETIMEDOUT (the cleans go on in the
  * kernel).
  *

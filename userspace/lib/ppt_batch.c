@@ -120,18 +120,40 @@ static int batch_wait(struct ppt_handle *h, struct nl_sock *ev,
 }
 
 /*
- * Is a device refused with EBUSY being cleaned already?  Then another
- * request of the batch (or somebody else) cleans it with its reset
- * domain, and its outcome is that clean's.
+ * What a request refused with EBUSY ("an operation is in progress on the
+ * device") comes to, judged by the state the device is in when it is read
+ * back.  The operation in the way is most often another request of the
+ * batch cleaning the device with its reset domain (a function of a
+ * multi-function slot goes with its slot's bus reset), and on a busy host
+ * that clean may have ended by the time the state is read: then the device
+ * is no longer cleaning but reserved, and that clean's outcome is its own.
  */
-static bool batch_being_cleaned(struct ppt_handle *h, int ret, const char *addr)
+enum ppt__busy_next ppt__batch_after_busy(enum ppt_state now)
 {
-	struct ppt_dev *dev = NULL;
-	bool cleaning = ret == -EBUSY && !ppt_device_get(h, addr, &dev) &&
-			dev->state == PPT_STATE_CLEANING;
+	switch (now) {
+	case PPT_STATE_CLEANING:	/* being cleaned: follow that clean */
+	case PPT_STATE_RESERVED:	/* it ended: clean (or quarantined) */
+	case PPT_STATE_CLAIMED:		/* ... and claimed since */
+	case PPT_STATE_ASSIGNED:	/* ... or given back to its owner */
+	case PPT_STATE_QUARANTINED:
+		return PPT__BUSY_FOLLOW;
+	case PPT_STATE_DIRTY:		/* what ended did not clean it */
+	case PPT_STATE_DETACHED:	/* the resent request says why not */
+		return PPT__BUSY_RESEND;
+	default:			/* still busy with something else */
+		return PPT__BUSY_REFUSED;
+	}
+}
 
+static enum ppt__busy_next batch_busy_next(struct ppt_handle *h, const char *addr)
+{
+	enum ppt__busy_next next = PPT__BUSY_REFUSED;
+	struct ppt_dev *dev = NULL;
+
+	if (!ppt_device_get(h, addr, &dev))
+		next = ppt__batch_after_busy(dev->state);
 	ppt_dev_free(dev);
-	return cleaning;
+	return next;
 }
 
 /* Mark what is still unknown at the deadline (or without memory). */
@@ -161,15 +183,21 @@ static void batch_unknown(struct batch *b, bool *wait, int ret)
 static void batch_send(struct ppt_handle *h, struct batch *b, size_t i,
 		       const char *addr, uint32_t method, bool waiting)
 {
+	enum ppt__busy_next next = PPT__BUSY_RESEND;
 	struct ppt_req *r = b->out[i];
-	int ret;
+	int ret, tries = 0;
 
 	ppt__clear_error(h);
 	if (ppt__check_addr(h, addr, r->addr)) {
 		snprintf(r->addr, sizeof(r->addr), "%s", addr ? addr : "(null)");
 		ret = -EINVAL;
 	} else {
-		ret = ppt__send_clean(h, r->addr, method, &r->id);
+		/* once more when what was in the way ended without cleaning it */
+		do {
+			ret = ppt__send_clean(h, r->addr, method, &r->id);
+			if (ret == -EBUSY)
+				next = batch_busy_next(h, r->addr);
+		} while (ret == -EBUSY && next == PPT__BUSY_RESEND && ++tries < 2);
 	}
 	if (!ret) {
 		if (waiting) {
@@ -183,7 +211,7 @@ static void batch_send(struct ppt_handle *h, struct batch *b, size_t i,
 	snprintf(r->blocker, sizeof(r->blocker), "%s", h->blocker);
 	snprintf(r->blocker_driver, sizeof(r->blocker_driver), "%s",
 		 h->blocker_driver);
-	if (batch_being_cleaned(h, ret, r->addr)) {
+	if (ret == -EBUSY && next == PPT__BUSY_FOLLOW) {
 		r->error = 0;
 		r->msg[0] = r->blocker[0] = r->blocker_driver[0] = '\0';
 		b->following[i] = waiting;

@@ -216,6 +216,19 @@ int ppt__stats_msg(struct ppt__request *req, struct nlmsghdr *nlh,
 /* ... and the statistics from the messages req collected (its items stay). */
 int ppt__stats_build(struct ppt__request *req, struct ppt_stats **out);
 /*
+ * A batch clean's request refused because an operation is in progress on
+ * its device: follow the device to learn its outcome, send it again, or
+ * keep the refusal (ppt_batch.c).
+ */
+enum ppt__busy_next {
+	PPT__BUSY_FOLLOW,
+	PPT__BUSY_RESEND,
+	PPT__BUSY_REFUSED,
+};
+
+enum ppt__busy_next ppt__batch_after_busy(enum ppt_state now);
+
+/*
  * Send a clean of canon (checked) without waiting: *req_id is its id, 0
  * when the kernel refused it (the return value).  For ppt_batch.c.
  */
