@@ -258,15 +258,21 @@ for s in "${stages[@]}"; do
 done
 [ ${#vm_stages[@]} -eq 0 ] || run_vm_lanes "${vm_stages[@]}"
 
-# report_failures: the failed cases, first few of each failed stage, at most 10
-# lines in all: what CI's short excerpt of a run's end can still show.
+# report_failures: the failed cases, first few of each failed stage, each
+# with the first lines of what it said (the command's output, got and
+# expected), at most 10 lines in all: what CI's short excerpt of a run's end
+# can still show.
 report_failures() {
 	local s
 	for s in "${failed_stages[@]}"; do
 		{
 			grep -m 1 '^# failed: ' "$logdir/$s.log"
-			grep -E '(^|: )not ok |rig: guest timed out|rig: error|^check: ' \
-				"$logdir/$s.log" | head -n 3
+			awk '/(^|: )not ok |rig: guest timed out|rig: error|^check: / {
+					if (++n > 3) exit
+					print; said = 0; next
+				}
+				n && said < 3 && /^([^ ]+: )?# / { print; said++; next }
+				{ said = 3 }' "$logdir/$s.log"
 		} 2>/dev/null | cut -c 1-150 | sed "s/^/$s: /"
 	done | head -n 10
 }
