@@ -21,6 +21,15 @@
 # lsmod,modinfo,depmod}, lspci/setpci + pci.ids, the host drivers the topologies need
 # with their dependencies (modules decompressed, depmod -b run), the guest /init
 # (scripts/rig/guest-init.sh) and /ppt/lib.sh (tests/vm/lib.sh).
+#
+# The image is two gzip'd newc archives one after the other (the kernel
+# unpacks each in turn): a base with everything above but the test, which
+# is the same for every test of a suite run on a kernel and is cached in
+# $PPT_BUILD/initramfs-base/ (keyed by a hash of what goes in it: this
+# script, the kernel's modules, --kmod, --bin, --modules-extra and the host's
+# installed packages), and a small second archive per test: /init, lib.sh,
+# the test, --file entries and /ppt/rig.env.  Building the base took about
+# 5 s of every test's boot; the second archive takes a fraction of that.
 set -euo pipefail
 
 RIG_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -70,11 +79,40 @@ for f in /usr/share/misc/pci.ids /usr/share/hwdata/pci.ids; do [ -f "$f" ] && PC
 eval "$("$RIG_DIR/kernel-resolve.sh" "$KNAME")"
 : "${KREL:?}" "${KMODDIR:?}"
 
-STAGE=$(mktemp -d "${TMPDIR:-/tmp}/ppt-initramfs.XXXXXX")
-trap 'rm -rf "$STAGE"' EXIT
-MODDST=$STAGE/lib/modules/$KREL
+# project modules (--kmod): their names go in rig.env, the files in the base
+KOS=() KMODS=()
+if [ -n "$KMOD" ]; then
+	mapfile -t KOS < <(find "$KMOD" -name '*.ko' -type f | LC_ALL=C sort)
+	[ ${#KOS[@]} -gt 0 ] || die "--kmod $KMOD contains no .ko files"
+	for ko in "${KOS[@]}"; do KMODS+=("$(basename "$ko" .ko)"); done
+fi
+for b in "${BINS[@]}"; do
+	[ -f "$b" ] || die "--bin $b: not found"
+	[ -x "$b" ] || die "--bin $b: not executable"
+done
 
-mkdir -p "$STAGE"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,proc,sys,dev,tmp,run,root,ppt/bin,var/log} "$MODDST"
+# The base's key: everything that decides its content.  Host programs and
+# the libraries ldd finds for them change only when packages do (dpkg's
+# status file); a kernel's module tree changes with its modules.dep.
+base_key() {
+	{
+		printf '%s\n' "$KNAME" "$KREL" "$KMODDIR" "$EXTRA_MODULES" "$PCI_IDS"
+		printf '%s\n' "${BINS[@]}"
+		for f in /var/lib/dpkg/status "$KMODDIR/modules.dep" "$KMODDIR/modules.builtin"; do
+			[ ! -e "$f" ] || stat -L -c '%n %s %Y' "$f"
+		done
+		for t in busybox kmod lspci setpci; do stat -L -c '%n %s %Y' "$(command -v "$t")"; done
+		sha256sum "${BASH_SOURCE[0]}" "${KOS[@]}" "${BINS[@]}"
+	} | sha256sum | cut -c 1-16
+}
+BASEDIR=${PPT_BUILD:-$ROOT/build}/initramfs-base
+BASE=$BASEDIR/$KREL-$(base_key).cpio.gz
+
+STAGE=$(mktemp -d "${TMPDIR:-/tmp}/ppt-initramfs.XXXXXX")
+TOP=$(mktemp -d "${TMPDIR:-/tmp}/ppt-initramfs-test.XXXXXX")
+BASE_STAGE=$STAGE
+trap 'rm -rf "$BASE_STAGE" "$TOP"' EXIT
+MODDST=$STAGE/lib/modules/$KREL
 
 # Copy one host file (following symlinks) to a path inside the image.
 put() { # SRC DEST [MODE]
@@ -109,6 +147,25 @@ put_exe() { # SRC DEST
 	done
 }
 
+# A tiny hand-made newc archive with the device nodes the kernel needs before /init
+# mounts devtmpfs (/dev/console for init's stdio), so no root/mknod is needed here.
+newc() { # NAME MODE(octal) RDEVMAJOR RDEVMINOR INO
+	local nsz=$((${#1} + 1))
+	printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X' \
+		"$5" $((8#$2)) 0 0 1 0 0 0 0 "$3" "$4" "$nsz" 0
+	printf '%s\0' "$1"
+	head -c $(((4 - (110 + nsz) % 4) % 4)) /dev/zero
+}
+devnodes() {
+	newc dev 040755 0 0 1
+	newc dev/console 020600 5 1 2
+	newc dev/null 020666 1 3 3
+	newc TRAILER!!! 0 0 0 0
+}
+# build_base: stage the base in $STAGE and archive it to $BASE.
+build_base() {
+mkdir -p "$STAGE"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,proc,sys,dev,tmp,run,root,ppt/bin,var/log} "$MODDST"
+
 # --- busybox, kmod, pciutils ----------------------------------------------------
 put_exe "$(command -v busybox)" /bin/busybox
 for applet in $(busybox --list-full); do
@@ -137,19 +194,17 @@ EOF
 ln -s /proc/mounts "$STAGE/etc/mtab"
 
 # --- project modules (--kmod) ---------------------------------------------------
-KMODS=() WANT=()
-if [ -n "$KMOD" ]; then
-	mapfile -t kos < <(find "$KMOD" -name '*.ko' -type f | LC_ALL=C sort)
-	[ ${#kos[@]} -gt 0 ] || die "--kmod $KMOD contains no .ko files"
+local WANT=() ko name vermagic dep b m deps kind path rel plain f missing=()
+local -A seen=()
+if [ ${#KOS[@]} -gt 0 ]; then
 	mkdir -p "$MODDST/extra"
-	for ko in "${kos[@]}"; do
+	for ko in "${KOS[@]}"; do
 		name=$(basename "$ko" .ko)
 		[ ! -e "$MODDST/extra/$name.ko" ] || die "two modules named $name.ko under $KMOD"
 		vermagic=$(modinfo -F vermagic "$ko") || die "modinfo $ko failed"
 		[ "${vermagic%% *}" = "$KREL" ] ||
 			die "$ko was built for kernel '${vermagic%% *}', not $KREL (kernel '$KNAME')"
 		cp "$ko" "$MODDST/extra/"
-		KMODS+=("$name")
 		# modules it links against (e.g. vfio) must come from the kernel's tree
 		for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do WANT+=("$dep"); done
 	done
@@ -163,8 +218,6 @@ MODBASE=${KMODDIR%/lib/modules/"$KREL"}
 MPARGS=(-C /dev/null -S "$KREL")
 [ -z "$MODBASE" ] || MPARGS+=(-d "$MODBASE")
 MODCACHE=${PPT_CACHE:-$HOME/.cache/ppt}/modules/$KREL
-missing=()
-declare -A seen=()
 for m in $DEFAULT_MODULES "${WANT[@]}" $(tr ',' ' ' <<<"$EXTRA_MODULES"); do
 	case " ${KMODS[*]} " in *" $m "*) continue ;; esac
 	if ! deps=$(modprobe "${MPARGS[@]}" --show-depends "$m" 2>&1); then
@@ -210,7 +263,34 @@ done
 depmod_err=$(depmod -b "$STAGE" "$KREL" 2>&1) || die "depmod -b failed: $depmod_err"
 [ -z "$depmod_err" ] || note "depmod: $depmod_err"
 
-# --- test, helpers, binaries, extra files ---------------------------------------
+# --- binaries --------------------------------------------------------------------
+for b in "${BINS[@]}"; do
+	put_exe "$b" "/ppt/bin/$(basename "$b")"
+done
+
+# --- archive --------------------------------------------------------------------
+mkdir -p "$BASEDIR"
+local tmp_base
+tmp_base=$(mktemp "$BASE.XXXXXX")
+rm -rf "${STAGE:?}/dev"
+{
+	devnodes
+	(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0)
+} | gzip -1 >"$tmp_base"
+chmod 0644 "$tmp_base"
+mv -f "$tmp_base" "$BASE"
+# keep the newest bases: a full run uses three per kernel (plain, with the
+# hostfs modules, and with bridge and bonding too) on five kernels
+find "$BASEDIR" -name '*.cpio.gz' -printf '%T@ %p\n' | sort -rn | tail -n +21 |
+	cut -d ' ' -f 2- | xargs -r rm -f
+}
+
+[ -f "$BASE" ] || build_base
+
+# --- the test's own archive: test, helpers, extra files ---------------------------
+# put's destination is $STAGE: the second archive is staged in $TOP
+STAGE=$TOP
+mkdir -p "$STAGE/ppt"
 put "$RIG_DIR/guest-init.sh" /init 0755
 put "$ROOT/tests/vm/lib.sh" /ppt/lib.sh 0644
 if [ -n "$TEST" ]; then
@@ -221,11 +301,6 @@ else
 	chmod 0755 "$STAGE/ppt/test.sh"
 	TESTNAME=none
 fi
-for b in "${BINS[@]}"; do
-	[ -f "$b" ] || die "--bin $b: not found"
-	[ -x "$b" ] || die "--bin $b: not executable"
-	put_exe "$b" "/ppt/bin/$(basename "$b")"
-done
 for f in "${FILES[@]}"; do
 	src=${f%%:*} dst=${f#*:}
 	if [ "$src" = "$f" ] || [ "${dst#/}" = "$dst" ]; then
@@ -241,28 +316,12 @@ done
 	printf 'RIG_HOST_CACHE=%q\n' "${PPT_CACHE:-$HOME/.cache/ppt}"
 } >"$STAGE/ppt/rig.env"
 
-# --- archive --------------------------------------------------------------------
-# A tiny hand-made newc archive with the device nodes the kernel needs before /init
-# mounts devtmpfs (/dev/console for init's stdio), so no root/mknod is needed here.
-newc() { # NAME MODE(octal) RDEVMAJOR RDEVMINOR INO
-	local nsz=$((${#1} + 1))
-	printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X' \
-		"$5" $((8#$2)) 0 0 1 0 0 0 0 "$3" "$4" "$nsz" 0
-	printf '%s\0' "$1"
-	head -c $(((4 - (110 + nsz) % 4) % 4)) /dev/zero
-}
-devnodes() {
-	newc dev 040755 0 0 1
-	newc dev/console 020600 5 1 2
-	newc dev/null 020666 1 3 3
-	newc TRAILER!!! 0 0 0 0
-}
 mkdir -p "$(dirname "$OUT")"
 tmp_out=$(mktemp "$OUT.XXXXXX")
-rm -rf "${STAGE:?}/dev"
 {
-	devnodes
-	(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0)
-} | gzip -1 >"$tmp_out"
+	cat "$BASE"
+	(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) |
+		gzip -1
+} >"$tmp_out"
 chmod 0644 "$tmp_out"
 mv -f "$tmp_out" "$OUT"
