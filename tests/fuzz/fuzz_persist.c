@@ -31,11 +31,11 @@ static void reparses(const struct persist *p)
 		fprintf(stderr, "rendered file refused: %s\n---\n%s---\n", err, text);
 		abort();
 	}
-	for (k = 0; k < PERSIST_NLISTS; k++) {
+	for (k = 0; k < PERSIST_NPARAMS; k++) {
 		if (q.nlist[k] != p->nlist[k])
 			abort();
 		for (i = 0; i < p->nlist[k]; i++)
-			if (!persist_find(&q, (enum ppt_match_kind)k, p->list[k][i].canon))
+			if (!persist_find(&q, (int)k, p->list[k][i].canon))
 				abort();
 	}
 	persist_free(&q);
@@ -61,12 +61,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	reparses(&p);
 	if (persist_add(&p, PPT_MATCH_DEVICE, "0000:3b:00.0") < 0 ||
 	    persist_add(&p, PPT_MATCH_IDS, "10de:1db4") < 0 ||
-	    persist_add(&p, PPT_MATCH_PATH, "0000:00/03.0/00.0") < 0)
+	    persist_add(&p, PPT_MATCH_PATH, "0000:00/03.0/00.0") < 0 ||
+	    persist_add(&p, PERSIST_SANITISE, "class:0108=nvme:format-crypto") < 0)
 		abort();
 	reparses(&p);
 	if (p.nlist[PPT_MATCH_DEVICE])
 		persist_del(&p, PPT_MATCH_DEVICE, p.list[PPT_MATCH_DEVICE][0].canon);
 	persist_del(&p, PPT_MATCH_IDS, "10de:1db4");
+	if (p.nlist[PERSIST_SANITISE])
+		persist_del(&p, PERSIST_SANITISE, p.list[PERSIST_SANITISE][0].canon);
 	reparses(&p);
 	persist_free(&p);
 	free(text);

@@ -265,6 +265,16 @@ int main(void)
 		  "sanitise list does not take --timeout", "sanitise list --timeout");
 	usage_err(parse("sanitise", "run", "-o", "kind", "01:00.0", NULL),
 		  "sanitise run does not take -p or -o", "sanitise run -o");
+	ok(parse("sanitise", "set", "--persist", "class", "0108", "none", NULL) == ARGS_OK &&
+	   a.persist && a.argc == 4, "sanitise set --persist");
+	ok(parse("sanitise", "del", "ids", "10de:1db4", "--persist", NULL) == ARGS_OK && a.persist,
+	   "sanitise del ... --persist");
+	usage_err(parse("sanitise", "list", "--persist", NULL),
+		  "sanitise list does not take --persist", "sanitise list --persist");
+	usage_err(parse("sanitise", "run", "--persist", "01:00.0", NULL),
+		  "sanitise run does not take --persist (set and del do)", "sanitise run --persist");
+	usage_err(parse("list", "--persist", NULL), "list does not take --persist",
+		  "--persist is sanitise's only");
 	usage_err(parse("sanitise", "wipe", NULL),
 		  "sanitise needs run, baseline, set, del or list (not \"wipe\")", "sanitise wipe");
 	ok(parse("-j", "monitor", NULL) == ARGS_OK && a.verb->id == V_MONITOR, "monitor -j");

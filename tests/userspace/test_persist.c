@@ -143,7 +143,7 @@ static void test_parse(void)
 	    "f.conf:1: options for module \"vfio-pci\": this file holds ppt's only");
 	bad("options\n", "f.conf:1: options for module \"\": this file holds ppt's only");
 	bad("options ppt foo=1\n",
-	    "f.conf:1: unknown ppt parameter \"foo\" (ppt takes ids=, devices=, paths= and vfs=)");
+	    "f.conf:1: unknown ppt parameter \"foo\" (this file holds ids=, devices=, paths=, vfs= and sanitise=)");
 	bad("options ppt vfs=0000:01:00.0=04\n",
 	    "f.conf:1: vfs= entry \"0000:01:00.0=04\": VF count must be 1 to 65535");
 	bad("options ppt vfs=0000:01:00.0=0x4\n",
@@ -205,6 +205,118 @@ static void test_vfs(void)
 	free(out);
 	persist_free(&p);
 	is_str(persist_param(PPT_MATCH_VFS), "vfs", "the parameter's name");
+}
+
+/*
+ * sanitise=: entries joined by ';' (a sanitiser may hold a ','), checked as
+ * the module checks them, one per selector, a selector's sanitiser
+ * replaced in place, dropped by KIND:SELECTOR.
+ */
+static void test_sanitise(void)
+{
+	char err[512] = "", canon[PPT_MATCH_BUFLEN], key[PPT_MATCH_BUFLEN], line[512], *out;
+	struct persist p;
+
+	ok(persist_parse(&p, "f.conf",
+			 "options ppt ids=1234:1111 sanitise=class:0108=nvme:format-user;device:1:0.0=bar:0,2\n",
+			 err, sizeof(err)) == 0,
+	   "sanitise= entries parse: %s", err);
+	ok(p.nlist[PERSIST_SANITISE] == 2 && p.nlist[PPT_MATCH_IDS] == 1, "... two entries, one ids=");
+	ok(persist_find(&p, PERSIST_SANITISE, "device:0000:01:00.0") &&
+	   !strcmp(persist_find(&p, PERSIST_SANITISE, "device:0000:01:00.0")->text,
+		   "device:0000:01:00.0=bar:0,2"),
+	   "... found by KIND:SELECTOR, the address in canonical form");
+	ok(persist_add(&p, PERSIST_SANITISE, "class:0108=nvme:format-user") == 0 && !p.changed,
+	   "the same entry again: nothing changes");
+	ok(persist_add(&p, PERSIST_SANITISE, "class:0108=none") == 1 && p.changed,
+	   "another sanitiser replaces the selector's entry");
+	ok(persist_add(&p, PERSIST_SANITISE, "ids:8086:293e=exec:/usr/lib/x/scrub") == 1,
+	   "a new selector");
+	out = persist_render(&p);
+	is_str(out, "options ppt ids=1234:1111 sanitise=class:0108=none;device:0000:01:00.0=bar:0,2;ids:8086:293e=exec:/usr/lib/x/scrub\n",
+	       "render: ';' between sanitise= entries");
+	ok(persist_del(&p, PERSIST_SANITISE, "device:0000:01:00.0") == 1 &&
+	   persist_del(&p, PERSIST_SANITISE, "device:0000:01:00.0") == 0,
+	   "dropped by KIND:SELECTOR, once");
+	persist_free(&p);
+	ok(persist_parse(&p, "f.conf", out, err, sizeof(err)) == 0 && p.nlist[PERSIST_SANITISE] == 3,
+	   "the rendered file reads back: %s", err);
+	persist_free(&p);
+	free(out);
+	ok(persist_sanitise_normalize("class:03=bar", canon, sizeof(canon), key, sizeof(key),
+				      err, sizeof(err)) == 0 &&
+	   !strcmp(canon, "class:03=bar") && !strcmp(key, "class:03"),
+	   "normalize: class:03=bar, keyed class:03");
+	ok(persist_sanitise_normalize("class:0C0330=none", canon, sizeof(canon), key, sizeof(key),
+				      err, sizeof(err)) == 0 && !strcmp(canon, "class:0c0330=none"),
+	   "... a class in lower case, none allowed");
+	is_str(persist_param(PERSIST_SANITISE), "sanitise", "the parameter's name");
+	/* the module's string parameters take 1024 bytes: a longer list fails modprobe */
+	ok(persist_parse(&p, "f.conf", NULL, err, sizeof(err)) == 0, "an empty file");
+	{
+		char dev[32];
+		int i, ret = 0, added = 0;
+
+		for (i = 0; i < 200 && ret >= 0; i++) {
+			snprintf(dev, sizeof(dev), "0000:%02x:%02x.0", i / 32, i % 32);
+			ret = persist_add(&p, PPT_MATCH_DEVICE, dev);
+			added += ret > 0;
+		}
+		/* 13 bytes an address with its ',': 78 make 1013 */
+		ok(ret == -E2BIG && added == 78,
+		   "devices=: the 79th address would pass 1024 bytes: -E2BIG (%d added)", added);
+		is_str(persist_strerror(ret),
+		       "the list would be longer than the 1024 bytes a module parameter takes (modprobe ppt would fail)",
+		       "... which says so");
+		out = persist_render(&p);
+		ok(out && strstr(out, "0000:02:0d.0\n"), "... and the file keeps the 78");
+		persist_free(&p);
+		ok(persist_parse(&p, "f.conf", out, err, sizeof(err)) == 0, "... which parse: %s", err);
+		persist_free(&p);
+		free(out);
+	}
+	{
+		char *big = malloc(1300);
+		size_t n = (size_t)sprintf(big, "options ppt devices=0000:00:00.0");
+
+		while (n < 1280)
+			n += (size_t)sprintf(big + n, ",0000:00:00.0");
+		sprintf(big + n, "\n");
+		ok(persist_parse(&p, "f.conf", big, err, sizeof(err)) == 0,
+		   "the same address many times is one entry");
+		persist_free(&p);
+		n = (size_t)sprintf(big, "options ppt devices=");
+		for (int i = 0; n < 1100; i++)
+			n += (size_t)sprintf(big + n, "%s0000:%02x:%02x.0", i ? "," : "", i / 32, i % 32);
+		sprintf(big + n, "\n");
+		ok(persist_parse(&p, "f.conf", big, err, sizeof(err)) == -EINVAL &&
+		   strstr(err, "f.conf:1: devices= is ") &&
+		   strstr(err, "bytes long: the module takes at most 1024 (modprobe ppt would fail)"),
+		   "a file whose devices= is too long for the module is refused: %s", err);
+		persist_free(&p);
+		free(big);
+	}
+	/* longer than any match entry: a program's path up to the module's limit */
+	err[0] = '\0';
+	snprintf(line, sizeof(line),
+		 "options ppt sanitise=ids:10de:1db4:10de:1212:030000:ffff00=exec:/opt/vendor/gpu-tools/%0100d\n", 0);
+	ok(persist_parse(&p, "f.conf", line, err, sizeof(err)) == 0 &&
+	   p.nlist[PERSIST_SANITISE] == 1, "a sanitise= entry of %zu bytes parses: %s",
+	   strlen(line) - 22, err);
+	persist_free(&p);
+	bad("options ppt sanitise=class:010=nvme\n",
+	    "f.conf:1: sanitise= entry \"class:010=nvme\": class \"010\": want 2, 4 or 6 hex digits");
+	bad("options ppt sanitise=slot:1=nvme\n",
+	    "f.conf:1: sanitise= entry \"slot:1=nvme\": unknown selector kind \"slot\" (want device, ids or class)");
+	bad("options ppt sanitise=class:03\n",
+	    "f.conf:1: sanitise= entry \"class:03\": want KIND:SELECTOR=SANITISER (KIND device, ids or class)");
+	bad("options ppt sanitise=class:03=disk\n",
+	    "f.conf:1: sanitise= entry \"class:03=disk\": unknown sanitiser \"disk\" (want nvme[:METHOD], bar[:BARS] or exec:PROGRAM)");
+	bad("options ppt sanitise=device:zz=bar\n",
+	    "f.conf:1: sanitise= entry \"device:zz=bar\": device \"zz\": want [domain:]bus:dev.fn");
+	bad("options ppt sanitise=class:03=bar;class:03=none\n",
+	    "f.conf:1: sanitise= entry \"class:03=none\": class:03 is named already (as \"class:03=bar\", line 1)");
+	bad("options ppt sanitise=class:03=bar;\n", "f.conf:1: sanitise= has an empty entry");
 }
 
 static void test_write(void)
@@ -316,7 +428,7 @@ static void test_elsewhere(void)
 	snprintf(path, sizeof(path), "%s/proc", dir);
 	mkdir(path, 0755);
 	snprintf(path, sizeof(path), "%s/proc/cmdline", dir);
-	spew(path, "BOOT_IMAGE=/vmlinuz root=/dev/vda ppt.ids=10de:1db4,zz ppt.devices=0000:03:00.0 ppt.auto_clean=0 ppt.vfs=3b:00.0=4,5e:00.0=04 quiet\n");
+	spew(path, "BOOT_IMAGE=/vmlinuz root=/dev/vda ppt.ids=10de:1db4,zz ppt.devices=0000:03:00.0 ppt.auto_clean=0 ppt.vfs=3b:00.0=4,5e:00.0=04 ppt.sanitise=class:03=disk;class:0108=none quiet\n");
 	ok(!persist_load_cmdline(&p, dir, err, sizeof(err)), "the command line is read");
 	ok(persist_find(&p, PPT_MATCH_IDS, "10de:1db4") != NULL,
 	   "... ppt.ids= gives its entries");
@@ -324,6 +436,8 @@ static void test_elsewhere(void)
 	ok(persist_find(&p, PPT_MATCH_DEVICE, "0000:03:00.0") != NULL,
 	   "... ppt.devices= too");
 	ok(p.nlist[PPT_MATCH_PATH] == 0, "... and other ppt.* parameters are not lists");
+	ok(p.nlist[PERSIST_SANITISE] == 1 && persist_find(&p, PERSIST_SANITISE, "class:0108"),
+	   "... ppt.sanitise= gives its entries, a bad one skipped");
 	ok(persist_find(&p, PPT_MATCH_VFS, "0000:3b:00.0") && p.nlist[PPT_MATCH_VFS] == 1,
 	   "... ppt.vfs= too, its malformed entry skipped");
 	is_str(p.path, "the kernel command line", "... and it names itself");
@@ -375,6 +489,7 @@ int main(void)
 	}
 	test_parse();
 	test_vfs();
+	test_sanitise();
 	test_write();
 	test_elsewhere();
 	{

@@ -22,7 +22,9 @@
 #   device, ids and class with the most specific rule winning, none
 #   logged, a default restored by del, bad selectors and sanitisers
 #   refused with the policy unchanged, sanitise run without a sanitiser
-#   following it, and sanitise= at load (a bad entry logged and skipped).
+#   following it, sanitise= at load (a bad entry logged and skipped), and
+#   set|del --persist: the boot lists file's sanitise= list, which modprobe
+#   passes at the next load; a bad file refused, an unwritable one undone.
 # topology: reset
 # append: ppt.ids=1234:1111,8086:293e ppt.auto_clean=0
 # kernels: 6.1 6.12
@@ -253,5 +255,51 @@ is "... the others are the boot policy, beside the defaults" "$(pol | sort)" \
 	"$(printf 'class:0108:nvme:default\nclass:03:bar:default\nclass:0403:bar\\:memory:boot\nids:1234\\:1111:none:boot' | sort)"
 is "... and apply" "$(san "$gpu") $(san "$aud")" 'none bar\:memory'
 like "... the boot none is logged too" "$(dmesg)" 'sanitise: boot ids 1234:1111: none'
+
+# --- kept for every boot: sanitise set|del --persist ------------------------------
+conf=/etc/modprobe.d/ppt-devices.conf
+opts() { grep '^options' "$conf"; }
+ok "unload ppt, then load it as modprobe.d says (ids= only)" sh -c \
+	"/sbin/modprobe -r ppt && mkdir -p /etc/modprobe.d && echo 'options ppt ids=1234:1111,8086:293e' >$conf && /sbin/modprobe ppt"
+wait_for "... gpu0 is reserved again" 20 sh -c "[ \"\$(pptadm -p -o state show $gpu 2>/dev/null)\" = reserved ]"
+ok "sanitise set --persist class 0403 bar:memory" pptadm sanitise set --persist class 0403 bar:memory
+ok "sanitise set --persist device (the audio function) none" \
+	pptadm sanitise set --persist device "$aud" none
+is "... the file's options line gains a sanitise= list, ';' between entries" "$(opts)" \
+	"options ppt ids=1234:1111,8086:293e sanitise=class:0403=bar:memory;device:$aud=none"
+is "... and the kernel has both now" "$(san "$aud")" none
+ok "sanitise del --persist class 0403" pptadm sanitise del --persist class 0403
+is "... drops its entry" "$(opts)" "options ppt ids=1234:1111,8086:293e sanitise=device:$aud=none"
+cp "$conf" /tmp/conf.ok
+echo "options ppt sanitise=class:03=bar;class:03=none" >>"$conf"
+out=$(pptadm sanitise set --persist class 0c none 2>&1)
+rc=$?
+diag "$out"
+is "a file that names a selector twice: set --persist fails" "$rc" 1
+like "... naming the line" "$out" "$conf:2: sanitise= entry \"class:03=none\": class:03 is named already"
+is "... and the kernel's policy is unchanged" "$(pol | grep -c '^class:0c:')" 0
+cp /tmp/conf.ok "$conf"
+# a file that cannot be written (its symlink's target is in /proc): the kernel is put back
+ln -sf /proc/ppt-sanitise.conf /tmp/ro.conf
+out=$(PPT_MODPROBE_CONF=/tmp/ro.conf pptadm sanitise set --persist device "$aud" bar 2>&1)
+rc=$?
+diag "$out"
+is "a file that cannot be written: set --persist fails" "$rc" 1
+like "... saying the file was not written" "$out" 'ro.conf|proc'
+like "... and that nothing changed: the kernel's rule is back" "$out" \
+	"nothing changed \\(the kernel's rule is back as it was\\)"
+is "... as it was: none" "$(san "$aud")" none
+ok "unload ppt and load it again: modprobe passes the file's options" sh -c \
+	"/sbin/modprobe -r ppt && /sbin/modprobe ppt"
+wait_for "... gpu0 is reserved again" 20 sh -c "[ \"\$(pptadm -p -o state show $gpu 2>/dev/null)\" = reserved ]"
+like "the kept entry is the boot policy now" "$(pol | grep ':boot$')" '^device:[0-9a-f\\:]*01\\:00\.1:none:boot$'
+is "... and applies" "$(san "$aud")" none
+ok "sanitise del --persist of the boot entry" pptadm sanitise del --persist device "$aud"
+is "... the file keeps ids= alone" "$(opts)" "options ppt ids=1234:1111,8086:293e"
+is "... and the kernel's policy is the defaults again" "$(pol)" \
+	"$(printf 'class:0108:nvme:default\nclass:03:bar:default')"
+out=$(pptadm sanitise del --persist device "$aud" 2>&1)
+is "del --persist of what neither has fails" "$?" 1
+rm -f "$conf"
 
 done_testing

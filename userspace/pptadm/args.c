@@ -260,11 +260,11 @@ static const struct verb verbs[] = {
 	  "loaded.  -o FILE writes FILE atomically (a\n"
 	  "temporary file in its directory, synced, then renamed) instead of\n"
 	  "standard output.\n" VARIANTS_HELP },
-	{ "sanitise", V_SANITISE, OPT_TIMEOUT | OPT_PARSEABLE | OPT_OUTPUT, 1, 4,
+	{ "sanitise", V_SANITISE, OPT_TIMEOUT | OPT_PARSEABLE | OPT_OUTPUT | OPT_PERSIST, 1, 4,
 	  "sanitise run [--timeout SECS] DEVICE [SANITISER]\n"
 	  "sanitise baseline DEVICE [FILE]\n"
-	  "sanitise set device|ids|class SELECTOR SANITISER\n"
-	  "sanitise del device|ids|class SELECTOR\n"
+	  "sanitise set [--persist] device|ids|class SELECTOR SANITISER\n"
+	  "sanitise del [--persist] device|ids|class SELECTOR\n"
 	  "sanitise list [-j | -p -o kind,selector,sanitiser,source]",
 	  "Erase what a tenant left on a device that ppt has assigned to\n"
 	  "vfio-pci (pptadm assign) and nobody has open: pptadm opens it through\n"
@@ -299,8 +299,10 @@ static const struct verb verbs[] = {
 	  "the longest class.  Defaults: class 0108 nvme, class 03 bar, others\n"
 	  "none (reset only); SANITISER none is logged.  set replaces a\n"
 	  "selector's entry; del removes it (a default's selector gets its\n"
-	  "default back).  For boot, the module parameter sanitise= takes\n"
-	  "KIND:SELECTOR=SANITISER entries joined by ';'.\n"
+	  "default back).  --persist: also for every boot, as an entry\n"
+	  "KIND:SELECTOR=SANITISER of the sanitise= list (entries joined by ';')\n"
+	  "in the 'options ppt' line of the boot lists file (see add); del\n"
+	  "--persist drops the file's entry even when the kernel has none.\n"
 	  DEVICE_HELP },
 	{ "help", V_HELP, 0, 0, 1, "help [COMMAND]",
 	  "This overview, or a command's help (also: pptadm COMMAND --help).\n" },
@@ -381,6 +383,7 @@ void args_usage(FILE *f)
 		"  --match IDS         with claim and run: devices matching vendor:device[:...]\n"
 		"  --count N           with claim and run: how many devices (1 to %d)\n"
 		"  --vfs COUNT         with add: SR-IOV virtual functions of a PF, at every boot\n"
+		"  --persist           with sanitise set and del: the boot lists file too\n"
 		"  --user USER         with run and assign: give the VFIO nodes to USER\n"
 		"  --timeout-clean SECS  with run: how long to wait for cleaning (default 120)\n"
 		"  --format F          with list -j and export triton: sysinfo or assignable (RFD 114)\n"
@@ -525,7 +528,7 @@ static const char *const opt_names[] = {
 	"-q/--quiet", "--reset-pref", "--variant", "--count", "--match", "--user",
 	"--timeout-clean", "--format", "--variants", "--unclean", "--pretty",
 	"-t/--timestamps", "-b/--batch", "-V/--version", "--numa-policy", "--by-id",
-	"--prefix", "--external-provider", "--kind", "--vfs", "--recycle",
+	"--prefix", "--external-provider", "--kind", "--vfs", "--recycle", "--persist",
 };
 
 /* export FORMAT: the format, and the options each format takes */
@@ -583,7 +586,7 @@ static int parse_export(struct args *a, char *err, size_t errlen)
 enum {
 	L_OWNER = 256, L_FORCE, L_NO_WAIT, L_TIMEOUT, L_METHOD, L_ALL_DIRTY,
 	L_RESET_PREF, L_VARIANT, L_COUNT, L_MATCH, L_USER, L_TIMEOUT_CLEAN,
-	L_FORMAT, L_VARIANTS, L_UNCLEAN, L_RECYCLE, L_PRETTY, L_PARSEABLE,
+	L_FORMAT, L_VARIANTS, L_UNCLEAN, L_RECYCLE, L_PERSIST, L_PRETTY, L_PARSEABLE,
 	L_NUMA_POLICY, L_BY_ID, L_PREFIX, L_EXTERNAL, L_KIND, L_VFS,
 };
 
@@ -600,6 +603,10 @@ static int parse_sanitise_policy(struct args *a, const char *sub, char *err, siz
 
 	if (a->given & OPT_TIMEOUT) {
 		snprintf(err, errlen, "sanitise %s does not take --timeout", sub);
+		return ARGS_USAGE;
+	}
+	if (want == 1 && (a->given & OPT_PERSIST)) {
+		snprintf(err, errlen, "sanitise list does not take --persist");
 		return ARGS_USAGE;
 	}
 	if (want > 1 && (a->given & (OPT_PARSEABLE | OPT_OUTPUT))) {
@@ -641,6 +648,10 @@ static int parse_sanitise(struct args *a, char *err, size_t errlen)
 		return parse_sanitise_policy(a, sub, err, errlen);
 	if ((!strcmp(sub, "run") || !strcmp(sub, "baseline")) && (a->given & (OPT_PARSEABLE | OPT_OUTPUT))) {
 		snprintf(err, errlen, "sanitise %s does not take -p or -o", sub);
+		return ARGS_USAGE;
+	}
+	if ((!strcmp(sub, "run") || !strcmp(sub, "baseline")) && (a->given & OPT_PERSIST)) {
+		snprintf(err, errlen, "sanitise %s does not take --persist (set and del do)", sub);
 		return ARGS_USAGE;
 	}
 	if (a->argc > 3) {
@@ -699,6 +710,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		{ "variants", required_argument, NULL, L_VARIANTS },
 		{ "unclean", no_argument, NULL, L_UNCLEAN },
 		{ "recycle", no_argument, NULL, L_RECYCLE },
+		{ "persist", no_argument, NULL, L_PERSIST },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "numa-policy", required_argument, NULL, L_NUMA_POLICY },
@@ -822,6 +834,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		case 'q': a->given |= OPT_QUIET; a->quiet = true; break;
 		case L_UNCLEAN: a->given |= OPT_UNCLEAN; a->unclean = true; break;
 		case L_RECYCLE: a->given |= OPT_RECYCLE; a->recycle = true; break;
+		case L_PERSIST: a->given |= OPT_PERSIST; a->persist = true; break;
 		case L_RESET_PREF:
 			a->given |= OPT_RESET_PREF;
 			a->reset_pref = ppt_reset_method_parse(optarg);

@@ -58,6 +58,9 @@ enum {
 	OPT_RECYCLE	= 1 << 30,	/* assign --recycle */
 };
 
+/* bit 31, outside the enum (an int): sanitise set|del --persist */
+#define OPT_PERSIST	0x80000000u
+
 /* Options every command takes. */
 #define OPT_GLOBAL	(OPT_JSON | OPT_PRETTY | OPT_VARIANTS)
 
@@ -86,6 +89,7 @@ struct args {
 	bool force_critical;	/* --force twice: host-critical devices too */
 	bool unclean;		/* release --unclean: a tainted device as it is */
 	bool recycle;		/* assign --recycle: clean and give back at each close */
+	bool persist;		/* sanitise set|del --persist: the boot file too */
 	bool quiet;		/* -q (check): only problems */
 	bool timestamps;	/* -t (monitor) */
 	const char *batch;	/* -b FILE: run its lines ("-": stdin) */

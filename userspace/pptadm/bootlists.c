@@ -191,7 +191,7 @@ nomem:
 	return -ENOMEM;
 }
 
-static void note_boot_change(struct ctx *c, const char *path)
+void boot_note_change(struct ctx *c, const char *path)
 {
 	char where[4096];
 
@@ -209,8 +209,8 @@ static void note_boot_change(struct ctx *c, const char *path)
 			path);
 }
 
-/* Write the boot lists back if they changed; EXIT_FAIL when that fails. */
-static int save_boot_lists(struct ctx *c, struct persist *p, const char *done)
+/* Declared in bootlists.h. */
+int boot_lists_save(struct ctx *c, struct persist *p, const char *done)
 {
 	char err[512], *content;
 	int ret;
@@ -232,34 +232,25 @@ static int save_boot_lists(struct ctx *c, struct persist *p, const char *done)
 		ctx_report_what(c, ret, what, ctx_op(c));
 		return EXIT_FAIL;
 	}
-	note_boot_change(c, p->path);
+	boot_note_change(c, p->path);
 	return 0;
 }
 
-/*
- * The kernel command line's ppt.ids=, ppt.devices= or ppt.paths= replace
- * the file's list of the same name at boot (modprobe passes the command
- * line's options last): an entry added to the file would do nothing.
- */
-static void note_cmdline(struct ctx *c, const char *path, enum ppt_match_kind kind)
+/* Declared in bootlists.h. */
+void boot_note_cmdline(struct ctx *c, const char *path, int list)
 {
 	struct persist cl;
 	char err[512];
 
-	if (!persist_load_cmdline(&cl, c->root, err, sizeof(err)) && cl.nlist[kind])
+	if (!persist_load_cmdline(&cl, c->root, err, sizeof(err)) && cl.nlist[list])
 		fprintf(c->err,
 			"pptadm: warning: the kernel command line sets ppt.%s=, which replaces %s's %s= at boot: add the entry there too\n",
-			persist_param(kind), path, persist_param(kind));
+			persist_param(list), path, persist_param(list));
 	persist_free(&cl);
 }
 
-/*
- * The boot lists file, locked (another add or remove would lose this one's
- * change, or this its) and loaded; *lock is the lock's descriptor.
- * Returns 0, or EXIT_FAIL (said).
- */
-static int open_boot_lists(struct ctx *c, const char *path, struct persist *p,
-			   int *lock)
+/* Declared in bootlists.h. */
+int boot_lists_open(struct ctx *c, const char *path, struct persist *p, int *lock)
 {
 	char err[512];
 	int ret;
@@ -326,7 +317,7 @@ static int add_vfs(struct ctx *c, const char *path, struct persist *p)
 	}
 	ret = persist_add(p, PPT_MATCH_VFS, entry);
 	if (ret < 0) {
-		ctx_report_what(c, ret, "out of memory", "add");
+		ctx_report_what(c, ret, persist_strerror(ret), "add");
 		return EXIT_FAIL;
 	}
 	if (!out_is_json(c->a.fmt))
@@ -334,8 +325,8 @@ static int add_vfs(struct ctx *c, const char *path, struct persist *p)
 			ret ? "adding to the boot lists as" : "already in the boot lists as",
 			entry);
 	if (ret)
-		note_cmdline(c, path, PPT_MATCH_VFS);
-	if (save_boot_lists(c, p, "the VFs are enabled"))
+		boot_note_cmdline(c, path, PPT_MATCH_VFS);
+	if (boot_lists_save(c, p, "the VFs are enabled"))
 		return EXIT_FAIL;
 	/* a record for each VF, with the boot-list entry */
 	rows = sriov_rows(c, pf, &n);
@@ -358,7 +349,7 @@ int cmd_add(struct ctx *c)
 	int ret, k, lock, status = 0;
 
 	ret = ctx_parse_names(c, a->argc, a->argv);
-	if (ret || (ret = open_boot_lists(c, path, &p, &lock)))
+	if (ret || (ret = boot_lists_open(c, path, &p, &lock)))
 		return ret;
 	if (a->vfs) {
 		status = add_vfs(c, path, &p);
@@ -405,6 +396,13 @@ int cmd_add(struct ctx *c)
 			continue;
 		}
 		ret = persist_add(&p, kind, nm->canon);
+		if (ret == -E2BIG) {
+			fprintf(c->err, "pptadm: %s: not added to %s: %s= there: %s\n", nm->arg,
+				path, persist_param(kind), persist_strerror(ret));
+			ok[k] = false;
+			status = EXIT_FAIL;
+			continue;
+		}
 		if (ret < 0) {
 			ctx_report_what(c, ret, "out of memory", "add");
 			status = EXIT_FAIL;
@@ -415,9 +413,9 @@ int cmd_add(struct ctx *c)
 				ret ? "adding to the boot lists as" : "already in the boot lists as",
 				persist_param(kind), nm->canon);
 		if (ret)
-			note_cmdline(c, path, kind);
+			boot_note_cmdline(c, path, kind);
 	}
-	if (save_boot_lists(c, &p, "the devices are reserved")) {
+	if (boot_lists_save(c, &p, "the devices are reserved")) {
 		status = EXIT_FAIL;
 		memset(ok, 0, (size_t)a->argc * sizeof(*ok));
 	}
@@ -444,7 +442,7 @@ int cmd_remove(struct ctx *c)
 	int ret, k, lock, status = 0;
 
 	ret = ctx_parse_names(c, a->argc, a->argv);
-	if (ret || (ret = open_boot_lists(c, path, &p, &lock)))
+	if (ret || (ret = boot_lists_open(c, path, &p, &lock)))
 		return ret;
 	others = boot_load_elsewhere(path, c->root, &nothers);
 	/* without ppt loaded, only the file changes */
@@ -536,7 +534,7 @@ int cmd_remove(struct ctx *c)
 			fprintf(c->err, "pptadm: %s: dropping vfs=%s from the boot lists\n",
 				nm->arg, vfs_text[k]);
 	}
-	if (save_boot_lists(c, &p, "the devices are released")) {
+	if (boot_lists_save(c, &p, "the devices are released")) {
 		status = EXIT_FAIL;
 		memset(ok, 0, (size_t)a->argc * sizeof(*ok));
 		memset(vfs, 0, (size_t)a->argc * sizeof(*vfs));

@@ -67,4 +67,34 @@ int boot_remove_check(const struct persist *p, const struct persist *others,
 		      const struct name *names, int nnames,
 		      struct boot_problem **pr, size_t *npr);
 
+struct ctx;
+
+/*
+ * The boot lists file, locked (another add, remove or sanitise --persist
+ * would lose this one's change, or this its) and loaded; *lock is the
+ * lock's descriptor.  Returns 0, or EXIT_FAIL (said).
+ */
+int boot_lists_open(struct ctx *c, const char *path, struct persist *p, int *lock);
+
+/*
+ * After the boot lists file at path changed: what else a boot needs (the
+ * initramfs refreshed, another file that sets ppt's options), on stderr.
+ */
+void boot_note_change(struct ctx *c, const char *path);
+
+/*
+ * Write the boot lists back if they changed, with a note on what else a
+ * boot needs (the initramfs refreshed, another file that sets ppt's
+ * options); EXIT_FAIL when that fails, saying "done" has been done but
+ * the next boot will not know.
+ */
+int boot_lists_save(struct ctx *c, struct persist *p, const char *done);
+
+/*
+ * The kernel command line's ppt.ids=, ppt.devices=, ... replace the file's
+ * list of the same name at boot (modprobe passes the command line's
+ * options last): warn that an entry added to the file would do nothing.
+ */
+void boot_note_cmdline(struct ctx *c, const char *path, int list);
+
 #endif /* PPTADM_BOOTLISTS_H */

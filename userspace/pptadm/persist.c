@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,18 +17,34 @@
 
 #include "names.h"
 #include "persist.h"
+#include "sanitise.h"
 
-static const char *const params[PERSIST_NLISTS] = {
+static const char *const params[PERSIST_NPARAMS] = {
 	[PPT_MATCH_IDS] = "ids",
 	[PPT_MATCH_DEVICE] = "devices",
 	[PPT_MATCH_PATH] = "paths",
 	[PPT_MATCH_VFS] = "vfs",
+	[PERSIST_SANITISE] = "sanitise",
 };
+
+/*
+ * ppt's lists are string module parameters (charp): the kernel refuses a
+ * value longer than 1024 bytes (param_set_charp()), and modprobe ppt fails
+ * with it.
+ */
+#define PARAM_MAX	1024
+
+/* What joins a list's entries: a sanitiser may hold a ',' (bar:0,2). */
+static char separator(int list)
+{
+	return list == PERSIST_SANITISE ? ';' : ',';
+}
 
 #define NEW_FILE_HEADER \
 	"# Boot lists of the ppt module (PCI passthrough reservation).\n" \
 	"# Kept by 'pptadm add' and 'pptadm remove'; edits by hand must stay\n" \
-	"# 'options ppt ids=... devices=... paths=... vfs=...' lines and comments.\n"
+	"# 'options ppt ids=... devices=... paths=... vfs=... sanitise=...' lines\n" \
+	"# and comments.\n"
 
 const char *persist_path(void)
 {
@@ -36,12 +53,29 @@ const char *persist_path(void)
 	return env && env[0] ? env : PERSIST_DEFAULT_PATH;
 }
 
-const char *persist_param(enum ppt_match_kind kind)
+const char *persist_param(int list)
 {
-	return (unsigned int)kind < PERSIST_NLISTS ? params[kind] : "?";
+	return (unsigned int)list < PERSIST_NPARAMS ? params[list] : "?";
 }
 
-static int add_entry(struct persist *p, enum ppt_match_kind kind,
+/* The list's value as rendered, in bytes. */
+static size_t list_len(const struct persist *p, int kind)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->nlist[kind]; i++)
+		n += strlen(p->list[kind][i].text) + (i > 0);
+	return n;
+}
+
+const char *persist_strerror(int err)
+{
+	if (err == -E2BIG)
+		return "the list would be longer than the 1024 bytes a module parameter takes (modprobe ppt would fail)";
+	return strerror(-err);
+}
+
+static int add_entry(struct persist *p, int kind,
 		     const char *text, const char *canon, int line)
 {
 	struct persist_entry *e;
@@ -63,8 +97,7 @@ static int add_entry(struct persist *p, enum ppt_match_kind kind,
 	return 0;
 }
 
-const struct persist_entry *persist_find(const struct persist *p,
-					 enum ppt_match_kind kind,
+const struct persist_entry *persist_find(const struct persist *p, int kind,
 					 const char *canon)
 {
 	size_t i;
@@ -75,12 +108,71 @@ const struct persist_entry *persist_find(const struct persist *p,
 	return NULL;
 }
 
-/* What entries of a list are compared by: a vfs= entry's PF. */
-static void entry_key(enum ppt_match_kind kind, const char *canon, char *key,
-		      size_t len)
+/*
+ * What entries of a list are compared by: a vfs= entry's PF, a sanitise=
+ * entry's KIND:SELECTOR.
+ */
+static void entry_key(int kind, const char *canon, char *key, size_t len)
 {
-	snprintf(key, len, "%.*s", (int)(kind == PPT_MATCH_VFS ? strcspn(canon, "=") :
-					  strlen(canon)), canon);
+	bool keyed = kind == PPT_MATCH_VFS || kind == PERSIST_SANITISE;
+
+	snprintf(key, len, "%.*s", (int)(keyed ? strcspn(canon, "=") : strlen(canon)), canon);
+}
+
+int persist_sanitise_normalize(const char *tok, char *canon, size_t len, char *key,
+			       size_t keylen, char *why, size_t whylen)
+{
+	const char *colon = strchr(tok, ':'), *eq = strchr(tok, '='), *how, *spec;
+	char kind[16], sel[PPT_MATCH_BUFLEN], norm[PPT_MATCH_BUFLEN], serr[256];
+	struct sanitiser_spec ss;
+	int k;
+
+	if (!colon || !eq || eq < colon) {
+		snprintf(why, whylen, "want KIND:SELECTOR=SANITISER (KIND device, ids or class)");
+		return -EINVAL;
+	}
+	snprintf(kind, sizeof(kind), "%.*s", (int)(colon - tok < 15 ? colon - tok : 15), tok);
+	k = ppt_sanitise_kind_parse(kind);
+	if (k < 0 || (size_t)(colon - tok) != strlen(kind)) {
+		snprintf(why, whylen, "unknown selector kind \"%.*s\" (want device, ids or class)",
+			 (int)(colon - tok), tok);
+		return -EINVAL;
+	}
+	if ((size_t)(eq - colon - 1) >= sizeof(sel)) {
+		snprintf(why, whylen, "selector too long");
+		return -EINVAL;
+	}
+	snprintf(sel, sizeof(sel), "%.*s", (int)(eq - colon - 1), colon + 1);
+	spec = eq + 1;
+	if (k == PPT_SANITISE_BY_CLASS) {
+		size_t n = strspn(sel, "0123456789abcdefABCDEF");
+
+		if (sel[n] || (n != 2 && n != 4 && n != 6)) {
+			snprintf(why, whylen, "class \"%s\": want 2, 4 or 6 hex digits", sel);
+			return -EINVAL;
+		}
+		for (n = 0; sel[n]; n++)
+			norm[n] = (char)tolower((unsigned char)sel[n]);
+		norm[n] = '\0';
+	} else if (entry_normalize(k == PPT_SANITISE_BY_DEVICE ? PPT_MATCH_DEVICE : PPT_MATCH_IDS,
+				   sel, norm, sizeof(norm), &how)) {
+		snprintf(why, whylen, "%s \"%s\": %s", kind, sel, how);
+		return -EINVAL;
+	}
+	if (strcmp(spec, "none") && sanitiser_parse(spec, &ss, serr, sizeof(serr))) {
+		snprintf(why, whylen, "%s", serr);
+		return -EINVAL;
+	}
+	if (strpbrk(spec, " \t;")) {
+		snprintf(why, whylen, "sanitiser \"%s\": no whitespace or ';'", spec);
+		return -EINVAL;
+	}
+	if ((size_t)snprintf(key, keylen, "%s:%s", kind, norm) >= keylen ||
+	    (size_t)snprintf(canon, len, "%s=%s", key, spec) >= len) {
+		snprintf(why, whylen, "entry too long");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* "ppt" as a module name: modprobe treats '-' and '_' alike. */
@@ -94,8 +186,9 @@ static int parse_param(struct persist *p, const char *word, int lineno,
 		       char *err, size_t errlen)
 {
 	const char *eq = strchr(word, '='), *v, *why;
-	char tok[PPT_MATCH_BUFLEN + 1], canon[PPT_MATCH_BUFLEN];
-	size_t klen, len;
+	char tok[PERSIST_ENTRY_BUFLEN + 1], canon[PERSIST_ENTRY_BUFLEN], swhy[320];
+	char sep[2] = { 0 };
+	size_t klen, len, max;
 	int kind;
 
 	if (!eq) {
@@ -104,16 +197,16 @@ static int parse_param(struct persist *p, const char *word, int lineno,
 		return -EINVAL;
 	}
 	klen = (size_t)(eq - word);
-	for (kind = 0; kind < PERSIST_NLISTS; kind++)
+	for (kind = 0; kind < PERSIST_NPARAMS; kind++)
 		if (strlen(params[kind]) == klen && !strncmp(params[kind], word, klen))
 			break;
 	/* another file's, or the command line's: only the lists count */
-	if (p->lenient && (kind == PERSIST_NLISTS || strchr(eq + 1, '"') ||
+	if (p->lenient && (kind == PERSIST_NPARAMS || strchr(eq + 1, '"') ||
 			   strchr(eq + 1, '\'')))
 		return 0;
-	if (kind == PERSIST_NLISTS) {
+	if (kind == PERSIST_NPARAMS) {
 		snprintf(err, errlen,
-			 "%s:%d: unknown ppt parameter \"%.*s\" (ppt takes ids=, devices=, paths= and vfs=)",
+			 "%s:%d: unknown ppt parameter \"%.*s\" (this file holds ids=, devices=, paths=, vfs= and sanitise=)",
 			 p->path, lineno, (int)klen, word);
 		return -EINVAL;
 	}
@@ -122,18 +215,40 @@ static int parse_param(struct persist *p, const char *word, int lineno,
 			 p->path, lineno, word);
 		return -EINVAL;
 	}
-	for (v = eq + 1; *v; v += len + (v[len] == ',')) {
-		len = strcspn(v, ",");
+	sep[0] = separator(kind);
+	/* a match list's entry is as long as the module takes it */
+	max = kind == PERSIST_SANITISE ? sizeof(tok) - 1 : PPT_MATCH_BUFLEN;
+	for (v = eq + 1; *v; v += len + (v[len] == sep[0])) {
+		char key[PERSIST_ENTRY_BUFLEN];
+
+		len = strcspn(v, sep);
 		snprintf(tok, sizeof(tok), "%.*s", (int)(len < sizeof(tok) ? len : sizeof(tok) - 1), v);
-		if (len >= sizeof(tok) - 1) {
+		if (len >= max) {
 			why = "entry too long";
+		} else if (kind == PERSIST_SANITISE) {
+			if (persist_sanitise_normalize(tok, canon, sizeof(canon), key, sizeof(key),
+						       swhy, sizeof(swhy))) {
+				why = swhy;
+			} else {
+				const struct persist_entry *e = persist_find(p, kind, key);
+
+				if (!e && add_entry(p, kind, canon, key, lineno))
+					return -ENOMEM;
+				/* the module would keep the last; say which, rather than guess */
+				if (e && !p->lenient) {
+					snprintf(err, errlen,
+						 "%s:%d: sanitise= entry \"%s\": %s is named already (as \"%s\", line %d)",
+						 p->path, lineno, tok, key, e->text, e->line);
+					return -EINVAL;
+				}
+				continue;
+			}
 		} else if (!entry_normalize((enum ppt_match_kind)kind, tok, canon,
-					    sizeof(canon), &why)) {
-			char key[PPT_MATCH_BUFLEN];
+					    PPT_MATCH_BUFLEN, &why)) {
 			const struct persist_entry *e;
 
-			entry_key((enum ppt_match_kind)kind, canon, key, sizeof(key));
-			e = persist_find(p, (enum ppt_match_kind)kind, key);
+			entry_key(kind, canon, key, sizeof(key));
+			e = persist_find(p, kind, key);
 			if (!e && add_entry(p, (enum ppt_match_kind)kind, tok, key, lineno))
 				return -ENOMEM;
 			/* one count per PF: the module would use the first */
@@ -157,8 +272,14 @@ static int parse_param(struct persist *p, const char *word, int lineno,
 			 lineno, params[kind], tok, why);
 		return -EINVAL;
 	}
+	if (!p->lenient && list_len(p, kind) > PARAM_MAX) {
+		snprintf(err, errlen,
+			 "%s:%d: %s= is %zu bytes long: the module takes at most %d (modprobe ppt would fail)",
+			 p->path, lineno, params[kind], list_len(p, kind), PARAM_MAX);
+		return -EINVAL;
+	}
 	/* "devices=" and "devices=a," leave an empty entry behind */
-	if (!p->lenient && (!eq[1] || eq[strlen(eq) - 1] == ',')) {
+	if (!p->lenient && (!eq[1] || eq[strlen(eq) - 1] == sep[0])) {
 		snprintf(err, errlen, "%s:%d: %s= has an empty entry", p->path,
 			 lineno, params[kind]);
 		return -EINVAL;
@@ -366,7 +487,7 @@ void persist_free(struct persist *p)
 	for (i = 0; i < p->nlines; i++)
 		free(p->lines[i]);
 	free(p->lines);
-	for (k = 0; k < PERSIST_NLISTS; k++) {
+	for (k = 0; k < PERSIST_NPARAMS; k++) {
 		for (i = 0; i < p->nlist[k]; i++) {
 			free(p->list[k][i].text);
 			free(p->list[k][i].canon);
@@ -376,9 +497,9 @@ void persist_free(struct persist *p)
 	memset(p, 0, sizeof(*p));
 }
 
-int persist_add(struct persist *p, enum ppt_match_kind kind, const char *canon)
+int persist_add(struct persist *p, int kind, const char *canon)
 {
-	char key[PPT_MATCH_BUFLEN], old[PPT_MATCH_BUFLEN];
+	char key[PERSIST_ENTRY_BUFLEN], old[PPT_MATCH_BUFLEN];
 	struct persist_entry *e;
 	const char *why;
 	char *text;
@@ -386,9 +507,13 @@ int persist_add(struct persist *p, enum ppt_match_kind kind, const char *canon)
 
 	entry_key(kind, canon, key, sizeof(key));
 	e = (struct persist_entry *)persist_find(p, kind, key);
-	if (e && kind == PPT_MATCH_VFS &&
-	    (entry_normalize(kind, e->text, old, sizeof(old), &why) || strcmp(old, canon))) {
-		/* the PF's count changes */
+	if (e && ((kind == PPT_MATCH_VFS &&
+		   (entry_normalize(PPT_MATCH_VFS, e->text, old, sizeof(old), &why) ||
+		    strcmp(old, canon))) ||
+		  (kind == PERSIST_SANITISE && strcmp(e->text, canon)))) {
+		/* the PF's count, or the selector's sanitiser, changes */
+		if (list_len(p, kind) - strlen(e->text) + strlen(canon) > PARAM_MAX)
+			return -E2BIG;
 		text = strdup(canon);
 		if (!text)
 			return -ENOMEM;
@@ -399,6 +524,8 @@ int persist_add(struct persist *p, enum ppt_match_kind kind, const char *canon)
 	}
 	if (e)
 		return 0;
+	if (list_len(p, kind) + (p->nlist[kind] > 0) + strlen(canon) > PARAM_MAX)
+		return -E2BIG;
 	ret = add_entry(p, kind, canon, key, 0);
 	if (ret)
 		return ret;
@@ -406,7 +533,7 @@ int persist_add(struct persist *p, enum ppt_match_kind kind, const char *canon)
 	return 1;
 }
 
-int persist_del(struct persist *p, enum ppt_match_kind kind, const char *canon)
+int persist_del(struct persist *p, int kind, const char *canon)
 {
 	size_t i;
 
@@ -450,15 +577,17 @@ static bool put_options(const struct persist *p, char **buf, size_t *len,
 	size_t k, i;
 	bool any = false;
 
-	for (k = 0; k < PERSIST_NLISTS; k++)
+	for (k = 0; k < PERSIST_NPARAMS; k++)
 		any |= p->nlist[k] > 0;
 	if (!any)
 		return true;
 	if (!put(buf, len, cap, "options ppt"))
 		return false;
-	for (k = 0; k < PERSIST_NLISTS; k++) {
+	for (k = 0; k < PERSIST_NPARAMS; k++) {
+		char sep[2] = { separator((int)k), 0 };
+
 		for (i = 0; i < p->nlist[k]; i++) {
-			if (!put(buf, len, cap, i ? "," : " ") ||
+			if (!put(buf, len, cap, i ? sep : " ") ||
 			    (!i && (!put(buf, len, cap, params[k]) ||
 				    !put(buf, len, cap, "="))) ||
 			    !put(buf, len, cap, p->list[k][i].text))

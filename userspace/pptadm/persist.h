@@ -3,12 +3,13 @@
  * The boot lists pptadm add/remove keep: a modprobe.d file, by default
  * /etc/modprobe.d/ppt-devices.conf ($PPT_MODPROBE_CONF overrides it), with
  * one line
- *	options ppt ids=... devices=... paths=... vfs=...
+ *	options ppt ids=... devices=... paths=... vfs=... sanitise=...
  * that modprobe passes to ppt when it loads.
  *
  * The file is read strictly: blank lines, comments, "options ppt" lines
- * with ids=, devices=, paths= and vfs= (each entry checked as the module
- * checks it; vfs= names each PF once) and "softdep ... ppt" lines are understood and kept; anything else is
+ * with ids=, devices=, paths=, vfs= and sanitise= (each entry checked as
+ * the module checks it; vfs= names each PF once, sanitise= each selector
+ * once) and "softdep ... ppt" lines are understood and kept; anything else is
  * an error naming FILE:LINE, and then nothing is changed.  Several
  * "options ppt" lines are merged into the first one (modprobe would pass
  * the same parameter twice and the kernel keep only the last).  Writes are
@@ -25,8 +26,18 @@
 #define PERSIST_DEFAULT_PATH	"/etc/modprobe.d/ppt-devices.conf"
 #define PERSIST_ENV		"PPT_MODPROBE_CONF"
 
-/* The lists, indexed by enum ppt_match_kind. */
+/* The match lists, indexed by enum ppt_match_kind ... */
 #define PERSIST_NLISTS	4
+/*
+ * ... and the sanitiser policy's entries, sanitise=KIND:SELECTOR=SANITISER
+ * joined by ';' (an entry's canon: "KIND:SELECTOR", its selector in
+ * canonical form; its text: the whole entry).
+ */
+#define PERSIST_SANITISE	PERSIST_NLISTS
+#define PERSIST_NPARAMS	(PERSIST_NLISTS + 1)
+
+/* An entry of any list with its NUL: "KIND:" + selector + "=" + sanitiser. */
+#define PERSIST_ENTRY_BUFLEN	(8 + PPT_MATCH_BUFLEN + PPT_SANITISER_MAX)
 
 /*
  * A vfs= entry's canon is its PF's address alone: the file names each PF
@@ -46,16 +57,16 @@ struct persist {
 	size_t nlines;
 	long opt_line;		/* index of the first "options ppt" line, -1: none */
 	bool lenient;		/* another source: only ppt's lists, bad entries skipped */
-	struct persist_entry *list[PERSIST_NLISTS];
-	size_t nlist[PERSIST_NLISTS];
+	struct persist_entry *list[PERSIST_NPARAMS];
+	size_t nlist[PERSIST_NPARAMS];
 	bool changed;
 };
 
 /* The file to use: $PPT_MODPROBE_CONF, else the default. */
 const char *persist_path(void);
 
-/* The parameter name of a list: "ids", "devices", "paths", "vfs". */
-const char *persist_param(enum ppt_match_kind kind);
+/* The parameter name of a list: "ids", "devices", "paths", "vfs", "sanitise". */
+const char *persist_param(int list);
 
 /*
  * Parse content (the file's text; NULL for a file that does not exist).
@@ -70,19 +81,35 @@ int persist_load(struct persist *p, const char *path, char *err, size_t errlen);
 void persist_free(struct persist *p);
 
 /* The entry of a list with this canonical text, or NULL. */
-const struct persist_entry *persist_find(const struct persist *p,
-					 enum ppt_match_kind kind,
+const struct persist_entry *persist_find(const struct persist *p, int list,
 					 const char *canon);
 
 /*
- * Add an entry (canonical text); 1 added, 0 already there, -ENOMEM.  A
+ * Add an entry (canonical text); 1 added, 0 already there, -ENOMEM or
+ * -E2BIG (below).  A
  * vfs= entry ("PF=count", as entry_normalize() writes it) replaces the
- * PF's entry when its count differs (1).
+ * PF's entry when its count differs (1); a sanitise= entry
+ * ("KIND:SELECTOR=SANITISER", as persist_sanitise_normalize() writes it)
+ * replaces its selector's when the sanitiser differs.
  */
-int persist_add(struct persist *p, enum ppt_match_kind kind, const char *canon);
+int persist_add(struct persist *p, int list, const char *canon);
+/* ... or -E2BIG: the list would be longer than the module takes. */
 
-/* Drop an entry; 1 dropped, 0 not there. */
-int persist_del(struct persist *p, enum ppt_match_kind kind, const char *canon);
+/* What a persist_add() error means, for a message. */
+const char *persist_strerror(int err);
+
+/* Drop an entry (for vfs= the PF, for sanitise= "KIND:SELECTOR"); 1 dropped, 0 not there. */
+int persist_del(struct persist *p, int list, const char *canon);
+
+/*
+ * A sanitise= entry, "KIND:SELECTOR=SANITISER": KIND device, ids or class,
+ * the selector as the module takes it (an address, the ids= syntax, 2, 4 or
+ * 6 hex digits of a class code), the sanitiser "none" or one pptadm
+ * sanitise run takes.  The canonical entry to canon, its key
+ * ("KIND:SELECTOR") to key.  Returns 0, or -EINVAL with the reason in why.
+ */
+int persist_sanitise_normalize(const char *tok, char *canon, size_t len, char *key,
+			       size_t keylen, char *why, size_t whylen);
 
 /* The new content (malloc()ed): every line kept, the lists merged. */
 char *persist_render(const struct persist *p);

@@ -3,12 +3,16 @@
  * sanitise run DEVICE [SANITISER], sanitise baseline DEVICE [FILE]: run a
  * sanitiser (sanitise.h) on a device ppt has assigned to vfio-pci, or take
  * an NVMe controller's baseline and compare it with one kept in FILE.
- * sanitise set|del|list: the sanitiser policy the kernel keeps.
+ * sanitise set|del|list: the sanitiser policy the kernel keeps; with
+ * --persist, the sanitise= list of the boot lists file (persist.h) too.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "bootlists.h"
 #include "cmds.h"
 #include "json.h"
 #include "rows.h"
@@ -223,6 +227,111 @@ static int sanitise_list_cmd(struct ctx *c)
 	return 0;
 }
 
+/*
+ * The sanitiser an entry the kernel set (not a built-in default, not the
+ * boot's) gives the selector with key KIND:SELECTOR, to put it back when
+ * the boot file cannot be written; "" when there is none.
+ */
+static int set_before(struct ctx *c, const char *key, char *spec, size_t len)
+{
+	struct ppt_sanitise_rule **rules = NULL;
+	char tok[PERSIST_ENTRY_BUFLEN], canon[PERSIST_ENTRY_BUFLEN], k[PERSIST_ENTRY_BUFLEN], why[320];
+	int ret = ppt_sanitise_list(c->h, &rules, NULL);
+
+	spec[0] = '\0';
+	for (size_t i = 0; !ret && rules[i]; i++) {
+		const struct ppt_sanitise_rule *r = rules[i];
+
+		if (ppt_sanitise_rule_default(r))
+			continue;
+		snprintf(tok, sizeof(tok), "%s:%s=none",
+			 ppt_sanitise_kind_name(ppt_sanitise_rule_kind(r)),
+			 ppt_sanitise_rule_selector(r));
+		if (!persist_sanitise_normalize(tok, canon, sizeof(canon), k, sizeof(k), why,
+						sizeof(why)) && !strcmp(k, key))
+			snprintf(spec, len, "%s", ppt_sanitise_rule_sanitiser(r));
+	}
+	ppt_sanitise_list_free(rules);
+	return ret;
+}
+
+/*
+ * set|del --persist: the kernel first (it names what is wrong), then the
+ * file.  When the file cannot be written the kernel's entry is put back
+ * as it was, so that the two never disagree after a failure.  del drops a
+ * file's entry the kernel does not have (-ENOENT), as remove does a
+ * device ppt does not hold.
+ */
+static int sanitise_policy_persist(struct ctx *c, bool set)
+{
+	const char *op = set ? "sanitise set" : "sanitise del", *path = persist_path();
+	const char *kind = ppt_sanitise_kind_name(c->a.sanitise_kind);
+	char tok[PERSIST_ENTRY_BUFLEN], canon[PERSIST_ENTRY_BUFLEN], key[PERSIST_ENTRY_BUFLEN];
+	char why[640], before[PPT_SANITISER_MAX], what[1024];
+	struct persist p;
+	int lock, ret, err, rc = EXIT_FAIL;
+
+	snprintf(what, sizeof(what), "%s %s", kind, c->a.argv[2]);
+	snprintf(tok, sizeof(tok), "%s:%s=%s", kind, c->a.argv[2], set ? c->a.argv[3] : "none");
+	if (persist_sanitise_normalize(tok, canon, sizeof(canon), key, sizeof(key), why,
+				       sizeof(why))) {
+		ctx_report_what(c, -EINVAL, why, op);
+		return EXIT_FAIL;
+	}
+	if (boot_lists_open(c, path, &p, &lock))
+		return EXIT_FAIL;
+	if (set_before(c, key, before, sizeof(before))) {
+		ctx_report_what(c, -EIO, ppt_errmsg(c->h) ?: "cannot read the sanitiser policy", op);
+		goto out;
+	}
+	if (set)
+		ret = ppt_sanitise_set(c->h, c->a.sanitise_kind, c->a.argv[2], c->a.argv[3], 0);
+	else
+		ret = ppt_sanitise_del(c->h, c->a.sanitise_kind, c->a.argv[2], 0);
+	if (ret && !(ret == -ENOENT && !set && persist_find(&p, PERSIST_SANITISE, key))) {
+		ctx_report_op(c, op, what, ret);
+		goto out;
+	}
+	ret = set ? persist_add(&p, PERSIST_SANITISE, canon) : persist_del(&p, PERSIST_SANITISE, key);
+	if (ret >= 0 && p.changed) {
+		char *content = persist_render(&p);
+
+		ret = content ? persist_write(path, content, why, sizeof(why)) : -ENOMEM;
+		free(content);
+		if (ret == -ENOMEM)
+			snprintf(why, sizeof(why), "out of memory");
+	} else if (ret < 0) {
+		snprintf(why, sizeof(why), "%s", persist_strerror(ret));
+	}
+	if (ret >= 0) {
+		if (p.changed) {
+			if (set)
+				boot_note_cmdline(c, path, PERSIST_SANITISE);
+			boot_note_change(c, path);
+		}
+		rc = 0;
+		goto out;
+	}
+	/* the file is as it was: so is the kernel's policy */
+	err = ret;
+	if (before[0])
+		ret = ppt_sanitise_set(c->h, c->a.sanitise_kind, c->a.argv[2], before, 0);
+	else
+		ret = ppt_sanitise_del(c->h, c->a.sanitise_kind, c->a.argv[2], 0);
+	if (ret && ret != -ENOENT)
+		snprintf(what, sizeof(what),
+			 "%s; the kernel's rule could not be put back (%s): the running policy and %s disagree until %s runs again",
+			 why, strerror(-ret), path, op);
+	else
+		snprintf(what, sizeof(what), "%s; nothing changed (the kernel's rule is back as it was)",
+			 why);
+	ctx_report_what(c, err, what, op);
+out:
+	persist_free(&p);
+	close(lock);
+	return rc;
+}
+
 /* set KIND SELECTOR SANITISER, del KIND SELECTOR: the kernel checks both */
 static int sanitise_policy_cmd(struct ctx *c, bool set)
 {
@@ -232,6 +341,8 @@ static int sanitise_policy_cmd(struct ctx *c, bool set)
 
 	if (ctx_open(c, op))
 		return EXIT_FAIL;
+	if (c->a.persist)
+		return sanitise_policy_persist(c, set);
 	if (set)
 		ret = ppt_sanitise_set(c->h, c->a.sanitise_kind, c->a.argv[2], c->a.argv[3], 0);
 	else
