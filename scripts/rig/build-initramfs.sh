@@ -111,7 +111,9 @@ BASE=$BASEDIR/$KREL-$(base_key).cpio.gz
 STAGE=$(mktemp -d "${TMPDIR:-/tmp}/ppt-initramfs.XXXXXX")
 TOP=$(mktemp -d "${TMPDIR:-/tmp}/ppt-initramfs-test.XXXXXX")
 BASE_STAGE=$STAGE
-trap 'rm -rf "$BASE_STAGE" "$TOP"' EXIT
+# the half-written archives too, when a step fails
+TMP_BASE='' TMP_OUT=''
+trap 'rm -rf "$BASE_STAGE" "$TOP" ${TMP_BASE:+"$TMP_BASE"} ${TMP_OUT:+"$TMP_OUT"}' EXIT
 MODDST=$STAGE/lib/modules/$KREL
 
 # Copy one host file (following symlinks) to a path inside the image.
@@ -270,15 +272,15 @@ done
 
 # --- archive --------------------------------------------------------------------
 mkdir -p "$BASEDIR"
-local tmp_base
-tmp_base=$(mktemp "$BASE.XXXXXX")
+TMP_BASE=$(mktemp "$BASE.XXXXXX")
 rm -rf "${STAGE:?}/dev"
 {
 	devnodes
 	(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0)
-} | gzip -1 >"$tmp_base"
-chmod 0644 "$tmp_base"
-mv -f "$tmp_base" "$BASE"
+} | gzip -1 >"$TMP_BASE"
+chmod 0644 "$TMP_BASE"
+mv -f "$TMP_BASE" "$BASE"
+TMP_BASE=
 # keep the newest bases: a full run uses three per kernel (plain, with the
 # hostfs modules, and with bridge and bonding too) on five kernels
 find "$BASEDIR" -name '*.cpio.gz' -printf '%T@ %p\n' | sort -rn | tail -n +21 |
@@ -317,11 +319,12 @@ done
 } >"$STAGE/ppt/rig.env"
 
 mkdir -p "$(dirname "$OUT")"
-tmp_out=$(mktemp "$OUT.XXXXXX")
+TMP_OUT=$(mktemp "$OUT.XXXXXX")
 {
 	cat "$BASE"
 	(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) |
 		gzip -1
-} >"$tmp_out"
-chmod 0644 "$tmp_out"
-mv -f "$tmp_out" "$OUT"
+} >"$TMP_OUT"
+chmod 0644 "$TMP_OUT"
+mv -f "$TMP_OUT" "$OUT"
+TMP_OUT=
