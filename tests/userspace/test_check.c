@@ -336,6 +336,25 @@ static void test_recycle(void)
 	E.nrecycled = 0;
 }
 
+/* devices the policy gives a sanitiser: ppt's clean does not erase them */
+static void test_sanitise(void)
+{
+	static const char *san[] = { "0000:04:00.0 (nvme)", "0000:01:00.0 (bar)" };
+
+	ok(!run(check_sanitise, "sanitise"), "no device needs a sanitiser: no sanitise line");
+	E.sanitised = san;
+	E.nsanitised = 1;
+	expect(check_sanitise, "sanitise", CHECK_WARN,
+	       "1 device(s) keep a tenant's data through ppt's clean, which resets but runs no sanitiser: 0000:04:00.0 (nvme)",
+	       "one NVMe: WARN naming it and its sanitiser");
+	ok(has_fix("pptadm sanitise run DEVICE while the device is still assigned"),
+	   "... the fix says what to run, and when");
+	E.nsanitised = 2;
+	expect(check_sanitise, "sanitise", CHECK_WARN, "2 device(s) keep a tenant's data", "two: counted");
+	E.sanitised = NULL;
+	E.nsanitised = 0;
+}
+
 int main(void)
 {
 	ft_init();
@@ -349,6 +368,7 @@ int main(void)
 	test_secureboot();
 	test_devices();
 	test_recycle();
+	test_sanitise();
 	test_print();
 	check_list_free(&L);
 	ft_cleanup();

@@ -191,6 +191,10 @@ is "an unknown sanitiser is a usage error" "$?" 2
 like "... naming it" "$out" 'unknown sanitiser "disk"'
 ok "... unassign and clean" from_tenant t2 "$gpu" "$aud"
 
+like "pptadm check warns: the NVMe and the GPU keep a tenant's data through a clean" \
+	"$(pptadm check 2>&1 | grep sanitise)" \
+	"^WARN +sanitise +2 device\\(s\\) keep a tenant's data through ppt's clean, which resets but runs no sanitiser: $gpu \\(bar\\)"
+
 # --- the sanitiser policy the kernel keeps ----------------------------------------
 pol() { pptadm -p -o kind,selector,sanitiser,source sanitise list; }
 san() { pptadm -p -o sanitiser show "$1"; }

@@ -761,6 +761,23 @@ void check_all(const struct check_env *e, struct check_list *l)
 	check_boot_vga(e, l);
 	check_builtin(e, l);
 	check_recycle(e, l);
+	check_sanitise(e, l);
+}
+
+/*
+ * A device the sanitiser policy names a sanitiser for keeps its tenant's
+ * data through a clean: a reset puts registers back, not an NVMe's blocks
+ * or a GPU's memory.  ppt's clean does not run sanitisers yet, so say so
+ * for each such device, with what to run and when.
+ */
+void check_sanitise(const struct check_env *e, struct check_list *l)
+{
+	if (!e->nsanitised)
+		return;
+	add(l, "sanitise", CHECK_WARN,
+	    "%zu device(s) keep a tenant's data through ppt's clean, which resets but runs no sanitiser: %s%s",
+	    e->nsanitised, e->sanitised[0], e->nsanitised > 1 ? ", ..." : "");
+	fix(l, "run pptadm sanitise run DEVICE while the device is still assigned, after its tenant's VM stops and before unassign (or set the policy to none for data that may stay: pptadm sanitise set)");
 }
 
 /*

@@ -44,6 +44,9 @@ struct check_env {
 	size_t ndevices;
 	const char *const *recycled;	/* devices whose assignment recycles */
 	size_t nrecycled;
+	/* ppt's devices whose sanitiser policy names a sanitiser, "ADDR (SANITISER)" */
+	const char *const *sanitised;
+	size_t nsanitised;
 };
 
 /* The checks, in the order check_all() runs them. */
@@ -60,6 +63,7 @@ void check_boot_vga(const struct check_env *e, struct check_list *l);
 void check_builtin(const struct check_env *e, struct check_list *l);
 /* Per device of e->recycled (nothing when there is none): */
 void check_recycle(const struct check_env *e, struct check_list *l);
+void check_sanitise(const struct check_env *e, struct check_list *l);
 
 void check_all(const struct check_env *e, struct check_list *l);
 

@@ -63,9 +63,10 @@ int cmd_check(struct ctx *c)
 	struct check_list l = { 0 };
 	struct ppt_dev **info = NULL;
 	struct check_env e = { .root = c->root, .version = PPT_VERSION };
-	char **devs = NULL, **recycled = NULL, *log = check_kernel_log();
-	size_t ndevs = 0, nrecycled = 0, ninfo = 0, i;
+	char **devs = NULL, **recycled = NULL, **sanitised = NULL, *log = check_kernel_log();
+	size_t ndevs = 0, nrecycled = 0, nsanitised = 0, ninfo = 0, i;
 	struct utsname u;
+	const char *san;
 	int ret = 0;
 
 	e.krel = uname(&u) ? "" : u.release;
@@ -77,6 +78,13 @@ int cmd_check(struct ctx *c)
 			if (!ret && ppt_dev_recycle(info[i]))
 				ret = check_add_device(&recycled, &nrecycled,
 						       ppt_dev_addr(info[i]));
+			san = ppt_dev_sanitiser(info[i]);
+			if (!ret && san && strcmp(san, "none")) {
+				char what[PPT_ADDR_BUFLEN + PPT_SANITISER_MAX + 4];
+
+				snprintf(what, sizeof(what), "%s (%s)", ppt_dev_addr(info[i]), san);
+				ret = check_add_device(&sanitised, &nsanitised, what);
+			}
 		}
 	if (!ret)
 		ret = check_sysfs_devices(c->root, &devs, &ndevs);
@@ -87,6 +95,8 @@ int cmd_check(struct ctx *c)
 		e.ndevices = ndevs;
 		e.recycled = (const char *const *)recycled;
 		e.nrecycled = nrecycled;
+		e.sanitised = (const char *const *)sanitised;
+		e.nsanitised = nsanitised;
 		check_all(&e, &l);
 		check_print(c->out, c->a.fmt, c->a.quiet, &l);
 	}
@@ -98,6 +108,9 @@ int cmd_check(struct ctx *c)
 	for (i = 0; i < nrecycled; i++)
 		free(recycled[i]);
 	free(recycled);
+	for (i = 0; i < nsanitised; i++)
+		free(sanitised[i]);
+	free(sanitised);
 	ppt_dev_list_free(info);
 	free(log);
 	return ret;
