@@ -566,8 +566,8 @@ static void test_batch_after_busy(void)
 	} cases[] = {
 		{ PPT_STATE_CLEANING, PPT__BUSY_FOLLOW, "cleaning: follow that clean" },
 		{ PPT_STATE_RESERVED, PPT__BUSY_FOLLOW, "reserved: the clean ended first" },
-		{ PPT_STATE_CLAIMED, PPT__BUSY_FOLLOW, "claimed since: it was clean" },
-		{ PPT_STATE_ASSIGNED, PPT__BUSY_FOLLOW, "assigned since (a recycle)" },
+		{ PPT_STATE_CLAIMED, PPT__BUSY_REFUSED, "claimed since: refused" },
+		{ PPT_STATE_ASSIGNED, PPT__BUSY_REFUSED, "assigned since: refused" },
 		{ PPT_STATE_QUARANTINED, PPT__BUSY_FOLLOW, "quarantined: the clean failed" },
 		{ PPT_STATE_DIRTY, PPT__BUSY_RESEND, "dirty: ask again" },
 		{ PPT_STATE_DETACHED, PPT__BUSY_RESEND, "detached: the resend says why not" },
@@ -577,8 +577,24 @@ static void test_batch_after_busy(void)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		ok(ppt__batch_after_busy(cases[i].now) == cases[i].next,
-		   "clean several, refused busy, then %s", cases[i].why);
+		ok(ppt__batch_after_busy(cases[i].now, true) == cases[i].next,
+		   "clean several, refused as in progress, then %s", cases[i].why);
+	/* the kernel's reason, word for word, or nothing is ever followed */
+	{
+		FILE *f = fopen(PPT_TOP "/kernel/ppt_state.c", "r");
+		char line[256];
+		bool found = false;
+
+		while (f && fgets(line, sizeof(line), f))
+			found |= strstr(line, "\"" PPT__MSG_IN_PROGRESS "\"") != NULL;
+		if (f)
+			fclose(f);
+		ok(found, "kernel/ppt_state.c refuses with PPT__MSG_IN_PROGRESS's text");
+	}
+	/* EBUSY for the device's own reason: the refusal stands, whatever the state */
+	ok(ppt__batch_after_busy(PPT_STATE_RESERVED, false) == PPT__BUSY_REFUSED &&
+	   ppt__batch_after_busy(PPT_STATE_DIRTY, false) == PPT__BUSY_REFUSED,
+	   "refused busy for another reason (a PF's VFs in use): refused");
 }
 
 /* Claim specs: built, checked before sending, freed. */

@@ -127,31 +127,36 @@ static int batch_wait(struct ppt_handle *h, struct nl_sock *ev,
  * multi-function slot goes with its slot's bus reset), and on a busy host
  * that clean may have ended by the time the state is read: then the device
  * is no longer cleaning but reserved, and that clean's outcome is its own.
+ * EBUSY has reasons of the device's own too (claimed, assigned, a PF whose
+ * VFs are in use): only the kernel's refusal for an operation in progress
+ * (@in_progress: its message, PPT__MSG_IN_PROGRESS) is looked into.
  */
-enum ppt__busy_next ppt__batch_after_busy(enum ppt_state now)
+enum ppt__busy_next ppt__batch_after_busy(enum ppt_state now, bool in_progress)
 {
+	if (!in_progress)
+		return PPT__BUSY_REFUSED;
 	switch (now) {
 	case PPT_STATE_CLEANING:	/* being cleaned: follow that clean */
-	case PPT_STATE_RESERVED:	/* it ended: clean (or quarantined) */
-	case PPT_STATE_CLAIMED:		/* ... and claimed since */
-	case PPT_STATE_ASSIGNED:	/* ... or given back to its owner */
-	case PPT_STATE_QUARANTINED:
+	case PPT_STATE_RESERVED:	/* it ended: clean ... */
+	case PPT_STATE_QUARANTINED:	/* ... or failed */
 		return PPT__BUSY_FOLLOW;
 	case PPT_STATE_DIRTY:		/* what ended did not clean it */
 	case PPT_STATE_DETACHED:	/* the resent request says why not */
 		return PPT__BUSY_RESEND;
-	default:			/* still busy with something else */
+	default:			/* still busy, or claimed since */
 		return PPT__BUSY_REFUSED;
 	}
 }
 
-static enum ppt__busy_next batch_busy_next(struct ppt_handle *h, const char *addr)
+static enum ppt__busy_next batch_busy_next(struct ppt_handle *h, const char *addr,
+					   const char *why)
 {
 	enum ppt__busy_next next = PPT__BUSY_REFUSED;
+	bool in_progress = !strcmp(why, PPT__MSG_IN_PROGRESS);
 	struct ppt_dev *dev = NULL;
 
-	if (!ppt_device_get(h, addr, &dev))
-		next = ppt__batch_after_busy(dev->state);
+	if (in_progress && !ppt_device_get(h, addr, &dev))
+		next = ppt__batch_after_busy(dev->state, true);
 	ppt_dev_free(dev);
 	return next;
 }
@@ -183,23 +188,30 @@ static void batch_unknown(struct batch *b, bool *wait, int ret)
 static void batch_send(struct ppt_handle *h, struct batch *b, size_t i,
 		       const char *addr, uint32_t method, bool waiting)
 {
-	enum ppt__busy_next next = PPT__BUSY_RESEND;
+	enum ppt__busy_next next = PPT__BUSY_REFUSED;
 	struct ppt_req *r = b->out[i];
-	int ret, tries = 0;
+	int ret = -EINVAL, tries = 0;
 
 	ppt__clear_error(h);
-	if (ppt__check_addr(h, addr, r->addr)) {
+	if (ppt__check_addr(h, addr, r->addr))
 		snprintf(r->addr, sizeof(r->addr), "%s", addr ? addr : "(null)");
-		ret = -EINVAL;
-	} else {
-		/* once more when what was in the way ended without cleaning it */
-		do {
-			ret = ppt__send_clean(h, r->addr, method, &r->id);
-			if (ret == -EBUSY)
-				next = batch_busy_next(h, r->addr);
-		} while (ret == -EBUSY && next == PPT__BUSY_RESEND && ++tries < 2);
+	else
+		ret = 1;
+	/* once more when what was in the way ended without cleaning it */
+	while (ret > 0 || (ret == -EBUSY && next == PPT__BUSY_RESEND && tries++ < 1)) {
+		ret = ppt__send_clean(h, r->addr, method, &r->id);
+		if (!ret)
+			break;
+		/* the refusal's reason, before reading the device clears it */
+		snprintf(r->msg, sizeof(r->msg), "%s", ppt_errmsg(h) ?: "");
+		snprintf(r->blocker, sizeof(r->blocker), "%s", h->blocker);
+		snprintf(r->blocker_driver, sizeof(r->blocker_driver), "%s",
+			 h->blocker_driver);
+		if (ret == -EBUSY)
+			next = batch_busy_next(h, r->addr, r->msg);
 	}
 	if (!ret) {
+		r->msg[0] = r->blocker[0] = r->blocker_driver[0] = '\0';
 		if (waiting) {
 			b->pending[i] = true;
 			b->npending++;
@@ -207,10 +219,8 @@ static void batch_send(struct ppt_handle *h, struct batch *b, size_t i,
 		return;
 	}
 	r->error = ret;
-	snprintf(r->msg, sizeof(r->msg), "%s", ppt_errmsg(h) ?: "");
-	snprintf(r->blocker, sizeof(r->blocker), "%s", h->blocker);
-	snprintf(r->blocker_driver, sizeof(r->blocker_driver), "%s",
-		 h->blocker_driver);
+	if (ret == -EINVAL && !tries && !r->msg[0])
+		snprintf(r->msg, sizeof(r->msg), "%s", ppt_errmsg(h) ?: "");
 	if (ret == -EBUSY && next == PPT__BUSY_FOLLOW) {
 		r->error = 0;
 		r->msg[0] = r->blocker[0] = r->blocker_driver[0] = '\0';

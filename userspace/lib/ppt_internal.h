@@ -226,7 +226,13 @@ enum ppt__busy_next {
 	PPT__BUSY_REFUSED,
 };
 
-enum ppt__busy_next ppt__batch_after_busy(enum ppt_state now);
+enum ppt__busy_next ppt__batch_after_busy(enum ppt_state now, bool in_progress);
+
+/*
+ * The kernel's reason for refusing a device that an operation holds in a
+ * transitional state (kernel/ppt_state.c; the same in every protocol).
+ */
+#define PPT__MSG_IN_PROGRESS	"an operation is in progress on the device"
 
 /*
  * Send a clean of canon (checked) without waiting: *req_id is its id, 0
