@@ -42,9 +42,8 @@ static char separator(int list)
 
 #define NEW_FILE_HEADER \
 	"# Boot lists of the ppt module (PCI passthrough reservation).\n" \
-	"# Kept by 'pptadm add' and 'pptadm remove'; edits by hand must stay\n" \
-	"# 'options ppt ids=... devices=... paths=... vfs=... sanitise=...' lines\n" \
-	"# and comments.\n"
+	"# Kept by pptadm add, remove and sanitise --persist; edits by hand must stay\n" \
+	"# 'options ppt ids=... devices=... paths=... vfs=... sanitise=...' lines and comments.\n"
 
 const char *persist_path(void)
 {
