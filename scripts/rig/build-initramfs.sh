@@ -28,8 +28,8 @@
 # $PPT_BUILD/initramfs-base/ (keyed by a hash of what goes in it: this
 # script, the kernel's modules, --kmod, --bin, --modules-extra and the host's
 # installed packages), and a small second archive per test: /init, lib.sh,
-# the test, --file entries and /ppt/rig.env.  Building the base took about
-# 5 s of every test's boot; the second archive takes a fraction of that.
+# the test, --file entries and /ppt/rig.env.  Building the base takes 2-4 s
+# (5-9 s beside another VM); the second archive, under one.
 set -euo pipefail
 
 RIG_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
