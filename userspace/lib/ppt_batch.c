@@ -184,44 +184,51 @@ static void batch_unknown(struct batch *b, bool *wait, int ret)
 	}
 }
 
+/* Record a refusal as device i's outcome: its errno, reason and blocker. */
+static void batch_refused(struct ppt_handle *h, struct ppt_req *r, int ret)
+{
+	r->error = ret;
+	snprintf(r->msg, sizeof(r->msg), "%s", ppt_errmsg(h) ?: "");
+	snprintf(r->blocker, sizeof(r->blocker), "%s", h->blocker);
+	snprintf(r->blocker_driver, sizeof(r->blocker_driver), "%s",
+		 h->blocker_driver);
+}
+
 /* Send device i's request; its refusal is its outcome. */
 static void batch_send(struct ppt_handle *h, struct batch *b, size_t i,
 		       const char *addr, uint32_t method, bool waiting)
 {
 	enum ppt__busy_next next = PPT__BUSY_REFUSED;
 	struct ppt_req *r = b->out[i];
-	int ret = -EINVAL, tries = 0;
+	int ret, tries;
 
 	ppt__clear_error(h);
-	if (ppt__check_addr(h, addr, r->addr))
+	if (ppt__check_addr(h, addr, r->addr)) {
 		snprintf(r->addr, sizeof(r->addr), "%s", addr ? addr : "(null)");
-	else
-		ret = 1;
-	/* once more when what was in the way ended without cleaning it */
-	while (ret > 0 || (ret == -EBUSY && next == PPT__BUSY_RESEND && tries++ < 1)) {
-		ret = ppt__send_clean(h, r->addr, method, &r->id);
-		if (!ret)
-			break;
-		/* the refusal's reason, before reading the device clears it */
-		snprintf(r->msg, sizeof(r->msg), "%s", ppt_errmsg(h) ?: "");
-		snprintf(r->blocker, sizeof(r->blocker), "%s", h->blocker);
-		snprintf(r->blocker_driver, sizeof(r->blocker_driver), "%s",
-			 h->blocker_driver);
-		if (ret == -EBUSY)
-			next = batch_busy_next(h, r->addr, r->msg);
-	}
-	if (!ret) {
-		r->msg[0] = r->blocker[0] = r->blocker_driver[0] = '\0';
-		if (waiting) {
-			b->pending[i] = true;
-			b->npending++;
-		}
+		batch_refused(h, r, -EINVAL);
 		return;
 	}
-	r->error = ret;
-	if (ret == -EINVAL && !tries && !r->msg[0])
-		snprintf(r->msg, sizeof(r->msg), "%s", ppt_errmsg(h) ?: "");
-	if (ret == -EBUSY && next == PPT__BUSY_FOLLOW) {
+	/* once more when what was in the way ended without cleaning it */
+	for (tries = 0; tries < 2; tries++) {
+		ret = ppt__send_clean(h, r->addr, method, &r->id);
+		if (!ret) {
+			r->error = 0;
+			r->msg[0] = r->blocker[0] = r->blocker_driver[0] = '\0';
+			if (waiting) {
+				b->pending[i] = true;
+				b->npending++;
+			}
+			return;
+		}
+		/* kept before reading the device clears the handle's error */
+		batch_refused(h, r, ret);
+		if (ret != -EBUSY)
+			return;
+		next = batch_busy_next(h, r->addr, r->msg);
+		if (next != PPT__BUSY_RESEND)
+			break;
+	}
+	if (next == PPT__BUSY_FOLLOW) {
 		r->error = 0;
 		r->msg[0] = r->blocker[0] = r->blocker_driver[0] = '\0';
 		b->following[i] = waiting;

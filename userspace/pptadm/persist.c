@@ -248,7 +248,7 @@ static int parse_param(struct persist *p, const char *word, int lineno,
 
 			entry_key(kind, canon, key, sizeof(key));
 			e = persist_find(p, kind, key);
-			if (!e && add_entry(p, (enum ppt_match_kind)kind, tok, key, lineno))
+			if (!e && add_entry(p, kind, tok, key, lineno))
 				return -ENOMEM;
 			/* one count per PF: the module would use the first */
 			if (e && kind == PPT_MATCH_VFS && !p->lenient) {

@@ -227,6 +227,14 @@ static int sanitise_list_cmd(struct ctx *c)
 	return 0;
 }
 
+/* The kernel's policy: set the selector of the command to spec, or delete it. */
+static int policy_call(struct ctx *c, bool set, const char *spec)
+{
+	if (set)
+		return ppt_sanitise_set(c->h, c->a.sanitise_kind, c->a.argv[2], spec, 0);
+	return ppt_sanitise_del(c->h, c->a.sanitise_kind, c->a.argv[2], 0);
+}
+
 /*
  * The sanitiser an entry the kernel set (not a built-in default, not the
  * boot's) gives the selector with key KIND:SELECTOR, to put it back when
@@ -284,10 +292,7 @@ static int sanitise_policy_persist(struct ctx *c, bool set)
 		ctx_report_what(c, -EIO, ppt_errmsg(c->h) ?: "cannot read the sanitiser policy", op);
 		goto out;
 	}
-	if (set)
-		ret = ppt_sanitise_set(c->h, c->a.sanitise_kind, c->a.argv[2], c->a.argv[3], 0);
-	else
-		ret = ppt_sanitise_del(c->h, c->a.sanitise_kind, c->a.argv[2], 0);
+	ret = policy_call(c, set, set ? c->a.argv[3] : NULL);
 	if (ret && !(ret == -ENOENT && !set && persist_find(&p, PERSIST_SANITISE, key))) {
 		ctx_report_op(c, op, what, ret);
 		goto out;
@@ -314,10 +319,7 @@ static int sanitise_policy_persist(struct ctx *c, bool set)
 	}
 	/* the file is as it was: so is the kernel's policy */
 	err = ret;
-	if (before[0])
-		ret = ppt_sanitise_set(c->h, c->a.sanitise_kind, c->a.argv[2], before, 0);
-	else
-		ret = ppt_sanitise_del(c->h, c->a.sanitise_kind, c->a.argv[2], 0);
+	ret = policy_call(c, before[0], before);
 	if (ret && ret != -ENOENT)
 		snprintf(what, sizeof(what),
 			 "%s; the kernel's rule could not be put back (%s): the running policy and %s disagree until %s runs again",
@@ -343,10 +345,7 @@ static int sanitise_policy_cmd(struct ctx *c, bool set)
 		return EXIT_FAIL;
 	if (c->a.persist)
 		return sanitise_policy_persist(c, set);
-	if (set)
-		ret = ppt_sanitise_set(c->h, c->a.sanitise_kind, c->a.argv[2], c->a.argv[3], 0);
-	else
-		ret = ppt_sanitise_del(c->h, c->a.sanitise_kind, c->a.argv[2], 0);
+	ret = policy_call(c, set, set ? c->a.argv[3] : NULL);
 	if (ret) {
 		snprintf(what, sizeof(what), "%s %s", ppt_sanitise_kind_name(c->a.sanitise_kind),
 			 c->a.argv[2]);
