@@ -29,6 +29,7 @@
 
 #include <linux/list.h>
 #include <linux/pci.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/ppt.h>
 
 #include "ppt_compat.h"
@@ -92,8 +93,9 @@ struct ppt_reset_result {
  *	else, was found dirty at load, or was quarantined.  Only a successful
  *	clean clears it (ppt_table_mark_clean()); while it is set the device
  *	is never reserved (ppt_table_set_state()).  Survives detached.
- * @reason: why the device is quarantined, or why the lease reaper cannot
- *	return it; a constant string, NULL when there is nothing to say
+ * @reason: why the device is quarantined, why a clean left it dirty (its
+ *	sanitiser), or why the lease reaper cannot return it; a constant
+ *	string, NULL when there is nothing to say
  * @reap_at: the lease reaper's next attempt (jiffies), while its last one
  *	failed
  * @reap_wait: the reaper's current wait between failed attempts, in ms
@@ -110,6 +112,10 @@ struct ppt_reset_result {
  * @recycles: how many times it went back since the assignment was made
  * @watch: the runtime-PM watch on the function while it is with vfio-pci
  *	and @recycle (ppt_recycle.c); NULL when none
+ * @sanitised: a sanitiser erased the function since it last went to a
+ *	tenant; cleared when it goes to one again, and by the clean that
+ *	clears @tainted
+ * @last_sanitise: the last sanitise of the function, NULL before one
  */
 struct ppt_device {
 	struct list_head node;
@@ -135,6 +141,74 @@ struct ppt_device {
 	char recycle_owner[PPT_OWNER_MAX];
 	u32 recycles;
 	struct ppt_recycle_watch *watch;
+	bool sanitised;
+	struct ppt_sanitise_last *last_sanitise;
+};
+
+/**
+ * struct ppt_sanitise_last - how a function's last sanitise went
+ * @spec: the sanitiser asked for
+ * @when: when it ended, seconds since the epoch
+ * @usec: from the request to its end
+ * @err: 0 when it erased and verified, else a negative errno
+ * @method: what the agent says ran; empty when it did not answer
+ * @verified: what the agent says it read back; empty when none
+ * @msg: why it failed; empty on success
+ */
+struct ppt_sanitise_last {
+	char spec[PPT_SANITISER_MAX];
+	u64 when;
+	u64 usec;
+	int err;
+	char method[PPT_SANITISE_TEXT_MAX];
+	char verified[PPT_SANITISE_TEXT_MAX];
+	char msg[PPT_SANITISE_TEXT_MAX];
+};
+
+/**
+ * struct ppt_sanitise_job - one function a sanitise operation waits for
+ * @node: entry in the agent's job list, under ppt_agent_lock
+ * @timer: ends the job when no agent came or it did not answer in time
+ * @op: the operation the job belongs to
+ * @pdev: the function; the operation holds the reference
+ * @id: the request id the agent answers (%PPT_A_SANITISE_ID)
+ * @spec: the sanitiser
+ * @sent_to: the agent's port id once it was sent, 0 while waiting
+ * @deadline: when @timer is due (jiffies)
+ * @start_ns: when it was submitted (ktime_get_ns())
+ * @ended: the outcome below is final; under ppt_agent_lock
+ * @answered: the agent answered (a failure is the sanitiser's, not a
+ *	missing or silent agent)
+ * @err: 0, or the negative errno it failed with
+ * @why: a constant summary of a failure, for the device's reason
+ * @usec: how long it took
+ * @when: when it ended, seconds since the epoch
+ * @method: the agent's %PPT_A_SANITISE_METHOD
+ * @verified: the agent's %PPT_A_SANITISE_VERIFIED
+ * @msg: why it failed: the agent's message, or ppt's
+ * @last: allocated with the job, filled in and given to the function's
+ *	entry when the operation records the outcome
+ */
+struct ppt_sanitise_job {
+	struct list_head node;
+	struct delayed_work timer;
+	struct ppt_op *op;
+	struct pci_dev *pdev;
+	u64 id;
+	char spec[PPT_SANITISER_MAX];
+	u32 sent_to;
+	unsigned long deadline;
+	u64 start_ns;
+	bool ended;
+	bool answered;
+	int err;
+	const char *why;
+	u64 usec;
+	u64 when;
+	char method[PPT_SANITISE_TEXT_MAX];
+	char verified[PPT_SANITISE_TEXT_MAX];
+	char msg[PPT_SANITISE_TEXT_MAX];
+	struct ppt_sanitise_last *last;
 };
 
 /* Room for a request's formatted reason (ppt_req.msg). */
@@ -256,7 +330,7 @@ struct ppt_device *ppt_table_insert(struct pci_dev *pdev,
 void ppt_table_remove(struct ppt_device *pd);
 void ppt_table_free(struct ppt_device *pd);
 void ppt_table_set_state(struct ppt_device *pd, enum ppt_state state);
-void ppt_table_mark_clean(struct ppt_device *pd);
+bool ppt_table_mark_clean(struct ppt_device *pd);
 void ppt_table_notify_group(struct pci_dev *pdev);
 bool ppt_table_idle_tainted(struct ppt_device *pd);
 
@@ -303,6 +377,7 @@ void ppt_op_start(struct ppt_op *op);
 int ppt_op_start_own(struct ppt_req *req, struct pci_dev *pdev);
 int ppt_op_match_start(const struct ppt_req *req);
 void ppt_ops_later(struct pci_dev *pdev, u8 cmd);
+void ppt_op_sanitise_ended(struct ppt_sanitise_job *job);
 int ppt_group_mates(struct iommu_group *group, struct pci_dev *pdev,
 		    struct pci_dev ***mates);
 const char *ppt_cmd_name(u8 cmd);
@@ -364,6 +439,23 @@ int ppt_sanitise_set(int kind, const char *text, const char *spec,
 		     const char **why);
 int ppt_sanitise_del(int kind, const char *text, const char **why);
 void ppt_sanitise_lookup(struct pci_dev *pdev, char *spec, size_t len);
+bool ppt_sanitise_owed(struct ppt_device *pd, char *spec, size_t len);
+
+/* ppt_agent.c */
+extern unsigned int ppt_sanitise_timeout;
+extern unsigned int ppt_agent_wait;
+int ppt_agent_init(void);
+void ppt_agent_close(void);
+void ppt_agent_exit(void);
+struct ppt_sanitise_job *ppt_agent_job_new(struct ppt_op *op,
+					   struct pci_dev *pdev,
+					   const char *spec);
+void ppt_agent_job_free(struct ppt_sanitise_job *job);
+void ppt_agent_submit(struct ppt_sanitise_job *job);
+int ppt_agent_register(u32 portid, const char **why);
+int ppt_agent_get(u32 *portid, pid_t *pid, u32 *pending);
+int ppt_agent_done(u64 id, struct pci_dev *pdev, int err, const char *msg,
+		   const char *method, const char *verified, const char **why);
 
 /* ppt_sriov.c */
 int ppt_sriov_vfs_out(struct pci_dev *pf, char *msg, size_t len,
@@ -402,6 +494,7 @@ void ppt_bind_return_to_host(void);
 int ppt_bind_move(struct pci_dev *pdev, const char *to, const char *mark);
 const char *ppt_bind_driver_name(struct pci_dev *pdev);
 void ppt_bind_save_owner(struct pci_dev *pdev, const char *owner);
+void ppt_bind_save_sanitising(struct pci_dev *pdev);
 
 /* ppt_alloc.c */
 int ppt_alloc_claim(struct ppt_req *req, struct pci_dev **listed, int nlisted,
@@ -430,5 +523,7 @@ void ppt_nl_notify_request(const struct ppt_req *req, struct pci_dev *pdev,
 			   int err);
 void ppt_nl_notify_match(const struct ppt_req *req, struct pci_dev **got,
 			 int n, int err);
+int ppt_nl_send_sanitise_req(u32 portid, const struct ppt_sanitise_job *job,
+			     unsigned int timeout);
 
 #endif /* PPT_H */

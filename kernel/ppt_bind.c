@@ -383,6 +383,7 @@ void ppt_bind_exit(void)
 }
 
 static void ppt_bind_load_owner(struct pci_dev *pdev, char *owner);
+static bool ppt_bind_left_sanitising(struct pci_dev *pdev);
 static bool ppt_bound_to(struct pci_dev *pdev, const char *name);
 
 /* Record a function in the table, unless it is there already. */
@@ -404,8 +405,12 @@ static void ppt_bind_record(struct pci_dev *pdev, enum ppt_state state,
 		pd->adopted = true;
 		strscpy(pd->owner, owner, sizeof(pd->owner));
 	}
-	/* with a tenant, or left by one: only a clean makes it reserved */
-	pd->tainted = state == PPT_STATE_ASSIGNED || state == PPT_STATE_DIRTY;
+	/*
+	 * With a tenant, or left by one, or by a sanitiser (detached but
+	 * ours): only a clean makes it reserved.
+	 */
+	pd->tainted = state == PPT_STATE_ASSIGNED || state == PPT_STATE_DIRTY ||
+		      (state == PPT_STATE_DETACHED && ppt_bind_left_sanitising(pdev));
 	/*
 	 * The family is registered by now: a listener that dumped the table
 	 * before this entry existed learns of it here.
@@ -456,7 +461,11 @@ void ppt_bind_claim_present(void)
 		ppt_bind_load_owner(pdev, owner);
 		device_lock(&pdev->dev);
 		drv = ppt_driver_name(pdev);
-		if (ours && drv && !strcmp(drv, "vfio-pci")) {
+		if (ours && drv && !strcmp(drv, "vfio-pci") &&
+		    ppt_bind_left_sanitising(pdev)) {
+			ppt_bind_record(pdev, PPT_STATE_DETACHED, listed, NULL);
+			pci_warn(pdev, "left with vfio-pci while it was sanitised by an earlier load of ppt: detached and tainted, not a tenant's (reserve --force and clean it)\n");
+		} else if (ours && drv && !strcmp(drv, "vfio-pci")) {
 			ppt_bind_record(pdev, PPT_STATE_ASSIGNED, listed, owner);
 			pci_info(pdev, "with vfio-pci since an earlier load of ppt: adopted as assigned to \"%s\"\n",
 				 owner);
@@ -671,49 +680,97 @@ const char *ppt_bind_driver_name(struct pci_dev *pdev)
  * ppt stores nothing.
  */
 #define PPT_OWNER_RECORD_MAGIC	0x70707431	/* "ppt1" */
+/*
+ * The same record with this magic marks a group ppt bound to vfio-pci for
+ * its sanitiser (no owner): a reload must not take it for a tenant's.
+ */
+#define PPT_SANITISING_RECORD_MAGIC	0x70707332	/* "pps2" */
 
 struct ppt_owner_record {
 	u32 magic;
 	char owner[PPT_OWNER_MAX];
 };
 
-static struct ppt_owner_record *ppt_owner_record(struct iommu_group *group)
+/* The group's record of @magic, or NULL. */
+static struct ppt_owner_record *ppt_record_of(struct iommu_group *group,
+					      u32 magic)
 {
 	struct ppt_owner_record *rec = iommu_group_get_iommudata(group);
 
-	return rec && rec->magic == PPT_OWNER_RECORD_MAGIC ? rec : NULL;
+	return rec && rec->magic == magic ? rec : NULL;
 }
 
-/**
- * ppt_bind_save_owner() - remember an assigned group's owner across reloads
- * @pdev: a function of the group
- * @owner: the owner, or NULL to forget it
- *
- * Context: process context, no ppt lock held.
- */
-void ppt_bind_save_owner(struct pci_dev *pdev, const char *owner)
+static struct ppt_owner_record *ppt_owner_record(struct iommu_group *group)
+{
+	return ppt_record_of(group, PPT_OWNER_RECORD_MAGIC);
+}
+
+/* Keep a record of @magic for @pdev's group (NULL @owner: none). */
+static void ppt_bind_save_record(struct pci_dev *pdev, u32 magic,
+				 const char *owner)
 {
 	struct iommu_group *group = iommu_group_get(&pdev->dev);
 	struct ppt_owner_record *old, *rec = NULL;
 
 	if (!group)
 		return;
-	old = ppt_owner_record(group);
+	old = ppt_owner_record(group) ?:
+	      ppt_record_of(group, PPT_SANITISING_RECORD_MAGIC);
 	if (!old && iommu_group_get_iommudata(group)) {
-		pci_info(pdev, "IOMMU group data in use: the owner will not survive a reload of ppt\n");
+		pci_info(pdev, "IOMMU group data in use: what ppt knows of the group will not survive a reload of ppt\n");
 		goto out;
 	}
 	if (owner) {
 		rec = kzalloc(sizeof(*rec), GFP_KERNEL);
 		if (!rec)
 			goto out;
-		rec->magic = PPT_OWNER_RECORD_MAGIC;
+		rec->magic = magic;
 		strscpy(rec->owner, owner, sizeof(rec->owner));
 	}
 	iommu_group_set_iommudata(group, rec, rec ? kfree_link : NULL);
 	kfree(old);
 out:
 	iommu_group_put(group);
+}
+
+/**
+ * ppt_bind_save_owner() - remember an assigned group's owner across reloads
+ * @pdev: a function of the group
+ * @owner: the owner, or NULL to forget it (and a sanitising mark)
+ *
+ * Context: process context, no ppt lock held.
+ */
+void ppt_bind_save_owner(struct pci_dev *pdev, const char *owner)
+{
+	ppt_bind_save_record(pdev, PPT_OWNER_RECORD_MAGIC, owner);
+}
+
+/**
+ * ppt_bind_save_sanitising() - mark a group ppt bound to vfio-pci for its sanitiser
+ * @pdev: a function of the group
+ *
+ * A reload of ppt that finds the group still with vfio-pci records it as
+ * detached and tainted, not as a tenant's assignment.
+ * ppt_bind_save_owner(pdev, NULL) forgets the mark.
+ *
+ * Context: process context, no ppt lock held.
+ */
+void ppt_bind_save_sanitising(struct pci_dev *pdev)
+{
+	ppt_bind_save_record(pdev, PPT_SANITISING_RECORD_MAGIC, "");
+}
+
+/* Did an earlier load of ppt leave the group with vfio-pci for a sanitiser? */
+static bool ppt_bind_left_sanitising(struct pci_dev *pdev)
+{
+	struct iommu_group *group = iommu_group_get(&pdev->dev);
+	bool left;
+
+	if (!group)
+		return false;
+	left = ppt_record_of(group, PPT_SANITISING_RECORD_MAGIC);
+	iommu_group_put(group);
+	return left;
 }
 
 /* Copy the owner an earlier load of ppt saved for the group into @owner. */

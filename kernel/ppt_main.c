@@ -55,6 +55,14 @@ module_param_named(auto_clean, ppt_auto_clean, bool, 0644);
 MODULE_PARM_DESC(auto_clean,
 		 "Clean a device as soon as it comes back from a tenant (default: on); off leaves it dirty until a clean request");
 
+module_param_named(sanitise_timeout, ppt_sanitise_timeout, uint, 0644);
+MODULE_PARM_DESC(sanitise_timeout,
+		 "Seconds the sanitise agent has to erase a device before the clean fails and the device stays dirty (default 3600; a Sanitize of a large drive may need more)");
+
+module_param_named(agent_wait, ppt_agent_wait, uint, 0644);
+MODULE_PARM_DESC(agent_wait,
+		 "Seconds a clean that needs a sanitiser waits for a sanitise agent (pptadm agent) to register before it fails and the device stays dirty (default 120)");
+
 static int __init ppt_init(void)
 {
 	int ret;
@@ -74,9 +82,12 @@ static int __init ppt_init(void)
 	ret = ppt_lease_init();
 	if (ret)
 		goto err_recycle;
-	ret = ppt_netlink_init();
+	ret = ppt_agent_init();
 	if (ret)
 		goto err_lease;
+	ret = ppt_netlink_init();
+	if (ret)
+		goto err_agent;
 	ret = ppt_bind_init();
 	if (ret)
 		goto err_netlink;
@@ -96,6 +107,8 @@ err_bind:
 	ppt_gate_exit();
 err_netlink:
 	ppt_netlink_exit();
+err_agent:
+	ppt_agent_exit();
 err_lease:
 	ppt_lease_exit();
 err_recycle:
@@ -118,11 +131,14 @@ static void __exit ppt_exit(void)
 	/* no lease returns a device, and no close recycles one, from here on */
 	ppt_lease_exit();
 	ppt_recycle_stop();
+	/* sanitise requests end: their devices are taken back, dirty */
+	ppt_agent_close();
 	/* requests still running finish, and their outcomes are announced */
 	ppt_ops_close();
 	/* recycled devices stay assigned; their runtime-PM watches go */
 	ppt_recycle_exit();
 	ppt_netlink_exit();
+	ppt_agent_exit();
 	ppt_ops_exit();
 	ppt_bind_exit();
 	ppt_sriov_exit();

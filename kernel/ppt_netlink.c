@@ -49,6 +49,26 @@ static int ppt_nl_put_slot(struct sk_buff *msg, struct pci_dev *pdev)
 	return nla_put_string(msg, PPT_A_DEV_SLOT, pci_slot_name(slot));
 }
 
+/* The last sanitise of a device; -EMSGSIZE when it does not fit. */
+static int ppt_nl_put_last_sanitise(struct sk_buff *msg,
+				    const struct ppt_sanitise_last *l)
+{
+	if (nla_put_string(msg, PPT_A_DEV_LAST_SANITISER, l->spec) ||
+	    nla_put_u64_64bit(msg, PPT_A_DEV_LAST_SANITISE_TIME, l->when,
+			      PPT_A_PAD) ||
+	    nla_put_u64_64bit(msg, PPT_A_DEV_LAST_SANITISE_USEC, l->usec,
+			      PPT_A_PAD) ||
+	    nla_put_u32(msg, PPT_A_DEV_LAST_SANITISE_ERRNO, -l->err) ||
+	    (l->method[0] &&
+	     nla_put_string(msg, PPT_A_DEV_LAST_SANITISE_METHOD, l->method)) ||
+	    (l->verified[0] &&
+	     nla_put_string(msg, PPT_A_DEV_LAST_SANITISE_VERIFIED, l->verified)) ||
+	    (l->err && l->msg[0] &&
+	     nla_put_string(msg, PPT_A_DEV_LAST_SANITISE_MSG, l->msg)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* Add the device's attributes to msg; -EMSGSIZE when they do not fit. */
 static int ppt_nl_dev_put(struct sk_buff *msg, struct ppt_device *pd)
 {
@@ -124,6 +144,10 @@ static int ppt_nl_dev_put(struct sk_buff *msg, struct ppt_device *pd)
 	ppt_sanitise_lookup(pdev, spec, sizeof(spec));
 	if (nla_put_string(msg, PPT_A_DEV_SANITISER, spec))
 		return -EMSGSIZE;
+	if (pd->sanitised && nla_put_flag(msg, PPT_A_DEV_SANITISED))
+		return -EMSGSIZE;
+	if (pd->last_sanitise)
+		return ppt_nl_put_last_sanitise(msg, pd->last_sanitise);
 	return 0;
 }
 
@@ -998,6 +1022,119 @@ static int ppt_nl_put_stats_totals(struct sk_buff *skb)
 	return 0;
 }
 
+/**
+ * ppt_nl_send_sanitise_req() - ask the agent to sanitise a function
+ * @portid: the agent's socket
+ * @job: the job
+ * @timeout: the seconds it has
+ *
+ * Context: process context; ppt_agent_lock held.  Does not wait: a full
+ * socket fails.
+ * Return: 0 or a negative errno.
+ */
+int ppt_nl_send_sanitise_req(u32 portid, const struct ppt_sanitise_job *job,
+			     unsigned int timeout)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &ppt_nl_family, 0,
+			  PPT_CMD_SANITISE_REQ_NTF);
+	if (!hdr || nla_put_string(msg, PPT_A_DEV_ADDR, pci_name(job->pdev)) ||
+	    nla_put_u64_64bit(msg, PPT_A_SANITISE_ID, job->id, PPT_A_PAD) ||
+	    nla_put_string(msg, PPT_A_SANITISER, job->spec) ||
+	    nla_put_u32(msg, PPT_A_SANITISE_TIMEOUT, timeout)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_unicast(&init_net, msg, portid);
+}
+
+/* Register the sending socket as the sanitise agent. */
+static int ppt_nl_agent_register_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	const char *why = NULL;
+	int ret;
+
+	ret = ppt_nl_capable(skb, info);
+	if (ret)
+		return ret;
+	ret = ppt_agent_register(info->snd_portid, &why);
+	if (ret && info->extack)
+		info->extack->_msg = why;
+	return ret;
+}
+
+/* Who the registered agent is, and how much it has to do. */
+static int ppt_nl_agent_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	u32 portid, pending;
+	pid_t pid;
+	void *hdr;
+
+	if (ppt_agent_get(&portid, &pid, &pending)) {
+		NL_SET_ERR_MSG(info->extack, "no sanitise agent is registered");
+		return -ENOENT;
+	}
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ppt_nl_family, 0,
+				PPT_CMD_AGENT_GET);
+	if (!hdr || nla_put_u32(msg, PPT_A_AGENT_PORTID, portid) ||
+	    nla_put_u32(msg, PPT_A_AGENT_PID, pid) ||
+	    nla_put_u32(msg, PPT_A_AGENT_PENDING, pending)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* The answer to a sanitise request. */
+static int ppt_nl_sanitise_done_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	const char *why = NULL;
+	struct pci_dev *pdev;
+	int ret, err = 0;
+
+	ret = ppt_nl_capable(skb, info);
+	if (ret)
+		return ret;
+	if (ppt_nl_missing(info, PPT_A_SANITISE_ID,
+			   "missing sanitise request id (PPT_A_SANITISE_ID)") ||
+	    ppt_nl_missing(info, PPT_A_DEV_ADDR,
+			   "missing PCI address (PPT_A_DEV_ADDR)"))
+		return -EINVAL;
+	if (a[PPT_A_REQ_ERRNO])
+		err = -(int)nla_get_u32(a[PPT_A_REQ_ERRNO]);
+	pdev = ppt_nl_get_pdev(info);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	ret = ppt_agent_done(nla_get_u64(a[PPT_A_SANITISE_ID]), pdev, err,
+			     a[PPT_A_REQ_MSG] ? nla_data(a[PPT_A_REQ_MSG]) : NULL,
+			     a[PPT_A_SANITISE_METHOD] ?
+			     nla_data(a[PPT_A_SANITISE_METHOD]) : NULL,
+			     a[PPT_A_SANITISE_VERIFIED] ?
+			     nla_data(a[PPT_A_SANITISE_VERIFIED]) : NULL,
+			     &why);
+	pci_dev_put(pdev);
+	/* a constant reason, stored as NL_SET_ERR_MSG_ATTR() would */
+	if (ret && info->extack) {
+		info->extack->_msg = why;
+		NL_SET_BAD_ATTR(info->extack, a[PPT_A_SANITISE_ID]);
+	}
+	return ret;
+}
+
 /* One series: what it counts, its count, sum and buckets. */
 static int ppt_nl_put_stats_series(struct sk_buff *skb,
 				   const struct ppt_stats_series *s,
@@ -1141,6 +1278,19 @@ static const struct nla_policy ppt_nl_sanitise_policy[PPT_A_MAX + 1] = {
 			      .len = PPT_SANITISER_MAX - 1 },
 };
 
+/* NUL_STRING lengths exclude the NUL; MAX_ERRNO bounds an errno. */
+static const struct nla_policy ppt_nl_sanitise_done_policy[PPT_A_MAX + 1] = {
+	[PPT_A_DEV_ADDR] = { .type = NLA_NUL_STRING, .len = PPT_ADDR_MAX_LEN },
+	[PPT_A_SANITISE_ID] = { .type = NLA_U64 },
+	[PPT_A_REQ_ERRNO] = NLA_POLICY_MAX(NLA_U32, MAX_ERRNO),
+	[PPT_A_REQ_MSG] = { .type = NLA_NUL_STRING,
+			    .len = PPT_SANITISE_TEXT_MAX - 1 },
+	[PPT_A_SANITISE_METHOD] = { .type = NLA_NUL_STRING,
+				    .len = PPT_SANITISE_TEXT_MAX - 1 },
+	[PPT_A_SANITISE_VERIFIED] = { .type = NLA_NUL_STRING,
+				      .len = PPT_SANITISE_TEXT_MAX - 1 },
+};
+
 static const struct nla_policy ppt_nl_none_policy[PPT_A_MAX + 1] = {
 };
 
@@ -1194,6 +1344,11 @@ static const struct genl_ops ppt_nl_ops[] = {
 		.policy	= ppt_nl_none_policy,
 		.maxattr = PPT_A_MAX,
 	},
+	PPT_NL_OP(PPT_CMD_AGENT_REGISTER, ppt_nl_agent_register_doit,
+		  ppt_nl_none_policy),
+	PPT_NL_OP(PPT_CMD_AGENT_GET, ppt_nl_agent_get_doit, ppt_nl_none_policy),
+	PPT_NL_OP(PPT_CMD_SANITISE_DONE, ppt_nl_sanitise_done_doit,
+		  ppt_nl_sanitise_done_policy),
 };
 
 static const struct genl_multicast_group ppt_nl_mcgrps[] = {

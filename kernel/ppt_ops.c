@@ -63,6 +63,10 @@ u64 ppt_req_new_id(void)
  *	no driver
  * @reassign: a clean gave a recycled function back to its owner
  *	(claimed): assign it again once the operation has finished
+ * @owed: a sanitise operation's function that its sanitiser (@spec) must
+ *	erase; the others of the group only go along to vfio-pci
+ * @spec: that sanitiser
+ * @job: the function's request to the agent (ppt_agent.c)
  */
 struct ppt_op_dev {
 	struct pci_dev *pdev;
@@ -71,6 +75,9 @@ struct ppt_op_dev {
 	struct ppt_snapshot *snap;
 	bool skip;
 	bool reassign;
+	bool owed;
+	char spec[PPT_SANITISER_MAX];
+	struct ppt_sanitise_job *job;
 };
 
 /**
@@ -85,6 +92,14 @@ struct ppt_op_dev {
  * @cleaned: the clean succeeded: the functions are fit for a tenant
  * @pinned: the operation holds the IOMMU group of @devs[0] (ppt_gate.c)
  *	while it binds or unbinds vfio-pci; let go when it finishes
+ * @sanitise: the first step of a clean (or of a release that cleans) of a
+ *	function that owes a sanitiser: @devs is its IOMMU group, bound to
+ *	vfio-pci while the agent erases it (ppt_run_sanitise()); the request
+ *	itself is prepared again once the sanitisers succeeded
+ * @sanitised: every sanitiser of a sanitise operation succeeded
+ * @jobs_left: a sanitise operation's jobs that have not ended, plus one
+ *	while ppt_run_sanitise() submits them
+ * @sanitise_end: runs ppt_sanitise_end_work() once @jobs_left reaches 0
  * @n: number of functions in @devs
  * @devs: the functions, the one the request named first
  */
@@ -96,6 +111,10 @@ struct ppt_op {
 	bool clean_first;
 	bool cleaned;
 	bool pinned;
+	bool sanitise;
+	bool sanitised;
+	atomic_t jobs_left;
+	struct work_struct sanitise_end;
 	int n;
 	struct ppt_op_dev devs[];
 };
@@ -119,6 +138,9 @@ static const char * const ppt_cmd_names[] = {
 	[PPT_CMD_SANITISE_SET]		= "sanitise-set",
 	[PPT_CMD_SANITISE_DEL]		= "sanitise-del",
 	[PPT_CMD_SANITISE_GET]		= "sanitise-get",
+	[PPT_CMD_AGENT_REGISTER]	= "agent-register",
+	[PPT_CMD_AGENT_GET]		= "agent-get",
+	[PPT_CMD_SANITISE_DONE]		= "sanitise-done",
 };
 
 /*
@@ -356,6 +378,7 @@ static void ppt_op_free(struct ppt_op *op)
 	int i;
 
 	for (i = 0; i < op->n; i++) {
+		ppt_agent_job_free(op->devs[i].job);
 		pci_dev_put(op->devs[i].pdev);
 		ppt_snapshot_free(op->devs[i].snap);
 	}
@@ -627,8 +650,10 @@ static int ppt_op_check_group(struct ppt_req *req, struct ppt_op *op)
  */
 static int ppt_op_begin(struct ppt_req *req, struct ppt_op *op)
 {
-	enum ppt_state to = ppt_op_transitional(req->cmd);
-	bool clean = req->cmd == PPT_CMD_DEVICE_CLEAN || op->clean_first;
+	enum ppt_state to = op->sanitise ? PPT_STATE_SANITISING :
+			    ppt_op_transitional(req->cmd);
+	bool clean = (req->cmd == PPT_CMD_DEVICE_CLEAN || op->clean_first) &&
+		     !op->sanitise;
 	struct ppt_device *pd;
 	const char *why;
 	int i, ret = 0;
@@ -659,16 +684,20 @@ static int ppt_op_begin(struct ppt_req *req, struct ppt_op *op)
 		if (ret)
 			return ppt_refuse(req, ret, why, NULL);
 		/* planned from an earlier look: the device changed since */
-		if (req->cmd == PPT_CMD_DEVICE_RELEASE &&
+		if (req->cmd == PPT_CMD_DEVICE_RELEASE && !op->sanitise &&
 		    ppt_op_release_cleans(req, pd) != op->clean_first)
 			return ppt_refuse(req, -EAGAIN,
 					  "the device changed while ppt planned the release: try again",
 					  NULL);
-		/* the rest of a reset domain: held by ppt, with no tenant */
+		/*
+		 * The rest of a reset domain, or of a sanitised function's
+		 * IOMMU group: held by ppt, with no tenant.
+		 */
 		for (i = 1; i < op->n; i++) {
 			pd = ppt_table_find(op->devs[i].pdev);
 			if (!pd || ppt_state_check(pd->state, to, &why))
-				return ppt_refuse(req, -EBUSY,
+				return ppt_refuse(req, -EBUSY, op->sanitise ?
+						  "another device of the IOMMU group is in use" :
 						  "another device in the reset domain is in use",
 						  op->devs[i].pdev);
 		}
@@ -686,6 +715,9 @@ static int ppt_op_begin(struct ppt_req *req, struct ppt_op *op)
 		}
 		if (req->cmd == PPT_CMD_DEVICE_ASSIGN)
 			strscpy(pd->owner, req->owner, sizeof(pd->owner));
+		if (op->sanitise)
+			op->devs[i].owed = ppt_sanitise_owed(pd, op->devs[i].spec,
+							     sizeof(op->devs[i].spec));
 		ppt_table_set_state(pd, to);
 		ppt_nl_notify_device(pd, false);
 	}
@@ -764,6 +796,9 @@ static void ppt_op_finish_recycle(struct ppt_op *op, int i,
 		/* on its way to the clean that recycles it */
 		if (op->req.cmd == PPT_CMD_DEVICE_UNASSIGN && op->req.recycle)
 			return;
+		/* sanitised, on its way to the rest of that clean */
+		if (op->sanitised)
+			return;
 		break;
 	default:
 		break;
@@ -800,8 +835,10 @@ static void ppt_op_finish(struct ppt_op *op, enum ppt_state to)
 			ppt_table_remove(pd);
 			continue;
 		}
-		if (to == PPT_STATE_ASSIGNED)
+		if (to == PPT_STATE_ASSIGNED) {
 			pd->tainted = true;
+			pd->sanitised = false;
+		}
 		st = ppt_op_actual(op->devs[i].pdev,
 				   to == PPT_STATE_UNSPEC ? op->devs[i].prev : to);
 		if (op->cleaned)
@@ -920,6 +957,7 @@ static int ppt_run_release(struct ppt_op *op)
 {
 	struct pci_dev *pdev = op->devs[0].pdev;
 	struct ppt_device *pd;
+	bool owed;
 	int ret;
 
 	if (op->clean_first) {
@@ -943,9 +981,16 @@ static int ppt_run_release(struct ppt_op *op)
 		/* clean now: no gate keeps the host driver off it */
 		mutex_lock(&ppt_table_lock);
 		pd = ppt_table_find(pdev);
-		if (pd)
-			ppt_table_mark_clean(pd);
+		owed = pd && !ppt_table_mark_clean(pd);
 		mutex_unlock(&ppt_table_lock);
+		/* reset, not erased: the host must not see what it holds */
+		if (owed) {
+			ppt_refuse(&op->req, -EUCLEAN,
+				   "the device was reset but its sanitiser has not run: reserve and clean it before it is released",
+				   NULL);
+			ppt_op_finish(op, PPT_STATE_DIRTY);
+			return -EUCLEAN;
+		}
 		/* the rest of the reset domain stays with ppt, clean */
 		op->devs[0].skip = true;
 		ppt_op_finish(op, PPT_STATE_RESERVED);
@@ -1358,12 +1403,332 @@ static int ppt_run_clean(struct ppt_op *op)
 				    PPT_STATE_RESERVED);
 }
 
+/*
+ * How long a sanitise operation waits, after its jobs ended, for a VFIO
+ * user that still holds the group (a sanitiser that overran and has not
+ * exited yet) before it leaves the group with vfio-pci.
+ */
+#define PPT_SANITISE_GIVEBACK_MS	10000
+#define PPT_SANITISE_POLL_MS		200
+
+/* ppt_run_sanitise() submitted its jobs: the operation goes on elsewhere. */
+#define PPT_OP_PENDING	1
+
+static void ppt_sanitise_end_work(struct work_struct *work);
+
+/* One job of @op ended (or its submission did): the last one goes on. */
+static void ppt_op_sanitise_put(struct ppt_op *op)
+{
+	if (atomic_dec_and_test(&op->jobs_left))
+		queue_work(ppt_wq, &op->sanitise_end);
+}
+
+/**
+ * ppt_op_sanitise_ended() - a sanitise job ended (ppt_agent.c)
+ * @job: the job; its outcome is final
+ *
+ * Context: process context, no ppt lock held.
+ */
+void ppt_op_sanitise_ended(struct ppt_sanitise_job *job)
+{
+	ppt_op_sanitise_put(job->op);
+}
+
+/*
+ * A clean's first step, for a function that owes a sanitiser: bind its
+ * IOMMU group to vfio-pci, as an assign does, never to a host driver (udev
+ * must not see a tenant's partitions); let go of the group's DMA
+ * ownership, so the agent can open it; ask the agent for every function
+ * that owes one.  The functions stay sanitising (no one can claim them)
+ * and the work item ends here: the jobs' timers bound the wait, and
+ * ppt_sanitise_end_work() goes on.  ppt's driver override stays on every
+ * function, and a mark on the group (ppt_bind_save_sanitising()) tells a
+ * reloaded ppt that a group found with vfio-pci is not a tenant's.
+ */
+static int ppt_run_sanitise(struct ppt_op *op)
+{
+	int i, ret;
+
+	for (i = 0; i < op->n; i++) {
+		if (!op->devs[i].owed)
+			continue;
+		op->devs[i].job = ppt_agent_job_new(op, op->devs[i].pdev,
+						    op->devs[i].spec);
+		if (!op->devs[i].job) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+	}
+	if (!driver_find("vfio-pci", &pci_bus_type))
+		request_module("vfio-pci");
+	ret = ppt_op_pin(op);
+	if (ret) {
+		ppt_refuse(&op->req, ret,
+			   "the IOMMU group is held by a VFIO user or a host driver",
+			   NULL);
+		goto fail;
+	}
+	for (i = 0; i < op->n; i++) {
+		ret = ppt_bind_move(op->devs[i].pdev, "vfio-pci",
+				    ppt_pci_driver.name);
+		if (ret) {
+			ppt_refuse(&op->req, ret,
+				   "vfio-pci did not bind the device for its sanitiser (is vfio-pci available?)",
+				   op->devs[i].pdev);
+			goto undo;
+		}
+	}
+	ppt_bind_save_sanitising(op->devs[0].pdev);
+	op->pinned = false;
+	ppt_gate_unpin(op->devs[0].pdev);
+	for (i = 0; i < op->n; i++)
+		ppt_gate_sync(op->devs[i].pdev);
+	for (i = 0; i < op->n; i++)
+		if (op->devs[i].job)
+			pci_info(op->devs[i].pdev, "sanitising with %s: waiting for the sanitise agent\n",
+				 op->devs[i].spec);
+	atomic_set(&op->jobs_left, 1);
+	for (i = 0; i < op->n; i++)
+		if (op->devs[i].job)
+			atomic_inc(&op->jobs_left);
+	INIT_WORK(&op->sanitise_end, ppt_sanitise_end_work);
+	for (i = 0; i < op->n; i++)
+		if (op->devs[i].job)
+			ppt_agent_submit(op->devs[i].job);
+	return PPT_OP_PENDING;
+undo:
+	for (; i >= 0; i--)
+		ppt_bind_move(op->devs[i].pdev, ppt_pci_driver.name, NULL);
+fail:
+	ppt_op_finish(op, PPT_STATE_UNSPEC);
+	return ret;
+}
+
+/*
+ * Take the group back from vfio-pci once the agent let go of it.  The
+ * agent closes the device before it answers; a sanitiser that timed out
+ * may still hold it for a while.  Returns 0, or -EBUSY when a VFIO user
+ * kept it past PPT_SANITISE_GIVEBACK_MS (or ppt unloads meanwhile).
+ */
+static int ppt_sanitise_take_back(struct ppt_op *op)
+{
+	unsigned int waited = 0;
+	int i, ret;
+
+	for (;;) {
+		ret = ppt_op_pin(op);
+		if (!ret)
+			break;
+		if (waited >= PPT_SANITISE_GIVEBACK_MS || READ_ONCE(ppt_ops_closing))
+			return -EBUSY;
+		msleep(PPT_SANITISE_POLL_MS);
+		waited += PPT_SANITISE_POLL_MS;
+	}
+	for (i = 0; i < op->n; i++) {
+		ret = ppt_bind_move(op->devs[i].pdev, ppt_pci_driver.name, NULL);
+		if (ret)
+			pci_warn(op->devs[i].pdev, "ppt did not bind it back from vfio-pci after its sanitiser (%d)\n",
+				 ret);
+	}
+	ppt_bind_save_owner(op->devs[0].pdev, NULL);
+	return 0;
+}
+
+/*
+ * Keep each job's outcome in its function's entry (pptadm show, events)
+ * and return the first failure: @why gets a constant summary, @answered
+ * whether it was the sanitiser's own (the agent answered).
+ */
+static int ppt_sanitise_record(struct ppt_op *op, const char **why,
+			       bool *answered)
+{
+	struct ppt_sanitise_job *job;
+	struct ppt_device *pd;
+	int i, err = 0;
+
+	*why = NULL;
+	*answered = false;
+	mutex_lock(&ppt_table_lock);
+	for (i = 0; i < op->n; i++) {
+		job = op->devs[i].job;
+		if (!job)
+			continue;
+		if (job->err)
+			pci_warn(job->pdev, "sanitiser %s failed after %llu ms (%d): %s\n",
+				 job->spec, div_u64(job->usec, 1000), job->err,
+				 job->msg);
+		else
+			pci_info(job->pdev, "sanitised with %s (%s) in %llu ms: %s\n",
+				 job->spec, job->method, div_u64(job->usec, 1000),
+				 job->verified);
+		if (job->err && !err) {
+			err = job->err;
+			*why = job->why;
+			*answered = job->answered;
+		}
+		pd = ppt_table_find(job->pdev);
+		if (!pd)
+			continue;
+		if (job->last) {
+			strscpy(job->last->spec, job->spec, sizeof(job->last->spec));
+			job->last->when = job->when;
+			job->last->usec = job->usec;
+			job->last->err = job->err;
+			strscpy(job->last->method, job->method,
+				sizeof(job->last->method));
+			strscpy(job->last->verified, job->verified,
+				sizeof(job->last->verified));
+			strscpy(job->last->msg, job->msg, sizeof(job->last->msg));
+			/* the entry's old record goes with the job */
+			swap(pd->last_sanitise, job->last);
+		}
+		pd->sanitised = !job->err;
+		ppt_table_gen++;
+	}
+	mutex_unlock(&ppt_table_lock);
+	return err;
+}
+
+/*
+ * A failed sanitise: the functions whose sanitiser failed are quarantined
+ * (the erase is in an unknown state: an administrator looks), those that
+ * got no answer stay dirty (a clean asks again); both say why.
+ */
+static void ppt_sanitise_failed(struct ppt_op *op)
+{
+	struct ppt_sanitise_job *job;
+	struct ppt_device *pd;
+	int i;
+
+	mutex_lock(&ppt_table_lock);
+	for (i = 0; i < op->n; i++) {
+		job = op->devs[i].job;
+		pd = ppt_table_find(op->devs[i].pdev);
+		if (!pd)
+			continue;
+		/* a dirty mate: its clean waits for the group's sanitiser */
+		if (!job && pd->state == PPT_STATE_DIRTY) {
+			pd->reason = "another function of its IOMMU group was not sanitised";
+		} else if (job && job->err) {
+			if (job->answered && pd->state == PPT_STATE_DIRTY)
+				ppt_table_set_state(pd, PPT_STATE_QUARANTINED);
+			pd->reason = job->why;
+		} else {
+			continue;
+		}
+		ppt_table_gen++;
+		ppt_nl_notify_device(pd, false);
+	}
+	mutex_unlock(&ppt_table_lock);
+	for (i = 0; i < op->n; i++)
+		ppt_gate_sync(op->devs[i].pdev);
+}
+
+/*
+ * The request fails with the first failed job's reason: the agent's own
+ * words when it answered, in the request's message; @why, a constant, in
+ * the extended ack's place.
+ */
+static void ppt_sanitise_refuse(struct ppt_op *op, int err, const char *why)
+{
+	struct ppt_sanitise_job *job;
+	int i;
+
+	ppt_refuse(&op->req, err, why, NULL);
+	for (i = 0; i < op->n; i++) {
+		job = op->devs[i].job;
+		if (!job || job->err != err || job->why != why)
+			continue;
+		scnprintf(op->req.msg, sizeof(op->req.msg), "sanitiser %s: %s",
+			  job->spec, job->msg);
+		op->req.why = op->req.msg;
+		op->req.gist = why;
+		break;
+	}
+}
+
+/* The request goes on as it was asked: the clean (or release) itself. */
+static int ppt_sanitise_go_on(struct ppt_op *op)
+{
+	struct pci_dev *pdev = op->devs[0].pdev;
+	struct ppt_op *next;
+	int i, ret;
+
+	ret = ppt_op_prepare(&op->req, pdev, &next);
+	if (!ret)
+		ppt_op_start(next);
+	/* mates a tenant left dirty that this clean does not cover */
+	for (i = 1; i < op->n && READ_ONCE(ppt_auto_clean); i++)
+		ppt_auto_clean_start(op->devs[i].pdev);
+	return ret;
+}
+
+/*
+ * The jobs of a sanitise operation have ended: take the group back to
+ * ppt, record the outcomes, and go on with the clean, or say why not.
+ * The request's outcome (REQUEST_NTF) is the clean's, sent by the
+ * operation that carries it on, or this one's failure.
+ */
+static void ppt_sanitise_end_work(struct work_struct *work)
+{
+	struct ppt_op *op = container_of(work, struct ppt_op, sanitise_end);
+	struct pci_dev *pdev = op->devs[0].pdev;
+	const char *why;
+	bool answered;
+	int err;
+
+	err = ppt_sanitise_record(op, &why, &answered);
+	if (ppt_sanitise_take_back(op)) {
+		/*
+		 * A VFIO user still has the group: it stays with vfio-pci, and
+		 * is recorded as what it is (detached: another driver), still
+		 * tainted.  ppt's mark on the group keeps a reload from
+		 * adopting it as a tenant's.
+		 */
+		pci_warn(pdev, "a VFIO user still holds the IOMMU group after its sanitiser: left with vfio-pci, tainted\n");
+		ppt_refuse(&op->req, -EBUSY,
+			   "a VFIO user kept the device after its sanitiser ended: it stays with vfio-pci, tainted",
+			   NULL);
+		ppt_op_finish(op, PPT_STATE_DIRTY);
+		err = -EBUSY;
+		goto out;
+	}
+	op->sanitised = !err;
+	ppt_op_finish(op, PPT_STATE_UNSPEC);
+	if (!err) {
+		/*
+		 * Prepared again, that operation reports the request; a
+		 * refusal was audited by ppt_op_prepare().
+		 */
+		err = ppt_sanitise_go_on(op);
+		if (err)
+			ppt_nl_notify_request(&op->req, pdev, err);
+		ppt_op_free(op);
+		return;
+	}
+	ppt_sanitise_failed(op);
+	ppt_sanitise_refuse(op, err, why);
+out:
+	ppt_audit(&op->req, pdev, err);
+	ppt_nl_notify_request(&op->req, pdev, err);
+	ppt_op_free(op);
+}
+
 static void ppt_op_work(struct work_struct *work)
 {
 	struct ppt_op *op = container_of(work, struct ppt_op, work);
 	struct pci_dev *pdev = op->devs[0].pdev;
 	int ret;
 
+	if (op->sanitise) {
+		ret = ppt_run_sanitise(op);
+		/* its jobs may end at once: op is not touched after the put */
+		if (ret == PPT_OP_PENDING) {
+			ppt_op_sanitise_put(op);
+			return;
+		}
+		goto out;
+	}
 	switch (op->req.cmd) {
 	case PPT_CMD_DEVICE_RESERVE:
 		ret = ppt_run_reserve(op);
@@ -1384,6 +1749,7 @@ static void ppt_op_work(struct work_struct *work)
 		ret = ppt_run_unassign(op);
 		break;
 	}
+out:
 	ppt_audit(&op->req, pdev, ret);
 	ppt_nl_notify_request(&op->req, pdev, ret);
 	ppt_op_free(op);
@@ -1451,6 +1817,26 @@ static const char *ppt_op_pf_risk(u8 cmd)
 	}
 }
 
+/*
+ * Does a clean of @pdev start with its sanitiser?  When it is dirty or
+ * quarantined and owes one (ppt_sanitise_owed()); the clean itself is
+ * prepared again once the sanitiser succeeded, and finds nothing owed.
+ */
+static bool ppt_op_owes_sanitiser(struct pci_dev *pdev)
+{
+	char spec[PPT_SANITISER_MAX];
+	struct ppt_device *pd;
+	bool owed;
+
+	mutex_lock(&ppt_table_lock);
+	pd = ppt_table_find(pdev);
+	owed = pd && (pd->state == PPT_STATE_DIRTY ||
+		      pd->state == PPT_STATE_QUARANTINED) &&
+	       ppt_sanitise_owed(pd, spec, sizeof(spec));
+	mutex_unlock(&ppt_table_lock);
+	return owed;
+}
+
 /**
  * ppt_op_prepare() - check an asynchronous request and take its devices
  * @req: the request (reserve, release, assign, unassign, reset or clean)
@@ -1470,7 +1856,7 @@ int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 {
 	bool group = req->cmd == PPT_CMD_DEVICE_ASSIGN ||
 		     req->cmd == PPT_CMD_DEVICE_UNASSIGN;
-	bool clean_first = false;
+	bool clean_first = false, sanitise;
 	int plan = PPT_RESET_AUTO;
 	struct ppt_op *op;
 	int ret = 0;
@@ -1496,14 +1882,19 @@ int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 		if (ret)
 			goto out;
 	}
-	if (plan == PPT_RESET_SBR)
+	sanitise = (req->cmd == PPT_CMD_DEVICE_CLEAN || clean_first) &&
+		   ppt_op_owes_sanitiser(pdev);
+	if (sanitise)
+		op = ppt_op_alloc(req, pdev, true, &ret);
+	else if (plan == PPT_RESET_SBR)
 		op = ppt_op_alloc_domain(req, pdev, &ret);
 	else
 		op = ppt_op_alloc(req, pdev, group, &ret);
 	if (!op)
 		goto out;
+	op->sanitise = sanitise;
 	op->plan = plan;
-	op->clean_first = clean_first;
+	op->clean_first = clean_first && !sanitise;
 	mutex_lock(&ppt_table_lock);
 	ret = ppt_op_begin(req, op);
 	mutex_unlock(&ppt_table_lock);

@@ -5,9 +5,9 @@
  *
  * A reset puts registers back; it leaves an NVMe namespace's blocks and a
  * GPU's memory as the last tenant left them.  The kernel does not run a
- * sanitiser (that is userspace's job, through VFIO: pptadm sanitise run),
- * but it keeps the policy, so what a device needs is known wherever the
- * question is asked, and from boot on: the sanitise= module parameter
+ * sanitiser (that is userspace's job, through VFIO: the agent a clean asks,
+ * ppt_agent.c), but it keeps the policy, so what a device needs is known
+ * wherever the question is asked, and from boot on: the sanitise= module parameter
  * ("KIND:SELECTOR=SANITISER" entries joined by ';', as sanitiser specs may
  * hold commas), then runtime SANITISE_SET / SANITISE_DEL requests.
  *
@@ -356,4 +356,27 @@ void ppt_sanitise_lookup(struct pci_dev *pdev, char *spec, size_t len)
 	}
 	strscpy(spec, best ? best->spec : "none", len);
 	mutex_unlock(&ppt_sanitise_lock);
+}
+
+/**
+ * ppt_sanitise_owed() - must a sanitiser erase a device before its next user?
+ * @pd: the device's entry
+ * @spec: receives its sanitiser
+ * @len: size of @spec
+ *
+ * When it may hold a tenant's data (tainted), no sanitiser has run since
+ * its tenant, and the policy names one.  The policy as it is now decides:
+ * an administrator who sets none for it releases it from the debt (logged
+ * where the rule was set).
+ *
+ * Context: ppt_table_lock held; takes ppt_sanitise_lock.
+ * Return: true when it is owed.
+ */
+bool ppt_sanitise_owed(struct ppt_device *pd, char *spec, size_t len)
+{
+	lockdep_assert_held(&ppt_table_lock);
+	if (!pd->tainted || pd->sanitised)
+		return false;
+	ppt_sanitise_lookup(pd->pdev, spec, len);
+	return strcmp(spec, "none") != 0;
 }

@@ -23,22 +23,30 @@ static_assert(ARRAY_SIZE(ppt_state_names) == __PPT_STATE_MAX);
 /* allowed[from] is the set of states a device in "from" may move to. */
 static const u32 allowed[__PPT_STATE_MAX] = {
 	[PPT_STATE_RESERVED]	= S(CLAIMED) | S(CLEANING) | S(RESETTING) |
-				  S(RELEASING) | S(QUARANTINED) | S(DETACHED),
+				  S(RELEASING) | S(QUARANTINED) | S(DETACHED) |
+				  S(SANITISING),
 	[PPT_STATE_CLAIMED]	= S(RESERVED) | S(ASSIGNING) | S(QUARANTINED) |
 				  S(DETACHED),
 	[PPT_STATE_ASSIGNING]	= S(ASSIGNED) | S(CLAIMED),
 	[PPT_STATE_ASSIGNED]	= S(UNASSIGNING) | S(DIRTY),
 	[PPT_STATE_UNASSIGNING]	= S(DIRTY) | S(ASSIGNED),
 	[PPT_STATE_DIRTY]	= S(CLEANING) | S(RESETTING) | S(RELEASING) |
-				  S(QUARANTINED) | S(DETACHED),
+				  S(QUARANTINED) | S(DETACHED) | S(SANITISING),
 	[PPT_STATE_CLEANING]	= S(RESERVED) | S(QUARANTINED),
 	[PPT_STATE_QUARANTINED]	= S(CLEANING) | S(RESETTING) | S(DIRTY) |
-				  S(RELEASING) | S(DETACHED),
+				  S(RELEASING) | S(DETACHED) | S(SANITISING),
 	[PPT_STATE_RELEASING]	= S(RESERVED) | S(DIRTY) | S(QUARANTINED) |
 				  S(DETACHED),
 	[PPT_STATE_DETACHED]	= S(RESERVING) | S(RELEASING),
 	[PPT_STATE_RESERVING]	= S(RESERVED) | S(DETACHED),
 	[PPT_STATE_RESETTING]	= S(RESERVED) | S(DIRTY) | S(QUARANTINED),
+	/*
+	 * The group's reserved functions go along with the one that owes a
+	 * sanitiser, and come back as they were; a sanitiser that stays in
+	 * the group past its end leaves it detached (with vfio-pci).
+	 */
+	[PPT_STATE_SANITISING]	= S(RESERVED) | S(DIRTY) | S(QUARANTINED) |
+				  S(DETACHED),
 };
 
 /**
@@ -69,6 +77,7 @@ bool ppt_state_is_transitional(enum ppt_state state)
 	case PPT_STATE_RELEASING:
 	case PPT_STATE_RESERVING:
 	case PPT_STATE_RESETTING:
+	case PPT_STATE_SANITISING:
 		return true;
 	default:
 		return false;
@@ -125,6 +134,7 @@ static int refusal(enum ppt_state from, enum ppt_state to, const char **why)
 		return -EALREADY;
 	case PPT_STATE_CLEANING:
 	case PPT_STATE_RESETTING:
+	case PPT_STATE_SANITISING:
 		*why = "a claimed device must be unclaimed before it is reset";
 		return -EBUSY;
 	default:

@@ -109,6 +109,7 @@ void ppt_table_remove(struct ppt_device *pd)
 void ppt_table_free(struct ppt_device *pd)
 {
 	ppt_snapshot_free(pd->snap);
+	kfree(pd->last_sanitise);
 	pci_dev_put(pd->pdev);
 	kfree(pd);
 }
@@ -171,16 +172,28 @@ void ppt_table_set_state(struct ppt_device *pd, enum ppt_state state)
  *
  * The one place the taint is cleared.  Called only when a clean succeeded
  * (ppt_ops.c: a clean, or a release that cleans first), before the
- * caller records the state the device goes to.
+ * caller records the state the device goes to.  A reset clears registers,
+ * not media or memory: a device whose policy names a sanitiser keeps its
+ * taint (and so becomes dirty, never reserved) until a sanitiser has run
+ * since its tenant (ppt_sanitise_owed()).
  *
  * Context: ppt_table_lock held.
+ * Return: true when the taint was cleared.
  */
-void ppt_table_mark_clean(struct ppt_device *pd)
+bool ppt_table_mark_clean(struct ppt_device *pd)
 {
+	char spec[PPT_SANITISER_MAX];
+
 	lockdep_assert_held(&ppt_table_lock);
-	pd->tainted = false;
-	pd->reason = NULL;
 	ppt_table_gen++;
+	if (ppt_sanitise_owed(pd, spec, sizeof(spec))) {
+		pd->reason = "reset, but its sanitiser has not run since its tenant";
+		return false;
+	}
+	pd->tainted = false;
+	pd->sanitised = false;
+	pd->reason = NULL;
+	return true;
 }
 
 /**
@@ -188,7 +201,8 @@ void ppt_table_mark_clean(struct ppt_device *pd)
  * @pd: the entry
  *
  * Such a device's IOMMU group is gated (ppt_gate.c); a tenant's VFIO user
- * owns the group while the device is on its way to, with or back from it.
+ * owns the group while the device is on its way to, with or back from it,
+ * and the sanitise agent while it is sanitised.
  *
  * Context: ppt_table_lock held.
  * Return: true when it is.
@@ -198,7 +212,8 @@ bool ppt_table_idle_tainted(struct ppt_device *pd)
 	lockdep_assert_held(&ppt_table_lock);
 	return pd->tainted && pd->state != PPT_STATE_ASSIGNING &&
 	       pd->state != PPT_STATE_ASSIGNED &&
-	       pd->state != PPT_STATE_UNASSIGNING;
+	       pd->state != PPT_STATE_UNASSIGNING &&
+	       pd->state != PPT_STATE_SANITISING;
 }
 
 /**

@@ -54,6 +54,8 @@ static void state_names_stable_test(struct kunit *test)
 			   "reserving");
 	KUNIT_EXPECT_STREQ(test, ppt_state_name(PPT_STATE_RESETTING),
 			   "resetting");
+	KUNIT_EXPECT_STREQ(test, ppt_state_name(PPT_STATE_SANITISING),
+			   "sanitising");
 }
 
 static void state_name_out_of_range_test(struct kunit *test)
@@ -111,6 +113,13 @@ static const struct {
 	{ PPT_STATE_RESETTING, PPT_STATE_RESERVED },	/* reset done: back */
 	{ PPT_STATE_RESETTING, PPT_STATE_DIRTY },	/* to where it was */
 	{ PPT_STATE_RESETTING, PPT_STATE_QUARANTINED },	/* reset failed */
+	{ PPT_STATE_DIRTY, PPT_STATE_SANITISING },	/* clean: erase first */
+	{ PPT_STATE_QUARANTINED, PPT_STATE_SANITISING },
+	{ PPT_STATE_RESERVED, PPT_STATE_SANITISING },	/* a group mate goes along */
+	{ PPT_STATE_SANITISING, PPT_STATE_DIRTY },	/* erased, or not: */
+	{ PPT_STATE_SANITISING, PPT_STATE_QUARANTINED },/* back, or failed */
+	{ PPT_STATE_SANITISING, PPT_STATE_RESERVED },	/* the mate comes back */
+	{ PPT_STATE_SANITISING, PPT_STATE_DETACHED },	/* kept by a VFIO user */
 };
 
 static bool is_legal(enum ppt_state from, enum ppt_state to)
@@ -190,6 +199,12 @@ static void state_refusal_test(struct kunit *test)
 		  "a claimed device must be unclaimed before it is reset" },
 		{ PPT_STATE_ASSIGNED, PPT_STATE_CLEANING, -EBUSY,
 		  "device is assigned: unassign it first" },
+		{ PPT_STATE_SANITISING, PPT_STATE_CLAIMED, -EBUSY,
+		  "an operation is in progress on the device" },
+		{ PPT_STATE_CLAIMED, PPT_STATE_SANITISING, -EBUSY,
+		  "a claimed device must be unclaimed before it is reset" },
+		{ PPT_STATE_ASSIGNED, PPT_STATE_SANITISING, -EBUSY,
+		  "device is assigned: unassign it first" },
 	};
 	size_t i;
 
@@ -225,6 +240,7 @@ static void state_transitional_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ppt_state_is_transitional(PPT_STATE_ASSIGNING));
 	KUNIT_EXPECT_TRUE(test, ppt_state_is_transitional(PPT_STATE_RESERVING));
 	KUNIT_EXPECT_TRUE(test, ppt_state_is_transitional(PPT_STATE_RESETTING));
+	KUNIT_EXPECT_TRUE(test, ppt_state_is_transitional(PPT_STATE_SANITISING));
 	KUNIT_EXPECT_FALSE(test, ppt_state_is_transitional(PPT_STATE_ASSIGNED));
 	KUNIT_EXPECT_FALSE(test, ppt_state_is_transitional(PPT_STATE_DIRTY));
 }
@@ -247,6 +263,11 @@ static void state_rules_test(struct kunit *test)
 					      PPT_STATE_RESERVED, &why), 0);
 	KUNIT_EXPECT_NE(test, ppt_state_check(PPT_STATE_QUARANTINED,
 					      PPT_STATE_RESERVED, &why), 0);
+	/* a sanitiser is not a clean: it hands the device on to one */
+	KUNIT_EXPECT_NE(test, ppt_state_check(PPT_STATE_SANITISING,
+					      PPT_STATE_CLAIMED, &why), 0);
+	KUNIT_EXPECT_NE(test, ppt_state_check(PPT_STATE_SANITISING,
+					      PPT_STATE_ASSIGNING, &why), 0);
 	/*
 	 * quarantine is left only through an administrator's clean (which
 	 * verifies the device) or release: never straight to a tenant

@@ -36,6 +36,12 @@
  */
 #define PPT_SANITISER_MAX	128
 
+/*
+ * Longest %PPT_A_SANITISE_METHOD, %PPT_A_SANITISE_VERIFIED and the
+ * %PPT_A_REQ_MSG of a %PPT_CMD_SANITISE_DONE, with the terminating NUL.
+ */
+#define PPT_SANITISE_TEXT_MAX	256
+
 /**
  * enum ppt_state - where a device ppt manages is in its life cycle
  * @PPT_STATE_UNSPEC: not a state; never reported
@@ -56,6 +62,11 @@
  *	(transitional)
  * @PPT_STATE_RESETTING: being reset on request; returns to the state it
  *	came from, or becomes quarantined if the reset fails (transitional)
+ * @PPT_STATE_SANITISING: a clean's first step: bound to vfio-pci with the
+ *	rest of its IOMMU group while the sanitise agent erases it
+ *	(%PPT_CMD_SANITISE_REQ_NTF); no one can claim it.  Ends as the clean
+ *	goes on (success), dirty (no agent, a timeout) or quarantined (the
+ *	sanitiser failed) (transitional)
  */
 enum ppt_state {
 	PPT_STATE_UNSPEC,
@@ -71,6 +82,7 @@ enum ppt_state {
 	PPT_STATE_DETACHED,
 	PPT_STATE_RESERVING,
 	PPT_STATE_RESETTING,
+	PPT_STATE_SANITISING,
 
 	__PPT_STATE_MAX,
 	PPT_STATE_MAX = __PPT_STATE_MAX - 1
@@ -94,6 +106,7 @@ enum ppt_state {
 	[PPT_STATE_DETACHED]	= "detached",			\
 	[PPT_STATE_RESERVING]	= "reserving",			\
 	[PPT_STATE_RESETTING]	= "resetting",			\
+	[PPT_STATE_SANITISING]	= "sanitising",			\
 }
 
 /**
@@ -291,6 +304,36 @@ enum ppt_stats_op {
  *	%PPT_A_SANITISE_DEFAULT for a built-in default.  Open to everyone.
  *	A policy change sends no %PPT_CMD_DEVICE_NTF: dump the devices to see
  *	each one's %PPT_A_DEV_SANITISER.
+ * @PPT_CMD_AGENT_REGISTER: make the sending socket ppt's sanitise agent,
+ *	until it closes.  One agent at a time: -EBUSY while another socket
+ *	is registered.  Requests that waited for an agent are sent to it at
+ *	once.  Synchronous.
+ * @PPT_CMD_AGENT_GET: the registered agent: %PPT_A_AGENT_PORTID,
+ *	%PPT_A_AGENT_PID and %PPT_A_AGENT_PENDING (doit); -ENOENT when none
+ *	is registered.  Open to everyone.
+ * @PPT_CMD_SANITISE_REQ_NTF: sent to the agent's socket only (unicast):
+ *	erase a device, which ppt has bound to vfio-pci for it:
+ *	%PPT_A_DEV_ADDR, %PPT_A_SANITISE_ID, %PPT_A_SANITISER and
+ *	%PPT_A_SANITISE_TIMEOUT.  The agent answers with
+ *	%PPT_CMD_SANITISE_DONE once it has closed the device.
+ * @PPT_CMD_SANITISE_DONE: the answer to a request, from the agent or a
+ *	process working for it (CAP_SYS_ADMIN): %PPT_A_SANITISE_ID,
+ *	%PPT_A_DEV_ADDR, %PPT_A_REQ_ERRNO (0: erased and verified),
+ *	%PPT_A_REQ_MSG (why it failed), %PPT_A_SANITISE_METHOD and
+ *	%PPT_A_SANITISE_VERIFIED.  -ENOENT for an id no request waits for
+ *	(it timed out).  Synchronous.
+ *
+ * Sanitising: a clean (or a release that cleans) of a tainted device
+ * whose policy names a sanitiser first moves the device's IOMMU group to
+ * vfio-pci (%PPT_STATE_SANITISING; ppt lets go of the group's DMA
+ * ownership so the agent can open it) and asks the agent; the request's
+ * %PPT_CMD_REQUEST_NTF waits for the whole clean.  Without an agent the
+ * request waits agent_wait seconds (a module parameter) for one; an agent
+ * gets sanitise_timeout seconds.  No agent or a timeout leaves the device
+ * dirty; a sanitiser that failed leaves it quarantined; both with
+ * %PPT_A_DEV_REASON.  After a success the group goes back to ppt and the
+ * clean's reset runs as without a sanitiser.  A tainted device whose
+ * policy names a sanitiser becomes reserved only after one succeeded.
  *
  * Leases: a claim sent with %PPT_A_LEASE (%PPT_CMD_DEVICE_CLAIM or
  * %PPT_CMD_CLAIM) is bound to the sending netlink socket.  When that socket
@@ -335,6 +378,10 @@ enum ppt_cmd {
 	PPT_CMD_SANITISE_SET,
 	PPT_CMD_SANITISE_DEL,
 	PPT_CMD_SANITISE_GET,
+	PPT_CMD_AGENT_REGISTER,
+	PPT_CMD_AGENT_GET,
+	PPT_CMD_SANITISE_REQ_NTF,
+	PPT_CMD_SANITISE_DONE,
 
 	__PPT_CMD_MAX,
 	PPT_CMD_MAX = __PPT_CMD_MAX - 1
@@ -413,9 +460,10 @@ enum ppt_cmd {
  *	IOMMU group: no host driver can bind a device of the group and no
  *	VFIO user can open it.  Held while a tainted device of the group is
  *	not with a tenant.
- * @PPT_A_DEV_REASON: string, why the device is quarantined, or why ppt
- *	could not return it (a lease's unassign that keeps failing); absent
- *	when there is nothing to say
+ * @PPT_A_DEV_REASON: string, why the device is quarantined, why it is
+ *	still dirty after a clean (its sanitiser did not run or did not
+ *	finish), or why ppt could not return it (a lease's unassign that
+ *	keeps failing); absent when there is nothing to say
  * @PPT_A_DEV_LAST_RESET_INFERRED: flag, %PPT_A_DEV_LAST_RESET is inferred:
  *	an auto reset ran the PCI core's method order, which does not say
  *	which method worked; ppt names the first one that applies
@@ -469,6 +517,32 @@ enum ppt_cmd {
  *	built-in default
  * @PPT_A_DEV_SANITISER: string, the sanitiser the policy gives the device
  *	now ("none": its clean is a reset only)
+ * @PPT_A_SANITISE_ID: u64, a sanitise request's id (unique for the
+ *	module's life)
+ * @PPT_A_SANITISE_TIMEOUT: u32, seconds ppt gives the agent for a
+ *	request before the device is left dirty
+ * @PPT_A_SANITISE_METHOD: string, what the sanitiser ran (an NVMe erase
+ *	method, "zero" for BARs, the program for exec)
+ * @PPT_A_SANITISE_VERIFIED: string, what the sanitiser read back
+ * @PPT_A_AGENT_PORTID: u32, the registered agent's netlink port id
+ * @PPT_A_AGENT_PID: u32, the process that registered it
+ * @PPT_A_AGENT_PENDING: u32, how many sanitise requests are outstanding
+ *	(sent to the agent, or waiting for one)
+ * @PPT_A_DEV_SANITISED: flag, the device was sanitised since it last went
+ *	to a tenant, and awaits the rest of its clean
+ * @PPT_A_DEV_LAST_SANITISER: string, the sanitiser the last sanitise of
+ *	the device ran; absent before the first one.  With it:
+ * @PPT_A_DEV_LAST_SANITISE_TIME: u64, when it ended, seconds since the
+ *	epoch
+ * @PPT_A_DEV_LAST_SANITISE_USEC: u64, how long it took, from the request
+ *	to the answer (or the timeout), in microseconds
+ * @PPT_A_DEV_LAST_SANITISE_ERRNO: u32, its outcome (0: erased and
+ *	verified)
+ * @PPT_A_DEV_LAST_SANITISE_METHOD: string, %PPT_A_SANITISE_METHOD of its
+ *	answer; absent when there was none
+ * @PPT_A_DEV_LAST_SANITISE_VERIFIED: string, %PPT_A_SANITISE_VERIFIED of
+ *	its answer; absent when there was none
+ * @PPT_A_DEV_LAST_SANITISE_MSG: string, why it failed; absent on success
  */
 enum ppt_attr {
 	PPT_A_UNSPEC,
@@ -533,6 +607,21 @@ enum ppt_attr {
 	PPT_A_SANITISE_CLASS,
 	PPT_A_SANITISE_DEFAULT,
 	PPT_A_DEV_SANITISER,
+	PPT_A_SANITISE_ID,
+	PPT_A_SANITISE_TIMEOUT,
+	PPT_A_SANITISE_METHOD,
+	PPT_A_SANITISE_VERIFIED,
+	PPT_A_AGENT_PORTID,
+	PPT_A_AGENT_PID,
+	PPT_A_AGENT_PENDING,
+	PPT_A_DEV_SANITISED,
+	PPT_A_DEV_LAST_SANITISER,
+	PPT_A_DEV_LAST_SANITISE_TIME,
+	PPT_A_DEV_LAST_SANITISE_USEC,
+	PPT_A_DEV_LAST_SANITISE_ERRNO,
+	PPT_A_DEV_LAST_SANITISE_METHOD,
+	PPT_A_DEV_LAST_SANITISE_VERIFIED,
+	PPT_A_DEV_LAST_SANITISE_MSG,
 
 	__PPT_A_MAX,
 	PPT_A_MAX = __PPT_A_MAX - 1
