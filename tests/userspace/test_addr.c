@@ -69,10 +69,11 @@ int main(void)
 	is_str(ppt_cmd_name(PPT_CMD_DEVICE_RESERVE), "reserve", "command name");
 	is_str(ppt_cmd_name(PPT_CMD_MATCH_ADD), "match-add", "match-add");
 	is_str(ppt_cmd_name(PPT_CMD_MATCH_GET), "match-get", "match-get");
-	is_str(ppt_cmd_name(PPT_CMD_MAX), "sanitise-get", "the last command has a name");
+	is_str(ppt_cmd_name(PPT_CMD_MAX), "sanitise-done", "the last command has a name");
+	is_str(ppt_cmd_name(PPT_CMD_AGENT_REGISTER), "agent-register", "agent-register");
 	is_str(ppt_cmd_name(PPT_CMD_MAX + 1), "unknown", "past the last");
 
-	is_str(ppt_attr_name(PPT_A_MAX), "PPT_A_DEV_SANITISER", "the last attribute has a name");
+	is_str(ppt_attr_name(PPT_A_MAX), "PPT_A_DEV_LAST_SANITISE_MSG", "the last attribute has a name");
 	is_str(ppt_match_kind_name(PPT_MATCH_PATH), "path", "match kind name");
 	is_str(ppt_match_kind_name(PPT_MATCH_VFS), "vfs", "the vfs kind's name");
 	is_str(ppt_match_kind_name((enum ppt_match_kind)4), "invalid", "bad kind");

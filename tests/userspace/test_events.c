@@ -102,7 +102,7 @@ static void test_rows(void)
 	      "\"class\":\"000000\",\"revision\":\"00\",\"path\":null,\"slot\":null,\"numa_node\":null,\"pcie_root\":null,\"root_port\":null,\"link_speed\":null,\"link_width\":null,\"serial\":null,\"vfio_group\":null,\"vfio_cdev\":null,\"boot\":false,"
 	      "\"adopted\":false,\"reset_methods\":[],\"last_reset\":null,\"last_reset_usec\":null,\"last_reset_inferred\":null,\"reset_pref\":null,"
 	      "\"vendor_name\":null,\"device_name\":null,\"lease\":null,\"lease_ended\":false,"
-	      "\"tainted\":true,\"gated\":false,\"reason\":\"why\",\"recycle\":false,\"recycles\":null,\"sanitiser\":null,\"variant\":null,\"type\":null,\"name\":null}}\n",
+	      "\"tainted\":true,\"gated\":false,\"reason\":\"why\",\"recycle\":false,\"recycles\":null,\"sanitiser\":null,\"sanitised\":false,\"last_sanitiser\":null,\"last_sanitise_time\":null,\"last_sanitise_usec\":null,\"last_sanitise_outcome\":null,\"last_sanitise_method\":null,\"last_sanitise_verified\":null,\"last_sanitise_msg\":null,\"variant\":null,\"type\":null,\"name\":null}}\n",
 	      "... JSON: absent attributes are null, as before");
 	ok(e.device.tainted && !e.device.gated && !strcmp(e.device.reason, "why"),
 	   "... the newer fields copied too");
@@ -198,7 +198,7 @@ int main(void)
 	      "\"class\":\"000000\",\"revision\":\"00\",\"path\":null,\"slot\":null,\"numa_node\":null,\"pcie_root\":null,\"root_port\":null,\"link_speed\":null,\"link_width\":null,\"serial\":null,\"vfio_group\":null,\"vfio_cdev\":null,\"boot\":false,"
 	      "\"adopted\":false,\"reset_methods\":[],\"last_reset\":null,\"last_reset_usec\":null,\"last_reset_inferred\":null,\"reset_pref\":null,"
 	      "\"vendor_name\":null,\"device_name\":null,\"lease\":null,\"lease_ended\":false,"
-	      "\"tainted\":false,\"gated\":false,\"reason\":null,\"recycle\":false,\"recycles\":null,\"sanitiser\":null,\"variant\":null,\"type\":null,\"name\":null}}\n",
+	      "\"tainted\":false,\"gated\":false,\"reason\":null,\"recycle\":false,\"recycles\":null,\"sanitiser\":null,\"sanitised\":false,\"last_sanitiser\":null,\"last_sanitise_time\":null,\"last_sanitise_usec\":null,\"last_sanitise_outcome\":null,\"last_sanitise_method\":null,\"last_sanitise_verified\":null,\"last_sanitise_msg\":null,\"variant\":null,\"type\":null,\"name\":null}}\n",
 	      "device event, JSON: every field");
 
 	e = (struct ev_event){ .type = PPT_EVENT_REQUEST, .seq = 13 };

@@ -565,6 +565,8 @@ static void test_batch_after_busy(void)
 		const char *why;
 	} cases[] = {
 		{ PPT_STATE_CLEANING, PPT__BUSY_FOLLOW, "cleaning: follow that clean" },
+		{ PPT_STATE_SANITISING, PPT__BUSY_FOLLOW,
+		  "sanitising (the clean's first step): follow that clean" },
 		{ PPT_STATE_RESERVED, PPT__BUSY_FOLLOW, "reserved: the clean ended first" },
 		{ PPT_STATE_CLAIMED, PPT__BUSY_REFUSED, "claimed since: refused" },
 		{ PPT_STATE_ASSIGNED, PPT__BUSY_REFUSED, "assigned since: refused" },
@@ -1065,6 +1067,161 @@ static void test_stats(void)
 	ppt__family_reset(&h.fam);
 }
 
+/* The last sanitise of a device, and a device without one. */
+static void test_sanitise_attrs(void)
+{
+	struct nl_msg *m = dev_ntf("0000:04:00.0", PPT_STATE_SANITISING, 20);
+	struct ppt_event *e = NULL;
+	const struct ppt_dev *d;
+
+	nla_put_flag(m, PPT_A_DEV_SANITISED);
+	nla_put_string(m, PPT_A_DEV_LAST_SANITISER, "nvme:auto");
+	nla_put_u64(m, PPT_A_DEV_LAST_SANITISE_TIME, 1767225600ull);
+	nla_put_u64(m, PPT_A_DEV_LAST_SANITISE_USEC, 93000000123ull);
+	nla_put_u32(m, PPT_A_DEV_LAST_SANITISE_ERRNO, EIO);
+	nla_put_string(m, PPT_A_DEV_LAST_SANITISE_METHOD, "format-crypto");
+	nla_put_string(m, PPT_A_DEV_LAST_SANITISE_VERIFIED, "64 blocks read back as zero");
+	nla_put_string(m, PPT_A_DEV_LAST_SANITISE_MSG, "namespace 2 kept data");
+	reset_events();
+	ok(feed(m) == 0 && pop(&e), "a device event with its last sanitise parses");
+	d = e ? ppt_event_dev(e) : NULL;
+	ok(d && ppt_dev_state(d) == PPT_STATE_SANITISING, "... state sanitising");
+	is_str(ppt_state_name(PPT_STATE_SANITISING), "sanitising", "... named sanitising");
+	ok(d && ppt_dev_sanitised(d), "... sanitised");
+	is_str(d ? ppt_dev_last_sanitiser(d) : NULL, "nvme:auto", "... the sanitiser");
+	ok(d && ppt_dev_last_sanitise_time(d) == 1767225600ull &&
+	   ppt_dev_last_sanitise_usec(d) == 93000000123ull, "... when it ended and how long it took");
+	ok(d && ppt_dev_last_sanitise_error(d) == -EIO, "... its outcome, a negative errno");
+	is_str(d ? ppt_dev_last_sanitise_method(d) : NULL, "format-crypto", "... the method");
+	is_str(d ? ppt_dev_last_sanitise_verified(d) : NULL, "64 blocks read back as zero",
+	       "... what was verified");
+	is_str(d ? ppt_dev_last_sanitise_msg(d) : NULL, "namespace 2 kept data", "... why it failed");
+	pop(&e);
+
+	/* before the first sanitise, or from an older module: nothing */
+	m = dev_ntf("0000:04:00.0", PPT_STATE_DIRTY, 21);
+	nla_put_u64(m, PPT_A_DEV_LAST_SANITISE_USEC, 5);	/* stray, without a sanitiser */
+	ok(feed(m) == 0 && pop(&e), "a device without a last sanitise parses");
+	d = e ? ppt_event_dev(e) : NULL;
+	ok(d && !ppt_dev_sanitised(d) && !ppt_dev_last_sanitiser(d) &&
+	   !ppt_dev_last_sanitise_time(d) && !ppt_dev_last_sanitise_usec(d) &&
+	   !ppt_dev_last_sanitise_error(d) && !ppt_dev_last_sanitise_method(d) &&
+	   !ppt_dev_last_sanitise_verified(d) && !ppt_dev_last_sanitise_msg(d),
+	   "... reads as none (a stray number without the sanitiser too)");
+	pop(&e);
+
+	/* a success says what ran and what was read back, and no message */
+	m = dev_ntf("0000:05:00.0", PPT_STATE_CLEANING, 22);
+	nla_put_string(m, PPT_A_DEV_LAST_SANITISER, "bar");
+	nla_put_u32(m, PPT_A_DEV_LAST_SANITISE_ERRNO, 0);
+	nla_put_string(m, PPT_A_DEV_LAST_SANITISE_METHOD, "zero");
+	ok(feed(m) == 0 && pop(&e), "a successful sanitise parses");
+	d = e ? ppt_event_dev(e) : NULL;
+	ok(d && !ppt_dev_last_sanitise_error(d) && !ppt_dev_last_sanitise_msg(d) &&
+	   !ppt_dev_last_sanitise_verified(d) && !ppt_dev_sanitised(d),
+	   "... outcome 0, no message, nothing verified said, not (yet) flagged");
+	pop(&e);
+}
+
+static struct nl_msg *req_ntf(uint64_t id, const char *addr, const char *spec, uint32_t timeout)
+{
+	struct nl_msg *m = nlmsg_alloc();
+
+	genlmsg_put(m, 0, 0, FAM, 0, 0, PPT_CMD_SANITISE_REQ_NTF, PPT_GENL_VERSION);
+	if (addr)
+		nla_put_string(m, PPT_A_DEV_ADDR, addr);
+	if (id)
+		nla_put_u64(m, PPT_A_SANITISE_ID, id);
+	if (spec)
+		nla_put_string(m, PPT_A_SANITISER, spec);
+	if (timeout)
+		nla_put_u32(m, PPT_A_SANITISE_TIMEOUT, timeout);
+	return m;
+}
+
+/* Feed a message read on the request socket (consumed); ppt__agent_take()'s answer. */
+static bool take(struct nl_msg *m)
+{
+	bool ret = ppt__agent_take(&h, m);
+
+	nlmsg_free(m);
+	return ret;
+}
+
+/* Sanitise requests arriving on the request socket, and the agent calls' checks. */
+static void test_agent(void)
+{
+	struct ppt_sanitise_req *r, *r2;
+	struct ppt_agent *a = (struct ppt_agent *)1;
+	struct nl_msg *m;
+
+	ok(take(req_ntf(7, "0000:04:00.0", "nvme", 600)), "a sanitise request is the agent's");
+	ok(take(req_ntf(8, "0000:05:00.0", "exec:/usr/libexec/scrub", 0)), "... a second one");
+	r = ppt__agent_pop(&h.agent);
+	ok(r && ppt_sanitise_req_id(r) == 7, "queued in order: the first");
+	is_str(r ? ppt_sanitise_req_addr(r) : NULL, "0000:04:00.0", "... its device");
+	is_str(r ? ppt_sanitise_req_sanitiser(r) : NULL, "nvme", "... its sanitiser");
+	ok(r && ppt_sanitise_req_timeout(r) == 600, "... its timeout");
+	r2 = ppt__agent_pop(&h.agent);
+	ok(r2 && ppt_sanitise_req_id(r2) == 8 && ppt_sanitise_req_timeout(r2) == 0 &&
+	   !strcmp(ppt_sanitise_req_sanitiser(r2), "exec:/usr/libexec/scrub"),
+	   "... the second, without a timeout");
+	ok(!ppt__agent_pop(&h.agent), "... and nothing more");
+	ppt_sanitise_req_free(r);
+	ppt_sanitise_req_free(r2);
+	ppt_sanitise_req_free(NULL);
+
+	/* what answers a request is not the agent's */
+	m = nlmsg_alloc();
+	genlmsg_put(m, 0, 5, FAM, 0, 0, PPT_CMD_AGENT_GET, PPT_GENL_VERSION);
+	nla_put_u32(m, PPT_A_AGENT_PID, 1);
+	ok(!take(m), "a reply is left to the request it answers");
+	m = nlmsg_alloc();
+	genlmsg_put(m, 0, 5, FAM + 1, 0, 0, PPT_CMD_SANITISE_REQ_NTF, PPT_GENL_VERSION);
+	ok(!take(m), "... so is another family's message");
+	ok(!take(ntf(PPT_CMD_DEVICE_NTF, 3)), "... and a device notification");
+
+	/* a malformed request is the agent's too, and said once */
+	ok(take(req_ntf(9, "0000:04:00.0", NULL, 10)), "a request without a sanitiser is taken");
+	ok(!ppt__agent_pop(&h.agent) && h.agent.error == -EPROTO, "... not queued: an error to say");
+	h.agent.error = 0;
+	ok(take(req_ntf(0, "0000:04:00.0", "bar", 10)) && h.agent.error == -EPROTO,
+	   "... as one without an id");
+	h.agent.error = 0;
+
+	/* left queued when the handle closes: freed */
+	ok(take(req_ntf(10, "0000:04:00.0", "bar", 10)), "a request left unread");
+	ppt__agent_flush(&h.agent);
+	ok(!ppt__agent_pop(&h.agent), "... is dropped with the queue");
+
+	/* the calls' own checks, before any socket is touched */
+	ok(ppt_agent_fd(&h) == -EINVAL, "no descriptor before registering");
+	ok(ppt_agent_next(&h, &r, 0) == -EINVAL && !r, "... nor requests");
+	ok(ppt_agent_register(&h, 1) == -EINVAL, "register: unknown flags refused");
+	ok(ppt_sanitise_done(&h, 7, "04:00", 0, NULL, NULL, NULL, 0) == -EINVAL,
+	   "done: a malformed address refused");
+	ok(ppt_sanitise_done(&h, 7, "04:00.0", EIO, NULL, NULL, NULL, 0) == -EINVAL,
+	   "done: a positive errno refused");
+	is_str(ppt_errmsg(&h), "the outcome must be 0 or a negative errno, not 5", "... saying so");
+	ok(ppt_sanitise_done(&h, 7, "04:00.0", 0, NULL, NULL, NULL, 2) == -EINVAL,
+	   "done: unknown flags refused");
+
+	/* a module without agents: refused before sending, naming the command */
+	load_module(&module_v2, true);
+	ok(ppt_agent_register(&h, 0) == -EOPNOTSUPP, "an older module: no agent to register");
+	is_str(ppt_errmsg(&h),
+	       "the loaded ppt module does not support the command agent-register (protocol version 2; libppt speaks 2): load the matching module",
+	       "... naming the command");
+	ok(ppt_agent_get(&h, &a) == -EOPNOTSUPP && !a, "... nor one to ask about");
+	ok(ppt_sanitise_done(&h, 7, "04:00.0", -EIO, "why", "zero", NULL, 0) == -EOPNOTSUPP,
+	   "... nor requests to answer");
+	is_str(ppt_errmsg(&h),
+	       "the loaded ppt module does not support the command sanitise-done (protocol version 2; libppt speaks 2): load the matching module",
+	       "... naming that command");
+	ppt_agent_free(NULL);
+	ppt__family_reset(&h.fam);
+}
+
 int main(void)
 {
 	h.err_attr = -1;
@@ -1080,6 +1237,8 @@ int main(void)
 	test_discovery();
 	test_match_vfs();
 	test_stats();
+	test_sanitise_attrs();
+	test_agent();
 	reset_events();
 	free(evs.q);
 	return tap_done();

@@ -36,7 +36,8 @@
  * What a call returns belongs to the caller, who frees it with the call
  * named in its description (ppt_dev_free(), ppt_dev_list_free(),
  * ppt_req_free(), ppt_req_list_free(), ppt_match_list_free(),
- * ppt_event_free(), ppt_addrs_free(), ppt_claim_spec_free()); every one of
+ * ppt_event_free(), ppt_addrs_free(), ppt_claim_spec_free(),
+ * ppt_sanitise_req_free(), ppt_agent_free()); every one of
  * them takes NULL.  A string or object a getter returns belongs to the
  * object it came from and lives as long as it (ppt_event_dev()'s device
  * is the event's).  ppt_errmsg() and ppt_blocker() return the handle's
@@ -314,6 +315,43 @@ const char *ppt_dev_reason(const struct ppt_dev *d);
  * sanitiser policy.  See ppt_sanitise_set().  Since 1.2.
  */
 const char *ppt_dev_sanitiser(const struct ppt_dev *d);
+/**
+ * ppt_dev_sanitised() - was the device sanitised since it last went to a tenant?
+ *
+ * True while it awaits the rest of its clean (the reset) after its
+ * sanitiser erased it.  Since 1.3.
+ */
+bool ppt_dev_sanitised(const struct ppt_dev *d);
+/**
+ * ppt_dev_last_sanitiser() - the sanitiser the device's last sanitise ran
+ *
+ * NULL before the first one (and from a module without sanitise agents);
+ * the other ppt_dev_last_sanitise_*() calls describe that sanitise, and
+ * read as 0 or NULL without it.  Since 1.3.
+ */
+const char *ppt_dev_last_sanitiser(const struct ppt_dev *d);
+/** ppt_dev_last_sanitise_time() - when it ended, seconds since the epoch; 0 when none.  Since 1.3. */
+uint64_t ppt_dev_last_sanitise_time(const struct ppt_dev *d);
+/**
+ * ppt_dev_last_sanitise_usec() - how long it took, in microseconds
+ *
+ * From the kernel's request to the agent's answer, or to the timeout.
+ * Since 1.3.
+ */
+uint64_t ppt_dev_last_sanitise_usec(const struct ppt_dev *d);
+/**
+ * ppt_dev_last_sanitise_error() - its outcome
+ *
+ * Return: 0 when the device was erased and verified, else a negative
+ * errno (-ETIMEDOUT when no answer came in time).  Since 1.3.
+ */
+int ppt_dev_last_sanitise_error(const struct ppt_dev *d);
+/** ppt_dev_last_sanitise_method() - what the sanitiser ran (an NVMe erase, "zero", the program); NULL when unsaid.  Since 1.3. */
+const char *ppt_dev_last_sanitise_method(const struct ppt_dev *d);
+/** ppt_dev_last_sanitise_verified() - what the sanitiser read back; NULL when unsaid.  Since 1.3. */
+const char *ppt_dev_last_sanitise_verified(const struct ppt_dev *d);
+/** ppt_dev_last_sanitise_msg() - why it failed; NULL on success.  Since 1.3. */
+const char *ppt_dev_last_sanitise_msg(const struct ppt_dev *d);
 
 /**
  * ppt_dev_has_attr() - did the kernel report attribute @attr for the device?
@@ -919,6 +957,145 @@ int ppt_sanitise_set(struct ppt_handle *h, enum ppt_sanitise_kind kind,
  */
 int ppt_sanitise_del(struct ppt_handle *h, enum ppt_sanitise_kind kind,
 		     const char *selector, unsigned int flags);
+
+/*
+ * The sanitise agent (since 1.3).  A clean of a tainted device whose
+ * sanitiser policy names a sanitiser first binds the device's IOMMU group
+ * to vfio-pci (state "sanitising") and asks the agent to erase it: one
+ * process (pptadm agent) registers a handle, reads the requests, runs each
+ * sanitiser on the device through VFIO, and answers each request with
+ * ppt_sanitise_done().  A module without agents fails these calls with
+ * -EOPNOTSUPP (ppt_errmsg() says so).  Typical use:
+ *
+ *	ppt_agent_register(h, 0);
+ *	for (;;) {
+ *		poll ppt_agent_fd(h) with the caller's other descriptors;
+ *		while (ppt_agent_next(h, &req, 0) == 0) {
+ *			start erasing ppt_sanitise_req_addr(req);
+ *			ppt_sanitise_req_free(req);
+ *		}
+ *	}
+ *	... and, when an erase ends, from any handle:
+ *	ppt_sanitise_done(h2, id, addr, err, why, method, verified, 0);
+ *
+ * The registration lasts as long as the handle's socket: closing the
+ * handle (or the process's end) tells the kernel, which leaves the devices
+ * it was waiting for dirty.  The socket is shared with a child across
+ * fork(): a child that is not to be the agent calls ppt_close() on its
+ * copy of the handle (which sends nothing) and opens its own.  Unloading
+ * ppt ends the registration without a word on the agent's socket:
+ * subscribe to events (ppt_events_subscribe()) to see %PPT_LOST_UNLOADED.
+ */
+
+/* struct ppt_sanitise_req: one request the kernel sent the agent. */
+struct ppt_sanitise_req;
+
+/** ppt_sanitise_req_id() - the request's id, for ppt_sanitise_done() */
+uint64_t ppt_sanitise_req_id(const struct ppt_sanitise_req *r);
+/** ppt_sanitise_req_addr() - the device to erase, "dddd:bb:dd.f" */
+const char *ppt_sanitise_req_addr(const struct ppt_sanitise_req *r);
+/** ppt_sanitise_req_sanitiser() - the sanitiser to run, a spec as ppt_sanitise_set() takes it */
+const char *ppt_sanitise_req_sanitiser(const struct ppt_sanitise_req *r);
+/**
+ * ppt_sanitise_req_timeout() - seconds the kernel waits for the answer
+ *
+ * After them it leaves the device dirty and forgets the request.  0 when
+ * the kernel gave none.
+ */
+uint32_t ppt_sanitise_req_timeout(const struct ppt_sanitise_req *r);
+/** ppt_sanitise_req_free() - free a request; NULL is allowed. */
+void ppt_sanitise_req_free(struct ppt_sanitise_req *r);
+
+/**
+ * ppt_agent_register() - make @h's socket the sanitise agent
+ * @flags: none defined yet: 0
+ *
+ * The kernel sends its requests to @h's request socket from then on;
+ * ppt_agent_next() reads them.  A request that arrives while another call
+ * on @h waits for its reply is kept for ppt_agent_next(), not lost.
+ * Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0; -EBUSY when another socket is registered; -EOPNOTSUPP when
+ * the loaded module has no agents; or another negative errno.
+ */
+int ppt_agent_register(struct ppt_handle *h, unsigned int flags);
+
+/**
+ * ppt_agent_fd() - the descriptor to poll for sanitise requests
+ *
+ * @h's request socket: it becomes readable when a request may be
+ * available; then call ppt_agent_next() with timeout 0 until it returns
+ * -EAGAIN.  Requests another call on @h queued do not make it readable:
+ * call ppt_agent_next() after every call on @h, too.
+ *
+ * Return: the descriptor, or -EINVAL when @h is not registered.
+ */
+int ppt_agent_fd(const struct ppt_handle *h);
+
+/**
+ * ppt_agent_next() - the next sanitise request
+ * @out: receives it
+ * @timeout_ms: how long to wait: 0 not at all, %PPT_WAIT_FOREVER forever
+ *
+ * Threads: as every call on @h.  Memory: *@out is the caller's;
+ * ppt_sanitise_req_free() frees it.
+ *
+ * Return: 0 with *@out set; -EAGAIN when none arrived within @timeout_ms;
+ * -EINTR when a signal interrupted the wait; -EINVAL when @h is not
+ * registered; -ENOBUFS when the socket overran and requests were lost, or
+ * -EPROTO when one could not be read (the kernel times those out; call
+ * again for the rest); or another negative errno.
+ */
+int ppt_agent_next(struct ppt_handle *h, struct ppt_sanitise_req **out,
+		   int timeout_ms);
+
+/**
+ * ppt_sanitise_done() - answer a sanitise request
+ * @id: ppt_sanitise_req_id() of the request
+ * @addr: its device, which must be the request's
+ * @error: 0 when the sanitiser erased the device and verified it, else a
+ *	negative errno
+ * @msg: why it failed, or NULL
+ * @method: what the sanitiser ran (ppt_dev_last_sanitise_method()), or NULL
+ * @verified: what it read back, or NULL
+ * @flags: none defined yet: 0
+ *
+ * May be sent from any handle (a child's own), not only the agent's.  The
+ * device must be closed (its VFIO device) before: the kernel takes it
+ * back from vfio-pci.  Texts longer than %PPT_SANITISE_TEXT_MAX - 1 bytes
+ * are cut there, before a UTF-8 character.  Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0; -ENOENT when the kernel has no such request (it timed out);
+ * -EINVAL for a malformed address, error or flags; -EOPNOTSUPP when the
+ * loaded module has no agents; or another negative errno.
+ */
+int ppt_sanitise_done(struct ppt_handle *h, uint64_t id, const char *addr, int error,
+		      const char *msg, const char *method, const char *verified,
+		      unsigned int flags);
+
+/* struct ppt_agent: the registered agent, as ppt_agent_get() returns it. */
+struct ppt_agent;
+
+/** ppt_agent_portid() - the netlink port id of its socket (ppt_handle_portid() of its handle) */
+uint32_t ppt_agent_portid(const struct ppt_agent *a);
+/** ppt_agent_pid() - the process that registered it */
+uint32_t ppt_agent_pid(const struct ppt_agent *a);
+/** ppt_agent_pending() - sanitise requests outstanding: sent to it, or waiting to be */
+uint32_t ppt_agent_pending(const struct ppt_agent *a);
+/** ppt_agent_free() - free what ppt_agent_get() returned; NULL is allowed. */
+void ppt_agent_free(struct ppt_agent *a);
+
+/**
+ * ppt_agent_get() - the registered sanitise agent
+ * @out: receives it
+ *
+ * Open to every user.  Memory: *@out is the caller's; ppt_agent_free()
+ * frees it.
+ *
+ * Return: 0; -ENOENT when no agent is registered; -EOPNOTSUPP when the
+ * loaded module has no agents; or another negative errno.
+ */
+int ppt_agent_get(struct ppt_handle *h, struct ppt_agent **out);
 
 /*
  * Statistics the module kept since it loaded (%PPT_CMD_STATS_GET in

@@ -90,6 +90,21 @@ struct nla_policy ppt__policy[PPT_A_MAX + 1] = {
 	[PPT_A_SANITISE_CLASS] = { .type = NLA_STRING },
 	[PPT_A_SANITISE_DEFAULT] = { .type = NLA_FLAG },
 	[PPT_A_DEV_SANITISER] = { .type = NLA_STRING },
+	[PPT_A_SANITISE_ID] = { .type = NLA_U64 },
+	[PPT_A_SANITISE_TIMEOUT] = { .type = NLA_U32 },
+	[PPT_A_SANITISE_METHOD] = { .type = NLA_STRING },
+	[PPT_A_SANITISE_VERIFIED] = { .type = NLA_STRING },
+	[PPT_A_AGENT_PORTID] = { .type = NLA_U32 },
+	[PPT_A_AGENT_PID] = { .type = NLA_U32 },
+	[PPT_A_AGENT_PENDING] = { .type = NLA_U32 },
+	[PPT_A_DEV_SANITISED] = { .type = NLA_FLAG },
+	[PPT_A_DEV_LAST_SANITISER] = { .type = NLA_STRING },
+	[PPT_A_DEV_LAST_SANITISE_TIME] = { .type = NLA_U64 },
+	[PPT_A_DEV_LAST_SANITISE_USEC] = { .type = NLA_U64 },
+	[PPT_A_DEV_LAST_SANITISE_ERRNO] = { .type = NLA_U32 },
+	[PPT_A_DEV_LAST_SANITISE_METHOD] = { .type = NLA_STRING },
+	[PPT_A_DEV_LAST_SANITISE_VERIFIED] = { .type = NLA_STRING },
+	[PPT_A_DEV_LAST_SANITISE_MSG] = { .type = NLA_STRING },
 };
 
 /* Map libnl's error codes to errno for callers. */
@@ -297,6 +312,23 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 	return NL_STOP;
 }
 
+/*
+ * The sequence check of the request socket.  A sanitise request the kernel
+ * sent the agent (ppt_agent.c) may arrive here while a call waits for its
+ * own reply: it is queued, not taken for that reply.  Everything else must
+ * answer the request sent, as libnl's own check would insist.
+ */
+static int on_seq(struct nl_msg *msg, void *arg)
+{
+	struct ppt__request *req = arg;
+
+	if (ppt__agent_take(req->h, msg))
+		return NL_SKIP;
+	if (nlmsg_hdr(msg)->nlmsg_seq != nlmsg_hdr(req->sent)->nlmsg_seq)
+		return -NLE_SEQ_MISMATCH;
+	return NL_OK;
+}
+
 /* The request's ACK, or the end of its dump: nothing more will come. */
 static int on_finish(struct nl_msg *msg, void *arg)
 {
@@ -357,6 +389,7 @@ int ppt__transact(struct ppt_handle *h, struct nl_msg *msg,
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_finish, req);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, req);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, req);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, on_seq, req);
 	req->sent = msg;
 	ret = nl_send_auto(h->sk, msg);
 	if (ret < 0) {
@@ -506,6 +539,7 @@ void ppt_close(struct ppt_handle *h)
 		return;
 	ppt_events_unsubscribe(h);
 	ppt__family_reset(&h->fam);
+	ppt__agent_flush(&h->agent);
 	nl_socket_free(h->sk);
 	free(h);
 }

@@ -60,11 +60,24 @@ static int on_batch_outcome(struct nl_msg *msg, void *arg)
 }
 
 /*
+ * Is the clean of @dev still going on?  Cleaning, or its first step,
+ * sanitising, or between the two: dirty, sanitised, about to be cleaned.
+ */
+static bool batch_still_cleaning(const struct ppt_dev *dev)
+{
+	return dev->state == PPT_STATE_CLEANING ||
+	       dev->state == PPT_STATE_SANITISING ||
+	       (dev->state == PPT_STATE_DIRTY &&
+		ppt_dev_has_attr(dev, PPT_A_DEV_SANITISED));
+}
+
+/*
  * Learn the outcomes of the devices flagged in @wait from the devices
  * themselves, each once it has left the cleaning state: those whose
  * notification an overrun lost, and those another request cleans.  A
- * failed clean ends quarantined; any other state means it succeeded (and
- * somebody may have claimed the device since).
+ * failed clean ends quarantined, or dirty (its sanitiser did not run or
+ * timed out); any other state means it succeeded (and somebody may have
+ * claimed the device since).
  */
 static int batch_poll(struct ppt_handle *h, struct batch *b, bool *wait,
 		      long long deadline, int timeout_ms)
@@ -81,7 +94,7 @@ static int batch_poll(struct ppt_handle *h, struct batch *b, bool *wait,
 			if (ret) {
 				r->error = ret;
 				snprintf(r->msg, sizeof(r->msg), "%s", ppt_errmsg(h) ?: "");
-			} else if (dev->state == PPT_STATE_CLEANING) {
+			} else if (batch_still_cleaning(dev)) {
 				ppt_dev_free(dev);
 				if (timeout_ms >= 0 && ppt__now_ms() >= deadline)
 					return -ETIMEDOUT;
@@ -91,6 +104,10 @@ static int batch_poll(struct ppt_handle *h, struct batch *b, bool *wait,
 				r->error = -EIO;
 				snprintf(r->msg, sizeof(r->msg),
 					 "quarantined (see the kernel log)");
+			} else if (dev->state == PPT_STATE_DIRTY) {
+				r->error = -EUCLEAN;
+				snprintf(r->msg, sizeof(r->msg), "still dirty: %.240s",
+					 dev->reason[0] ? dev->reason : "not cleaned");
 			}
 			ppt_dev_free(dev);
 			if (wait == b->pending)
@@ -137,6 +154,7 @@ enum ppt__busy_next ppt__batch_after_busy(enum ppt_state now, bool in_progress)
 		return PPT__BUSY_REFUSED;
 	switch (now) {
 	case PPT_STATE_CLEANING:	/* being cleaned: follow that clean */
+	case PPT_STATE_SANITISING:	/* ... or erased first */
 	case PPT_STATE_RESERVED:	/* it ended: clean ... */
 	case PPT_STATE_QUARANTINED:	/* ... or failed */
 		return PPT__BUSY_FOLLOW;

@@ -76,6 +76,20 @@ struct ppt_dev *ppt__dev_parse(struct nlattr **tb, int *err)
 		d->lease = nla_get_u32(tb[PPT_A_DEV_LEASE]);
 	if (tb[PPT_A_DEV_RECYCLES])
 		d->recycles = nla_get_u32(tb[PPT_A_DEV_RECYCLES]);
+	ppt__copy_str(d->last_sanitiser, sizeof(d->last_sanitiser),
+		      tb[PPT_A_DEV_LAST_SANITISER]);
+	if (tb[PPT_A_DEV_LAST_SANITISE_TIME])
+		d->last_sanitise_time = nla_get_u64(tb[PPT_A_DEV_LAST_SANITISE_TIME]);
+	if (tb[PPT_A_DEV_LAST_SANITISE_USEC])
+		d->last_sanitise_usec = nla_get_u64(tb[PPT_A_DEV_LAST_SANITISE_USEC]);
+	if (tb[PPT_A_DEV_LAST_SANITISE_ERRNO])
+		d->last_sanitise_errno = nla_get_u32(tb[PPT_A_DEV_LAST_SANITISE_ERRNO]);
+	ppt__copy_str(d->last_sanitise_method, sizeof(d->last_sanitise_method),
+		      tb[PPT_A_DEV_LAST_SANITISE_METHOD]);
+	ppt__copy_str(d->last_sanitise_verified, sizeof(d->last_sanitise_verified),
+		      tb[PPT_A_DEV_LAST_SANITISE_VERIFIED]);
+	ppt__copy_str(d->last_sanitise_msg, sizeof(d->last_sanitise_msg),
+		      tb[PPT_A_DEV_LAST_SANITISE_MSG]);
 	return d;
 }
 
@@ -223,6 +237,56 @@ bool ppt_dev_gated(const struct ppt_dev *d)
 const char *ppt_dev_reason(const struct ppt_dev *d)
 {
 	return str(d, PPT_A_DEV_REASON, d->reason);
+}
+
+bool ppt_dev_sanitised(const struct ppt_dev *d)
+{
+	return has(d, PPT_A_DEV_SANITISED);
+}
+
+const char *ppt_dev_last_sanitiser(const struct ppt_dev *d)
+{
+	return str(d, PPT_A_DEV_LAST_SANITISER, d->last_sanitiser);
+}
+
+/*
+ * The rest of the last sanitise is read only with its sanitiser: a stray
+ * number without it describes nothing.
+ */
+uint64_t ppt_dev_last_sanitise_time(const struct ppt_dev *d)
+{
+	return has(d, PPT_A_DEV_LAST_SANITISER) ? d->last_sanitise_time : 0;
+}
+
+uint64_t ppt_dev_last_sanitise_usec(const struct ppt_dev *d)
+{
+	return has(d, PPT_A_DEV_LAST_SANITISER) ? d->last_sanitise_usec : 0;
+}
+
+int ppt_dev_last_sanitise_error(const struct ppt_dev *d)
+{
+	/* errno values fit in 16 bits; anything else is no errno */
+	if (!has(d, PPT_A_DEV_LAST_SANITISER))
+		return 0;
+	return d->last_sanitise_errno ? -(int)(d->last_sanitise_errno & 0xffff) : 0;
+}
+
+const char *ppt_dev_last_sanitise_method(const struct ppt_dev *d)
+{
+	return has(d, PPT_A_DEV_LAST_SANITISER) ?
+		str(d, PPT_A_DEV_LAST_SANITISE_METHOD, d->last_sanitise_method) : NULL;
+}
+
+const char *ppt_dev_last_sanitise_verified(const struct ppt_dev *d)
+{
+	return has(d, PPT_A_DEV_LAST_SANITISER) ?
+		str(d, PPT_A_DEV_LAST_SANITISE_VERIFIED, d->last_sanitise_verified) : NULL;
+}
+
+const char *ppt_dev_last_sanitise_msg(const struct ppt_dev *d)
+{
+	return has(d, PPT_A_DEV_LAST_SANITISER) ?
+		str(d, PPT_A_DEV_LAST_SANITISE_MSG, d->last_sanitise_msg) : NULL;
 }
 
 bool ppt_dev_has_attr(const struct ppt_dev *d, uint32_t attr)

@@ -44,6 +44,40 @@ struct ppt_dev {
 	uint32_t recycles;
 	char reason[PPT_MSG_BUFLEN];
 	char sanitiser[PPT_SANITISER_MAX];
+	/* the last sanitise (PPT_A_DEV_LAST_SANITISE*); present[] says which were sent */
+	char last_sanitiser[PPT_SANITISER_MAX];
+	uint64_t last_sanitise_time;		/* seconds since the epoch */
+	uint64_t last_sanitise_usec;
+	uint32_t last_sanitise_errno;		/* positive, as the kernel sends it */
+	char last_sanitise_method[PPT_SANITISE_TEXT_MAX];
+	char last_sanitise_verified[PPT_SANITISE_TEXT_MAX];
+	char last_sanitise_msg[PPT_SANITISE_TEXT_MAX];
+};
+
+/* A sanitise request the kernel sent the agent (PPT_CMD_SANITISE_REQ_NTF). */
+struct ppt_sanitise_req {
+	uint64_t id;
+	char addr[PPT_ADDR_BUFLEN];
+	char sanitiser[PPT_SANITISER_MAX];
+	uint32_t timeout;		/* seconds; 0: the kernel gave none */
+};
+
+/* The registered agent, as PPT_CMD_AGENT_GET reports it. */
+struct ppt_agent {
+	uint32_t portid, pid, pending;
+};
+
+/*
+ * The sanitise requests that arrived on a handle's request socket and were
+ * not yet read (ppt_agent.c).  They arrive unsolicited, also while a call
+ * waits there for the reply to its own request: the transport queues them
+ * here instead of taking them for that reply.
+ */
+struct ppt_agent_q {
+	bool registered;		/* this handle's socket is the agent */
+	int error;			/* met while queueing, for ppt_agent_next() */
+	struct ppt_sanitise_req **q;	/* q[head..len) are unread */
+	size_t head, len, cap;
 };
 
 struct ppt_req {
@@ -129,6 +163,7 @@ struct ppt_handle {
 	bool err_attr_missing;	/* ... as missing (else as invalid) */
 	struct ppt_events *ev;	/* NULL when not subscribed */
 	struct ppt_family fam;
+	struct ppt_agent_q agent;	/* sanitise requests, once registered */
 };
 
 /* Validation policy for every attribute of the family (userspace side). */
@@ -304,5 +339,22 @@ int ppt__events_lost(struct ppt_events *ev, enum ppt_lost_reason why,
 struct ppt_event *ppt__events_pop(struct ppt_events *ev);
 /* Drop every queued event. */
 void ppt__events_flush(struct ppt_events *ev);
+
+/*
+ * A sanitise request from a message's attributes: NULL when it lacks the
+ * id, the address or the sanitiser, or without memory (*err says which).
+ */
+struct ppt_sanitise_req *ppt__sanitise_req_parse(struct nlattr **tb, int *err);
+/*
+ * A message read on the request socket: when it is a sanitise request,
+ * queue it (or note why it could not be) and return true; false for any
+ * other message, which belongs to the request being answered.  Exposed for
+ * the unit tests, which feed it messages they build.
+ */
+bool ppt__agent_take(struct ppt_handle *h, struct nl_msg *msg);
+/* Take the oldest queued request; NULL when none is. */
+struct ppt_sanitise_req *ppt__agent_pop(struct ppt_agent_q *q);
+/* Drop every queued request and the queue (the handle closes). */
+void ppt__agent_flush(struct ppt_agent_q *q);
 
 #endif /* PPT_INTERNAL_H */
