@@ -77,18 +77,23 @@ clean: clean-dkms
 # Installation.  Userspace goes below PREFIX (userspace/Makefile); the host
 # integration goes where its tools look, whatever PREFIX is: modprobe.d
 # (softdeps), initramfs-tools' hook and init-top script, dracut's module,
-# and the netlink spec where the kernel's ynl looks for specs (/usr/share/ynl
-# is fixed in its cli.py).
+# the netlink spec where the kernel's ynl looks for specs (/usr/share/ynl
+# is fixed in its cli.py), and the sanitise agent's systemd unit, which
+# runs SBINDIR's pptadm (installed, not enabled: systemctl enable --now
+# ppt-agent).
 # README's "Installed files" lists every file (a test compares).
 PREFIX ?= /usr/local
 MODPROBEDIR ?= /lib/modprobe.d
 INITRAMFSDIR ?= /usr/share/initramfs-tools
 DRACUTDIR ?= /usr/lib/dracut/modules.d
 YNLSPECDIR ?= /usr/share/ynl/specs
+SYSTEMDUNITDIR ?= /lib/systemd/system
+# where userspace/Makefile puts pptadm, for the unit's ExecStart
+SBINDIR ?= $(PREFIX)/sbin
 HOST_FILES := $(MODPROBEDIR)/ppt.conf \
 	$(INITRAMFSDIR)/hooks/ppt $(INITRAMFSDIR)/scripts/init-top/ppt \
 	$(DRACUTDIR)/90ppt/module-setup.sh $(DRACUTDIR)/90ppt/ppt-load.sh \
-	$(YNLSPECDIR)/ppt.yaml
+	$(YNLSPECDIR)/ppt.yaml $(SYSTEMDUNITDIR)/ppt-agent.service
 
 install:
 	$(MAKE) -C userspace O=$(BUILD)/userspace DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
@@ -99,14 +104,20 @@ install:
 	install -D -m 0755 host/dracut/90ppt/module-setup.sh $(DESTDIR)$(DRACUTDIR)/90ppt/module-setup.sh
 	install -D -m 0755 host/dracut/90ppt/ppt-load.sh $(DESTDIR)$(DRACUTDIR)/90ppt/ppt-load.sh
 	install -D -m 0644 docs/netlink/ppt.yaml $(DESTDIR)$(YNLSPECDIR)/ppt.yaml
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|' host/systemd/ppt-agent.service \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/ppt-agent.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/ppt-agent.service
 	@if [ -z "$(DESTDIR)" ]; then \
-		echo "make install: run update-initramfs -u (or dracut -f) so the initramfs loads ppt"; fi
+		echo "make install: run update-initramfs -u (or dracut -f) so the initramfs loads ppt"; \
+		echo "make install: systemctl daemon-reload; systemctl enable --now ppt-agent starts the sanitise agent"; fi
 
 uninstall:
 	$(MAKE) -C userspace O=$(BUILD)/userspace DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) uninstall
 	rm -f $(addprefix $(DESTDIR),$(HOST_FILES))
 	-rmdir $(DESTDIR)$(DRACUTDIR)/90ppt 2>/dev/null
 	-rmdir $(DESTDIR)$(YNLSPECDIR) $(DESTDIR)$(dir $(YNLSPECDIR)) 2>/dev/null
+	-rmdir $(DESTDIR)$(SYSTEMDUNITDIR) 2>/dev/null
 
 # DKMS: the source tree in /usr/src/ppt-VERSION, built and installed for
 # every kernel that has headers (and, AUTOINSTALL, for kernels installed

@@ -727,10 +727,17 @@ def check_spec_shape(tap, spec):
                     lists.append((f"{mode} {part}", lst))
         if "event" in op:
             lists.append(("event", (op["event"] or {}).get("attributes") or []))
-            if op.get("mcgrp") not in spec.mcgrps.values():
+            # no mcgrp: a notification sent by unicast (sanitise-req-ntf,
+            # to the agent's socket), which its doc must say
+            if "mcgrp" not in op:
+                if "unicast" not in (op.get("doc") or ""):
+                    p.append(f"operation '{name}': an event without mcgrp must say "
+                             f"in its doc that it is sent by unicast")
+            elif op.get("mcgrp") not in spec.mcgrps.values():
                 p.append(f"operation '{name}': mcgrp {op.get('mcgrp')!r} is not "
                          f"a spec mcast group")
-        if not lists and "notify" not in op:
+        # "do: {}": a command without attributes either way (agent-register)
+        if not lists and "notify" not in op and "do" not in op and "dump" not in op:
             p.append(f"operation '{name}' has neither do, dump nor event")
         for where, lst in lists:
             for a in lst:

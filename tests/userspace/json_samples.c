@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent.h"
 #include "check.h"
 #include "events.h"
 #include "output.h"
@@ -52,6 +53,16 @@ static void devices(struct out_device *d)
 	d[0].info.tainted = true;
 	d[0].info.gated = true;
 	snprintf(d[0].info.sanitiser, sizeof(d[0].info.sanitiser), "bar:prefetchable");
+	d[0].info.sanitised = true;
+	snprintf(d[0].info.last_sanitiser, sizeof(d[0].info.last_sanitiser), "bar");
+	d[0].info.last_sanitise_time = 1767225600;
+	d[0].info.last_sanitise_usec = 93000123;
+	d[0].info.last_sanitise_err = -EIO;
+	snprintf(d[0].info.last_sanitise_method, sizeof(d[0].info.last_sanitise_method), "zero");
+	snprintf(d[0].info.last_sanitise_verified, sizeof(d[0].info.last_sanitise_verified),
+		 "BAR2 256 MiB: zeroed, read back zero");
+	snprintf(d[0].info.last_sanitise_msg, sizeof(d[0].info.last_sanitise_msg),
+		 "BAR0 \"read back\" data");
 	snprintf(d[0].info.reason, sizeof(d[0].info.reason), "a reason\nwith a line");
 	snprintf(d[0].vendor_name, sizeof(d[0].vendor_name), "NVIDIA Corporation");
 	snprintf(d[0].device_name, sizeof(d[0].device_name), "GV100GL [Tesla V100 PCIe 16GB]");
@@ -255,6 +266,13 @@ static void events_out(enum out_format fmt)
 	}
 }
 
+/* agent status -j: an agent, and none */
+static void agent_out(enum out_format fmt)
+{
+	agent_status_print(stdout, fmt, true, 4321, 2199023255u, 2);
+	agent_status_print(stdout, fmt, false, 0, 0, 0);
+}
+
 /* sanitise run -j: an NVMe erase, a BAR zeroing, a failure */
 static void sanitised_out(enum out_format fmt)
 {
@@ -290,7 +308,7 @@ int main(void)
 		{ "claimed", claimed_out }, { "taken", taken_out },
 		{ "version", version_out }, { "check", check_out },
 		{ "event", events_out }, { "sanitised", sanitised_out },
-		{ "sanitise_rules", sanitise_rules_out },
+		{ "sanitise_rules", sanitise_rules_out }, { "agent", agent_out },
 	};
 	size_t i;
 

@@ -248,8 +248,17 @@ t "export kubevirt with a missing variants file: exit 1" 1 --err 'nonexistent' -
 t "sanitise list -o with an unknown field: usage error, the field named" 2 \
 	--err 'unknown output field "bogus" \(fields: kind,selector,sanitiser,source\)' -- sanitise list -o kind,bogus
 
+t "agent --jobs 0: usage error" 2 --err '\-\-jobs "0": want a number, 1 to 64' -- agent --jobs 0
+t "agent status --jobs 2: usage error" 2 --err 'agent status does not take --jobs' -- agent status --jobs 2
+t "agent with an unknown subcommand: usage error" 2 --err 'unknown agent command "stop"' -- agent stop
+t "agent -j: usage error (it logs lines)" 2 --err 'agent logs lines on standard error' -- -j agent
+t "agent from a batch: refused" 2 --err 'agent does not run from a batch' -- -b <(echo agent)
+
 # --- without the module --------------------------------------------------
 if [ -z "$loaded" ]; then
+	t "agent without the module: exit 1" 1 --err 'cannot reach the ppt netlink family' -- agent --jobs 2
+	t "agent status -j without the module: the error object, exit 1" 1 \
+		--out '^\{"error":\{"errno":"ENOENT",.*"operation":"agent status"' -- -j agent status
 	t "sanitise list without the module: exit 1" 1 --err 'cannot reach the ppt netlink family' -- sanitise list
 	t "-j show without the module: the error object, exit 1" 1 \
 		--out '^\{"error":\{"errno":"ENOENT","code":2,.*"operation":"show","device":null' -- -j show 01:00.0

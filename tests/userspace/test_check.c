@@ -336,7 +336,10 @@ static void test_recycle(void)
 	E.nrecycled = 0;
 }
 
-/* devices the policy gives a sanitiser: ppt's clean does not erase them */
+/*
+ * devices the policy gives a sanitiser: an older module's clean does not
+ * erase them; a newer one's asks the agent, which must be registered
+ */
 static void test_sanitise(void)
 {
 	static const char *san[] = { "0000:04:00.0 (nvme)", "0000:01:00.0 (bar)" };
@@ -351,6 +354,29 @@ static void test_sanitise(void)
 	   "... the fix says what to run, and when");
 	E.nsanitised = 2;
 	expect(check_sanitise, "sanitise", CHECK_WARN, "2 device(s) keep a tenant's data", "two: counted");
+
+	E.agent = CHECK_AGENT_NONE;
+	expect(check_sanitise, "sanitise", CHECK_FAIL,
+	       "no sanitise agent is registered: the clean of 2 device(s) whose policy names a sanitiser leaves them dirty: 0000:04:00.0 (nvme), ...",
+	       "a module with agents, none registered: FAIL naming the devices");
+	ok(has_fix("systemctl enable --now ppt-agent (or run pptadm agent)"),
+	   "... the fix starts the agent");
+	E.agent = CHECK_AGENT_RUNNING;
+	E.agent_pid = 4321;
+	E.agent_pending = 1;
+	expect(check_sanitise, "sanitise", CHECK_PASS,
+	       "the sanitise agent (pid 4321, 1 request(s) pending) erases the 2 device(s) whose policy names a sanitiser: 0000:04:00.0 (nvme), ...",
+	       "an agent registered: PASS naming its pid and how many devices rely on it");
+	E.agent = CHECK_AGENT_UNKNOWN;
+	E.agent_why = "Permission denied";
+	expect(check_sanitise, "sanitise", CHECK_WARN,
+	       "2 device(s) need the sanitise agent, which the kernel could not be asked about (Permission denied)",
+	       "the kernel could not be asked: WARN saying why");
+	E.nsanitised = 0;
+	E.agent = CHECK_AGENT_NONE;
+	ok(!run(check_sanitise, "sanitise"), "no agent but no device needs one: no sanitise line");
+	E.agent = CHECK_AGENT_UNSUPPORTED;
+	E.agent_why = NULL;
 	E.sanitised = NULL;
 	E.nsanitised = 0;
 }

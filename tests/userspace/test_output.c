@@ -347,7 +347,7 @@ static void test_inventory_shapes(void)
 	free(got);
 	out_fields_parse(&out_device_fields, "all", &fl, bad, sizeof(bad));
 	CAPTURE(got, out_rows_vertical(f, &out_device_fields, &fl, &d[0], 1));
-	ok(strstr(got, "\nvariant:             nvidia_gpu_gen1\ntype:                gpu\n") != NULL,
+	ok(strstr(got, "\nvariant:                nvidia_gpu_gen1\ntype:                   gpu\n") != NULL,
 	   "show: variant and type");
 	free(got);
 	d[0].info.lease = 4242;

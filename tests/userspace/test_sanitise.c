@@ -100,6 +100,11 @@ static void exec_runs(void)
 	ok(strstr(r.why, "exited with status 3: no scrubber for this board") != NULL,
 	   "... with its status and its last line on stderr: %s", r.why);
 
+	p = script("fails-out", "echo 'the frame buffer is locked'; exit 4");
+	ok(sanitise_exec("0000:00:00.0", p, 10, &r) == -EIO &&
+	   strstr(r.why, "exited with status 4: the frame buffer is locked") != NULL,
+	   "... or, when it said nothing there, its last line on stdout: %s", r.why);
+
 	p = script("ctl", "printf 'bad\\033[31m\\n' >&2; exit 1");
 	ok(sanitise_exec("0000:00:00.0", p, 10, &r) == -EIO && !strchr(r.why, '\033'),
 	   "control bytes of its message are not passed on: %s", r.why);

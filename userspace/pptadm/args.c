@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent.h"
 #include "args.h"
 #include "export.h"
 #include "names.h"
@@ -304,6 +305,26 @@ static const struct verb verbs[] = {
 	  "in the 'options ppt' line of the boot lists file (see add); del\n"
 	  "--persist drops the file's entry even when the kernel has none.\n"
 	  DEVICE_HELP },
+	{ "agent", V_AGENT, OPT_JOBS | OPT_GRACE, 0, 1,
+	  "agent [--jobs N] [--timeout-grace SECS]\n"
+	  "agent status",
+	  "The sanitise agent, a service in the foreground (the unit ppt-agent.service\n"
+	  "runs it): the kernel's clean of a device whose sanitiser policy names a\n"
+	  "sanitiser (see sanitise) binds it to vfio-pci, in state sanitising, and\n"
+	  "asks the agent to erase it.  For each request the agent runs the\n"
+	  "sanitiser as sanitise run would, in a process of its own, at most --jobs\n"
+	  "N at once (default 4; the rest wait their turn), and answers the kernel\n"
+	  "with the outcome; the clean goes on, or quarantines the device when the\n"
+	  "erase or its verification failed.  An erase gets the kernel's timeout\n"
+	  "for the request, less 10 s; a sanitiser still running --timeout-grace SECS\n"
+	  "after it (default 5) is killed.  One line on standard error for each request\n"
+	  "as it starts and as it ends: device, sanitiser, outcome, duration.\n"
+	  "SIGTERM or SIGINT: the sanitisers running are stopped, and the agent\n"
+	  "exits 0 (the kernel leaves their devices dirty).  Exit status 1 when\n"
+	  "another agent is registered, the module has no sanitise agents, or ppt\n"
+	  "was unloaded or reloaded (its registration is gone; systemd restarts\n"
+	  "the unit).  status: the registered agent, its process, netlink port and\n"
+	  "pending requests (-j: one object); exit status 1 when none is.\n" },
 	{ "help", V_HELP, 0, 0, 1, "help [COMMAND]",
 	  "This overview, or a command's help (also: pptadm COMMAND --help).\n" },
 };
@@ -384,6 +405,9 @@ void args_usage(FILE *f)
 		"  --count N           with claim and run: how many devices (1 to %d)\n"
 		"  --vfs COUNT         with add: SR-IOV virtual functions of a PF, at every boot\n"
 		"  --persist           with sanitise set and del: the boot lists file too\n"
+		"  --jobs N            with agent: sanitisers run at once (1 to %d, default 4)\n"
+		"  --timeout-grace SECS  with agent: how long a sanitiser may overrun the\n"
+		"                      kernel's timeout before it is killed (default 5)\n"
 		"  --user USER         with run and assign: give the VFIO nodes to USER\n"
 		"  --timeout-clean SECS  with run: how long to wait for cleaning (default 120)\n"
 		"  --format F          with list -j and export triton: sysinfo or assignable (RFD 114)\n"
@@ -403,7 +427,8 @@ void args_usage(FILE *f)
 		"\n"
 		"devlink's spellings -json, -pretty, -batch and -force work too.\n"
 		"Exit status: 0 success, 1 an operation failed, 2 usage error.\n",
-		out_field_names(&out_device_fields), PPT_CLAIM_MAX, VARIANTS_DEFAULT_PATH);
+		out_field_names(&out_device_fields), PPT_CLAIM_MAX, AGENT_JOBS_MAX,
+		VARIANTS_DEFAULT_PATH);
 }
 
 void args_verb_help(FILE *f, const struct verb *v)
@@ -529,21 +554,22 @@ static const char *const opt_names[] = {
 	"--timeout-clean", "--format", "--variants", "--unclean", "--pretty",
 	"-t/--timestamps", "-b/--batch", "-V/--version", "--numa-policy", "--by-id",
 	"--prefix", "--external-provider", "--kind", "--vfs", "--recycle", "--persist",
+	"--jobs", "--timeout-grace",
 };
 
 /* export FORMAT: the format, and the options each format takes */
 static int parse_export(struct args *a, char *err, size_t errlen)
 {
-	static const unsigned int takes[] = {
+	static const unsigned long long takes[] = {
 		[EXPORT_NOVA] = OPT_NUMA_POLICY | OPT_BY_ID,
 		[EXPORT_KUBEVIRT] = OPT_PREFIX | OPT_EXTERNAL,
 		[EXPORT_CDI] = OPT_KIND,
 		[EXPORT_TRITON] = OPT_FORMAT | OPT_ALL,
 		[EXPORT_PROMETHEUS] = 0,
 	};
-	static const unsigned int specific = OPT_NUMA_POLICY | OPT_BY_ID | OPT_PREFIX |
+	static const unsigned long long specific = OPT_NUMA_POLICY | OPT_BY_ID | OPT_PREFIX |
 		OPT_EXTERNAL | OPT_KIND | OPT_FORMAT | OPT_ALL;
-	unsigned int bad;
+	unsigned long long bad;
 	int f;
 	size_t i;
 
@@ -561,7 +587,7 @@ static int parse_export(struct args *a, char *err, size_t errlen)
 	a->export_format = f;
 	bad = a->given & specific & ~takes[f];
 	if (bad) {
-		for (i = 0; !(bad & (1u << i)); i++)
+		for (i = 0; !(bad & (1ull << i)); i++)
 			;
 		snprintf(err, errlen, "export %s does not take %s", a->argv[0], opt_names[i]);
 		return ARGS_USAGE;
@@ -587,7 +613,7 @@ enum {
 	L_OWNER = 256, L_FORCE, L_NO_WAIT, L_TIMEOUT, L_METHOD, L_ALL_DIRTY,
 	L_RESET_PREF, L_VARIANT, L_COUNT, L_MATCH, L_USER, L_TIMEOUT_CLEAN,
 	L_FORMAT, L_VARIANTS, L_UNCLEAN, L_RECYCLE, L_PERSIST, L_PRETTY, L_PARSEABLE,
-	L_NUMA_POLICY, L_BY_ID, L_PREFIX, L_EXTERNAL, L_KIND, L_VFS,
+	L_NUMA_POLICY, L_BY_ID, L_PREFIX, L_EXTERNAL, L_KIND, L_VFS, L_JOBS, L_GRACE,
 };
 
 /* devlink's one-dash spellings, and ours */
@@ -683,6 +709,30 @@ static int parse_sanitise(struct args *a, char *err, size_t errlen)
 	return ARGS_USAGE;
 }
 
+/* agent [--jobs N] [--timeout-grace SECS] | agent status */
+static int parse_agent(struct args *a, char *err, size_t errlen)
+{
+	if (!a->argc) {
+		if (a->given & OPT_JSON) {
+			snprintf(err, errlen, "agent logs lines on standard error: it takes no -j (agent status does)");
+			return ARGS_USAGE;
+		}
+		return ARGS_OK;
+	}
+	if (strcmp(a->argv[0], "status")) {
+		snprintf(err, errlen, "unknown agent command \"%s\" (want status, or nothing)",
+			 a->argv[0]);
+		return ARGS_USAGE;
+	}
+	if (a->given & (OPT_JOBS | OPT_GRACE)) {
+		snprintf(err, errlen, "agent status does not take %s",
+			 a->given & OPT_JOBS ? "--jobs" : "--timeout-grace");
+		return ARGS_USAGE;
+	}
+	a->agent_status = true;
+	return ARGS_OK;
+}
+
 int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
@@ -719,12 +769,14 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		{ "external-provider", no_argument, NULL, L_EXTERNAL },
 		{ "kind", required_argument, NULL, L_KIND },
 		{ "vfs", required_argument, NULL, L_VFS },
+		{ "jobs", required_argument, NULL, L_JOBS },
+		{ "timeout-grace", required_argument, NULL, L_GRACE },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool help = false, version = false, short_p = false;
 	const char *vname, *why;
 	size_t i, best = 99;
-	unsigned int bad;
+	unsigned long long bad;
 	char *end;
 	long secs;
 	int c, dashes = -1, full_argc = argc;
@@ -735,6 +787,8 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 	a->reset_pref = -1;
 	a->timeout_ms = 60 * 1000;
 	a->timeout_clean_ms = 120 * 1000;
+	a->jobs = AGENT_JOBS_DEFAULT;
+	a->grace_s = AGENT_GRACE_DEFAULT_S;
 	optind = 0;		/* glibc: start over, as for a new argv */
 	opterr = 0;
 	/* long options in full: an abbreviation is as likely a typo */
@@ -978,6 +1032,28 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			}
 			a->kind = optarg;
 			break;
+		case L_JOBS:
+			a->given |= OPT_JOBS;
+			errno = 0;
+			secs = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || secs < 1 || secs > AGENT_JOBS_MAX) {
+				snprintf(err, errlen, "--jobs \"%s\": want a number, 1 to %d",
+					 optarg, AGENT_JOBS_MAX);
+				return ARGS_USAGE;
+			}
+			a->jobs = (unsigned int)secs;
+			break;
+		case L_GRACE:
+			a->given |= OPT_GRACE;
+			errno = 0;
+			secs = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || secs < 0 || secs > 3600) {
+				snprintf(err, errlen,
+					 "--timeout-grace \"%s\": want whole seconds, 0 to 3600", optarg);
+				return ARGS_USAGE;
+			}
+			a->grace_s = (unsigned int)secs;
+			break;
 		case ':':
 			snprintf(err, errlen, "option \"%s\" needs a value", word);
 			return ARGS_USAGE;
@@ -1010,7 +1086,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		if (a->given & OPT_BATCH) {
 			bad = a->given & ~(OPT_GLOBAL | OPT_FORCE | OPT_BATCH);
 			if (bad) {
-				for (i = 0; !(bad & (1u << i)); i++)
+				for (i = 0; !(bad & (1ull << i)); i++)
 					;
 				snprintf(err, errlen,
 					 "-b/--batch takes -j, --pretty, --variants and --force, not %s",
@@ -1072,7 +1148,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 	/* options the verb does not take */
 	bad = a->given & ~(a->verb->opts | OPT_GLOBAL);
 	if (bad) {
-		for (i = 0; !(bad & (1u << i)); i++)
+		for (i = 0; !(bad & (1ull << i)); i++)
 			;
 		snprintf(err, errlen, "%s does not take %s", a->verb->name, opt_names[i]);
 		return ARGS_USAGE;
@@ -1185,6 +1261,8 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 	}
 	if (a->verb->id == V_SANITISE)
 		return parse_sanitise(a, err, errlen);
+	if (a->verb->id == V_AGENT)
+		return parse_agent(a, err, errlen);
 	if (a->argc < a->verb->min_args) {
 		snprintf(err, errlen, "%s needs %s", a->verb->name,
 			 a->verb->max_args == 1 ? "one DEVICE" :

@@ -20,7 +20,7 @@ enum verb_id {
 	V_LIST, V_SHOW, V_RESERVE, V_RELEASE, V_CLAIM, V_UNCLAIM, V_ASSIGN,
 	V_UNASSIGN, V_RESET, V_CLEAN, V_ADD, V_REMOVE, V_MATCH, V_MONITOR,
 	V_CHECK, V_SET, V_VERSION, V_HELP, V_TAKE, V_RUN, V_SRIOV, V_EXPORT,
-	V_SANITISE,
+	V_SANITISE, V_AGENT,
 };
 
 /* Options, as bits: which were given, and which a verb takes. */
@@ -58,8 +58,10 @@ enum {
 	OPT_RECYCLE	= 1 << 30,	/* assign --recycle */
 };
 
-/* bit 31, outside the enum (an int): sanitise set|del --persist */
-#define OPT_PERSIST	0x80000000u
+/* bits 31 and up, outside the enum (an int): given and opts are 64 bits wide */
+#define OPT_PERSIST	(1ull << 31)	/* sanitise set|del --persist */
+#define OPT_JOBS	(1ull << 32)	/* agent --jobs */
+#define OPT_GRACE	(1ull << 33)	/* agent --timeout-grace */
 
 /* Options every command takes. */
 #define OPT_GLOBAL	(OPT_JSON | OPT_PRETTY | OPT_VARIANTS)
@@ -70,7 +72,7 @@ enum list_format { FORMAT_DEVICES, FORMAT_SYSINFO, FORMAT_ASSIGNABLE };
 struct verb {
 	const char *name;
 	enum verb_id id;
-	unsigned int opts;	/* options it takes besides OPT_GLOBAL and --help */
+	unsigned long long opts;	/* options it takes besides OPT_GLOBAL and --help */
 	int min_args, max_args;	/* operands; max -1: any number */
 	/*
 	 * Its forms, one a line, each starting with the command's name; a
@@ -115,11 +117,14 @@ struct args {
 	const char *kind;	/* export cdi --kind */
 	int cmd_argc;		/* run: the COMMAND after "--" */
 	char **cmd_argv;
-	unsigned int given;	/* OPT_* given */
+	unsigned long long given;	/* OPT_* given */
 	enum { MATCH_LIST, MATCH_ADD, MATCH_DEL } match_op;
 	enum ppt_match_kind match_kind;	/* match add/del */
 	enum ppt_sanitise_kind sanitise_kind;	/* sanitise set/del */
 	const char *match_text;		/* as given; checked */
+	bool agent_status;	/* agent status */
+	unsigned int jobs;	/* agent --jobs N (default 4) */
+	unsigned int grace_s;	/* agent --timeout-grace SECS (default 30) */
 	int argc;		/* operands after the verb */
 	char **argv;
 };

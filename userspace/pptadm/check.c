@@ -766,17 +766,43 @@ void check_all(const struct check_env *e, struct check_list *l)
 
 /*
  * A device the sanitiser policy names a sanitiser for keeps its tenant's
- * data through a clean: a reset puts registers back, not an NVMe's blocks
- * or a GPU's memory.  ppt's clean does not run sanitisers yet, so say so
- * for each such device, with what to run and when.
+ * data through a reset: registers go back, not an NVMe's blocks or a GPU's
+ * memory.  A module with sanitise agents has its clean ask the agent
+ * (pptadm agent) to erase the device first, and leaves the device dirty
+ * when no agent is registered: that stops the device from going back to
+ * the pool, so it fails.  An older module's clean runs no sanitiser at
+ * all: say what to run by hand, and when.
  */
 void check_sanitise(const struct check_env *e, struct check_list *l)
 {
+	const char *more = e->nsanitised > 1 ? ", ..." : "";
+
 	if (!e->nsanitised)
 		return;
+	switch (e->agent) {
+	case CHECK_AGENT_RUNNING:
+		add(l, "sanitise", CHECK_PASS,
+		    "the sanitise agent (pid %u, %u request(s) pending) erases the %zu device(s) whose policy names a sanitiser: %s%s",
+		    e->agent_pid, e->agent_pending, e->nsanitised, e->sanitised[0], more);
+		return;
+	case CHECK_AGENT_NONE:
+		add(l, "sanitise", CHECK_FAIL,
+		    "no sanitise agent is registered: the clean of %zu device(s) whose policy names a sanitiser leaves them dirty: %s%s",
+		    e->nsanitised, e->sanitised[0], more);
+		fix(l, "start the agent: systemctl enable --now ppt-agent (or run pptadm agent)");
+		return;
+	case CHECK_AGENT_UNKNOWN:
+		add(l, "sanitise", CHECK_WARN,
+		    "%zu device(s) need the sanitise agent, which the kernel could not be asked about (%s): %s%s",
+		    e->nsanitised, e->agent_why ? e->agent_why : "unknown error", e->sanitised[0], more);
+		fix(l, "pptadm agent status; start the agent with systemctl enable --now ppt-agent");
+		return;
+	case CHECK_AGENT_UNSUPPORTED:
+		break;
+	}
 	add(l, "sanitise", CHECK_WARN,
 	    "%zu device(s) keep a tenant's data through ppt's clean, which resets but runs no sanitiser: %s%s",
-	    e->nsanitised, e->sanitised[0], e->nsanitised > 1 ? ", ..." : "");
+	    e->nsanitised, e->sanitised[0], more);
 	fix(l, "run pptadm sanitise run DEVICE while the device is still assigned, after its tenant's VM stops and before unassign (or set the policy to none for data that may stay: pptadm sanitise set)");
 }
 

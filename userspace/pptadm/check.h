@@ -35,6 +35,13 @@ struct check_list {
 	size_t n, cap;
 };
 
+enum check_agent {
+	CHECK_AGENT_UNSUPPORTED,	/* the module has no agents (nor asked): clean runs no sanitiser */
+	CHECK_AGENT_NONE,		/* none registered: cleans that need one leave devices dirty */
+	CHECK_AGENT_RUNNING,		/* registered: agent_pid, agent_pending */
+	CHECK_AGENT_UNKNOWN,		/* the kernel could not be asked: agent_why */
+};
+
 struct check_env {
 	const char *root;	/* prefix of every path; "" for the live system */
 	const char *krel;	/* the running kernel's release */
@@ -47,6 +54,10 @@ struct check_env {
 	/* ppt's devices whose sanitiser policy names a sanitiser, "ADDR (SANITISER)" */
 	const char *const *sanitised;
 	size_t nsanitised;
+	/* the sanitise agent that erases them (PPT_CMD_AGENT_GET) */
+	enum check_agent agent;
+	unsigned int agent_pid, agent_pending;
+	const char *agent_why;	/* CHECK_AGENT_UNKNOWN: why the kernel could not be asked */
 };
 
 /* The checks, in the order check_all() runs them. */

@@ -12,6 +12,7 @@
  *	monitor.c	monitor
  *	info.c		check, version
  *	sanitise_cmd.c	sanitise
+ *	agent.c		agent
  */
 #ifndef PPTADM_CMDS_H
 #define PPTADM_CMDS_H
@@ -40,6 +41,7 @@ int cmd_monitor(struct ctx *c);
 int cmd_check(struct ctx *c);
 int cmd_version(struct ctx *c);
 int cmd_sanitise(struct ctx *c);
+int cmd_agent(struct ctx *c);
 
 /* What claim and run ask the kernel for, and how messages name it. */
 struct claim_req {

@@ -57,6 +57,27 @@ int cmd_version(struct ctx *c)
 	return 0;
 }
 
+/* Who erases the devices that need a sanitiser: the kernel's agent, if any. */
+static void check_agent(struct ctx *c, struct check_env *e)
+{
+	struct ppt_agent *a = NULL;
+	int ret = ppt_agent_get(c->h, &a);
+
+	if (!ret) {
+		e->agent = CHECK_AGENT_RUNNING;
+		e->agent_pid = ppt_agent_pid(a);
+		e->agent_pending = ppt_agent_pending(a);
+	} else if (ret == -ENOENT) {
+		e->agent = CHECK_AGENT_NONE;
+	} else if (ret == -EOPNOTSUPP) {
+		e->agent = CHECK_AGENT_UNSUPPORTED;
+	} else {
+		e->agent = CHECK_AGENT_UNKNOWN;
+		e->agent_why = strerror(-ret);
+	}
+	ppt_agent_free(a);
+}
+
 /* check.h: the host's readiness; ppt's devices from the kernel and sysfs. */
 int cmd_check(struct ctx *c)
 {
@@ -86,6 +107,8 @@ int cmd_check(struct ctx *c)
 				ret = check_add_device(&sanitised, &nsanitised, what);
 			}
 		}
+	if (!ret && nsanitised)
+		check_agent(c, &e);
 	if (!ret)
 		ret = check_sysfs_devices(c->root, &devs, &ndevs);
 	if (ret) {

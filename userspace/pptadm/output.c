@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "output.h"
 
@@ -60,6 +61,17 @@ GETTER(reason, KNOWN && d->info.reason[0], "%s", d->info.reason)
 GETTER(recycle, KNOWN, "%s", d->info.recycle ? "yes" : "no")
 GETTER(recycles, KNOWN && d->info.recycle, "%" PRIu32, d->info.recycles)
 GETTER(sanitiser, KNOWN && d->info.sanitiser[0], "%s", d->info.sanitiser)
+GETTER(sanitised, KNOWN, "%s", d->info.sanitised ? "yes" : "no")
+/* the last sanitise: all missing before the first */
+#define SANITISED_ONCE	(KNOWN && d->info.last_sanitiser[0])
+GETTER(last_sanitiser, SANITISED_ONCE, "%s", d->info.last_sanitiser)
+GETTER(last_sanitise_usec, SANITISED_ONCE, "%" PRIu64, d->info.last_sanitise_usec)
+GETTER(last_sanitise_method, SANITISED_ONCE && d->info.last_sanitise_method[0], "%s",
+       d->info.last_sanitise_method)
+GETTER(last_sanitise_verified, SANITISED_ONCE && d->info.last_sanitise_verified[0], "%s",
+       d->info.last_sanitise_verified)
+GETTER(last_sanitise_msg, SANITISED_ONCE && d->info.last_sanitise_msg[0], "%s",
+       d->info.last_sanitise_msg)
 GETTER(variant, d->variant[0], "%s", d->variant)
 GETTER(type, d->type[0], "%s", d->type)
 /* SR-IOV (sriov.h): a VF's PF and index, a PF's counts */
@@ -75,6 +87,34 @@ GETTER(link_speed, d->hw.link_speed[0], "%s", d->hw.link_speed)
 GETTER(link_width, d->hw.link_width > 0, "%d", d->hw.link_width)
 GETTER(vfio_group, d->hw.vfio_group[0], "%s", d->hw.vfio_group)
 GETTER(vfio_cdev, d->hw.vfio_cdev[0], "%s", d->hw.vfio_cdev)
+
+/* RFC 3339 in UTC: the same text wherever it is read */
+static bool get_last_sanitise_time(const void *row, char *buf, size_t len)
+{
+	const struct out_device *d = DEV(row);
+	time_t t;
+	struct tm tm;
+
+	if (!SANITISED_ONCE || d->info.last_sanitise_time > (uint64_t)INT64_MAX / 2)
+		return false;
+	t = (time_t)d->info.last_sanitise_time;
+	if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return false;
+	return true;
+}
+
+/* "ok", or the errno's name: EIO, ETIMEDOUT (no answer in time) */
+static bool get_last_sanitise_outcome(const void *row, char *buf, size_t len)
+{
+	const struct out_device *d = DEV(row);
+	char num[16];
+
+	if (!SANITISED_ONCE)
+		return false;
+	snprintf(buf, len, "%s", d->info.last_sanitise_err ?
+		 out_errno_name(d->info.last_sanitise_err, num, sizeof(num)) : "ok");
+	return true;
+}
 
 static bool get_reset_methods(const void *row, char *buf, size_t len)
 {
@@ -125,6 +165,17 @@ static const struct field device_fields[] = {
 	{ "recycle", "RECYCLE", F_BOOL, false, NULL, get_recycle },
 	{ "recycles", "RECYCLES", F_INT, false, NULL, get_recycles },
 	{ "sanitiser", "SANITISER", F_STR, false, NULL, get_sanitiser },
+	{ "sanitised", "SANITISED", F_BOOL, false, NULL, get_sanitised },
+	{ "last_sanitiser", "LAST_SANITISER", F_STR, false, NULL, get_last_sanitiser },
+	{ "last_sanitise_time", "LAST_SANITISE_TIME", F_STR, false, NULL, get_last_sanitise_time },
+	{ "last_sanitise_usec", "LAST_SANITISE_USEC", F_INT, false, NULL, get_last_sanitise_usec },
+	{ "last_sanitise_outcome", "LAST_SANITISE_OUTCOME", F_STR, false, NULL,
+	  get_last_sanitise_outcome },
+	{ "last_sanitise_method", "LAST_SANITISE_METHOD", F_STR, false, NULL,
+	  get_last_sanitise_method },
+	{ "last_sanitise_verified", "LAST_SANITISE_VERIFIED", F_STR, false, NULL,
+	  get_last_sanitise_verified },
+	{ "last_sanitise_msg", "LAST_SANITISE_MSG", F_STR, false, NULL, get_last_sanitise_msg },
 	/* SR-IOV */
 	{ "physfn", "PHYSFN", F_STR, false, NULL, get_physfn },
 	{ "vf_index", "VF_INDEX", F_INT, false, NULL, get_vf_index },

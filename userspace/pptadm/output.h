@@ -63,6 +63,15 @@ struct dev_info {
 	bool recycle;
 	uint32_t recycles;
 	char sanitiser[PPT_SANITISER_MAX];	/* "": the module keeps no policy */
+	bool sanitised;			/* erased, awaiting the rest of its clean */
+	/* the last sanitise: none while last_sanitiser is "" */
+	char last_sanitiser[PPT_SANITISER_MAX];
+	uint64_t last_sanitise_time;	/* seconds since the epoch */
+	uint64_t last_sanitise_usec;
+	int last_sanitise_err;		/* 0 or a negative errno */
+	char last_sanitise_method[PPT_SANITISE_TEXT_MAX];
+	char last_sanitise_verified[PPT_SANITISE_TEXT_MAX];
+	char last_sanitise_msg[PPT_SANITISE_TEXT_MAX];
 };
 
 /*

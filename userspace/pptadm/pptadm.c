@@ -12,6 +12,8 @@
  *	vfio_nodes.c	the VFIO nodes --user gets
  *	sanitise*.c, vfio_dev.c, nvme.c
  *			sanitisers, on devices pptadm opens through VFIO
+ *	agent.c, agent_jobs.c
+ *			the sanitise agent, which runs them for the kernel
  *	batch.c		-b FILE
  *	names.c		device names, boot-list entries, addresses
  *	persist.c	the modprobe.d boot lists file
@@ -58,6 +60,7 @@ static int (*const command[])(struct ctx *) = {
 	[V_SRIOV] = cmd_sriov,
 	[V_EXPORT] = cmd_export,
 	[V_SANITISE] = cmd_sanitise,
+	[V_AGENT] = cmd_agent,
 };
 
 /* Run one parsed command in a context of its own. */
@@ -110,7 +113,8 @@ static int run_argv(int argc, char **argv, const char *where)
 			where ? ": " : "", err, v ? " " : "", v ? v->name : "");
 		return EXIT_USAGE;
 	}
-	if (where && (a.verb->id == V_MONITOR || a.verb->id == V_RUN)) {
+	if (where && (a.verb->id == V_MONITOR || a.verb->id == V_RUN ||
+		      (a.verb->id == V_AGENT && !a.agent_status))) {
 		fprintf(stderr, "pptadm: %s: %s does not run from a batch\n", where, a.verb->name);
 		return EXIT_USAGE;
 	}

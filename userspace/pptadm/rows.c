@@ -46,6 +46,16 @@ void rows_dev(const struct ppt_dev *d, struct dev_info *out)
 	out->recycles = ppt_dev_recycles(d);
 	copy(out->reason, sizeof(out->reason), ppt_dev_reason(d));
 	copy(out->sanitiser, sizeof(out->sanitiser), ppt_dev_sanitiser(d));
+	out->sanitised = ppt_dev_sanitised(d);
+	copy(out->last_sanitiser, sizeof(out->last_sanitiser), ppt_dev_last_sanitiser(d));
+	out->last_sanitise_time = ppt_dev_last_sanitise_time(d);
+	out->last_sanitise_usec = ppt_dev_last_sanitise_usec(d);
+	out->last_sanitise_err = ppt_dev_last_sanitise_error(d);
+	copy(out->last_sanitise_method, sizeof(out->last_sanitise_method),
+	     ppt_dev_last_sanitise_method(d));
+	copy(out->last_sanitise_verified, sizeof(out->last_sanitise_verified),
+	     ppt_dev_last_sanitise_verified(d));
+	copy(out->last_sanitise_msg, sizeof(out->last_sanitise_msg), ppt_dev_last_sanitise_msg(d));
 }
 
 int rows_get(struct ppt_handle *h, const char *addr, struct dev_info *out)

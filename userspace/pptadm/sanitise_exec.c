@@ -163,7 +163,10 @@ int sanitise_exec(const char *addr, const char *prog, unsigned int timeout_s,
 		snprintf(r->why, sizeof(r->why), "waitpid: %s", strerror(errno));
 		goto out;
 	}
+	/* its last words: on stderr, else on stdout (a failing script's echo) */
 	last_line(&err, line, sizeof(line));
+	if (!line[0])
+		last_line(&out, line, sizeof(line));
 	if (killed_at) {
 		snprintf(r->why, sizeof(r->why), "%s did not finish within %u s: killed%s%s", prog,
 			 timeout_s, line[0] ? "; it said: " : "", line);
