@@ -35,6 +35,9 @@ packages=(
 	groff-base man-db mandoc
 	# libppt's ABI check against its baseline (tests/userspace/check-abi.sh)
 	abigail-tools
+	# systemd-analyze, which reads the installed ppt-agent.service
+	# (scripts/install-check.sh)
+	systemd
 	# libFuzzer for the parser fuzzers (tests/fuzz/fuzz_*.c): clang, and its
 	# runtimes, which clang only recommends
 	clang libclang-rt-14-dev

@@ -5,6 +5,7 @@
 # group: the "GPU with HDMI audio" of a real host), booted with
 # ppt.ids=1234:1111 on the kernel command line.
 # topology: gpu
+# sanitise: policy
 . /ppt/lib.sh
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -44,20 +45,38 @@ is "its audio function went along" "$(pptadm -p -o state,driver show "$a")" assi
 if [ -x /ppt/bin/vfio-test ]; then
 	say "A VM's view: open the device through VFIO and read its config space, as QEMU would"
 	run /ppt/bin/vfio-test "$g"
+	say "The VM leaves its data in the GPU's frame buffer (its 16 MiB VRAM BAR)"
+	run /ppt/bin/vfio-test --fill 0:a5 "$g"
 fi
+
+say "A reset does not erase VRAM: the clean first runs the GPU's sanitiser (policy: bar)"
+run pptadm sanitise list
+echo "(the sanitise agent erases devices through VFIO for the kernel; ppt-agent.service runs it)"
+pptadm agent >/tmp/agent.log 2>&1 &
+wait_for "the sanitise agent registers" 10 sh -c 'pptadm agent status >/dev/null 2>&1'
+run pptadm check
 
 say "The VM is gone: take the group back. It comes back dirty, and ppt cleans it at once"
 run pptadm unassign --owner vm-0001 "$g"
-wait_for "ppt cleaned the GPU and its audio function (a bus reset of their slot)" 30 \
-	test "$(pptadm -p -o state show "$g"):$(pptadm -p -o state show "$a")" = reserved:reserved
+wait_for "ppt sanitised and cleaned the GPU and its audio function (a bus reset of their slot)" 30 \
+	sh -c "[ \"\$(pptadm -p -o state show $g):\$(pptadm -p -o state show $a)\" = reserved:reserved ]"
 run pptadm -o addr,state,driver,owner,last_reset list
+run pptadm -o addr,last_sanitiser,last_sanitise_outcome,last_sanitise_verified show "$g"
+run cat /tmp/agent.log
 run pptadm claim --owner vm-0002 "$g"
 is "the next tenant gets it" "$(pptadm -p -o state,owner show "$g")" claimed:vm-0002
+if [ -x /ppt/bin/vfio-test ]; then
+	run pptadm assign --owner vm-0002 "$g"
+	say "The next VM reads the frame buffer: zero, nothing of vm-0001's"
+	out=$(/ppt/bin/vfio-test --probe 0 "$g" 2>&1)
+	printf '%s\n' "$out"
+	like "vm-0002 reads zero in VRAM" "$out" 'bar 0 zero'
+fi
 
 say "The same inventory for programs (pptadm -j list)"
 run pptadm -j -o addr,state,driver,owner,group,path,boot list
 
 say "What the kernel logged: every change, with who asked"
-dmesg | grep -E 'ppt|vfio-pci' | grep -E 'by uid|held by ppt|listed|cleaned' | sed 's/^\[ *[0-9.]*\] //'
+dmesg | grep -E 'ppt|vfio-pci' | grep -E 'by uid|held by ppt|listed|cleaned|sanitis' | sed 's/^\[ *[0-9.]*\] //'
 pass "demo ran"
 done_testing

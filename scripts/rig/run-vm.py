@@ -19,7 +19,10 @@ kernel command line before --append), "# timeout: SECS", "# dmesg-allow: ERE"
 (lines matching it are not splats; repeatable), "# iommu: off" (no emulated
 IOMMU and no intel_iommu=on), "# hostfs: yes" (as --hostfs: the
 host's / read-only over virtio-9p, for host_run in tests/vm/lib.sh), "# modules:
-A,B" (more host kernel modules in the initramfs, added to --modules-extra).
+A,B" (more host kernel modules in the initramfs, added to --modules-extra),
+"# sanitise: policy" (keep ppt's sanitiser defaults; without it the kernel command
+line sets the policy none for NVMe and display controllers, which the other
+tests clean by reset only).
 Command-line options win.
 
 Exit status: 0 every TAP case ok, 1 some case failed (incl. guest panic, guest
@@ -56,6 +59,11 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import topologies  # noqa: E402
 
 BASE_APPEND = "console=ttyS0 intel_iommu=on panic=-1"
+# Tests that are not about sanitisers clean the rig's NVMe and display
+# controllers by reset only: the sanitiser policy "none" for them, an
+# explicit choice the module logs.  "# sanitise: policy" keeps ppt's
+# defaults (nvme, bar), whose cleans wait for a sanitise agent.
+SANITISE_NONE_APPEND = "ppt.sanitise=class:0108=none;class:03=none"
 DEFAULT_TIMEOUT = 300
 EXIT_OK, EXIT_FAIL, EXIT_RIG = 0, 1, 2
 
@@ -633,7 +641,7 @@ def read_headers(path):
         for i, line in enumerate(f):
             if i > 60:
                 break
-            m = re.match(r"#\s*(topology|append|kernels|timeout|dmesg-allow|hostfs|iommu|modules):\s*(.*?)\s*$",
+            m = re.match(r"#\s*(topology|append|kernels|timeout|dmesg-allow|hostfs|iommu|modules|sanitise):\s*(.*?)\s*$",
                          line)
             if m:
                 if m.group(1) == "dmesg-allow":
@@ -746,6 +754,11 @@ def main():
 
     iommu = hdr.get("iommu", "on").lower() not in ("off", "no", "0")
     base = BASE_APPEND if iommu else BASE_APPEND.replace(" intel_iommu=on", "")
+    sanitise = hdr.get("sanitise", "none").lower()
+    if sanitise not in ("none", "policy"):
+        raise RigError(f"header '# sanitise: {sanitise}': want none or policy")
+    if sanitise == "none":
+        base += " " + SANITISE_NONE_APPEND
     append = " ".join(x for x in (base, topo_append, hdr.get("append", ""), a.append,
                                   "rig.mode=shell" if a.shell else "") if x)
     sdir = sock_dir(out)

@@ -81,7 +81,8 @@ reset $g0|reset $g0|no
 clean $nic|clean $nic|no
 set $a0|set --reset-pref sbr $a0|yes
 sanitise set ids 1234:5678|sanitise set ids 1234:5678 bar|yes
-sanitise del class 03|sanitise del class 03|no"
+sanitise del class 03|sanitise del class 03|no
+agent|agent|no"
 state() {
 	pptadm -p -o addr,state,owner,driver,reset_pref list | sort
 	pptadm -p -o kind,text match list | sort
