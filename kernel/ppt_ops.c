@@ -1020,7 +1020,12 @@ static int ppt_run_release(struct ppt_op *op)
 	return 0;
 }
 
-static int ppt_run_assign(struct ppt_op *op)
+/*
+ * Bind every function of @op to vfio-pci, holding the group's DMA
+ * ownership (op->pinned) on success.  On failure every function is back
+ * with ppt and the request says why (@why for vfio-pci's refusal).
+ */
+static int ppt_op_to_vfio(struct ppt_op *op, const char *why)
 {
 	int i, ret;
 
@@ -1037,13 +1042,10 @@ static int ppt_run_assign(struct ppt_op *op)
 	 * the group's DMA ownership until every function is with vfio-pci.
 	 */
 	ret = ppt_op_pin(op);
-	if (ret) {
-		ppt_refuse(&op->req, ret,
-			   "the IOMMU group is held by a VFIO user or a host driver",
-			   NULL);
-		ppt_op_finish(op, PPT_STATE_UNSPEC);
-		return ret;
-	}
+	if (ret)
+		return ppt_refuse(&op->req, ret,
+				  "the IOMMU group is held by a VFIO user or a host driver",
+				  NULL);
 	for (i = 0; i < op->n; i++) {
 		/*
 		 * While with vfio-pci the override is "ppt" again: if vfio-pci
@@ -1052,11 +1054,24 @@ static int ppt_run_assign(struct ppt_op *op)
 		ret = ppt_bind_move(op->devs[i].pdev, "vfio-pci",
 				    ppt_pci_driver.name);
 		if (ret) {
-			ppt_refuse(&op->req, ret,
-				   "vfio-pci did not bind the device (is vfio-pci available?)",
-				   op->devs[i].pdev);
-			goto undo;
+			ppt_refuse(&op->req, ret, why, op->devs[i].pdev);
+			for (; i >= 0; i--)
+				ppt_bind_move(op->devs[i].pdev,
+					      ppt_pci_driver.name, NULL);
+			return ret;
 		}
+	}
+	return 0;
+}
+
+static int ppt_run_assign(struct ppt_op *op)
+{
+	int i, ret;
+
+	ret = ppt_op_to_vfio(op, "vfio-pci did not bind the device (is vfio-pci available?)");
+	if (ret) {
+		ppt_op_finish(op, PPT_STATE_UNSPEC);
+		return ret;
 	}
 	ppt_bind_save_owner(op->devs[0].pdev, op->req.owner);
 	/* assigned: the gate is let go, and the VM may open the group */
@@ -1065,11 +1080,6 @@ static int ppt_run_assign(struct ppt_op *op)
 		for (i = 0; i < op->n; i++)
 			ppt_recycle_watch(op->devs[i].pdev, false);
 	return 0;
-undo:
-	for (; i >= 0; i--)
-		ppt_bind_move(op->devs[i].pdev, ppt_pci_driver.name, NULL);
-	ppt_op_finish(op, PPT_STATE_UNSPEC);
-	return ret;
 }
 
 /*
@@ -1459,25 +1469,10 @@ static int ppt_run_sanitise(struct ppt_op *op)
 			goto fail;
 		}
 	}
-	if (!driver_find("vfio-pci", &pci_bus_type))
-		request_module("vfio-pci");
-	ret = ppt_op_pin(op);
-	if (ret) {
-		ppt_refuse(&op->req, ret,
-			   "the IOMMU group is held by a VFIO user or a host driver",
-			   NULL);
+	ret = ppt_op_to_vfio(op,
+			     "vfio-pci did not bind the device for its sanitiser (is vfio-pci available?)");
+	if (ret)
 		goto fail;
-	}
-	for (i = 0; i < op->n; i++) {
-		ret = ppt_bind_move(op->devs[i].pdev, "vfio-pci",
-				    ppt_pci_driver.name);
-		if (ret) {
-			ppt_refuse(&op->req, ret,
-				   "vfio-pci did not bind the device for its sanitiser (is vfio-pci available?)",
-				   op->devs[i].pdev);
-			goto undo;
-		}
-	}
 	ppt_bind_save_sanitising(op->devs[0].pdev);
 	op->pinned = false;
 	ppt_gate_unpin(op->devs[0].pdev);
@@ -1496,9 +1491,6 @@ static int ppt_run_sanitise(struct ppt_op *op)
 		if (op->devs[i].job)
 			ppt_agent_submit(op->devs[i].job);
 	return PPT_OP_PENDING;
-undo:
-	for (; i >= 0; i--)
-		ppt_bind_move(op->devs[i].pdev, ppt_pci_driver.name, NULL);
 fail:
 	ppt_op_finish(op, PPT_STATE_UNSPEC);
 	return ret;
