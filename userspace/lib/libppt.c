@@ -582,13 +582,32 @@ int ppt__check_addr(struct ppt_handle *h, const char *addr,
 	return -EINVAL;
 }
 
+/*
+ * Send @msg and take its one reply object: it moves to *@out (the
+ * caller's), and @req is freed.  -EPROTO when the kernel sent more or
+ * none.
+ */
+int ppt__transact_one(struct ppt_handle *h, struct nl_msg *msg,
+		      struct ppt__request *req, void **out)
+{
+	int ret = ppt__transact(h, msg, req);
+
+	if (!ret && req->nitems != 1)
+		ret = -EPROTO;
+	if (!ret) {
+		*out = req->items[0];
+		req->nitems = 0;
+	}
+	ppt__request_free(req);
+	return ret;
+}
+
 int ppt_device_get(struct ppt_handle *h, const char *addr,
 		   struct ppt_dev **out)
 {
 	char canon[PPT_ADDR_BUFLEN];
 	struct ppt__request req = { .h = h, .parse = parse_device_reply };
 	struct nl_msg *msg;
-	int ret;
 
 	ppt__clear_error(h);
 	*out = NULL;
@@ -601,15 +620,7 @@ int ppt_device_get(struct ppt_handle *h, const char *addr,
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	ret = ppt__transact(h, msg, &req);
-	if (!ret && req.nitems != 1)
-		ret = -EPROTO;
-	if (!ret) {
-		*out = req.items[0];
-		req.nitems = 0;
-	}
-	ppt__request_free(&req);
-	return ret;
+	return ppt__transact_one(h, msg, &req, (void **)out);
 }
 
 int ppt__list(struct ppt_handle *h, uint8_t cmd,

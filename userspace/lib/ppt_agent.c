@@ -251,16 +251,9 @@ int ppt_agent_get(struct ppt_handle *h, struct ppt_agent **out)
 	msg = ppt__new_request(h, PPT_CMD_AGENT_GET, 0);
 	if (!msg)
 		return -ENOMEM;
-	ret = ppt__transact(h, msg, &req);
-	if (!ret && req.nitems != 1)
-		ret = -EPROTO;
-	if (!ret) {
-		*out = req.items[0];
-		req.nitems = 0;
-	} else if (ret == -ENOENT && !h->has_errmsg) {
+	ret = ppt__transact_one(h, msg, &req, (void **)out);
+	if (ret == -ENOENT && !h->has_errmsg)
 		ppt__set_errmsg(h, "no sanitise agent is registered");
-	}
-	ppt__request_free(&req);
 	return ret;
 }
 

@@ -233,6 +233,8 @@ struct nl_msg *ppt__new_request(struct ppt_handle *h, uint8_t cmd, int flags);
  */
 int ppt__transact(struct ppt_handle *h, struct nl_msg *msg,
 		  struct ppt__request *req);
+int ppt__transact_one(struct ppt_handle *h, struct nl_msg *msg,
+		      struct ppt__request *req, void **out);
 /* A dump of cmd, retried while the kernel flags it as interrupted. */
 int ppt__dump(struct ppt_handle *h, uint8_t cmd, struct ppt__request *req);
 /*

@@ -118,21 +118,38 @@ static void child(struct agent *ag, const struct agent_job *j, int report)
 
 /* --- the parent ------------------------------------------------------------- */
 
+/*
+ * A request whose child could not be started (@what failed with errno
+ * @err): answer the kernel at once, say so, and forget it.
+ */
+static void start_failed(struct agent *ag, struct agent_job *j, const char *what, int err)
+{
+	struct agent_report r = { .err = -err };
+	char line[512];
+
+	snprintf(r.why, sizeof(r.why), "%s: %s", what, strerror(err));
+	r.done = ppt_sanitise_done(ag->c->h, j->id, j->addr, r.err, r.why, NULL, NULL, 0);
+	agent_line_outcome(line, sizeof(line), j, 0, &r);
+	say(ag, "%s", line);
+	agent_jobs_remove(&ag->jobs, j);
+}
+
 static void start(struct agent *ag, struct agent_job *j)
 {
 	char line[512];
-	int p[2];
+	int p[2], err;
 	pid_t pid;
 
+	if (pipe2(p, O_CLOEXEC)) {
+		start_failed(ag, j, "pipe", errno);
+		return;
+	}
 	/* the parent reads it once the child ended: never wait on it */
-	if (pipe2(p, O_CLOEXEC) || fcntl(p[0], F_SETFL, O_NONBLOCK)) {
-		struct agent_report r = { .err = -errno };
-
-		snprintf(r.why, sizeof(r.why), "pipe: %s", strerror(errno));
-		r.done = ppt_sanitise_done(ag->c->h, j->id, j->addr, r.err, r.why, NULL, NULL, 0);
-		agent_line_outcome(line, sizeof(line), j, 0, &r);
-		say(ag, "%s", line);
-		agent_jobs_remove(&ag->jobs, j);
+	if (fcntl(p[0], F_SETFL, O_NONBLOCK)) {
+		err = errno;
+		close(p[0]);
+		close(p[1]);
+		start_failed(ag, j, "pipe", err);
 		return;
 	}
 	fflush(NULL);
@@ -141,16 +158,11 @@ static void start(struct agent *ag, struct agent_job *j)
 		close(p[0]);
 		child(ag, j, p[1]);
 	}
+	err = errno;
 	close(p[1]);
 	if (pid < 0) {
-		struct agent_report r = { .err = -errno };
-
 		close(p[0]);
-		snprintf(r.why, sizeof(r.why), "fork: %s", strerror(errno));
-		r.done = ppt_sanitise_done(ag->c->h, j->id, j->addr, r.err, r.why, NULL, NULL, 0);
-		agent_line_outcome(line, sizeof(line), j, 0, &r);
-		say(ag, "%s", line);
-		agent_jobs_remove(&ag->jobs, j);
+		start_failed(ag, j, "fork", err);
 		return;
 	}
 	/* the child's group is its own, also before it ran setpgid() */
