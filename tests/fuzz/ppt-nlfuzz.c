@@ -20,6 +20,8 @@
  *     changes; requests naming devices that do not exist, and malformed
  *     addresses; sanitise-set/-del with good and bad selectors and
  *     sanitisers (the selectors select no device of the sandbox);
+ *     agent-register (a socket may become the sanitise agent), agent-get,
+ *     and sanitise-done answering no request;
  *   - random commands: valid ones, 0, the notification commands, 255 and
  *     others unknown; random genl version and reserved byte;
  *   - attributes of random and wrong types and lengths (0, 1..3, odd,
@@ -426,6 +428,11 @@ static void mb_u32(struct mb *m, uint16_t type, uint32_t v)
 	mb_attr(m, type, &v, sizeof(v));
 }
 
+static void mb_u64(struct mb *m, uint16_t type, uint64_t v)
+{
+	mb_attr(m, type, &v, sizeof(v));
+}
+
 static void mb_end(struct mb *m)
 {
 	mb_nlh(m)->nlmsg_len = (uint32_t)m->len;
@@ -470,6 +477,7 @@ struct req {
 struct stats {
 	long sent, answered, unanswered, silent, failures, replies, dump_msgs;
 	long zapped, late, acks_tlv;
+	long agent_reqs;	/* sanitise requests sent to a socket that registered */
 	long by_errno[N_SANE + 2];	/* [0] ok, [i+1] sane_errnos[i], [N_SANE+1] other */
 	long by_gen[N_GEN];
 	long by_cmd_ok[256];
@@ -536,17 +544,20 @@ static void failf(struct thr *t, const struct req *q, const char *fmt, ...)
 /* ------------------------------------------------------------------ */
 /* commands */
 
+/* the notifications (DEVICE_NTF, REQUEST_NTF, SANITISE_REQ_NTF) are none */
 static bool is_op(int cmd)
 {
 	return (cmd >= PPT_CMD_DEVICE_GET && cmd <= PPT_CMD_DEVICE_UNASSIGN) ||
-	       (cmd >= PPT_CMD_DEVICE_RESET && cmd <= PPT_CMD_SANITISE_GET);
+	       (cmd >= PPT_CMD_DEVICE_RESET && cmd <= PPT_CMD_AGENT_GET) ||
+	       cmd == PPT_CMD_SANITISE_DONE;
 }
 
 /* the commands that only read: the rest of is_op() changes state */
 static bool is_read(int cmd)
 {
 	return cmd == PPT_CMD_DEVICE_GET || cmd == PPT_CMD_MATCH_GET ||
-	       cmd == PPT_CMD_STATS_GET || cmd == PPT_CMD_SANITISE_GET;
+	       cmd == PPT_CMD_STATS_GET || cmd == PPT_CMD_SANITISE_GET ||
+	       cmd == PPT_CMD_AGENT_GET;
 }
 
 static bool is_mutation(int cmd)
@@ -556,7 +567,7 @@ static bool is_mutation(int cmd)
 
 static bool has_dumpit(int cmd)
 {
-	return is_read(cmd);
+	return is_read(cmd) && cmd != PPT_CMD_AGENT_GET;
 }
 
 /* match-get, stats-get and sanitise-get are dumps only */
@@ -921,6 +932,42 @@ static void gen_valid(struct thr *t, struct req *q, struct mb *m, bool allow_dum
 			q->expect = E_OK;
 		else
 			q->expect = E_OK | ebit(ENOENT);
+		return;
+	}
+	if (cmd == PPT_CMD_AGENT_REGISTER || cmd == PPT_CMD_AGENT_GET) {
+		/*
+		 * No attributes.  This socket may become the sanitise agent; no
+		 * sandbox device has a sanitiser, so no request is sent to it
+		 * (one would be counted and skipped: handle_msg()).
+		 */
+		mb_end(m);
+		if (cmd == PPT_CMD_AGENT_GET)
+			q->expect = E_OK | ebit(ENOENT);
+		else if (!cfg.root)
+			q->expect = ebit(EPERM);
+		else	/* another thread's socket, or this one, is the agent */
+			q->expect = E_OK | ebit(EBUSY) | ebit(EALREADY);
+		return;
+	}
+	if (cmd == PPT_CMD_SANITISE_DONE) {
+		/* an answer to no request: the ids the kernel gives are small */
+		mb_u64(m, PPT_A_SANITISE_ID, (1ull << 40) + rnd64(r) % (1ull << 40));
+		mb_str(m, PPT_A_DEV_ADDR, addr);
+		if (chance(r, 50))
+			mb_u32(m, PPT_A_REQ_ERRNO, chance(r, 50) ? 0 : 1 + rnd(r, 4095));
+		if (chance(r, 30))
+			mb_str(m, PPT_A_REQ_MSG, "the fuzzer's answer");
+		mb_end(m);
+		if (strlen(addr) > PPT_ADDR_POLICY_LEN)	/* the policy refuses it first */
+			q->expect = ebit(EINVAL);
+		else if (!cfg.root)
+			q->expect = ebit(EPERM);
+		else if (k == A_MALFORMED)
+			q->expect = ebit(EINVAL);
+		else if (k == A_NONEXIST)
+			q->expect = ebit(ENODEV);
+		else
+			q->expect = ebit(ENOENT);
 		return;
 	}
 	if (cmd == PPT_CMD_CLAIM || cmd == PPT_CMD_TAKE) {
@@ -1392,6 +1439,14 @@ static void handle_msg(struct thr *t, const struct nlmsghdr *h)
 {
 	struct req *q = find_req(t, h->nlmsg_seq);
 	const char *why = NULL;
+
+	/* a request to the sanitise agent this socket may have become */
+	if (!h->nlmsg_seq && h->nlmsg_type == cfg.family &&
+	    h->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN &&
+	    ((const struct genlmsghdr *)NLMSG_DATA(h))->cmd == PPT_CMD_SANITISE_REQ_NTF) {
+		t->st.agent_reqs++;
+		return;
+	}
 
 	if (!q || q->answered) {
 		t->st.late++;
@@ -2021,6 +2076,7 @@ int main(int argc, char **argv)
 		tot.dump_msgs += s->dump_msgs;
 		tot.zapped += s->zapped;
 		tot.late += s->late;
+		tot.agent_reqs += s->agent_reqs;
 		tot.acks_tlv += s->acks_tlv;
 		for (e = 0; e < N_SANE + 2; e++)
 			tot.by_errno[e] += s->by_errno[e];
@@ -2049,6 +2105,9 @@ int main(int argc, char **argv)
 			printf(" %d:%ld", i, tot.by_cmd_ok[i]);
 	printf("\nfuzz: %ld reply messages (%ld in dumps), %ld extended acks, %ld made safe, %ld silent (dropped by netlink, as they must be)\n",
 	       tot.replies, tot.dump_msgs, tot.acks_tlv, tot.zapped, tot.silent);
+	if (tot.agent_reqs)
+		printf("fuzz: %ld sanitise requests reached a socket that had registered as the agent\n",
+		       tot.agent_reqs);
 	printf("fuzz: %lld ms, %.0f messages/s\n", dt, dt ? tot.sent * 1000.0 / (double)dt : 0.0);
 	printf("fuzz: %ld messages, %ld answered, %ld unanswered\n", tot.sent - tot.silent,
 	       tot.answered, tot.unanswered);

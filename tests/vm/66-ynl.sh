@@ -14,7 +14,10 @@
 # carries a request id, and the listener hears each request-ntf and the
 # device-ntf of every change (states and reset methods by name, the taint,
 # the gate, the inferred last reset, the removal), numbered without a gap.
+# The sanitise agent's commands: agent-register from cli.py's socket (which
+# goes with it), agent-get then finding none.
 # topology: basic
+# sanitise: policy
 # append: ppt.ids=1234:11e8
 # kernels: 6.1 6.12
 # (Not on debug kernels: it needs hostfs, virtio-9p, and they have no virtio.)
@@ -91,7 +94,7 @@ like "... it lists device-get with do and dump" "$out" "^device-get +\[ (do, dum
 like "... match-get with dump only" "$out" "^match-get +\[ dump \]"
 like "... stats-get with dump only" "$out" "^stats-get +\\[ dump \\]"
 like "... sanitise-get with dump only" "$out" "^sanitise-get +\\[ dump \\]"
-is "... and 19 in all: every command but the two notifications" "$(printf '%s\n' "$out" | grep -c '\[')" 19
+is "... and 22 in all: every command but the three notifications" "$(printf '%s\n' "$out" | grep -c '\[')" 22
 
 # --- dump ---
 out=$(cli --dump device-get 2>&1)
@@ -129,6 +132,13 @@ like "... with the kernel's reason in the extended ack" "$out" 'bar takes prefet
 out=$(cli --do sanitise-del --json '{"sanitise-class": "00ff"}' 2>&1)
 is "cli.py --do sanitise-del class 00ff succeeds" "$?" 0
 is "... edu0 is reset only again" "$(field "$(cli --do device-get --json "{\"dev-addr\": \"$e\"}" 2>&1)" dev-sanitiser)" '"none"'
+
+# --- the sanitise agent's commands, through cli.py ---
+out=$(cli --do agent-register 2>&1)
+is "cli.py --do agent-register succeeds (its socket is the agent while it lives)" "$?" 0
+out=$(cli --do agent-get 2>&1)
+isnt "cli.py --do agent-get afterwards: none, cli.py's socket closed" "$?" 0
+like "... with the kernel's reason" "$out" 'no sanitise agent is registered'
 
 # --- requests, with a listener on the events group ---
 # 6.12's cli.py listens only for --sleep SECS and prints what it heard at
