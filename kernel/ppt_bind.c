@@ -576,8 +576,9 @@ static bool ppt_bind_keeps_sriov(struct pci_dev *pdev)
  *
  * Called after ppt's driver was unregistered (which unbound every function
  * from ppt while ppt_exiting kept their entries): functions with vfio-pci
- * stay there, and dirty or quarantined ones stay without a driver, all
- * keeping the override "ppt" as the mark a reloaded ppt knows them by;
+ * stay there (a tenant's, or a sanitiser's that kept the group), and
+ * dirty or quarantined ones stay without a driver, all keeping the
+ * override "ppt" as the mark a reloaded ppt knows them by;
  * every other function loses the override and is offered to host drivers.
  * Empties the table.
  *
@@ -596,9 +597,15 @@ void ppt_bind_return_to_host(void)
 	list_for_each_entry_safe(pd, tmp, &gone, node) {
 		struct pci_dev *pdev = pd->pdev;
 		bool sriov = ppt_bind_keeps_sriov(pdev);
+		/*
+		 * A group a sanitiser's VFIO user kept with vfio-pci keeps the
+		 * override too: the reload finds it by that and by the
+		 * group's sanitising mark, and knows it is no tenant's.
+		 */
 		bool keep = pd->state == PPT_STATE_ASSIGNED ||
 			    pd->state == PPT_STATE_DIRTY ||
-			    pd->state == PPT_STATE_QUARANTINED || sriov;
+			    pd->state == PPT_STATE_QUARANTINED || sriov ||
+			    (pd->tainted && ppt_bind_left_sanitising(pdev));
 
 		if (sriov && pd->state != PPT_STATE_ASSIGNED)
 			pci_info(pdev, "left without a driver by ppt's unload: %s\n",

@@ -14,8 +14,10 @@
 #   gone for the next tenant.  Two devices sanitise side by side (their
 #   exec sanitisers' runs overlap); a sanitiser that fails quarantines the
 #   device; one that overruns sanitise_timeout, or an agent that goes
-#   away, leaves it dirty; an unload while a sanitiser runs finishes and
-#   the device is dirty after the load.
+#   away, leaves it dirty; one that leaves a VFIO user behind leaves the
+#   device with vfio-pci, detached and tainted, which a reload does not
+#   adopt as a tenant's; an unload while a sanitiser runs finishes and the
+#   device is dirty after the load.
 # - pptadm sanitise run by hand: each erase QEMU's controller offers runs
 #   and verifies; one it does not offer (Sanitize) fails saying so; the
 #   controller's baseline (firmware, namespaces, formats) compares equal
@@ -224,6 +226,43 @@ wait_for "the agent stops: the clean fails, nvme0 is dirty again" 10 \
 	sh -c "[ \"\$(pptadm -p -o state show $nv)\" = dirty ]"
 like "... saying the agent went away" "$(last "$nv" reason)" 'agent went away'
 is "... with ppt" "$(last "$nv" driver)" ppt
+
+# --- a sanitiser that leaves a VFIO user behind ------------------------------------
+cat >/tmp/keep.sh <<'EOS'
+#!/bin/sh
+# a stray helper that keeps the device open after the sanitiser ends
+sleep 60 2>/dev/null | /ppt/bin/vfio-test --hold "$PPT_DEVICE" >/tmp/keep.out 2>&1 &
+echo $! >/tmp/keep.pid
+i=0
+until grep -qx ready /tmp/keep.out 2>/dev/null || [ $i -ge 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+echo "left a VFIO user behind"
+EOS
+chmod +x /tmp/keep.sh
+agent_start
+ok "sanitise set device nvme0 exec:/tmp/keep.sh" pptadm sanitise set device "$nv" exec:/tmp/keep.sh
+out=$(pptadm clean "$nv" 2>&1)
+rc=$?
+diag "$out"
+isnt "a sanitiser that leaves a VFIO user behind: the clean fails (after 10 s)" "$rc" 0
+like "... saying a VFIO user kept the device" "$out" 'a VFIO user kept the device'
+is "... nvme0 is left with vfio-pci, detached" "$(st "$nv"):$(last "$nv" driver)" detached:vfio-pci
+like "... still tainted" "$(last "$nv" tainted)" 'yes|true|1'
+ok "unload ppt" /sbin/modprobe -r ppt
+agent_stop
+dmesg -c >/dev/null
+ok "load ppt again" /sbin/modprobe ppt
+wait_for "... nvme0 is known again: detached, not adopted as a tenant's assignment" 20 \
+	sh -c "[ \"\$(pptadm -p -o state show $nv 2>/dev/null)\" = detached ]"
+like "... tainted" "$(last "$nv" tainted)" 'yes|true|1'
+like "... the kernel log says why" "$(dmesg)" "$nv: left with vfio-pci while it was sanitised"
+kill "$(cat /tmp/keep.pid)" 2>/dev/null
+wait_for "the VFIO user goes" 10 sh -c "! kill -0 $(cat /tmp/keep.pid) 2>/dev/null"
+ok "reserve --force takes nvme0 back from vfio-pci" pptadm reserve --force "$nv"
+is "... dirty: it may hold a tenant's data" "$(st "$nv")" dirty
+ok "sanitise set device nvme0 exec:/tmp/hang.sh" pptadm sanitise set device "$nv" exec:/tmp/hang.sh
 
 agent_start
 ok "a clean starts (no wait), the sanitiser hangs" pptadm clean --no-wait "$nv"
