@@ -172,21 +172,16 @@ struct ppt_sanitise_last {
  * @op: the operation the job belongs to
  * @pdev: the function; the operation holds the reference
  * @id: the request id the agent answers (%PPT_A_SANITISE_ID)
- * @spec: the sanitiser
+ * @res: its sanitiser (@res.spec) and outcome: the rest of @res is final
+ *	once @ended
  * @sent_to: the agent's port id once it was sent, 0 while waiting
  * @deadline: when @timer is due (jiffies)
  * @start_ns: when it was submitted (ktime_get_ns())
  * @ended: the outcome below is final; under ppt_agent_lock
  * @answered: the agent answered (a failure is the sanitiser's, not a
  *	missing or silent agent)
- * @err: 0, or the negative errno it failed with
  * @why: a constant summary of a failure, for the device's reason
- * @usec: how long it took
- * @when: when it ended, seconds since the epoch
- * @method: the agent's %PPT_A_SANITISE_METHOD
- * @verified: the agent's %PPT_A_SANITISE_VERIFIED
- * @msg: why it failed: the agent's message, or ppt's
- * @last: allocated with the job, filled in and given to the function's
+ * @last: allocated with the job; a copy of @res given to the function's
  *	entry when the operation records the outcome
  */
 struct ppt_sanitise_job {
@@ -195,19 +190,13 @@ struct ppt_sanitise_job {
 	struct ppt_op *op;
 	struct pci_dev *pdev;
 	u64 id;
-	char spec[PPT_SANITISER_MAX];
+	struct ppt_sanitise_last res;
 	u32 sent_to;
 	unsigned long deadline;
 	u64 start_ns;
 	bool ended;
 	bool answered;
-	int err;
 	const char *why;
-	u64 usec;
-	u64 when;
-	char method[PPT_SANITISE_TEXT_MAX];
-	char verified[PPT_SANITISE_TEXT_MAX];
-	char msg[PPT_SANITISE_TEXT_MAX];
 	struct ppt_sanitise_last *last;
 };
 

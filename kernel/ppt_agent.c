@@ -65,12 +65,12 @@ static bool ppt_agent_job_end(struct ppt_sanitise_job *job, int err,
 	if (job->ended)
 		return false;
 	job->ended = true;
-	job->err = err;
+	job->res.err = err;
 	job->why = why;
-	if (why && !job->msg[0])
-		strscpy(job->msg, why, sizeof(job->msg));
-	job->usec = div_u64(ktime_get_ns() - job->start_ns, NSEC_PER_USEC);
-	job->when = ktime_get_real_seconds();
+	if (why && !job->res.msg[0])
+		strscpy(job->res.msg, why, sizeof(job->res.msg));
+	job->res.usec = div_u64(ktime_get_ns() - job->start_ns, NSEC_PER_USEC);
+	job->res.when = ktime_get_real_seconds();
 	list_del_init(&job->node);
 	ppt_agent_njobs--;
 	return true;
@@ -160,7 +160,7 @@ struct ppt_sanitise_job *ppt_agent_job_new(struct ppt_op *op,
 	job->op = op;
 	job->pdev = pdev;
 	job->id = atomic64_inc_return(&ppt_sanitise_ids);
-	strscpy(job->spec, spec, sizeof(job->spec));
+	strscpy(job->res.spec, spec, sizeof(job->res.spec));
 	return job;
 }
 
@@ -326,11 +326,11 @@ int ppt_agent_done(u64 id, struct pci_dev *pdev, int err, const char *msg,
 		return -EINVAL;
 	}
 	if (method)
-		strscpy(found->method, method, sizeof(found->method));
+		strscpy(found->res.method, method, sizeof(found->res.method));
 	if (verified)
-		strscpy(found->verified, verified, sizeof(found->verified));
+		strscpy(found->res.verified, verified, sizeof(found->res.verified));
 	if (err && msg)
-		strscpy(found->msg, msg, sizeof(found->msg));
+		strscpy(found->res.msg, msg, sizeof(found->res.msg));
 	found->answered = true;
 	ppt_agent_job_end(found, err, err ?
 			  "the sanitiser failed: pptadm show names why (last sanitise)" :

@@ -1045,7 +1045,7 @@ int ppt_nl_send_sanitise_req(u32 portid, const struct ppt_sanitise_job *job,
 			  PPT_CMD_SANITISE_REQ_NTF);
 	if (!hdr || nla_put_string(msg, PPT_A_DEV_ADDR, pci_name(job->pdev)) ||
 	    nla_put_u64_64bit(msg, PPT_A_SANITISE_ID, job->id, PPT_A_PAD) ||
-	    nla_put_string(msg, PPT_A_SANITISER, job->spec) ||
+	    nla_put_string(msg, PPT_A_SANITISER, job->res.spec) ||
 	    nla_put_u32(msg, PPT_A_SANITISE_TIMEOUT, timeout)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;

@@ -1545,16 +1545,16 @@ static int ppt_sanitise_record(struct ppt_op *op, const char **why,
 		job = op->devs[i].job;
 		if (!job)
 			continue;
-		if (job->err)
+		if (job->res.err)
 			pci_warn(job->pdev, "sanitiser %s failed after %llu ms (%d): %s\n",
-				 job->spec, div_u64(job->usec, 1000), job->err,
-				 job->msg);
+				 job->res.spec, div_u64(job->res.usec, 1000), job->res.err,
+				 job->res.msg);
 		else
 			pci_info(job->pdev, "sanitised with %s (%s) in %llu ms: %s\n",
-				 job->spec, job->method, div_u64(job->usec, 1000),
-				 job->verified);
-		if (job->err && !err) {
-			err = job->err;
+				 job->res.spec, job->res.method, div_u64(job->res.usec, 1000),
+				 job->res.verified);
+		if (job->res.err && !err) {
+			err = job->res.err;
 			*why = job->why;
 			*answered = job->answered;
 		}
@@ -1562,19 +1562,11 @@ static int ppt_sanitise_record(struct ppt_op *op, const char **why,
 		if (!pd)
 			continue;
 		if (job->last) {
-			strscpy(job->last->spec, job->spec, sizeof(job->last->spec));
-			job->last->when = job->when;
-			job->last->usec = job->usec;
-			job->last->err = job->err;
-			strscpy(job->last->method, job->method,
-				sizeof(job->last->method));
-			strscpy(job->last->verified, job->verified,
-				sizeof(job->last->verified));
-			strscpy(job->last->msg, job->msg, sizeof(job->last->msg));
+			*job->last = job->res;
 			/* the entry's old record goes with the job */
 			swap(pd->last_sanitise, job->last);
 		}
-		pd->sanitised = !job->err;
+		pd->sanitised = !job->res.err;
 		ppt_table_gen++;
 	}
 	mutex_unlock(&ppt_table_lock);
@@ -1601,7 +1593,7 @@ static void ppt_sanitise_failed(struct ppt_op *op)
 		/* a dirty mate: its clean waits for the group's sanitiser */
 		if (!job && pd->state == PPT_STATE_DIRTY) {
 			pd->reason = "another function of its IOMMU group was not sanitised";
-		} else if (job && job->err) {
+		} else if (job && job->res.err) {
 			if (job->answered && pd->state == PPT_STATE_DIRTY)
 				ppt_table_set_state(pd, PPT_STATE_QUARANTINED);
 			pd->reason = job->why;
@@ -1629,10 +1621,10 @@ static void ppt_sanitise_refuse(struct ppt_op *op, int err, const char *why)
 	ppt_refuse(&op->req, err, why, NULL);
 	for (i = 0; i < op->n; i++) {
 		job = op->devs[i].job;
-		if (!job || job->err != err || job->why != why)
+		if (!job || job->res.err != err || job->why != why)
 			continue;
 		scnprintf(op->req.msg, sizeof(op->req.msg), "sanitiser %s: %s",
-			  job->spec, job->msg);
+			  job->res.spec, job->res.msg);
 		op->req.why = op->req.msg;
 		op->req.gist = why;
 		break;
