@@ -21,6 +21,8 @@
  *	ppt_sriov.c	SR-IOV: holding VFs, guarding PFs, ppt's sriov_configure
  *	ppt_stats.c	counters and duration histograms since load (monitoring)
  *	ppt_sanitise.c	the sanitiser policy: what erases a device's data
+ *	ppt_agent.c	the sanitise agent: asking it to erase, and its answers
+ *	ppt_taint.c	tainted=: the functions a previous boot left tainted
  *	ppt_netlink.c	the "ppt" generic netlink family
  *	ppt_compat.h	differences between kernel versions, from Kbuild probes
  */
@@ -341,6 +343,8 @@ extern struct mutex ppt_match_lock;
 extern struct list_head ppt_match_list;
 extern unsigned int ppt_match_gen;
 void ppt_dev_path(struct pci_dev *pdev, struct ppt_path_match *path);
+bool ppt_path_is(const struct ppt_path_match *m,
+		 const struct ppt_path_match *devpath);
 
 /* ppt_driver.c */
 extern struct pci_driver ppt_pci_driver;
@@ -429,6 +433,12 @@ int ppt_sanitise_set(int kind, const char *text, const char *spec,
 int ppt_sanitise_del(int kind, const char *text, const char **why);
 void ppt_sanitise_lookup(struct pci_dev *pdev, char *spec, size_t len);
 bool ppt_sanitise_owed(struct ppt_device *pd, char *spec, size_t len);
+
+/* ppt_taint.c */
+extern const struct kernel_param_ops ppt_taint_param_ops;
+bool ppt_taint_arrive(struct ppt_device *pd);
+void ppt_taint_start(void);
+void ppt_taint_stop(void);
 
 /* ppt_agent.c */
 extern unsigned int ppt_sanitise_timeout;

@@ -39,7 +39,7 @@ static int ppt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	struct ppt_snapshot *snap;
 	struct ppt_device *pd;
 	enum ppt_state state;
-	bool untrusted, tainted = false;
+	bool untrusted, before = false, tainted = false;
 	int ret = 0;
 
 	/* bridges carry other functions' traffic: never ppt's */
@@ -65,6 +65,8 @@ static int ppt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 			goto unlock;
 		}
 		pd->tainted = untrusted;
+		/* a previous boot's tenant may have left its data: tainted= */
+		before = ppt_taint_arrive(pd);
 		ppt_table_set_state(pd, PPT_STATE_RESERVED);
 		ppt_nl_notify_device(pd, false);
 	} else {
@@ -88,13 +90,18 @@ unlock:
 		return ret;
 	if (tainted)
 		ppt_gate_sync(pdev);
-	/* a tenant's device given back behind ppt's back (libvirt): clean it */
-	if (untrusted && state == PPT_STATE_DIRTY)
+	/*
+	 * A tenant's device given back behind ppt's back (libvirt), or one a
+	 * previous boot left tainted: clean it.
+	 */
+	if ((untrusted || before) && state == PPT_STATE_DIRTY)
 		ppt_ops_later(pdev, PPT_CMD_DEVICE_CLEAN);
-	pci_info(pdev, "held by ppt, %s%s\n", ppt_state_name(state),
+	pci_info(pdev, "held by ppt, %s%s%s\n", ppt_state_name(state),
 		 untrusted ?
 		 " (from a driver that works for others: it may hold a tenant's data)" :
-		 "");
+		 "",
+		 before && state == PPT_STATE_DIRTY && !untrusted ?
+		 " (a previous boot left it with a tenant's data: tainted=)" : "");
 	return 0;
 }
 

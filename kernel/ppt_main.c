@@ -10,6 +10,7 @@
  *	ppt.ids=1234:1111,8086:293e ppt.devices=0000:03:00.0
  *	ppt.paths=0000:00/02.0/00.0 ppt.vfs=0000:3b:00.0=4
  *	ppt.sanitise=class:0200=none;device:0000:03:00.0=exec:/usr/bin/scrub
+ *	ppt.tainted=0000:03:00.0
  *
  * or bound by hand like pci-stub:
  *
@@ -49,6 +50,10 @@ static char *sanitise;
 module_param(sanitise, charp, 0444);
 MODULE_PARM_DESC(sanitise,
 		 "Sanitiser policy: ';'-separated KIND:SELECTOR=SANITISER, KIND device, ids or class (2, 4 or 6 hex digits); SANITISER none, nvme[:METHOD], bar[:BARS] or exec:/PATH.  Defaults: class:0108=nvme;class:03=bar");
+
+module_param_cb(tainted, &ppt_taint_param_ops, NULL, 0644);
+MODULE_PARM_DESC(tainted,
+		 "Functions a previous boot left with a tenant's data: comma-separated [domain:]bus:dev.fn or topology paths (a write beginning with '+' adds); each arrives dirty, owing its sanitiser, once.  pptadm agent restore gives the list it keeps in /var/lib/ppt/tainted");
 
 bool ppt_auto_clean = true;
 module_param_named(auto_clean, ppt_auto_clean, bool, 0644);
@@ -96,6 +101,7 @@ static int __init ppt_init(void)
 	if (ret)
 		goto err_bind;
 	ppt_sriov_init();
+	ppt_taint_start();
 	pr_info("loaded, protocol version %d\n", PPT_GENL_VERSION);
 	return 0;
 
@@ -128,6 +134,8 @@ err_match:
  */
 static void __exit ppt_exit(void)
 {
+	/* no write of tainted= marks a device from here on */
+	ppt_taint_stop();
 	/* no lease returns a device, and no close recycles one, from here on */
 	ppt_lease_exit();
 	ppt_recycle_stop();

@@ -294,6 +294,22 @@ void ppt_dev_path(struct pci_dev *pdev, struct ppt_path_match *path)
 	path->nhops = depth;
 }
 
+/**
+ * ppt_path_is() - does a parsed path name the function at @devpath?
+ * @m: the parsed path
+ * @devpath: the function's path (ppt_dev_path())
+ *
+ * Return: true when it does; a function too deep for a path never matches.
+ */
+bool ppt_path_is(const struct ppt_path_match *m,
+		 const struct ppt_path_match *devpath)
+{
+	return devpath->nhops && m->domain == devpath->domain &&
+	       m->root_bus == devpath->root_bus &&
+	       m->nhops == devpath->nhops &&
+	       !memcmp(m->hops, devpath->hops, devpath->nhops);
+}
+
 /* Does entry @e name @pdev, whose topology path is @path? */
 static bool ppt_match_entry_dev(const struct ppt_match_entry *e,
 				struct pci_dev *pdev,
@@ -309,10 +325,7 @@ static bool ppt_match_entry_dev(const struct ppt_match_entry *e,
 	case PPT_A_MATCH_VFS:
 		return pdev->is_virtfn && ppt_addr_is(&e->vfs.pf, pci_physfn(pdev));
 	default:
-		return path->nhops && e->path.domain == path->domain &&
-		       e->path.root_bus == path->root_bus &&
-		       e->path.nhops == path->nhops &&
-		       !memcmp(e->path.hops, path->hops, path->nhops);
+		return ppt_path_is(&e->path, path);
 	}
 }
 

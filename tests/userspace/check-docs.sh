@@ -413,7 +413,7 @@ names_of() {	# names_of MACRO: the strings of a PPT_*_NAMES initializer
 
 if part ppt; then
 
-src_params=$(sed -nE 's/^[ \t]*module_param(_named)?\(([a-z_0-9]+),.*/\2/p' "$kmain")
+src_params=$(sed -nE 's/^[ \t]*module_param(_named|_cb)?\(([a-z_0-9]+),.*/\2/p' "$kmain")
 desc_params=$(sed -nE 's/^[ \t]*MODULE_PARM_DESC\(([a-z_0-9]+),.*/\1/p' "$kmain")
 page_params=$(section "$page4" PARAMETERS | tags)
 same "kernel/ppt_main.c: every module_param has a MODULE_PARM_DESC" "$src_params" "$desc_params"
