@@ -253,10 +253,20 @@ t "agent status --jobs 2: usage error" 2 --err 'agent status does not take --job
 t "agent with an unknown subcommand: usage error" 2 --err 'unknown agent command "stop"' -- agent stop
 t "agent -j: usage error (it logs lines)" 2 --err 'agent logs lines on standard error' -- -j agent
 t "agent from a batch: refused" 2 --err 'agent does not run from a batch' -- -b <(echo agent)
+t "agent restore --jobs 2: usage error" 2 --err 'agent restore does not take --jobs' -- agent restore --jobs 2
+t "agent restore -j: usage error" 2 --err 'agent restore takes no -j' -- -j agent restore
+printf '# kept\n0000:00/03.0/00.0\n0000:zz:00.0\n' > "$tmp/tainted"
+PPT_TAINTED_FILE="$tmp/tainted" t "agent restore with a bad line: file and line named, nothing given, exit 1" 1 \
+	--err "agent restore: $tmp/tainted:3: \"0000:zz:00.0\" is neither a PCI address nor a topology path" -- agent restore
+PPT_TAINTED_FILE="$tmp/none/tainted" t "agent restore with no file kept: nothing to give, exit 0" 0 \
+	--out "^0 devices kept as tainted in $tmp/none/tainted given to ppt" -- agent restore
 
 # --- without the module --------------------------------------------------
 if [ -z "$loaded" ]; then
 	t "agent without the module: exit 1" 1 --err 'cannot reach the ppt netlink family' -- agent --jobs 2
+	printf '0000:00/03.0/00.0\n' > "$tmp/tainted"
+	PPT_TAINTED_FILE="$tmp/tainted" t "agent restore without the module: said, exit 1" 1 \
+		--err 'tainted does not exist: ppt is not loaded, or is too old to take tainted=' -- agent restore
 	t "agent status -j without the module: the error object, exit 1" 1 \
 		--out '^\{"error":\{"errno":"ENOENT",.*"operation":"agent status"' -- -j agent status
 	t "sanitise list without the module: exit 1" 1 --err 'cannot reach the ppt netlink family' -- sanitise list

@@ -32,6 +32,7 @@
 #include "agent.h"
 #include "cmds.h"
 #include "sanitise.h"
+#include "taint_file.h"
 
 /* How long stopped sanitisers get after SIGTERM before SIGKILL. */
 #define AGENT_STOP_GRACE_MS	5000
@@ -44,6 +45,9 @@ struct agent {
 	pid_t pid;		/* the agent's own */
 	bool stop;		/* asked to stop: exit 0 */
 	int fatal;		/* exit status once the loop ends */
+	struct taint_set kept;	/* the tainted functions on disk (taint_file.h) */
+	struct taint_set seen;	/* addresses this agent saw tainted */
+	const char *kept_file;
 };
 
 static long long mono_ms(void)
@@ -263,9 +267,80 @@ static void take_requests(struct agent *ag)
 	}
 }
 
-/* Events only tell the agent that ppt went away: its registration with it. */
+/* --- the kept taint ---------------------------------------------------------- */
+
+/*
+ * What ppt now says of a function goes into the file: a tainted one is
+ * kept; one this agent saw tainted and now sees clean goes.  A line for a
+ * function this agent never saw tainted stays: it may not have been given
+ * back to ppt (agent restore), and a reboot still owes its erase.
+ */
+static bool keep_note(struct agent *ag, const struct ppt_dev *d)
+{
+	const char *addr = ppt_dev_addr(d);
+	bool tainted = ppt_dev_tainted(d);
+	bool nomem = false, changed;
+
+	if (tainted) {
+		if (taint_add(&ag->seen, addr))
+			nomem = true;
+	} else if (!taint_drop(&ag->seen, addr)) {
+		return false;
+	}
+	changed = !nomem && taint_note(&ag->kept, addr, ppt_dev_path(d), tainted, &nomem);
+	if (nomem)
+		say(ag, "%s: out of memory: %s is not kept as tainted", ag->kept_file, addr);
+	return changed;
+}
+
+static void keep_save(struct agent *ag)
+{
+	char err[512];
+
+	if (taint_save(&ag->kept, ag->kept_file, err, sizeof(err)))
+		say(ag, "cannot keep the tainted functions (a reboot forgets them): %s", err);
+}
+
+/* The file brought up to date with ppt's whole table. */
+static void keep_sync(struct agent *ag)
+{
+	struct ppt_dev **devs = NULL;
+	bool changed = false;
+	size_t n = 0, i;
+	int ret;
+
+	ret = ppt_device_list(ag->c->h, &devs, &n);
+	if (ret) {
+		say(ag, "listing ppt's devices for %s: %s", ag->kept_file, strerror(-ret));
+		return;
+	}
+	for (i = 0; i < n; i++)
+		changed |= keep_note(ag, devs[i]);
+	ppt_dev_list_free(devs);
+	if (changed)
+		keep_save(ag);
+}
+
+/* The file, read at the start: a file that does not parse stops the agent. */
+static int keep_load(struct agent *ag)
+{
+	char err[512];
+
+	ag->kept_file = taint_file_path();
+	if (taint_load(&ag->kept, ag->kept_file, err, sizeof(err))) {
+		say(ag, "cannot keep the tainted functions: %s", err);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+/*
+ * Events tell the agent which functions become tainted or clean (kept on
+ * disk), and that ppt went away: its registration with it.
+ */
 static void take_events(struct agent *ag)
 {
+	bool changed = false, resync = false;
 	struct ppt_event *ev;
 	int ret;
 
@@ -276,9 +351,18 @@ static void take_events(struct agent *ag)
 			say(ag, "ppt was %s: the registration ended with it; exiting (systemd restarts the agent)",
 			    ppt_event_lost_reason(ev) == PPT_LOST_UNLOADED ? "unloaded" : "reloaded");
 			ag->fatal = EXIT_FAIL;
+		} else if (ppt_event_type(ev) == PPT_EVENT_LOST) {
+			resync = true;
+		} else if (ppt_event_type(ev) == PPT_EVENT_DEVICE && !ppt_event_removed(ev)) {
+			/* one ppt no longer knows still owes its erase: kept */
+			changed |= keep_note(ag, ppt_event_dev(ev));
 		}
 		ppt_event_free(ev);
 	}
+	if (changed)
+		keep_save(ag);
+	if (resync && !ag->fatal)
+		keep_sync(ag);
 	if (ret != -EAGAIN && ret != -EINTR) {
 		say(ag, "reading ppt's events: %s", strerror(-ret));
 		ag->fatal = EXIT_FAIL;
@@ -349,6 +433,9 @@ static int setup(struct agent *ag)
 
 	if (ctx_open(c, "agent"))
 		return EXIT_FAIL;
+	ret = keep_load(ag);
+	if (ret)
+		return ret;
 	/* subscribed first: an unload after the registration cannot go unseen */
 	ret = ppt_events_subscribe(c->h);
 	if (ret) {
@@ -369,6 +456,8 @@ static int setup(struct agent *ag)
 	say(ag, "registered (pid %d, netlink port %u): up to %u sanitiser%s at once, %u s of grace",
 	    (int)getpid(), ppt_handle_portid(c->h), c->a.jobs, c->a.jobs == 1 ? "" : "s",
 	    c->a.grace_s);
+	/* subscribed before: no change between this list and the events is missed */
+	keep_sync(ag);
 	return 0;
 }
 
@@ -417,6 +506,8 @@ static int serve(struct ctx *c)
 	}
 	stop_all(&ag);
 	agent_jobs_free(&ag.jobs);
+	taint_free(&ag.kept);
+	taint_free(&ag.seen);
 	close(ag.sfd);
 	sigprocmask(SIG_SETMASK, &ag.old_mask, NULL);
 	if (!ret && ag.stop && !ag.fatal)
@@ -445,7 +536,32 @@ static int status(struct ctx *c)
 	return found ? 0 : EXIT_FAIL;
 }
 
+/*
+ * agent restore: give ppt the functions kept as tainted, so that the
+ * reserved ones among them become dirty and are cleaned.
+ */
+static int restore(struct ctx *c)
+{
+	const char *file = taint_file_path();
+	struct taint_set kept;
+	char err[512];
+	int ret;
+
+	ret = taint_load(&kept, file, err, sizeof(err));
+	if (!ret)
+		ret = taint_give(&kept, TAINT_PARAM_DEFAULT, err, sizeof(err));
+	if (ret)
+		fprintf(c->err, "pptadm: agent restore: %s\n", err);
+	else
+		fprintf(c->out, "%zu device%s kept as tainted in %s given to ppt\n", kept.n,
+			kept.n == 1 ? "" : "s", file);
+	taint_free(&kept);
+	return ret ? EXIT_FAIL : 0;
+}
+
 int cmd_agent(struct ctx *c)
 {
+	if (c->a.agent_restore)
+		return restore(c);
 	return c->a.agent_status ? status(c) : serve(c);
 }

@@ -307,7 +307,8 @@ static const struct verb verbs[] = {
 	  DEVICE_HELP },
 	{ "agent", V_AGENT, OPT_JOBS | OPT_GRACE, 0, 1,
 	  "agent [--jobs N] [--timeout-grace SECS]\n"
-	  "agent status",
+	  "agent status\n"
+	  "agent restore",
 	  "The sanitise agent, a service in the foreground (the unit ppt-agent.service\n"
 	  "runs it): the kernel's clean of a device whose sanitiser policy names a\n"
 	  "sanitiser (see sanitise) binds it to vfio-pci, in state sanitising, and\n"
@@ -324,7 +325,15 @@ static const struct verb verbs[] = {
 	  "another agent is registered, the module has no sanitise agents, or ppt\n"
 	  "was unloaded or reloaded (its registration is gone; systemd restarts\n"
 	  "the unit).  status: the registered agent, its process, netlink port and\n"
-	  "pending requests (-j: one object); exit status 1 when none is.\n" },
+	  "pending requests (-j: one object); exit status 1 when none is.\n"
+	  "The agent also keeps, in /var/lib/ppt/tainted ($PPT_TAINTED_FILE names\n"
+	  "another), the devices that went to a tenant and were not cleaned since:\n"
+	  "a reboot erases no media.  restore gives that list to ppt (its tainted=\n"
+	  "parameter): the reserved devices it names become dirty and are cleaned,\n"
+	  "with their sanitisers; ppt-agent.service runs it before the agent, and\n"
+	  "before the orchestrators' services.  Exit status 1 when the file has a\n"
+	  "line that is neither an address nor a topology path (file:line named;\n"
+	  "nothing given) or ppt is not loaded.\n" },
 	{ "help", V_HELP, 0, 0, 1, "help [COMMAND]",
 	  "This overview, or a command's help (also: pptadm COMMAND --help).\n" },
 };
@@ -709,7 +718,7 @@ static int parse_sanitise(struct args *a, char *err, size_t errlen)
 	return ARGS_USAGE;
 }
 
-/* agent [--jobs N] [--timeout-grace SECS] | agent status */
+/* agent [--jobs N] [--timeout-grace SECS] | agent status | agent restore */
 static int parse_agent(struct args *a, char *err, size_t errlen)
 {
 	if (!a->argc) {
@@ -719,15 +728,23 @@ static int parse_agent(struct args *a, char *err, size_t errlen)
 		}
 		return ARGS_OK;
 	}
-	if (strcmp(a->argv[0], "status")) {
-		snprintf(err, errlen, "unknown agent command \"%s\" (want status, or nothing)",
+	if (strcmp(a->argv[0], "status") && strcmp(a->argv[0], "restore")) {
+		snprintf(err, errlen, "unknown agent command \"%s\" (want status, restore, or nothing)",
 			 a->argv[0]);
 		return ARGS_USAGE;
 	}
 	if (a->given & (OPT_JOBS | OPT_GRACE)) {
-		snprintf(err, errlen, "agent status does not take %s",
+		snprintf(err, errlen, "agent %s does not take %s", a->argv[0],
 			 a->given & OPT_JOBS ? "--jobs" : "--timeout-grace");
 		return ARGS_USAGE;
+	}
+	if (!strcmp(a->argv[0], "restore")) {
+		if (a->given & OPT_JSON) {
+			snprintf(err, errlen, "agent restore takes no -j");
+			return ARGS_USAGE;
+		}
+		a->agent_restore = true;
+		return ARGS_OK;
 	}
 	a->agent_status = true;
 	return ARGS_OK;

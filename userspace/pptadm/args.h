@@ -123,6 +123,7 @@ struct args {
 	enum ppt_sanitise_kind sanitise_kind;	/* sanitise set/del */
 	const char *match_text;		/* as given; checked */
 	bool agent_status;	/* agent status */
+	bool agent_restore;	/* agent restore */
 	unsigned int jobs;	/* agent --jobs N (default 4) */
 	unsigned int grace_s;	/* agent --timeout-grace SECS (default 30) */
 	int argc;		/* operands after the verb */

@@ -114,7 +114,7 @@ static int run_argv(int argc, char **argv, const char *where)
 		return EXIT_USAGE;
 	}
 	if (where && (a.verb->id == V_MONITOR || a.verb->id == V_RUN ||
-		      (a.verb->id == V_AGENT && !a.agent_status))) {
+		      (a.verb->id == V_AGENT && !a.agent_status && !a.agent_restore))) {
 		fprintf(stderr, "pptadm: %s: %s does not run from a batch\n", where, a.verb->name);
 		return EXIT_USAGE;
 	}
