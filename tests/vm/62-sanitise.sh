@@ -18,6 +18,12 @@
 #   device with vfio-pci, detached and tainted, which a reload does not
 #   adopt as a tenant's; an unload while a sanitiser runs finishes and the
 #   device is dirty after the load.
+# - Dirty across a reboot (played by unloading ppt, removing nvme0 from
+#   the bus and rescanning it): the agent keeps the tenant's device in its
+#   file; after the "reboot" the device arrives reserved, and pptadm agent
+#   restore makes it dirty with the reason; its clean erases it and the
+#   file forgets it.  tainted= at load makes it arrive dirty (a bad entry
+#   logged and skipped); a write with a bad entry is refused.
 # - pptadm sanitise run by hand: each erase QEMU's controller offers runs
 #   and verifies; one it does not offer (Sanitize) fails saying so; the
 #   controller's baseline (firmware, namespaces, formats) compares equal
@@ -281,6 +287,71 @@ ok "its clean (the default policy again after the reload: nvme)" pptadm clean "$
 is "... reserved" "$(st "$nv")" reserved
 nvme_back_to_host
 is "the host reads none of the data" "$(secrets)" 0
+
+# --- dirty across a reboot: the agent keeps the taint, restore gives it back -------
+# A reboot is played by unloading ppt, removing nvme0 from the bus and
+# rescanning it: the function arrives again with no driver and nothing in
+# the kernel remembers it, as after a reboot; its media keeps the data.
+export PPT_TAINTED_FILE=/tmp/state/tainted
+param=/sys/module/ppt/parameters/tainted
+reboot_nvme() { # [MODPROBE ARGS...]: ppt unloaded, nvme0 gone and back, ppt loaded
+	/sbin/modprobe -r ppt &&
+		echo 1 >"/sys/bus/pci/devices/$nv/remove" &&
+		/sbin/modprobe ppt devices="$nv" "$@" &&
+		echo 1 >/sys/bus/pci/rescan
+}
+agent_stop
+agent_start
+ok "the host writes the pattern again" sh -c \
+	"yes PPT-TENANT-SECRET | dd of=/dev/nvme0n1 bs=4096 count=256 conv=fsync 2>/dev/null; sync"
+ok "nvme0 to tenant t9" sh -c "pptadm reserve --force $nv >/dev/null && pptadm claim --owner t9 $nv >/dev/null && pptadm assign --owner t9 $nv >/dev/null"
+nvpath=$(last "$nv" path)
+wait_for "the agent keeps it as tainted, by its topology path ($nvpath)" 10 \
+	grep -qx "$nvpath" "$PPT_TAINTED_FILE"
+like "... in a file that says what it is" "$(head -n 1 "$PPT_TAINTED_FILE")" '^# Kept by pptadm agent'
+# the host goes down with the tenant on it: nobody cleans
+kill -9 "$agent_pid"
+wait "$agent_pid" 2>/dev/null
+ok "a reboot: nvme0 arrives again with no driver, ppt loaded with devices= naming it" reboot_nvme
+wait_for "... without the kept taint it would be reserved, the tenant's data on it" 20 \
+	sh -c "[ \"\$(pptadm -p -o state show $nv 2>/dev/null)\" = reserved ]"
+dmesg -c >/dev/null
+echo bogus >"$param" 2>/dev/null
+isnt "a tainted= write with a bad entry is refused" "$?" 0
+like "... the kernel log names the entry" "$(dmesg)" 'tainted: refusing the list: bad entry "bogus"'
+is "... nothing changed" "$(st "$nv")" reserved
+out=$(pptadm agent restore 2>&1)
+rc=$?
+diag "$out"
+is "pptadm agent restore gives ppt the kept devices" "$rc:$out" \
+	"0:1 device kept as tainted in $PPT_TAINTED_FILE given to ppt"
+is "... nvme0 is dirty" "$(st "$nv")" dirty
+is "... saying why" "$(last "$nv" reason)" "a previous boot left it with a tenant's data (tainted=)"
+like "... tainted" "$(last "$nv" tainted)" 'yes|true|1'
+like "... the kernel log says so" "$(dmesg)" "$nv: dirty: a previous boot left it"
+is "... the entry is spent: the parameter shows none waiting" "$(cat "$param")" ""
+agent_start
+ok "its clean runs its sanitiser" pptadm clean "$nv"
+is "... reserved" "$(st "$nv")" reserved
+is "... the last sanitise: nvme, ok" "$(last "$nv" last_sanitiser):$(last "$nv" last_sanitise_outcome)" nvme:ok
+wait_for "... the agent no longer keeps it as tainted" 10 \
+	sh -c "! grep -qx '$nvpath' $PPT_TAINTED_FILE"
+nvme_back_to_host
+is "the host reads none of the tenant's data after that reboot" "$(secrets)" 0
+agent_stop
+ok "a reboot with tainted= at load (and a bad entry): ppt loaded with it" \
+	reboot_nvme tainted="bogus,$nvpath"
+wait_for "... nvme0 arrives dirty" 20 \
+	sh -c "[ \"\$(pptadm -p -o state show $nv 2>/dev/null)\" = dirty ]"
+is "... saying why" "$(last "$nv" reason)" "a previous boot left it with a tenant's data (tainted=)"
+like "... the bad entry is logged and skipped" "$(dmesg)" 'tainted: ignoring entry "bogus"'
+like "... the kernel log says why it is dirty" "$(dmesg)" \
+	"$nv: held by ppt, dirty \\(a previous boot left it with a tenant's data: tainted=\\)"
+agent_start
+ok "its clean (the agent running)" pptadm clean "$nv"
+is "... reserved" "$(st "$nv")" reserved
+nvme_back_to_host
+unset PPT_TAINTED_FILE
 
 case $RIG_KNAME in
 debug*) done_testing ;;
