@@ -10,7 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
+#include "baseline_kept.h"
 #include "nvme.h"
 #include "tap.h"
 
@@ -1424,6 +1426,69 @@ static void test_names(void)
 	ok(nvme_erase_parse("secure", &got) == -EINVAL, "an unknown name is rejected");
 }
 
+/* The agent's kept baselines: the first is kept, later ones compared. */
+static void test_baseline_kept(void)
+{
+	char dir[] = "/tmp/test_nvme.XXXXXX", sub[64], file[128], cmd[96];
+	char note[160], why[1024];
+	struct nvme_baseline now;
+	struct fake f;
+	struct nvme_io io;
+	struct nvme_ctrl *c;
+	int ret;
+
+	if (!mkdtemp(dir)) {
+		ok(0, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	snprintf(sub, sizeof(sub), "%s/lib/baseline", dir);
+	snprintf(file, sizeof(file), "%s/nvme-0000:05:00.0.baseline", sub);
+	fake_init(&f);
+	c = open_ok(&f, &io, "kept baselines");
+	nvme_baseline_take(c, &now, why, sizeof(why));
+	note[0] = why[0] = '\0';
+	ret = baseline_kept_check(sub, "0000:05:00.0", &now, note, sizeof(note), why, sizeof(why));
+	ok(ret == 0, "the first erase: no baseline kept, so this one is");
+	is_str(note, "baseline kept", "... saying so");
+	ok(access(file, R_OK) == 0, "... in DIR/nvme-ADDRESS.baseline, its directories made");
+	ret = baseline_kept_check(sub, "0000:05:00.0", &now, note, sizeof(note), why, sizeof(why));
+	ok(ret == 0, "the next tenant left it as it was: the same");
+	is_str(note, "baseline unchanged", "... saying so");
+
+	/* a tenant who re-created a namespace and flashed firmware */
+	ns_make(&f, 3, 128, 0);
+	strcpy(f.fr, "2.0");
+	nvme_baseline_take(c, &now, why, sizeof(why));
+	ret = baseline_kept_check(sub, "0000:05:00.0", &now, note, sizeof(note), why, sizeof(why));
+	ok(ret == 1, "a tenant changed the controller: it differs");
+	{
+		char want[1024];
+
+		snprintf(want, sizeof(want), "the controller changed since its baseline (%s): "
+			 "firmware FR 1.0 -> 2.0; namespace 3 appeared (NSZE 128, LBA size 512)", file);
+		is_str(why, want, "... the file and each difference named");
+	}
+	ret = baseline_kept_check(sub, "0000:06:00.0", &now, note, sizeof(note), why, sizeof(why));
+	ok(ret == 0 && !strcmp(note, "baseline kept"), "another controller has a baseline of its own");
+
+	/* a kept file that does not parse: no comparison can vouch for it */
+	{
+		FILE *fp = fopen(file, "w");
+
+		fputs("nvme-baseline/1 sn=A colour=red\n", fp);
+		fclose(fp);
+	}
+	ret = baseline_kept_check(sub, "0000:05:00.0", &now, note, sizeof(note), why, sizeof(why));
+	ok(ret == -EINVAL, "a kept baseline that does not parse fails");
+	ok(strstr(why, "the kept baseline ") == why && strstr(why, "nvme-0000:05:00.0.baseline: "),
+	   "... naming the file: %s", why);
+	nvme_close(c);
+	fake_free(&f);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd))
+		printf("# could not remove %s\n", dir);
+}
+
 int main(void)
 {
 	test_open_close();
@@ -1435,6 +1500,7 @@ int main(void)
 	test_verify();
 	test_faults();
 	test_baseline();
+	test_baseline_kept();
 	test_names();
 	return tap_done();
 }

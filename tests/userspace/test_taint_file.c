@@ -91,14 +91,14 @@ static void test_save_give(void)
 	bool nomem;
 	char *got;
 
-	snprintf(file, sizeof(file), "%s/state/tainted", dir);
+	snprintf(file, sizeof(file), "%s/var/state/tainted", dir);
 	snprintf(param, sizeof(param), "%s/param", dir);
 	ok(!taint_load(&back, file, err, sizeof(err)) && back.n == 0, "a missing file is an empty set");
 	ok(!taint_give(&back, param, err, sizeof(err)) && access(param, F_OK),
 	   "an empty set gives ppt nothing");
 	taint_note(&s, "0000:03:00.0", "0000:00/02.0/00.0", true, &nomem);
 	taint_note(&s, "0001:04:00.1", NULL, true, &nomem);
-	ok(!taint_save(&s, file, err, sizeof(err)), "saved, its directory made (%s)", err);
+	ok(!taint_save(&s, file, err, sizeof(err)), "saved, its directories made (%s)", err);
 	got = slurp(file);
 	ok(got && strstr(got, "\n0000:00/02.0/00.0\n0001:04:00.1\n") && got[0] == '#',
 	   "... one function a line, after a comment saying what the file is");

@@ -24,6 +24,10 @@
 #   restore makes it dirty with the reason; its clean erases it and the
 #   file forgets it.  tainted= at load makes it arrive dirty (a bad entry
 #   logged and skipped); a write with a bad entry is refused.
+# - The controller baseline the agent keeps at an erase: a tenant's
+#   change (played by an older firmware revision in the kept file) fails
+#   the next clean, quarantining the device with the difference named;
+#   removing the file accepts the change, and the next clean keeps a new one.
 # - pptadm sanitise run by hand: each erase QEMU's controller offers runs
 #   and verifies; one it does not offer (Sanitize) fails saying so; the
 #   controller's baseline (firmware, namespaces, formats) compares equal
@@ -356,6 +360,33 @@ unset PPT_TAINTED_FILE
 case $RIG_KNAME in
 debug*) done_testing ;;
 esac
+
+# --- the controller baseline the agent keeps, compared after every tenant ----------
+bl=/var/lib/ppt/baseline/nvme-$nv.baseline
+ok "the agent kept nvme0's controller baseline at an erase (its directories made)" test -s "$bl"
+ok "nvme0 to tenant t10 and back" sh -c \
+	"pptadm reserve --force $nv >/dev/null && pptadm claim --owner t10 $nv >/dev/null && pptadm assign --owner t10 $nv >/dev/null && pptadm unassign --owner t10 $nv >/dev/null"
+ok "... its clean" pptadm clean "$nv"
+like "... compared the controller with its baseline: unchanged" \
+	"$(last "$nv" last_sanitise_verified)" 'baseline unchanged$'
+# QEMU's controller cannot be flashed: an older firmware revision in the
+# kept baseline plays the controller as it was before its tenant flashed it
+sed -i 's/ fr=[^ ]* / fr=0.1 /' "$bl"
+ok "nvme0 to tenant t11, who 'flashed its firmware', and back" sh -c \
+	"pptadm claim --owner t11 $nv >/dev/null && pptadm assign --owner t11 $nv >/dev/null && pptadm unassign --owner t11 $nv >/dev/null"
+out=$(pptadm clean "$nv" 2>&1)
+rc=$?
+diag "$out"
+isnt "its clean fails: the controller differs from its baseline" "$rc" 0
+is "... nvme0 is quarantined" "$(st "$nv")" quarantined
+like "... the last sanitise names the file and the difference" "$(last "$nv" last_sanitise_msg)" \
+	"changed since its baseline \\($bl\\): firmware FR 0.1 -> "
+ok "an administrator accepts the change: removes the kept baseline" rm "$bl"
+ok "... and cleans nvme0" pptadm clean "$nv"
+is "... reserved" "$(st "$nv")" reserved
+like "... a new baseline is kept" "$(last "$nv" last_sanitise_verified)" 'baseline kept'
+ok "... in its file" test -s "$bl"
+nvme_back_to_host
 
 # --- NVMe: pptadm sanitise run, by hand ---------------------------------------------
 ok "the host writes the pattern again" sh -c \

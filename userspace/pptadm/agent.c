@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "baseline_kept.h"
 #include "cmds.h"
 #include "sanitise.h"
 #include "taint_file.h"
@@ -99,7 +100,8 @@ static void child(struct agent *ag, const struct agent_job *j, int report)
 	if (sanitiser_parse(j->sanitiser, &spec, r.why, sizeof(r.why))) {
 		r.err = -EINVAL;
 	} else {
-		r.err = sanitise_run(j->addr, &spec, agent_erase_timeout(j->timeout_s), &res);
+		r.err = sanitise_run(j->addr, &spec, agent_erase_timeout(j->timeout_s),
+				     baseline_dir(), &res);
 		snprintf(r.method, sizeof(r.method), "%s", res.method);
 		snprintf(r.verified, sizeof(r.verified), "%s", res.verified);
 		if (r.err)

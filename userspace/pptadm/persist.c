@@ -881,3 +881,30 @@ int persist_lock(const char *path, char *err, size_t errlen)
 	}
 	return fd;
 }
+
+int persist_mkdirs(const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	char *p;
+
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(ENAMETOOLONG));
+		return -ENAMETOOLONG;
+	}
+	for (p = path + 1; ; p++) {
+		bool last = !*p;
+
+		if (*p != '/' && !last)
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) && errno != EEXIST) {
+			int ret = -errno;
+
+			snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+			return ret;
+		}
+		if (last)
+			return 0;
+		*p = '/';
+	}
+}

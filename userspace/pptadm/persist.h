@@ -123,6 +123,13 @@ int persist_write(const char *path, const char *content, char *err,
 		  size_t errlen);
 
 /*
+ * Make directory dir and its missing parents (mode 0755), for a file
+ * pptadm keeps where nothing made the directory.  0, or a negative errno
+ * with the directory it could not make in err.
+ */
+int persist_mkdirs(const char *dir, char *err, size_t errlen);
+
+/*
  * Another *.conf file in the same directory with an "options ppt" line:
  * modprobe would pass both, and for a parameter set in both the kernel keeps
  * the later one.  Returns its path in buf, or false.

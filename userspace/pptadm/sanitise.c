@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "baseline_kept.h"
 #include "sanitise.h"
 #include "vfio_dev.h"
 
@@ -97,28 +98,47 @@ static int nvme_vfio_open(struct vfio_dev *d, struct nvme_vfio *nv, struct nvme_
 	return 0;
 }
 
+/*
+ * With baselines (the agent's): the controller as the tenant left it,
+ * compared after the erase with the one kept (baseline_kept.h).
+ */
 static int run_nvme(const char *addr, const struct sanitiser_spec *s, unsigned int timeout_s,
-		    struct sanitise_result *r)
+		    const char *baselines, struct sanitise_result *r)
 {
 	struct nvme_erase_report rep;
+	struct nvme_baseline now;
 	struct nvme_ctrl *ctrl;
 	struct nvme_vfio nv;
 	struct vfio_dev d;
 	struct nvme_io io;
-	int ret;
+	char note[160] = "";
+	int ret, diff;
 
 	ret = nvme_vfio_open(&d, &nv, &io, addr, r->why, sizeof(r->why));
 	if (ret)
 		return ret;
 	ret = nvme_open(&io, &ctrl, r->why, sizeof(r->why));
 	if (!ret) {
+		if (baselines)
+			ret = nvme_baseline_take(ctrl, &now, r->why, sizeof(r->why));
 		memset(&rep, 0, sizeof(rep));
-		ret = nvme_erase(ctrl, s->erase, timeout_s, &rep);
-		snprintf(r->method, sizeof(r->method), "%s", nvme_erase_name(rep.method));
-		snprintf(r->offered, sizeof(r->offered), "%s", rep.offered);
-		snprintf(r->verified, sizeof(r->verified), "%s", rep.verified);
-		if (ret)
-			snprintf(r->why, sizeof(r->why), "%s", rep.why);
+		if (!ret) {
+			ret = nvme_erase(ctrl, s->erase, timeout_s, &rep);
+			snprintf(r->method, sizeof(r->method), "%s", nvme_erase_name(rep.method));
+			snprintf(r->offered, sizeof(r->offered), "%s", rep.offered);
+			if (ret)
+				snprintf(r->why, sizeof(r->why), "%s", rep.why);
+		}
+		if (!ret && baselines) {
+			diff = baseline_kept_check(baselines, addr, &now, note, sizeof(note),
+						   r->why, sizeof(r->why));
+			if (diff)
+				ret = diff > 0 ? -EIO : diff;
+		}
+		/* a long list of what was read back ends in "..." */
+		if (snprintf(r->verified, sizeof(r->verified), "%s%s%s", rep.verified,
+			     rep.verified[0] && note[0] ? "; " : "", note) >= (int)sizeof(r->verified))
+			strcpy(r->verified + sizeof(r->verified) - 4, "...");
 		nvme_close(ctrl);
 	}
 	if (nv.err && !ret) {
@@ -187,7 +207,7 @@ static long long now_ms(void)
 }
 
 int sanitise_run(const char *addr, const struct sanitiser_spec *s, unsigned int timeout_s,
-		 struct sanitise_result *r)
+		 const char *baselines, struct sanitise_result *r)
 {
 	long long t0 = now_ms();
 	int ret;
@@ -195,7 +215,7 @@ int sanitise_run(const char *addr, const struct sanitiser_spec *s, unsigned int 
 	memset(r, 0, sizeof(*r));
 	switch (s->kind) {
 	case SANITISER_NVME:
-		ret = run_nvme(addr, s, timeout_s, r);
+		ret = run_nvme(addr, s, timeout_s, baselines, r);
 		break;
 	case SANITISER_BAR:
 		ret = run_bar(addr, s, r);

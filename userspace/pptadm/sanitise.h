@@ -59,11 +59,13 @@ struct sanitise_result {
 
 /*
  * Run sanitiser s on addr, opening it through VFIO; an erase gets
- * timeout_s seconds.  Returns 0 when it erased and verified, else a
- * negative errno with r->why.
+ * timeout_s seconds.  baselines: NULL, or the directory of kept NVMe
+ * controller baselines (baseline_kept.h) the controller is compared with
+ * (the agent's).  Returns 0 when it erased and verified, else a negative
+ * errno with r->why (-EIO: the controller differs from its baseline).
  */
 int sanitise_run(const char *addr, const struct sanitiser_spec *s, unsigned int timeout_s,
-		 struct sanitise_result *r);
+		 const char *baselines, struct sanitise_result *r);
 
 /*
  * The exec sanitiser: run prog on addr (sanitise_exec.c).  0 when it

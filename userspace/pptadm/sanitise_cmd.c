@@ -138,7 +138,7 @@ static int sanitise_run_cmd(struct ctx *c)
 	}
 	timeout_s = c->a.given & OPT_TIMEOUT ? (unsigned int)(c->a.timeout_ms / 1000) :
 		    SANITISE_TIMEOUT_S;
-	ret = sanitise_run(addr, &s, timeout_s, &r);
+	ret = sanitise_run(addr, &s, timeout_s, NULL, &r);
 	sanitise_result_print(c->out, c->err, c->a.fmt, addr, spec, ret, &r);
 	return ret ? EXIT_FAIL : 0;
 }

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "names.h"
@@ -207,14 +206,17 @@ int taint_save(const struct taint_set *s, const char *file, char *err, size_t er
 	*p = '\0';
 	/* its directory, when no one made it (systemd's StateDirectory= does) */
 	slash = strrchr(file, '/');
+	ret = 0;
 	if (slash && slash != file) {
 		char *dir = strndup(file, slash - file);
 
-		if (dir && mkdir(dir, 0755) && errno != EEXIST)
-			snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		ret = dir ? persist_mkdirs(dir, err, errlen) : -ENOMEM;
+		if (!dir)
+			snprintf(err, errlen, "%s", strerror(ENOMEM));
 		free(dir);
 	}
-	ret = persist_write(file, content, err, errlen);
+	if (!ret)
+		ret = persist_write(file, content, err, errlen);
 	free(content);
 	return ret;
 }

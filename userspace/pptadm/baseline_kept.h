@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The NVMe controller baselines the sanitise agent keeps: what a tenant
+ * could change on a controller without an erase undoing it (firmware and
+ * its slots, the namespaces, their sizes and formats: nvme.h's struct
+ * nvme_baseline), one file per controller in /var/lib/ppt/baseline
+ * ($PPT_BASELINE_DIR names another), named by its PCI address.
+ *
+ * Each erase the agent runs on a controller first takes the controller's
+ * baseline as the tenant left it.  With none kept for it, that one is
+ * kept; otherwise the two are compared, and any difference fails the
+ * sanitise (the kernel quarantines the device) naming it.  An
+ * administrator who accepts a change removes the file; the next erase
+ * keeps the new baseline.
+ *
+ * The first baseline is the controller as it came to its first erase:
+ * a change its first tenant made is not caught.
+ */
+#ifndef PPTADM_BASELINE_KEPT_H
+#define PPTADM_BASELINE_KEPT_H
+
+#include <stddef.h>
+
+#include "nvme.h"
+
+#define BASELINE_DIR_DEFAULT	"/var/lib/ppt/baseline"
+
+/* The directory: $PPT_BASELINE_DIR, else BASELINE_DIR_DEFAULT. */
+const char *baseline_dir(void);
+
+/*
+ * Compare now, addr's controller as its tenant left it, with the baseline
+ * kept for it in dir, or keep now when none is.  0: the same, or kept now
+ * (note says which); 1: it differs (why names the file and every
+ * difference); a negative errno when the kept one cannot be read or does
+ * not parse (why).  Failing to keep a new one is not an error: note says
+ * so.
+ */
+int baseline_kept_check(const char *dir, const char *addr, const struct nvme_baseline *now,
+			char *note, size_t notelen, char *why, size_t whylen);
+
+#endif
