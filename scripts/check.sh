@@ -240,7 +240,7 @@ vm_stages=()
 for s in "${stages[@]}"; do
 	case $s in
 	build)		run_stage build stage_build ;;
-	userspace)	run_stage userspace make -s -C tests/userspace O="$build/tests/userspace" check ;;
+	userspace)	run_stage userspace make -s -j"$(nproc)" -C tests/userspace O="$build/tests/userspace" check ;;
 	static)		run_stage static stage_static ;;
 	dkms)		run_stage dkms stage_dkms ;;
 	host)		run_stage host scripts/tap-run.sh --name host -- scripts/host-check.sh ;;
