@@ -72,6 +72,7 @@ usmake=$top/userspace/Makefile
 readme=$top/README.md
 build=${PPT_BUILD:-$top/build}
 cli=${PPT_DOCS_CLI:-}
+clicache=
 selftest=1
 only=
 
@@ -80,6 +81,7 @@ part() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cli)		cli=$2; shift 2 ;;
+	--cli-cache)	clicache=$2; shift 2 ;;
 	--pptadm-page)	page8=$2; shift 2 ;;
 	--ppt-page)	page4=$2; shift 2 ;;
 	--variants-page) page5=$2; shift 2 ;;
@@ -202,6 +204,18 @@ if [ -z "$cli" ]; then
 		exit 1
 	fi
 fi
+# clirun ARGS: what "$cli ARGS" prints.  Kept in a cache that the self-test's
+# runs of this script share: it is asked the same questions each time, and
+# under the sanitizers each answer costs a process start.
+[ -n "$clicache" ] || { clicache=$tmp/clicache; mkdir -p "$clicache"; }
+clirun() {
+	local key
+	key=$clicache/$(printf '%s\0' "$cli" "$@" | md5sum | cut -d' ' -f1)
+	if [ ! -f "$key" ]; then
+		"$cli" "$@" >"$key.new" && mv "$key.new" "$key" || { cat "$key.new"; rm -f "$key.new"; return 1; }
+	fi
+	cat "$key"
+}
 if ! "$cli" help >"$tmp/help" 2>&1; then
 	notok "$cli help runs"
 	note <"$tmp/help"
@@ -232,20 +246,20 @@ twins_of() { echo "${twin[$1]:-$1}"; }
 # what every command takes: -j (and --pretty with it), --help, --variants
 global="-j --json --pretty -h --help --variants"
 
-dev_fields=$("$cli" help list | sed -n 's/^Fields (-o): //p' | tr ',' ' ')
-match_fields=$("$cli" help match | sed -n 's/^Fields (-o): //p' | tr ',' ' ')
-sanitise_fields=$("$cli" help sanitise | sed -n 's/^Fields (-o): //p' | tr ',' ' ')
-match_kinds=$("$cli" help match | sed -n 's/.* \([a-z]*\(|[a-z]*\)\{1,\}\) ENTRY.*/\1/p' | head -n1 | tr '|' ' ')
+dev_fields=$(clirun help list | sed -n 's/^Fields (-o): //p' | tr ',' ' ')
+match_fields=$(clirun help match | sed -n 's/^Fields (-o): //p' | tr ',' ' ')
+sanitise_fields=$(clirun help sanitise | sed -n 's/^Fields (-o): //p' | tr ',' ' ')
+match_kinds=$(clirun help match | sed -n 's/.* \([a-z]*\(|[a-z]*\)\{1,\}\) ENTRY.*/\1/p' | head -n1 | tr '|' ' ')
 
 # takes VERB: the options pptadm's parser lets VERB take
 for v in $verbs; do
-	"$cli" takes "$v" $options | awk '$2 == "yes" { print $1 }' >"$tmp/takes.$v"
+	clirun takes "$v" $options | awk '$2 == "yes" { print $1 }' >"$tmp/takes.$v"
 done
 takes() { cat "$tmp/takes.$1"; }
 # help_opts VERB: the options VERB's help mentions, in every spelling
 help_opts() {
 	local o
-	for o in $("$cli" help "$1" | grep -oE -- '(^|[^A-Za-z0-9-])--?[a-z][a-z-]*' |
+	for o in $(clirun help "$1" | grep -oE -- '(^|[^A-Za-z0-9-])--?[a-z][a-z-]*' |
 		sed 's/^[^-]*//' | grep -Fx -f "$tmp/options" | sort -u); do
 		twins_of "$o"
 	done
@@ -255,7 +269,7 @@ help_opts() {
 	ok "pptadm's help lists commands, options and fields" ||
 	notok "pptadm's help lists commands, options and fields (check-docs.sh reads them wrongly)"
 
-unknown=$("$cli" takes list $options | awk '$2 == "unknown" { print $1 }')
+unknown=$(clirun takes list $options | awk '$2 == "unknown" { print $1 }')
 same "every option the overview lists is one pptadm parses" "" "$unknown"
 
 bad=
@@ -555,7 +569,7 @@ same "completion: 'pptadm match del device ' offers the runtime entries only" \
 same "completion: 'pptadm unclaim --owner ' offers the owners" \
 	"vm-1 vm-2" "$(complete_line 'pptadm unclaim --owner ')"
 same "completion: 'pptadm list -j --format ' offers the formats pptadm's help names" \
-	"$("$cli" help list | sed -n 's/.*--format \([a-z|]*\).*/\1/p' | head -n1 | tr '|' ' ')" \
+	"$(clirun help list | sed -n 's/.*--format \([a-z|]*\).*/\1/p' | head -n1 | tr '|' ' ')" \
 	"$(complete_line 'pptadm list -j --format ')"
 printf '%s\n' '# variants' 'v100 gpu 10de:1db4' '' '  edu accel 1234:11e8  # comment' >"$tmp/variants.conf"
 same "completion: 'pptadm claim --variants F --variant ' offers the variants F names" \
@@ -567,15 +581,22 @@ fi
 # --- proof that it can fail ------------------------------------------------
 
 # mutant PART WHAT FILE SED-SCRIPT WANT: a copy of FILE changed by
-# SED-SCRIPT makes PART of the check fail with WANT in a "not ok" report
+# SED-SCRIPT makes PART of the check fail with WANT in a "not ok" report.
+# The runs go side by side, one per CPU (each is a run of this script:
+# mostly process starts); mutants_report says how each went, in order.
+nmutants=0
+mutant_jobs=$(nproc 2>/dev/null || echo 2)
 mutant() {
-	local p=$1 what=$2 file=$3 script=$4 want=$5 copy args out
-	mkdir -p "$tmp/mutant"
-	copy=$tmp/mutant/${file##*/}
+	local p=$1 what=$2 file=$3 script=$4 want=$5 copy args dir
+	nmutants=$((nmutants + 1))
+	dir=$tmp/mutant.$nmutants
+	mkdir -p "$dir"
+	echo "$what" >"$dir/what"
+	copy=$dir/${file##*/}
 	cp "$file" "$copy"
 	sed -i -e "$script" "$copy"
 	if cmp -s "$file" "$copy"; then
-		notok "self-test: $what (the change did not apply)"
+		echo unchanged >"$dir/verdict"
 		return
 	fi
 	case $file in
@@ -585,13 +606,31 @@ mutant() {
 	"$readme")	args=(--readme "$copy") ;;
 	*)		args=(--completion "$copy") ;;
 	esac
-	out=$("$self" --no-self-test --only "$p" --cli "$cli" "${args[@]}" 2>&1)
-	if [ $? -eq 1 ] && grep -A3 '^not ok' <<<"$out" | grep -qF -- "$want"; then
-		ok "self-test: $what fails the check"
-	else
-		notok "self-test: $what fails the check"
-		grep -A3 '^not ok' <<<"$out" | note
-	fi
+	while [ "$(jobs -rp | wc -l)" -ge "$mutant_jobs" ]; do
+		wait -n
+	done
+	(
+		out=$("$self" --no-self-test --only "$p" --cli "$cli" --cli-cache "$clicache" "${args[@]}" 2>&1)
+		if [ $? -eq 1 ] && grep -A3 '^not ok' <<<"$out" | grep -qF -- "$want"; then
+			echo fails >"$dir/verdict"
+		else
+			grep -A3 '^not ok' <<<"$out" >"$dir/detail"
+			echo passes >"$dir/verdict"
+		fi
+	) &
+}
+mutants_report() {
+	local i dir
+	wait
+	for ((i = 1; i <= nmutants; i++)); do
+		dir=$tmp/mutant.$i
+		case $(cat "$dir/verdict" 2>/dev/null) in
+		fails)		ok "self-test: $(cat "$dir/what") fails the check" ;;
+		unchanged)	notok "self-test: $(cat "$dir/what") (the change did not apply)" ;;
+		*)		notok "self-test: $(cat "$dir/what") fails the check"
+				note <"$dir/detail" 2>/dev/null ;;
+		esac
+	done
 }
 
 if [ -n "$selftest" ] && [ -z "$only" ]; then
@@ -645,6 +684,7 @@ if [ -n "$selftest" ] && [ -z "$only" ]; then
 		'/^\.SS JSON Schema$/,/^\.SS Parseable output$/s/^\.B result$/.B record/' "result"
 	mutant schema "README.md without the schema" "$readme" \
 		'/pptadm\.schema\.json/d' "README.md"
+	mutants_report
 fi
 
 echo "1..$n"
