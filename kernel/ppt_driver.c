@@ -72,6 +72,10 @@ static int ppt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	} else {
 		pd->tainted |= untrusted;
 		pd->lent = false;
+		/* known, and arriving again: from a host driver, or by hand */
+		if (!pd->tainted && (pd->state == PPT_STATE_DETACHED ||
+				     pd->state == PPT_STATE_RESERVING))
+			before = ppt_taint_arrive(pd);
 		if (pd->state == PPT_STATE_DETACHED) {
 			ppt_table_set_state(pd, PPT_STATE_RESERVED);
 			ppt_nl_notify_device(pd, false);
@@ -100,7 +104,7 @@ unlock:
 		 untrusted ?
 		 " (from a driver that works for others: it may hold a tenant's data)" :
 		 "",
-		 before && state == PPT_STATE_DIRTY && !untrusted ?
+		 before && !untrusted ?
 		 " (a previous boot left it with a tenant's data: tainted=)" : "");
 	return 0;
 }

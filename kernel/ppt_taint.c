@@ -14,8 +14,11 @@
  * Each comma-separated token names a function by address ([domain:]bus:
  * dev.fn) or, stable across bus renumbering, by topology path ([domain:]
  * rootbus/dev.fn[/dev.fn...]).  A named function arrives dirty and
- * tainted: probe (ppt_driver.c) asks ppt_taint_arrive(), and a write marks
- * the named functions that are reserved now.  Their clean, automatic
+ * tainted: probe (ppt_driver.c) asks ppt_taint_arrive() of every function
+ * that arrives (new to the table, or known but detached or being
+ * reserved from a host driver), and a write marks the named functions
+ * that are reserved now.  The parameter holds no function from its host
+ * driver: the boot lists do that.  Their clean, automatic
  * unless auto_clean is off, then owes their sanitiser (ppt_sanitise.c),
  * like any tenant's device.
  *
@@ -160,9 +163,10 @@ static bool ppt_taint_consume(struct pci_dev *pdev)
 }
 
 /**
- * ppt_taint_arrive() - a function new to the table: did a previous boot
+ * ppt_taint_arrive() - a function arrives at ppt: did a previous boot
  * leave it tainted?
- * @pd: its entry, just inserted
+ * @pd: its entry: just inserted, or known (detached, or being reserved)
+ *	and not tainted
  *
  * When tainted= names it, it is tainted (so it is never reserved) and
  * says why it is dirty.
@@ -188,8 +192,9 @@ bool ppt_taint_arrive(struct ppt_device *pd)
  * came to its owner from this boot's pool before the list did.
  *
  * Context: ppt_taint_write_lock held.
+ * Return: 0, or -ENOMEM with nothing marked.
  */
-static void ppt_taint_mark(void)
+static int ppt_taint_mark(void)
 {
 	struct pci_dev **marked;
 	struct ppt_device *pd;
@@ -199,6 +204,10 @@ static void ppt_taint_mark(void)
 	list_for_each_entry(pd, &ppt_table, node)
 		max++;
 	marked = kcalloc(max ?: 1, sizeof(*marked), GFP_KERNEL);
+	if (!marked) {
+		mutex_unlock(&ppt_table_lock);
+		return -ENOMEM;
+	}
 	list_for_each_entry(pd, &ppt_table, node) {
 		if (pd->state != PPT_STATE_RESERVED ||
 		    !ppt_taint_consume(pd->pdev))
@@ -208,20 +217,16 @@ static void ppt_taint_mark(void)
 		pd->reason = ppt_taint_reason;
 		ppt_nl_notify_device(pd, false);
 		pci_info(pd->pdev, "dirty: %s\n", ppt_taint_reason);
-		if (marked)
-			marked[n++] = pci_dev_get(pd->pdev);
+		marked[n++] = pci_dev_get(pd->pdev);
 	}
 	mutex_unlock(&ppt_table_lock);
-	if (!marked) {
-		pr_warn("tainted: out of memory: the functions just marked dirty are cleaned only on request\n");
-		return;
-	}
 	for (i = 0; i < n; i++) {
 		ppt_gate_sync(marked[i]);
 		ppt_ops_later(marked[i], PPT_CMD_DEVICE_CLEAN);
 		pci_dev_put(marked[i]);
 	}
 	kfree(marked);
+	return 0;
 }
 
 /*
@@ -245,8 +250,9 @@ static int ppt_taint_set(const char *val, const struct kernel_param *kp)
 	ppt_taint_list = l;
 	mutex_unlock(&ppt_taint_lock);
 	kfree(old);
+	/* the list stays: a function it names is still marked as it arrives */
 	if (ppt_taint_live)
-		ppt_taint_mark();
+		ret = ppt_taint_mark();
 unlock:
 	mutex_unlock(&ppt_taint_write_lock);
 	return ret;

@@ -23,7 +23,8 @@
 #   file; after the "reboot" the device arrives reserved, and pptadm agent
 #   restore makes it dirty with the reason; its clean erases it and the
 #   file forgets it.  tainted= at load makes it arrive dirty (a bad entry
-#   logged and skipped); a write with a bad entry is refused.
+#   logged and skipped), and a reserve from the host's driver makes it
+#   dirty; a write with a bad entry is refused.
 # - The controller baseline the agent keeps at an erase: a tenant's
 #   change (played by an older firmware revision in the kept file) fails
 #   the next clean, quarantining the device with the difference named;
@@ -353,6 +354,20 @@ like "... the kernel log says why it is dirty" "$(dmesg)" \
 	"$nv: held by ppt, dirty \\(a previous boot left it with a tenant's data: tainted=\\)"
 agent_start
 ok "its clean (the agent running)" pptadm clean "$nv"
+is "... reserved" "$(st "$nv")" reserved
+nvme_back_to_host
+agent_stop
+# no boot list names it: the host's nvme driver takes it at the "reboot"
+ok "a reboot with tainted= but no boot list naming nvme0" sh -c \
+	"/sbin/modprobe -r ppt && echo 1 >/sys/bus/pci/devices/$nv/remove && /sbin/modprobe ppt tainted=$nvpath && echo 1 >/sys/bus/pci/rescan"
+wait_for "... the host's nvme driver takes it: tainted= holds no device" 20 test -b /dev/nvme0n1
+is "... its entry waits in the parameter" "$(cat "$param")" "$nvpath"
+ok "reserve --force takes it from the host's driver" pptadm reserve --force "$nv"
+is "... dirty, not reserved" "$(st "$nv")" dirty
+is "... saying why" "$(last "$nv" reason)" "a previous boot left it with a tenant's data (tainted=)"
+is "... the entry is spent" "$(cat "$param")" ""
+agent_start
+ok "its clean" pptadm clean "$nv"
 is "... reserved" "$(st "$nv")" reserved
 nvme_back_to_host
 unset PPT_TAINTED_FILE
