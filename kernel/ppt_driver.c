@@ -69,6 +69,15 @@ static int ppt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		before = ppt_taint_arrive(pd);
 		ppt_table_set_state(pd, PPT_STATE_RESERVED);
 		ppt_nl_notify_device(pd, false);
+	} else if (pd->state == PPT_STATE_RELEASING) {
+		/*
+		 * Bound by someone else (a match's rebind, by hand) while a
+		 * release gives it back: the release forgets it next, and ppt
+		 * would hold a function its table does not know.
+		 */
+		pci_info(pdev, "not bound: ppt is releasing it\n");
+		ret = -EBUSY;
+		goto unlock;
 	} else {
 		pd->tainted |= untrusted;
 		pd->lent = false;
