@@ -157,7 +157,7 @@ stage_vm() {
 	esac
 	PPT_KMOD_DIR=$build/kmod/$KREL \
 	PPT_GUEST_FILES="$build/kmod-old/$KREL/ppt.ko:/ppt/old/ppt.ko" \
-	PPT_GUEST_BINS="$build/userspace/pptadm $build/userspace/ppt-client $build/tests/vm-bin/vfio-test $build/tests/vm-bin/blk-hold $build/tests/vm-bin/ppt-alloc-test $build/tests/fuzz/ppt-nlfuzz" \
+	PPT_GUEST_BINS="$build/userspace/pptadm $build/userspace/ppt-client $build/tests/vm-bin/vfio-test $build/tests/vm-bin/blk-hold $build/tests/vm-bin/ppt-alloc-test $build/tests/vm-bin/nvme-tenant $build/tests/fuzz/ppt-nlfuzz" \
 		scripts/rig/vm-suite.sh "$k" "$@"
 }
 

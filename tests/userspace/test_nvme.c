@@ -39,6 +39,10 @@ struct fake {
 	uint8_t cmic;			/* CMIC: 1 ports, 2 controllers, 4 SR-IOV VF */
 	char sn[21], mn[41], fr[9], frs[7][9];
 	struct fns ns[F_MAXNS + 1];	/* by NSID */
+	/* Security Receive (OACS bit 0): its protocols; TCG Level 0's SSC and Locking byte */
+	uint8_t protos[8], nprotos;
+	uint16_t ssc;
+	int locking;			/* -1: no Locking feature */
 	/* how it behaves */
 	uint8_t fill;			/* media after a sanitize or format */
 	bool lie;			/* sanitize, format and Write Zeroes do nothing */
@@ -153,6 +157,7 @@ static void fake_init(struct fake *f)
 	strcpy(f->frs[0], "1.0");
 	strcpy(f->frs[1], "0.9");
 	f->sanitize_result = 1;
+	f->locking = -1;
 	f->next_iova = 0x100000;
 	ns_make(f, 1, 512, 0);		/* 512 blocks of 512 bytes */
 	ns_make(f, 2, 256, 1);		/* 256 blocks of 4096 bytes */
@@ -358,6 +363,42 @@ static uint16_t do_admin(struct fake *f, const uint32_t *cmd, uint32_t *dw0)
 				pad(page + 8 + 8 * i, f->frs[i], 8);
 		} else {
 			return 0x109;
+		}
+		return xfer(f, prp1, prp2, page, len, true);
+	case 0x82:	/* Security Receive */
+		if (!(f->oacs & 1))
+			return 0x01;
+		len = cmd[11];
+		if (len > PG)
+			return 0x02;
+		if (cmd[10] >> 24 == 0 && (cmd[10] >> 8 & 0xffff) == 0) {
+			page[7] = f->nprotos;
+			memcpy(page + 8, f->protos, f->nprotos);
+		} else if (cmd[10] >> 24 == 1 && (cmd[10] >> 8 & 0xffff) == 1) {
+			/* Level 0: header, TPer (0001h), Locking (0002h), the SSC */
+			n = 48;
+			page[n + 1] = 0x01;
+			page[n + 2] = 0x10;
+			page[n + 3] = 12;
+			page[n + 4] = 0x11;
+			n += 16;
+			if (f->locking >= 0) {
+				page[n + 1] = 0x02;
+				page[n + 2] = 0x10;
+				page[n + 3] = 12;
+				page[n + 4] = (uint8_t)f->locking;
+				n += 16;
+			}
+			if (f->ssc) {
+				page[n] = (uint8_t)(f->ssc >> 8);
+				page[n + 1] = (uint8_t)f->ssc;
+				page[n + 2] = 0x10;
+				page[n + 3] = 16;
+				n += 20;
+			}
+			page[3] = (uint8_t)(n - 4);
+		} else {
+			return 0x02;
 		}
 		return xfer(f, prp1, prp2, page, len, true);
 	case 0x09:	/* Set Features */
@@ -1312,7 +1353,7 @@ static void test_faults(void)
 
 static void test_baseline(void)
 {
-	struct nvme_baseline a, b, p;
+	struct nvme_baseline a, b, p, s0;
 	struct fake f;
 	struct nvme_io io;
 	struct nvme_ctrl *c;
@@ -1363,7 +1404,94 @@ static void test_baseline(void)
 	is_str(why, "namespace 2 FLBAS 0x01 -> 0x00; namespace 2 LBA size 4096 -> 512",
 	       "format changed");
 	f.ns[2].flbas = 1;
+
+	/* a tenant's own Format NVM to another LBA format, a command without data */
+	{
+		uint32_t cmd[16] = { 0x80, 1 };
+
+		cmd[10] = 1;		/* LBAF 1: 4096-byte blocks */
+		ret = nvme_admin_nodata(c, cmd, 5, err, sizeof(err));
+		ok(ret == 0 && f.nfmt == 1, "admin command without data: Format NVM to LBAF 1: %s",
+		   err);
+		nvme_baseline_take(c, &b, err, sizeof(err));
+		nvme_baseline_compare(&a, &b, why, sizeof(why));
+		is_str(why, "namespace 1 NSZE 512 -> 64; namespace 1 NCAP 512 -> 64; namespace 1 FLBAS "
+		       "0x00 -> 0x01; namespace 1 LBA size 512 -> 4096", "... the baseline names it");
+		memset(cmd, 0, sizeof(cmd));
+		cmd[0] = 0x80;
+		cmd[1] = 1;
+		cmd[10] = 7;		/* a format the controller does not have */
+		ret = nvme_admin_nodata(c, cmd, 5, err, sizeof(err));
+		ok(ret == 0x10a && strstr(err, "admin command 80h: "),
+		   "... a refused one: its NVMe status, the command named: %s", err);
+		ns_make(&f, 1, 512, 0);
+	}
 	nvme_close(c);
+
+	/* security: an Opal 2 drive, as the host had it, then as a tenant left it */
+	err[0] = '\0';
+	f.oacs |= 1;
+	f.protos[0] = 0x00;
+	f.protos[1] = 0x01;
+	f.protos[2] = 0xea;
+	f.nprotos = 3;
+	f.ssc = 0x0203;
+	f.locking = 0x09;		/* locking supported, media encryption */
+	c = open_ok(&f, &io, "security");
+	ret = nvme_baseline_take(c, &s0, err, sizeof(err));
+	ok(ret == 0 && s0.sec_known && s0.sec && s0.nprotos == 3 && s0.protos[2] == 0xea &&
+	   s0.ssc == 0x0203 && s0.locking == 0x09, "Opal: protocols, SSC and Locking feature: %s",
+	   err);
+	ok(nvme_baseline_compare(&a, &s0, why, sizeof(why)) == 1, "... differs from no security");
+	is_str(why, "security protocols none (OACS bit 0 clear) -> 00,01,ea; TCG SSC none -> "
+	       "Opal 2; TCG Locking feature appeared", "... named");
+	f.locking = 0x09 | 0x02 | 0x04 | 0x10 | 0x20;
+	nvme_baseline_take(c, &b, err, sizeof(err));
+	ok(nvme_baseline_compare(&s0, &b, why, sizeof(why)) == 1, "a tenant took ownership: differs");
+	is_str(why, "TCG locking enabled no -> yes; TCG locked no -> yes; TCG MBR shadowing enabled "
+	       "no -> yes", "... each bit named (MBR Done is not compared)");
+	ret = nvme_baseline_format(&b, text, sizeof(text));
+	ok(ret > 0 && strstr(text, " sec=00+01+ea/0203/3f"), "... kept as sec=00+01+ea/0203/3f");
+	ret = nvme_baseline_parse(text, &p, err, sizeof(err));
+	ok(ret == 0 && !memcmp(&p, &b, sizeof(b)), "... and parsed back: %s", err);
+	f.ssc = 0;
+	f.locking = -1;
+	f.nprotos = 1;
+	nvme_baseline_take(c, &b, err, sizeof(err));
+	nvme_baseline_compare(&s0, &b, why, sizeof(why));
+	is_str(why, "security protocols 00,01,ea -> 00; TCG SSC Opal 2 -> none; TCG Locking feature "
+	       "disappeared", "TCG gone (firmware): named");
+	ret = nvme_baseline_format(&b, text, sizeof(text));
+	ok(ret > 0 && strstr(text, " sec=00/0000/--"), "... kept as sec=00/0000/--");
+	f.nprotos = 3;
+	f.oacs &= (uint16_t)~1;
+	nvme_close(c);
+	/* a baseline kept before it held the security state: compared without it */
+	ret = nvme_baseline_parse("nvme-baseline/1 sn=A mn=B fr=C afi=01 fw=,,,,,, nn=1 ns=",
+				  &p, err, sizeof(err));
+	ok(ret == 0 && !p.sec_known, "no sec=: parses, the security state unknown");
+	b = p;
+	b.sec_known = true;
+	b.sec = true;
+	b.locking = 0x07;
+	ok(nvme_baseline_compare(&p, &b, why, sizeof(why)) == 0, "... and is not compared");
+	{
+		static const char *const bad[] = {
+			"sec=", "sec=nope", "sec=01/0203", "sec=1/0203/00", "sec=01+/0203/00",
+			"sec=01/203/00", "sec=01/0203/0", "sec=01/0203/--x", "sec=zz/0203/00",
+		};
+		size_t k;
+
+		for (k = 0; k < ARRAY_SIZE(bad); k++) {
+			char t[256], want[64];
+
+			snprintf(t, sizeof(t), "nvme-baseline/1 sn=A mn=B fr=C afi=01 fw=,,,,,, nn=1 "
+				 "ns= %s", bad[k]);
+			snprintf(want, sizeof(want), "bad token '%s'", bad[k]);
+			ret = nvme_baseline_parse(t, &p, err, sizeof(err));
+			ok(ret == -EINVAL && !strcmp(err, want), "%s refused: %s", bad[k], err);
+		}
+	}
 
 	/* text form */
 	strcpy(a.mn, "Fake NVMe 100% Ctrl");
@@ -1489,6 +1617,95 @@ static void test_baseline_kept(void)
 		printf("# could not remove %s\n", dir);
 }
 
+/*
+ * The passthrough transport the host's nvme driver gives (nvme_host.c):
+ * the fake runs the admin command on data of its own, copied out after,
+ * as the kernel's NVME_IOCTL_ADMIN_CMD does.  Anything the driver does
+ * through registers counts as a fault: another driver runs the controller.
+ */
+struct passthru_fake {
+	struct fake *f;
+	unsigned int cmds, lens_bad;
+	int fail_status;
+};
+
+static int f_passthru(void *ctx, const uint32_t cmd[16], void *data, uint32_t len, uint32_t *dw0)
+{
+	struct passthru_fake *pf = ctx;
+	uint32_t c[16];
+	uint64_t iova;
+	uint16_t st;
+	void *p;
+
+	pf->cmds++;
+	if (pf->fail_status)
+		return pf->fail_status;
+	if (!len || len > PG) {
+		pf->lens_bad++;
+		return -EINVAL;
+	}
+	p = f_alloc(pf->f, PG, &iova);
+	if (!p)
+		return -ENOMEM;
+	memcpy(c, cmd, sizeof(c));
+	c[6] = (uint32_t)iova;
+	c[7] = (uint32_t)(iova >> 32);
+	c[8] = c[9] = 0;
+	st = do_admin(pf->f, c, dw0);
+	memcpy(data, p, len);
+	f_free(pf->f, p, PG);
+	return st;
+}
+
+static void test_passthru(void)
+{
+	struct passthru_fake pf = { 0 };
+	struct nvme_passthru pt = { &pf, f_passthru };
+	struct nvme_baseline own, host;
+	struct nvme_erase_report r;
+	struct nvme_ctrl *c = NULL;
+	struct nvme_io io;
+	struct fake f;
+	char err[256] = "", why[512];
+	unsigned int n;
+	int ret;
+
+	fake_init(&f);
+	c = open_ok(&f, &io, "passthru: own driver");
+	nvme_baseline_take(c, &own, err, sizeof(err));
+	nvme_close(c);
+	fake_free(&f);
+	fake_init(&f);
+	pf.f = &f;
+	ret = nvme_open_passthru(&pt, &c, err, sizeof(err));
+	ok(ret == 0 && c, "passthru: opened through another driver's admin commands: %s", err);
+	ok(f.cc == 0 && f.resets == 0, "... without touching its registers (CC 0x%x)", f.cc);
+	is_str(nvme_ctrl_fr(c), "1.0", "... Identify Controller read");
+	ret = nvme_baseline_take(c, &host, err, sizeof(err));
+	ok(ret == 0 && nvme_baseline_compare(&own, &host, why, sizeof(why)) == 0,
+	   "... its baseline is the one our own driver takes: %s%s", err, why);
+	ok(pf.lens_bad == 0 && pf.cmds >= 4, "... each command with its data length (%u commands)",
+	   pf.cmds);
+	n = pf.cmds;
+	ret = nvme_erase(c, NVME_ERASE_AUTO, 0, &r);
+	ok(ret == -EOPNOTSUPP && strstr(r.why, "another driver's"),
+	   "... an erase is refused: %s", r.why);
+	ok(f.nfmt == 0 && f.sanitizes == 0 && f.nwz == 0 && f.faults == 0,
+	   "... nothing was formatted, sanitized or zeroed (%u commands went through)",
+	   pf.cmds - n);
+	nvme_close(c);
+	ok(f.live_dma == 0 && f.cc == 0, "... closing leaves the controller as it was");
+	pf.fail_status = 0x4002;	/* DNR, Invalid Field */
+	ret = nvme_open_passthru(&pt, &c, err, sizeof(err));
+	ok(ret == -EIO && !c && strstr(err, "Identify Controller") && strstr(err, "Invalid Field"),
+	   "a failing command names the command and its status: %s", err);
+	pf.fail_status = -EACCES;
+	ret = nvme_open_passthru(&pt, &c, err, sizeof(err));
+	ok(ret == -EACCES && strstr(err, "Permission denied"), "an errno says so: %s", err);
+	ok(nvme_open_passthru(NULL, &c, err, sizeof(err)) == -EINVAL, "no transport: -EINVAL");
+	fake_free(&f);
+}
+
 int main(void)
 {
 	test_open_close();
@@ -1501,6 +1718,7 @@ int main(void)
 	test_faults();
 	test_baseline();
 	test_baseline_kept();
+	test_passthru();
 	test_names();
 	return tap_done();
 }

@@ -25,10 +25,14 @@
 #   file forgets it.  tainted= at load makes it arrive dirty (a bad entry
 #   logged and skipped), and a reserve from the host's driver makes it
 #   dirty; a write with a bad entry is refused.
-# - The controller baseline the agent keeps at an erase: a tenant's
-#   change (played by an older firmware revision in the kept file) fails
-#   the next clean, quarantining the device with the difference named;
-#   removing the file accepts the change, and the next clean keeps a new one.
+# - The controller baseline: pptadm reserve keeps it, read through the
+#   host's nvme driver before ppt takes the controller (one it cannot keep
+#   is said, and the reserve goes on), and the clean after the first
+#   tenant compares with it; an erase keeps one when none is kept.  A
+#   tenant who formats the namespace to another LBA format through VFIO
+#   (nvme-tenant) fails the next clean, which erases it and quarantines it
+#   with the difference named; removing the file accepts the change, and
+#   the next clean keeps a new one.
 # - pptadm sanitise run by hand: each erase QEMU's controller offers runs
 #   and verifies; one it does not offer (Sanitize) fails saying so; the
 #   controller's baseline (firmware, namespaces, formats) compares equal
@@ -58,6 +62,7 @@
 
 [ -n "$RIG_KMODS" ] || bail_out "no ppt.ko in this initramfs (run with --kmod)"
 VT=/ppt/bin/vfio-test
+NT=/ppt/bin/nvme-tenant
 [ -x "$VT" ] || bail_out "no $VT in this initramfs (run with --bin .../vfio-test)"
 
 nv=$(bdf nvme0) gpu=$(bdf gpu0) aud=$(bdf gpu0-audio)
@@ -376,31 +381,54 @@ case $RIG_KNAME in
 debug*) done_testing ;;
 esac
 
-# --- the controller baseline the agent keeps, compared after every tenant ----------
+# --- the controller baseline: kept at reservation, compared after every tenant ----
 bl=/var/lib/ppt/baseline/nvme-$nv.baseline
 ok "the agent kept nvme0's controller baseline at an erase (its directories made)" test -s "$bl"
-ok "nvme0 to tenant t10 and back" sh -c \
-	"pptadm reserve --force $nv >/dev/null && pptadm claim --owner t10 $nv >/dev/null && pptadm assign --owner t10 $nv >/dev/null && pptadm unassign --owner t10 $nv >/dev/null"
+ok "... forget it" rm "$bl"
+out=$(PPT_BASELINE_DIR=/proc/ppt-baseline pptadm reserve --force "$nv" 2>&1)
+is "a reserve from the host's nvme driver whose baseline cannot be kept goes on" "$?" 0
+like "... saying so, and why" "$out" \
+	"^pptadm: reserve $nv: its NVMe controller baseline was not kept \\(.*/proc/ppt-baseline.*\\): its first erase keeps one"
+is "... reserved" "$(st "$nv")" reserved
+nvme_back_to_host
+ok "reserve nvme0 from the host's nvme driver" pptadm reserve --force "$nv"
+ok "... kept its controller baseline, read through the host's driver before any tenant" \
+	test -s "$bl"
+like "... the controller as the host had it: firmware, namespace 1, no security protocols" \
+	"$(cat "$bl")" '^nvme-baseline/1 sn=[^ ]+ .* fr=[^ ]+ .* ns=1:[0-9]+:[^ ]* sec=none$'
+cp "$bl" /tmp/bl.reserve
+ok "nvme0 to its first tenant, t10, and back" sh -c \
+	"pptadm claim --owner t10 $nv >/dev/null && pptadm assign --owner t10 $nv >/dev/null && pptadm unassign --owner t10 $nv >/dev/null"
 ok "... its clean" pptadm clean "$nv"
-like "... compared the controller with its baseline: unchanged" \
+like "... compared the controller with the baseline kept at reservation: unchanged" \
 	"$(last "$nv" last_sanitise_verified)" 'baseline unchanged$'
-# QEMU's controller cannot be flashed: an older firmware revision in the
-# kept baseline plays the controller as it was before its tenant flashed it
-sed -i 's/ fr=[^ ]* / fr=0.1 /' "$bl"
-ok "nvme0 to tenant t11, who 'flashed its firmware', and back" sh -c \
-	"pptadm claim --owner t11 $nv >/dev/null && pptadm assign --owner t11 $nv >/dev/null && pptadm unassign --owner t11 $nv >/dev/null"
+ok "... which the erase left as it was" cmp "$bl" /tmp/bl.reserve
+# the tenant's own driver formats namespace 1 to 4 KiB blocks (QEMU's LBA
+# format 4), as "nvme format --lbaf=4" in its VM would: the erase keeps a
+# namespace's format, so only the baseline can tell
+ok "nvme0 to tenant t11" sh -c \
+	"pptadm claim --owner t11 $nv >/dev/null && pptadm assign --owner t11 $nv >/dev/null"
+out=$($NT "$nv" format 1 4 2>&1)
+rc=$?
+diag "$out"
+is "... who formats namespace 1 to 4096-byte blocks through VFIO" "$rc" 0
+ok "... and gives it back" pptadm unassign --owner t11 "$nv"
 out=$(pptadm clean "$nv" 2>&1)
 rc=$?
 diag "$out"
-isnt "its clean fails: the controller differs from its baseline" "$rc" 0
+isnt "its clean fails: the controller differs from the baseline kept at reservation" "$rc" 0
 is "... nvme0 is quarantined" "$(st "$nv")" quarantined
 like "... the last sanitise names the file and the difference" "$(last "$nv" last_sanitise_msg)" \
-	"changed since its baseline \\($bl\\): firmware FR 0.1 -> "
+	"changed since its baseline \\($bl\\): .*namespace 1 FLBAS 0x00 -> 0x04; namespace 1 LBA size 512 -> 4096"
 ok "an administrator accepts the change: removes the kept baseline" rm "$bl"
 ok "... and cleans nvme0" pptadm clean "$nv"
 is "... reserved" "$(st "$nv")" reserved
 like "... a new baseline is kept" "$(last "$nv" last_sanitise_verified)" 'baseline kept'
-ok "... in its file" test -s "$bl"
+like "... in its file: namespace 1 of 4096-byte blocks" "$(cat "$bl")" ' ns=1:[0-9]+:[0-9]+:04:4096 '
+ok "tenant t12 formats it back to 512-byte blocks" sh -c \
+	"pptadm claim --owner t12 $nv >/dev/null && pptadm assign --owner t12 $nv >/dev/null && $NT $nv format 1 0 >/dev/null && pptadm unassign --owner t12 $nv >/dev/null"
+ok "... the administrator accepts that too, and cleans it" sh -c "rm $bl && pptadm clean $nv"
+is "... reserved" "$(st "$nv")" reserved
 nvme_back_to_host
 
 # --- NVMe: pptadm sanitise run, by hand ---------------------------------------------

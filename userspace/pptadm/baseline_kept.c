@@ -46,9 +46,9 @@ int baseline_kept_check(const char *dir, const char *addr, const struct nvme_bas
 			char *note, size_t notelen, char *why, size_t whylen)
 {
 	struct nvme_baseline kept;
-	char path[4096], text[4096], err[512];
+	char path[4096], err[512];
 	char *old;
-	int n, ret;
+	int ret;
 
 	snprintf(path, sizeof(path), "%s/nvme-%s.baseline", dir, addr);
 	old = slurp(path);
@@ -72,16 +72,28 @@ int baseline_kept_check(const char *dir, const char *addr, const struct nvme_bas
 		snprintf(why, whylen, "the kept baseline %s: %s", path, strerror(-ret));
 		return ret;
 	}
-	n = nvme_baseline_format(now, text, sizeof(text) - 1);
-	if (n < 0 || (size_t)n >= sizeof(text) - 1) {
-		snprintf(note, notelen, "baseline not kept: it does not fit in %zu bytes",
-			 sizeof(text));
-		return 0;
-	}
-	strcat(text, "\n");
-	if (persist_mkdirs(dir, err, sizeof(err)) || persist_write(path, text, err, sizeof(err)))
+	if (baseline_kept_store(dir, addr, now, err, sizeof(err)))
 		snprintf(note, notelen, "baseline not kept: %s", err);
 	else
 		snprintf(note, notelen, "baseline kept");
 	return 0;
+}
+
+int baseline_kept_store(const char *dir, const char *addr, const struct nvme_baseline *b,
+			char *err, size_t errlen)
+{
+	char path[4096], text[4096];
+	int n, ret;
+
+	snprintf(path, sizeof(path), "%s/nvme-%s.baseline", dir, addr);
+	n = nvme_baseline_format(b, text, sizeof(text) - 1);
+	if (n < 0 || (size_t)n >= sizeof(text) - 1) {
+		snprintf(err, errlen, "it does not fit in %zu bytes", sizeof(text));
+		return -ENOSPC;
+	}
+	strcat(text, "\n");
+	ret = persist_mkdirs(dir, err, errlen);
+	if (!ret)
+		ret = persist_write(path, text, err, errlen);
+	return ret;
 }

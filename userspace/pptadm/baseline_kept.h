@@ -6,6 +6,10 @@
  * nvme_baseline), one file per controller in /var/lib/ppt/baseline
  * ($PPT_BASELINE_DIR names another), named by its PCI address.
  *
+ * pptadm reserve (and add) keeps the baseline of a controller it takes
+ * from the host's nvme driver, read through that driver before ppt takes
+ * it: the host's own controller, before any tenant had it.
+ *
  * Each erase the agent runs on a controller first takes the controller's
  * baseline as the tenant left it.  With none kept for it, that one is
  * kept; otherwise the two are compared, and any difference fails the
@@ -13,7 +17,8 @@
  * administrator who accepts a change removes the file; the next erase
  * keeps the new baseline.
  *
- * The first baseline is the controller as it came to its first erase:
+ * A controller ppt claims at boot (ppt.ids=, ppt.devices=) never had the
+ * host's driver: its first baseline is the one its first erase keeps, and
  * a change its first tenant made is not caught.
  */
 #ifndef PPTADM_BASELINE_KEPT_H
@@ -38,5 +43,12 @@ const char *baseline_dir(void);
  */
 int baseline_kept_check(const char *dir, const char *addr, const struct nvme_baseline *now,
 			char *note, size_t notelen, char *why, size_t whylen);
+
+/*
+ * Keep b as addr's baseline in dir (its directories made), replacing any
+ * kept before.  0, or a negative errno with err.
+ */
+int baseline_kept_store(const char *dir, const char *addr, const struct nvme_baseline *b,
+			char *err, size_t errlen);
 
 #endif

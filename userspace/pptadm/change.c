@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline_kept.h"
 #include "cmds.h"
 #include "inventory.h"
+#include "nvme_host.h"
 #include "rows.h"
 
 void cmd_record(struct ctx *c, const char *addr, uint64_t req_id,
@@ -42,6 +44,28 @@ static unsigned int reserve_flags(const struct ctx *c)
 	return flags;
 }
 
+/*
+ * An NVMe controller reserved from the host's nvme driver: keep its
+ * baseline, read through that driver before ppt takes it, so that what
+ * its first tenant changes is caught too (baseline_kept.h).  Not kept,
+ * the reserve goes on: the first erase keeps one.
+ */
+static void reserve_keep_baseline(struct ctx *c, const char *addr)
+{
+	struct nvme_baseline b;
+	char why[512];
+	int ret;
+
+	ret = nvme_host_baseline(addr, &b, why, sizeof(why));
+	if (ret == -ENODEV)
+		return;
+	if (!ret)
+		ret = baseline_kept_store(baseline_dir(), addr, &b, why, sizeof(why));
+	if (ret)
+		fprintf(c->err, "pptadm: %s %s: its NVMe controller baseline was not kept (%s): its first erase keeps one\n",
+			ctx_op(c), addr, why);
+}
+
 int cmd_device_op(struct ctx *c, const char *addr, uint64_t *id)
 {
 	const struct args *a = &c->a;
@@ -51,6 +75,7 @@ int cmd_device_op(struct ctx *c, const char *addr, uint64_t *id)
 	switch (a->verb->id) {
 	case V_RESERVE:
 	case V_ADD:
+		reserve_keep_baseline(c, addr);
 		return ppt_device_reserve(c->h, addr, reserve_flags(c), a->timeout_ms, id);
 	case V_RELEASE:
 	case V_REMOVE:

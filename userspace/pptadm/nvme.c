@@ -60,9 +60,23 @@
 #define OP_SET_FEATURES	0x09
 #define OP_FORMAT	0x80
 #define OP_SANITIZE	0x84
+#define OP_SECURITY_RECV 0x82
 #define OP_WRITE	0x01
 #define OP_READ		0x02
 #define OP_WRITE_ZEROES	0x08
+
+/*
+ * Security Receive protocols (SECP): 00h the Supported Security Protocols
+ * List (SPC-5 7.7.1), 01h TCG, whose ComID 0001h (SPSP) answers Level 0
+ * Discovery (TCG Storage Architecture Core Specification 3.3.6).
+ */
+#define SECP_INFO	0x00
+#define SECP_TCG	0x01
+#define TCG_LEVEL0	0x0001
+#define TCG_FC_LOCKING	0x0002	/* the Locking feature descriptor */
+#define TCG_LEVEL0_LEN	2048u	/* what Linux's sed-opal reads too */
+/* the Locking feature's byte 4: what a baseline compares (not MBR Done, bit 5) */
+#define TCG_LOCKING_BITS 0x1f
 
 #define LID_FW_SLOT	0x03
 #define LID_SANITIZE	0x81
@@ -133,6 +147,7 @@ struct nsi {
 
 struct nvme_ctrl {
 	struct nvme_io io;
+	struct nvme_passthru pt;	/* pt.admin set: another driver runs it */
 	uint64_t cap;
 	uint32_t db_stride;	/* bytes between doorbells: 4 << CAP.DSTRD */
 	uint32_t to_ms;		/* CAP.TO * 500 */
@@ -361,6 +376,10 @@ static int submit(struct nvme_ctrl *c, struct queue *q, uint32_t cmd[16], uint64
 		seterr(err, errlen, "%s: the controller stopped responding earlier", what);
 		return -EIO;
 	}
+	if (c->pt.admin) {
+		seterr(err, errlen, "%s: the controller is another driver's", what);
+		return -EOPNOTSUPP;
+	}
 	/* the queue is full when the tail would meet the head the controller reported */
 	if ((uint16_t)((q->sq_tail + 1) % q->depth) == q->sq_head) {
 		seterr(err, errlen, "%s: submission queue %u is full", what, q->qid);
@@ -439,6 +458,31 @@ static int admin(struct nvme_ctrl *c, uint32_t cmd[16], uint32_t *dw0, const cha
 	return submit(c, &c->aq, cmd, ADMIN_TIMEOUT_US, dw0, what, err, errlen);
 }
 
+/*
+ * An admin command whose data, len bytes, the controller puts in c->buf:
+ * through the driver that runs the controller, or submit() on our own
+ * admin queue.
+ */
+static int admin_read(struct nvme_ctrl *c, uint32_t cmd[16], uint32_t len, const char *what,
+		      char *err, size_t errlen)
+{
+	uint32_t dw0;
+	char st[96];
+	int ret;
+
+	if (!c->pt.admin)
+		return admin(c, cmd, NULL, what, err, errlen);
+	ret = c->pt.admin(c->pt.ctx, cmd, c->buf.p, len, &dw0);
+	if (ret > 0) {
+		status_str((uint16_t)(ret & 0x7ff), st, sizeof(st));
+		seterr(err, errlen, "%s: %s", what, st);
+		return ret & 0x7ff;
+	}
+	if (ret < 0)
+		seterr(err, errlen, "%s: %s", what, strerror(-ret));
+	return ret;
+}
+
 /* Identify (06h) into c->buf */
 static int identify(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid, const char *what,
 		    char *err, size_t errlen)
@@ -449,7 +493,7 @@ static int identify(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid, const char 
 	cmd[6] = (uint32_t)c->buf.iova;
 	cmd[7] = (uint32_t)(c->buf.iova >> 32);
 	cmd[10] = cns;			/* CNS 7:0, CNTID 0 */
-	return admin(c, cmd, NULL, what, err, errlen);
+	return admin_read(c, cmd, PAGE, what, err, errlen);
 }
 
 /* Get Log Page (02h) of len bytes (a multiple of 4, at most a page) into c->buf */
@@ -463,7 +507,21 @@ static int get_log(struct nvme_ctrl *c, uint8_t lid, uint32_t len, const char *w
 	cmd[7] = (uint32_t)(c->buf.iova >> 32);
 	cmd[10] = lid | (numd & 0xffff) << 16;	/* LID, RAE 0, NUMDL */
 	cmd[11] = numd >> 16;			/* NUMDU */
-	return admin(c, cmd, NULL, what, err, errlen);
+	return admin_read(c, cmd, len, what, err, errlen);
+}
+
+/* Security Receive (82h) of len bytes (at most a page) into c->buf */
+static int security_recv(struct nvme_ctrl *c, uint8_t secp, uint16_t spsp, uint32_t len,
+			 const char *what, char *err, size_t errlen)
+{
+	uint32_t cmd[16] = { OP_SECURITY_RECV };
+
+	memset(c->buf.p, 0, len);
+	cmd[6] = (uint32_t)c->buf.iova;
+	cmd[7] = (uint32_t)(c->buf.iova >> 32);
+	cmd[10] = (uint32_t)secp << 24 | (uint32_t)spsp << 8;	/* SECP, SPSP1, SPSP0, NSSF 0 */
+	cmd[11] = len;						/* AL */
+	return admin_read(c, cmd, len, what, err, errlen);
 }
 
 /* Copy an ASCII, space-padded Identify string without the padding */
@@ -600,6 +658,12 @@ void nvme_close(struct nvme_ctrl *c)
 
 	if (!c)
 		return;
+	/* another driver's: it keeps running it */
+	if (c->pt.admin) {
+		free(c->buf.p);
+		free(c);
+		return;
+	}
 	if (c->iq_sq) {
 		memset(cmd, 0, sizeof(cmd));
 		cmd[0] = OP_DELETE_SQ;
@@ -720,6 +784,45 @@ int nvme_open(const struct nvme_io *io, struct nvme_ctrl **out, char *err, size_
 	}
 	*out = c;
 	return 0;
+}
+
+int nvme_open_passthru(const struct nvme_passthru *pt, struct nvme_ctrl **out, char *err,
+		       size_t errlen)
+{
+	struct nvme_ctrl *c;
+	int ret;
+
+	*out = NULL;
+	if (!pt || !pt->admin) {
+		seterr(err, errlen, "incomplete NVMe transport");
+		return -EINVAL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c)
+		c->buf.p = aligned_alloc(PAGE, MAX_XFER);
+	if (!c || !c->buf.p) {
+		free(c);
+		seterr(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	c->buf.size = MAX_XFER;
+	c->pt = *pt;
+	ret = identify_ctrl(c, err, errlen);
+	if (ret) {
+		nvme_close(c);
+		return ret > 0 ? -EIO : ret;
+	}
+	*out = c;
+	return 0;
+}
+
+int nvme_admin_nodata(struct nvme_ctrl *c, uint32_t cmd[16], unsigned int timeout_s, char *err,
+		      size_t errlen)
+{
+	char what[32];
+
+	snprintf(what, sizeof(what), "admin command %02xh", cmd[0] & 0xff);
+	return submit(c, &c->aq, cmd, (uint64_t)timeout_s * 1000000, NULL, what, err, errlen);
 }
 
 const char *nvme_ctrl_sn(const struct nvme_ctrl *c)
@@ -1567,6 +1670,79 @@ out:
 
 /* Baseline */
 
+static uint16_t be16_at(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* TCG Level 0 feature codes that name the Security Subsystem Class */
+static const struct {
+	uint16_t code;
+	const char *name;
+} tcg_sscs[] = {
+	{ 0x0100, "Enterprise" }, { 0x0200, "Opal 1" }, { 0x0203, "Opal 2" },
+	{ 0x0301, "Opalite" }, { 0x0302, "Pyrite 1" }, { 0x0303, "Pyrite 2" },
+	{ 0x0304, "Ruby" },
+};
+
+/*
+ * The security state: the protocols Security Receive lists and, for TCG,
+ * Level 0 Discovery's SSC and Locking feature (a tenant's ownership of an
+ * Opal drive: locking enabled, ranges locked, the MBR shadowed).
+ */
+static int take_security(struct nvme_ctrl *c, struct nvme_baseline *b, char *err, size_t errlen)
+{
+	const uint8_t *d = c->buf.p;
+	uint32_t total, off, n, i;
+	bool tcg = false;
+	int ret;
+
+	b->sec_known = true;
+	b->locking = -1;
+	b->sec = c->oacs & 1;
+	if (!b->sec)
+		return 0;
+	ret = security_recv(c, SECP_INFO, 0, 512,
+			    "Security Receive (Supported Security Protocols List)", err, errlen);
+	if (ret)
+		return ret > 0 ? -EIO : ret;
+	n = be16_at(d + 6);
+	for (i = 0; i < n && 8 + i < 512; i++) {
+		if (b->nprotos == NVME_SEC_PROTOS) {
+			seterr(err, errlen, "more than %u security protocols", NVME_SEC_PROTOS);
+			return -E2BIG;
+		}
+		b->protos[b->nprotos++] = d[8 + i];
+		tcg |= d[8 + i] == SECP_TCG;
+	}
+	if (!tcg)
+		return 0;
+	ret = security_recv(c, SECP_TCG, TCG_LEVEL0, TCG_LEVEL0_LEN,
+			    "Security Receive (TCG Level 0 Discovery)", err, errlen);
+	if (ret)
+		return ret > 0 ? -EIO : ret;
+	/* the header: the length of what follows its first 4 bytes, then 44 more */
+	total = be32_at(d);
+	total = total > TCG_LEVEL0_LEN - 4 ? TCG_LEVEL0_LEN : total + 4;
+	for (off = 48; off + 4 <= total; off += 4u + d[off + 3]) {
+		uint16_t code = be16_at(d + off);
+
+		if (off + 4u + d[off + 3] > total)
+			break;
+		if (code == TCG_FC_LOCKING && d[off + 3])
+			b->locking = d[off + 4];
+		for (i = 0; i < ARRAY_SIZE(tcg_sscs) && !b->ssc; i++)
+			if (code == tcg_sscs[i].code)
+				b->ssc = code;
+	}
+	return 0;
+}
+
 int nvme_baseline_take(struct nvme_ctrl *c, struct nvme_baseline *b, char *err, size_t errlen)
 {
 	const uint8_t *log = c->buf.p;
@@ -1602,13 +1778,45 @@ int nvme_baseline_take(struct nvme_ctrl *c, struct nvme_baseline *b, char *err, 
 		b->ns[i].lba_size = c->nsi[i].ns.lba_size;
 	}
 	b->nns = (unsigned int)c->nns;
-	return 0;
+	return take_security(c, b, err, errlen);
 }
 
 static const char *or_none(const char *s)
 {
 	return *s ? s : "(none)";
 }
+
+static void protos_str(const struct nvme_baseline *b, char *buf, size_t len)
+{
+	size_t pos = 0;
+	unsigned int i;
+	int n;
+
+	buf[0] = '\0';
+	if (!b->sec)
+		snprintf(buf, len, "none (OACS bit 0 clear)");
+	for (i = 0; i < b->nprotos && pos < len; i++) {
+		n = snprintf(buf + pos, len - pos, "%s%02x", i ? "," : "", b->protos[i]);
+		pos += n > 0 ? (size_t)n : 0;
+	}
+}
+
+static void ssc_str(uint16_t code, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tcg_sscs); i++)
+		if (tcg_sscs[i].code == code) {
+			snprintf(buf, len, "%s", tcg_sscs[i].name);
+			return;
+		}
+	snprintf(buf, len, code ? "0x%04x" : "none", code);
+}
+
+static const char *const locking_bits[] = {
+	"locking supported", "locking enabled", "locked", "media encryption",
+	"MBR shadowing enabled",
+};
 
 static void afi_slot(unsigned int s, char *buf, size_t len)
 {
@@ -1682,14 +1890,44 @@ int nvme_baseline_compare(const struct nvme_baseline *before, const struct nvme_
 			DIFF("namespace %u appeared (NSZE %" PRIu64 ", LBA size %u)",
 			     now->ns[j].nsid, now->ns[j].nsze, now->ns[j].lba_size);
 	}
+	/* a baseline kept before it held the security state: nothing to compare */
+	if (before->sec_known && now->sec_known) {
+		char p[80], q[80];
+
+		if (before->sec != now->sec || before->nprotos != now->nprotos ||
+		    memcmp(before->protos, now->protos, before->nprotos)) {
+			protos_str(before, p, sizeof(p));
+			protos_str(now, q, sizeof(q));
+			DIFF("security protocols %s -> %s", p, q);
+		}
+		if (before->ssc != now->ssc) {
+			ssc_str(before->ssc, p, sizeof(p));
+			ssc_str(now->ssc, q, sizeof(q));
+			DIFF("TCG SSC %s -> %s", p, q);
+		}
+		if ((before->locking < 0) != (now->locking < 0)) {
+			DIFF("TCG Locking feature %s", before->locking < 0 ? "appeared" :
+			     "disappeared");
+		} else if (before->locking >= 0) {
+			for (i = 0; i < ARRAY_SIZE(locking_bits); i++)
+				if ((before->locking ^ now->locking) & 1 << i)
+					DIFF("TCG %s %s -> %s", locking_bits[i],
+					     before->locking & 1 << i ? "yes" : "no",
+					     now->locking & 1 << i ? "yes" : "no");
+		}
+	}
 #undef DIFF
 	return diffs ? 1 : 0;
 }
 
 /*
  * The text form: "nvme-baseline/1 sn=S mn=M fr=F afi=XX fw=S1,...,S7 nn=N
- * ns=NSID:NSZE:NCAP:FLBAS:LBASIZE,...".  Strings keep letters, digits and
- * ".-_+/"; any other byte is %XX.
+ * ns=NSID:NSZE:NCAP:FLBAS:LBASIZE,... sec=SEC".  Strings keep letters,
+ * digits and ".-_+/"; any other byte is %XX.  SEC is "none" (OACS bit 0
+ * clear) or the security protocols in hex joined by "+", "/", the TCG
+ * SSC's feature code (4 hex digits, 0000 for none), "/", the Locking
+ * feature's byte 4 (2 hex digits, "--" for none).  A baseline without
+ * sec= (kept before it held the security state) is compared without it.
  */
 #define BASELINE_MAGIC "nvme-baseline/1"
 
@@ -1753,6 +1991,18 @@ int nvme_baseline_format(const struct nvme_baseline *b, char *buf, size_t len)
 		put_f(buf, len, &pos, "%s%u:%" PRIu64 ":%" PRIu64 ":%02x:%u", i ? "," : "",
 		      b->ns[i].nsid, b->ns[i].nsze, b->ns[i].ncap, b->ns[i].flbas,
 		      b->ns[i].lba_size);
+	if (b->sec_known && !b->sec) {
+		put_f(buf, len, &pos, " sec=none");
+	} else if (b->sec_known) {
+		put_f(buf, len, &pos, " sec=");
+		for (i = 0; i < b->nprotos; i++)
+			put_f(buf, len, &pos, "%s%02x", i ? "+" : "", b->protos[i]);
+		put_f(buf, len, &pos, "/%04x/", b->ssc);
+		if (b->locking < 0)
+			put_f(buf, len, &pos, "--");
+		else
+			put_f(buf, len, &pos, "%02x", (unsigned int)b->locking);
+	}
 	if (len)
 		buf[pos < len ? pos : len - 1] = '\0';
 	return pos > INT32_MAX ? -EOVERFLOW : (int)pos;
@@ -1847,9 +2097,50 @@ static bool parse_ns(const char *s, size_t n, struct nvme_baseline *b)
 	}
 }
 
+/* sec=: "none", or PROTO+PROTO.../SSC/LOCKING */
+static bool parse_sec(const char *s, size_t n, struct nvme_baseline *b)
+{
+	const char *end = s + n, *p = s, *q;
+	uint64_t v;
+
+	b->sec_known = true;
+	b->locking = -1;
+	if (n == 4 && !strncmp(s, "none", 4))
+		return true;
+	b->sec = true;
+	q = memchr(s, '/', n);
+	if (!q)
+		return false;
+	while (p < q) {
+		const char *e = p;
+
+		while (e < q && *e != '+')
+			e++;
+		if (e - p != 2 || !get_num(p, 2, 16, 0xff, &v) || b->nprotos == NVME_SEC_PROTOS)
+			return false;
+		b->protos[b->nprotos++] = (uint8_t)v;
+		if (e == q)
+			break;
+		p = e + 1;
+		if (p == q)
+			return false;
+	}
+	p = q + 1;
+	if (end - p != 7 || p[4] != '/' || !get_num(p, 4, 16, 0xffff, &v))
+		return false;
+	b->ssc = (uint16_t)v;
+	p += 5;
+	if (!strncmp(p, "--", 2))
+		return true;
+	if (!get_num(p, 2, 16, 0xff, &v))
+		return false;
+	b->locking = (int16_t)v;
+	return true;
+}
+
 int nvme_baseline_parse(const char *text, struct nvme_baseline *b, char *err, size_t errlen)
 {
-	static const char *const keys[] = { "sn", "mn", "fr", "afi", "fw", "nn", "ns" };
+	static const char *const keys[] = { "sn", "mn", "fr", "afi", "fw", "nn", "ns", "sec" };
 	const char *p = text, *tok, *eq, *v, *q;
 	unsigned int seen = 0, k, i;
 	size_t n, vn;
@@ -1913,8 +2204,11 @@ int nvme_baseline_parse(const char *text, struct nvme_baseline *b, char *err, si
 			good = get_num(v, vn, 10, UINT32_MAX, &num);
 			b->nn = (uint32_t)num;
 			break;
-		default:
+		case 6:
 			good = parse_ns(v, vn, b);
+			break;
+		default:
+			good = parse_sec(v, vn, b);
 			break;
 		}
 		if (!good) {
@@ -1922,7 +2216,8 @@ int nvme_baseline_parse(const char *text, struct nvme_baseline *b, char *err, si
 			return -EINVAL;
 		}
 	}
-	for (k = 0; k < ARRAY_SIZE(keys); k++) {
+	/* every key but sec, which older baselines do not have */
+	for (k = 0; k < ARRAY_SIZE(keys) - 1; k++) {
 		if (!(seen & 1u << k)) {
 			seterr(err, errlen, "no %s= token", keys[k]);
 			return -EINVAL;

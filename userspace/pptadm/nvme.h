@@ -10,7 +10,10 @@
  * The driver does not know how it reaches the controller: struct nvme_io
  * gives it BAR0's registers and DMA-able memory.  pptadm's sanitiser gives
  * it a device opened through VFIO (sanitise_vfio.c); the unit tests a fake
- * controller in memory (tests/userspace/test_nvme.c).
+ * controller in memory (tests/userspace/test_nvme.c).  A controller another
+ * driver runs (the host's nvme driver, before ppt reserves it) is reached
+ * through that driver's admin commands, struct nvme_passthru: enough for a
+ * baseline, nothing that needs queues of its own.
  */
 #ifndef PPTADM_NVME_H
 #define PPTADM_NVME_H
@@ -38,6 +41,27 @@ struct nvme_io {
 struct nvme_ctrl;
 
 /*
+ * A controller another driver runs: admin(ctx, cmd, data, len, dw0) has it
+ * run the admin command cmd (16 dwords in host order; the driver fills in
+ * CID and the data pointers), the controller filling len bytes of data.
+ * Returns 0 with the completion's DW0 in *dw0, the NVMe status (SCT << 8 |
+ * SC, > 0), or a negative errno.
+ */
+struct nvme_passthru {
+	void *ctx;
+	int (*admin)(void *ctx, const uint32_t cmd[16], void *data, uint32_t len, uint32_t *dw0);
+};
+
+/*
+ * Open a controller another driver runs, without resetting it: Identify
+ * Controller only.  Such a controller gives a baseline (nvme_baseline_take)
+ * and its Identify strings; anything that needs I/O queues or a reset
+ * fails with -EOPNOTSUPP.  0 with *out set, or a negative errno with err.
+ */
+int nvme_open_passthru(const struct nvme_passthru *pt, struct nvme_ctrl **out, char *err,
+		       size_t errlen);
+
+/*
  * Reset the controller and bring it up, polled: CC.EN=0 and CSTS.RDY=0, the
  * admin queue, CC.EN=1 and CSTS.RDY=1, Identify Controller, one I/O queue
  * pair.  Returns 0 with *out set, or a negative errno with what failed in
@@ -52,6 +76,16 @@ int nvme_open(const struct nvme_io *io, struct nvme_ctrl **out, char *err, size_
  * failed on, and with NULL.
  */
 void nvme_close(struct nvme_ctrl *c);
+
+/*
+ * Run an admin command that moves no data (cmd: 16 dwords in host order,
+ * CID filled in), waiting at most timeout_s seconds: what a tenant's own
+ * driver may send, Format NVM to another LBA format say.  The erase does
+ * not need it; a VM test's tenant does.  0, the NVMe status (SCT << 8 |
+ * SC, > 0) or a negative errno, with what failed in err.
+ */
+int nvme_admin_nodata(struct nvme_ctrl *c, uint32_t cmd[16], unsigned int timeout_s, char *err,
+		      size_t errlen);
 
 /* Identify Controller's strings, trimmed (SN, MN, FR). */
 const char *nvme_ctrl_sn(const struct nvme_ctrl *c);
@@ -159,11 +193,17 @@ int nvme_erase_parse(const char *name, enum nvme_erase *how);
 
 #define NVME_FW_SLOTS 7
 
+#define NVME_SEC_PROTOS 16
+
 /*
  * What a tenant could change on a controller without it being erased:
  * identity and firmware (Identify Controller SN, MN, FR; the Firmware Slot
  * Information log), the number of namespaces and each active namespace's
- * size and format.
+ * size and format, and its security state: the security protocols it
+ * answers (Security Receive, protocol 00h) and, where it speaks TCG
+ * (protocol 01h), its Level 0 Discovery's SSC and Locking feature, where
+ * a tenant who took ownership of an Opal drive shows as locking enabled,
+ * a range locked or the MBR shadowed.
  */
 struct nvme_baseline {
 	char sn[21];			/* SN, trimmed */
@@ -180,6 +220,16 @@ struct nvme_baseline {
 		uint8_t flbas;
 		uint32_t lba_size;
 	} ns[NVME_MAX_NS];
+	/*
+	 * The security state.  sec_known false: a baseline kept before it
+	 * held one, compared without it.
+	 */
+	bool sec_known;
+	bool sec;			/* OACS bit 0: Security Send and Receive */
+	unsigned int nprotos;		/* the supported security protocols, in order */
+	uint8_t protos[NVME_SEC_PROTOS];
+	uint16_t ssc;			/* TCG Level 0: the SSC's feature code, 0 for none */
+	int16_t locking;		/* TCG Level 0 Locking feature byte 4, -1 for none */
 };
 
 /* Take the controller's baseline.  0 or a negative errno. */
