@@ -27,7 +27,8 @@
 #   dirty; a write with a bad entry is refused.
 # - The controller baseline: pptadm reserve keeps it, read through the
 #   host's nvme driver before ppt takes the controller (one it cannot keep
-#   is said, and the reserve goes on), and the clean after the first
+#   is said, and the reserve goes on; one the kernel refuses keeps none),
+#   and the clean after the first
 #   tenant compares with it; an erase keeps one when none is kept.  A
 #   tenant who formats the namespace to another LBA format through VFIO
 #   (nvme-tenant) fails the next clean, which erases it and quarantines it
@@ -385,6 +386,9 @@ esac
 bl=/var/lib/ppt/baseline/nvme-$nv.baseline
 ok "the agent kept nvme0's controller baseline at an erase (its directories made)" test -s "$bl"
 ok "... forget it" rm "$bl"
+pptadm reserve "$nv" >/dev/null 2>&1
+isnt "a reserve the kernel refuses (no --force: nvme0 is the host's nvme driver's)" "$?" 0
+ok "... keeps no baseline" test ! -e "$bl"
 out=$(PPT_BASELINE_DIR=/proc/ppt-baseline pptadm reserve --force "$nv" 2>&1)
 is "a reserve from the host's nvme driver whose baseline cannot be kept goes on" "$?" 0
 like "... saying so, and why" "$out" \

@@ -45,25 +45,43 @@ static unsigned int reserve_flags(const struct ctx *c)
 }
 
 /*
- * An NVMe controller reserved from the host's nvme driver: keep its
- * baseline, read through that driver before ppt takes it, so that what
- * its first tenant changes is caught too (baseline_kept.h).  Not kept,
- * the reserve goes on: the first erase keeps one.
+ * An NVMe controller reserved from the host's nvme driver: its baseline,
+ * read through that driver before ppt takes it, is kept once the reserve
+ * is accepted, so that what its first tenant changes is caught too
+ * (baseline_kept.h).  Not read or not kept, the reserve goes on: the
+ * first erase keeps one.  Returns whether *b holds one to keep.
  */
-static void reserve_keep_baseline(struct ctx *c, const char *addr)
+static bool reserve_read_baseline(struct ctx *c, const char *addr, struct nvme_baseline *b)
 {
-	struct nvme_baseline b;
 	char why[512];
 	int ret;
 
-	ret = nvme_host_baseline(addr, &b, why, sizeof(why));
-	if (ret == -ENODEV)
-		return;
-	if (!ret)
-		ret = baseline_kept_store(baseline_dir(), addr, &b, why, sizeof(why));
-	if (ret)
+	ret = nvme_host_baseline(addr, b, why, sizeof(why));
+	if (ret && ret != -ENODEV)
+		fprintf(c->err, "pptadm: %s %s: its NVMe controller baseline was not read (%s): its first erase keeps one\n",
+			ctx_op(c), addr, why);
+	return !ret;
+}
+
+static void reserve_keep_baseline(struct ctx *c, const char *addr, const struct nvme_baseline *b)
+{
+	char why[512];
+
+	if (baseline_kept_store(baseline_dir(), addr, b, why, sizeof(why)))
 		fprintf(c->err, "pptadm: %s %s: its NVMe controller baseline was not kept (%s): its first erase keeps one\n",
 			ctx_op(c), addr, why);
+}
+
+static int reserve(struct ctx *c, const char *addr, uint64_t *id)
+{
+	struct nvme_baseline b;
+	bool have = reserve_read_baseline(c, addr, &b);
+	int ret;
+
+	ret = ppt_device_reserve(c->h, addr, reserve_flags(c), c->a.timeout_ms, id);
+	if (!ret && have)
+		reserve_keep_baseline(c, addr, &b);
+	return ret;
 }
 
 int cmd_device_op(struct ctx *c, const char *addr, uint64_t *id)
@@ -75,8 +93,7 @@ int cmd_device_op(struct ctx *c, const char *addr, uint64_t *id)
 	switch (a->verb->id) {
 	case V_RESERVE:
 	case V_ADD:
-		reserve_keep_baseline(c, addr);
-		return ppt_device_reserve(c->h, addr, reserve_flags(c), a->timeout_ms, id);
+		return reserve(c, addr, id);
 	case V_RELEASE:
 	case V_REMOVE:
 		return ppt_device_release(c->h, addr, a->unclean ? PPT_RELEASE_UNCLEAN : 0,
