@@ -336,6 +336,31 @@ static void test_recycle(void)
 	E.nrecycled = 0;
 }
 
+/* NVMe controllers the nvme sanitiser erases: a baseline kept for each */
+static void test_baseline(void)
+{
+	static const char *none[] = { "0000:05:00.0", "0000:06:00.0" };
+
+	ok(!run(check_baseline, "baseline"), "no NVMe controller the nvme sanitiser erases: no line");
+	E.nnvme = 2;
+	expect(check_baseline, "baseline", CHECK_PASS,
+	       "the 2 NVMe controller(s) the nvme sanitiser erases have a baseline kept",
+	       "each has a baseline: PASS");
+	E.unbaselined = none;
+	E.nunbaselined = 1;
+	expect(check_baseline, "baseline", CHECK_WARN,
+	       "1 of 2 NVMe controller(s) have no baseline kept: what their next tenant changes (firmware, namespaces, formats, Opal locking) is not caught: 0000:05:00.0",
+	       "one without: WARN naming it");
+	ok(has_fix("echo ADDRESS >/sys/module/ppt/parameters/tainted"),
+	   "... the fix marks it tainted, so its clean keeps one");
+	E.nunbaselined = 2;
+	expect(check_baseline, "baseline", CHECK_WARN, "2 of 2 NVMe controller(s) have no baseline kept",
+	       "two: counted");
+	E.nnvme = 0;
+	E.nunbaselined = 0;
+	E.unbaselined = NULL;
+}
+
 /*
  * devices the policy gives a sanitiser: an older module's clean does not
  * erase them; a newer one's asks the agent, which must be registered
@@ -395,6 +420,7 @@ int main(void)
 	test_devices();
 	test_recycle();
 	test_sanitise();
+	test_baseline();
 	test_print();
 	check_list_free(&L);
 	ft_cleanup();

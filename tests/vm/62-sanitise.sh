@@ -394,10 +394,13 @@ is "a reserve from the host's nvme driver whose baseline cannot be kept goes on"
 like "... saying so, and why" "$out" \
 	"^pptadm: reserve $nv: its NVMe controller baseline was not kept \\(.*/proc/ppt-baseline.*\\): its first erase keeps one"
 is "... reserved" "$(st "$nv")" reserved
+like "pptadm check warns: nvme0 has no baseline kept" "$(pptadm check 2>&1 | grep baseline)" \
+	"^WARN +baseline +1 of 1 NVMe controller\\(s\\) have no baseline kept: .*: $nv; fix: .*parameters/tainted"
 nvme_back_to_host
 ok "reserve nvme0 from the host's nvme driver" pptadm reserve --force "$nv"
 ok "... kept its controller baseline, read through the host's driver before any tenant" \
 	test -s "$bl"
+like "... pptadm check passes it" "$(pptadm check 2>&1 | grep baseline)" '^PASS +baseline '
 like "... the controller as the host had it: firmware, namespace 1, no security protocols" \
 	"$(cat "$bl")" '^nvme-baseline/1 sn=[^ ]+ .* fr=[^ ]+ .* ns=1:[0-9]+:[^ ]* sec=none$'
 cp "$bl" /tmp/bl.reserve

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "baseline_kept.h"
 #include "persist.h"
@@ -77,6 +78,14 @@ int baseline_kept_check(const char *dir, const char *addr, const struct nvme_bas
 	else
 		snprintf(note, notelen, "baseline kept");
 	return 0;
+}
+
+bool baseline_kept_has(const char *dir, const char *addr)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/nvme-%s.baseline", dir, addr);
+	return access(path, F_OK) == 0;
 }
 
 int baseline_kept_store(const char *dir, const char *addr, const struct nvme_baseline *b,

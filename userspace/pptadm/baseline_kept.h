@@ -24,6 +24,7 @@
 #ifndef PPTADM_BASELINE_KEPT_H
 #define PPTADM_BASELINE_KEPT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "nvme.h"
@@ -43,6 +44,9 @@ const char *baseline_dir(void);
  */
 int baseline_kept_check(const char *dir, const char *addr, const struct nvme_baseline *now,
 			char *note, size_t notelen, char *why, size_t whylen);
+
+/* Is a baseline kept for addr in dir? */
+bool baseline_kept_has(const char *dir, const char *addr);
 
 /*
  * Keep b as addr's baseline in dir (its directories made), replacing any

@@ -762,6 +762,7 @@ void check_all(const struct check_env *e, struct check_list *l)
 	check_builtin(e, l);
 	check_recycle(e, l);
 	check_sanitise(e, l);
+	check_baseline(e, l);
 }
 
 /*
@@ -813,6 +814,32 @@ void check_sanitise(const struct check_env *e, struct check_list *l)
  * "on" both stop.  The parameter is vfio_pci_core's since 5.15 (vfio_pci's
  * before); vfio-pci reads it when it binds a device.
  */
+/*
+ * The agent compares an NVMe controller after each tenant with the
+ * baseline it keeps.  One with none kept gets its first at its first
+ * erase, as its first tenant left it: what that tenant flashed, reformatted
+ * or locked is then the reference.  pptadm reserve keeps one for a
+ * controller it takes from the host's nvme driver; one ppt claimed at boot
+ * has none until it is erased.
+ */
+void check_baseline(const struct check_env *e, struct check_list *l)
+{
+	const char *more = e->nunbaselined > 1 ? ", ..." : "";
+
+	if (!e->nnvme)
+		return;
+	if (!e->nunbaselined) {
+		add(l, "baseline", CHECK_PASS,
+		    "the %zu NVMe controller(s) the nvme sanitiser erases have a baseline kept to compare each tenant with",
+		    e->nnvme);
+		return;
+	}
+	add(l, "baseline", CHECK_WARN,
+	    "%zu of %zu NVMe controller(s) have no baseline kept: what their next tenant changes (firmware, namespaces, formats, Opal locking) is not caught: %s%s",
+	    e->nunbaselined, e->nnvme, e->unbaselined[0], more);
+	fix(l, "mark each tainted before its first tenant, so its clean erases it and keeps the baseline: echo ADDRESS >/sys/module/ppt/parameters/tainted (a controller reserved from the host's nvme driver gets one at once)");
+}
+
 void check_recycle(const struct check_env *e, struct check_list *l)
 {
 	char p[PATHLEN], v[16];

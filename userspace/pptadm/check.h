@@ -54,6 +54,13 @@ struct check_env {
 	/* ppt's devices whose sanitiser policy names a sanitiser, "ADDR (SANITISER)" */
 	const char *const *sanitised;
 	size_t nsanitised;
+	/*
+	 * Of those, the NVMe controllers the nvme sanitiser erases, and the
+	 * ones among them with no baseline kept (baseline_kept.h)
+	 */
+	size_t nnvme;
+	const char *const *unbaselined;
+	size_t nunbaselined;
 	/* the sanitise agent that erases them (PPT_CMD_AGENT_GET) */
 	enum check_agent agent;
 	unsigned int agent_pid, agent_pending;
@@ -75,6 +82,7 @@ void check_builtin(const struct check_env *e, struct check_list *l);
 /* Per device of e->recycled (nothing when there is none): */
 void check_recycle(const struct check_env *e, struct check_list *l);
 void check_sanitise(const struct check_env *e, struct check_list *l);
+void check_baseline(const struct check_env *e, struct check_list *l);
 
 void check_all(const struct check_env *e, struct check_list *l);
 

@@ -8,6 +8,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "baseline_kept.h"
 #include "check.h"
 #include "cmds.h"
 #include "info.h"
@@ -84,8 +85,9 @@ int cmd_check(struct ctx *c)
 	struct check_list l = { 0 };
 	struct ppt_dev **info = NULL;
 	struct check_env e = { .root = c->root, .version = PPT_VERSION };
-	char **devs = NULL, **recycled = NULL, **sanitised = NULL, *log = check_kernel_log();
-	size_t ndevs = 0, nrecycled = 0, nsanitised = 0, ninfo = 0, i;
+	char **devs = NULL, **recycled = NULL, **sanitised = NULL, **unbaselined = NULL;
+	char *log = check_kernel_log();
+	size_t ndevs = 0, nrecycled = 0, nsanitised = 0, nunbaselined = 0, ninfo = 0, i;
 	struct utsname u;
 	const char *san;
 	int ret = 0;
@@ -106,6 +108,12 @@ int cmd_check(struct ctx *c)
 				snprintf(what, sizeof(what), "%s (%s)", ppt_dev_addr(info[i]), san);
 				ret = check_add_device(&sanitised, &nsanitised, what);
 			}
+			if (!ret && san && (!strcmp(san, "nvme") || !strncmp(san, "nvme:", 5))) {
+				e.nnvme++;
+				if (!baseline_kept_has(baseline_dir(), ppt_dev_addr(info[i])))
+					ret = check_add_device(&unbaselined, &nunbaselined,
+							       ppt_dev_addr(info[i]));
+			}
 		}
 	if (!ret && nsanitised)
 		check_agent(c, &e);
@@ -120,6 +128,8 @@ int cmd_check(struct ctx *c)
 		e.nrecycled = nrecycled;
 		e.sanitised = (const char *const *)sanitised;
 		e.nsanitised = nsanitised;
+		e.unbaselined = (const char *const *)unbaselined;
+		e.nunbaselined = nunbaselined;
 		check_all(&e, &l);
 		check_print(c->out, c->a.fmt, c->a.quiet, &l);
 	}
@@ -134,6 +144,9 @@ int cmd_check(struct ctx *c)
 	for (i = 0; i < nsanitised; i++)
 		free(sanitised[i]);
 	free(sanitised);
+	for (i = 0; i < nunbaselined; i++)
+		free(unbaselined[i]);
+	free(unbaselined);
 	ppt_dev_list_free(info);
 	free(log);
 	return ret;
