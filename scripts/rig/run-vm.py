@@ -639,10 +639,12 @@ def read_headers(path):
     h = {"dmesg-allow": []}
     with open(path, errors="replace") as f:
         for i, line in enumerate(f):
-            if i > 60:
-                break
             m = re.match(r"#\s*(topology|append|kernels|timeout|dmesg-allow|hostfs|iommu|modules|sanitise):\s*(.*?)\s*$",
                          line)
+            # a header pushed down by a growing comment would be ignored unseen
+            if m and i > 60:
+                raise RigError(f"{path}:{i + 1}: the header '{m.group(1)}:' is past the "
+                               "first 61 lines, where headers are read: move it up")
             if m:
                 if m.group(1) == "dmesg-allow":
                     h["dmesg-allow"].append(m.group(2))
