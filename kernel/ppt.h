@@ -179,6 +179,8 @@ struct ppt_sanitise_last {
  * @sent_to: the agent's port id once it was sent, 0 while waiting
  * @deadline: when @timer is due (jiffies)
  * @start_ns: when it was submitted (ktime_get_ns())
+ * @inspect: the operation inspects the function (%PPT_A_INSPECT): the
+ *	sanitiser reads it and erases nothing
  * @ended: the outcome below is final; under ppt_agent_lock
  * @answered: the agent answered (a failure is the sanitiser's, not a
  *	missing or silent agent)
@@ -196,6 +198,7 @@ struct ppt_sanitise_job {
 	u32 sent_to;
 	unsigned long deadline;
 	u64 start_ns;
+	bool inspect;
 	bool ended;
 	bool answered;
 	const char *why;
@@ -212,6 +215,8 @@ struct ppt_sanitise_job {
  * @force: %PPT_A_FORCE was given
  * @force_host: %PPT_A_FORCE_HOST was given: take a device the host uses
  * @unclean: %PPT_A_UNCLEAN was given: release without cleaning
+ * @inspect: %PPT_A_INSPECT was given: a clean that inspects a reserved
+ *	device with its sanitiser instead (ppt_op_inspect_check())
  * @method: %PPT_A_RESET_METHOD (enum ppt_reset_method), auto when absent
  * @owner: %PPT_A_DEV_OWNER, "" when absent
  * @uid: who asked, for the kernel log
@@ -237,6 +242,7 @@ struct ppt_req {
 	bool force;
 	bool force_host;
 	bool unclean;
+	bool inspect;
 	u8 method;
 	char owner[PPT_OWNER_MAX];
 	uid_t uid;
@@ -451,7 +457,7 @@ struct ppt_sanitise_job *ppt_agent_job_new(struct ppt_op *op,
 					   const char *spec);
 void ppt_agent_job_free(struct ppt_sanitise_job *job);
 void ppt_agent_submit(struct ppt_sanitise_job *job);
-int ppt_agent_register(u32 portid, const char **why);
+int ppt_agent_register(u32 portid, bool inspects, const char **why);
 int ppt_agent_get(u32 *portid, pid_t *pid, u32 *pending);
 int ppt_agent_done(u64 id, struct pci_dev *pdev, int err, const char *msg,
 		   const char *method, const char *verified, const char **why);

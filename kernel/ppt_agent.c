@@ -42,6 +42,12 @@
 static DEFINE_MUTEX(ppt_agent_lock);
 static u32 ppt_agent_portid;
 static pid_t ppt_agent_pid;
+/*
+ * The agent registered with %PPT_A_INSPECT: it reads a device without
+ * erasing it when a request says so.  An agent that did not would take
+ * such a request for an erase, so it is never sent one.
+ */
+static bool ppt_agent_inspects;
 static LIST_HEAD(ppt_agent_jobs);
 static unsigned int ppt_agent_njobs;
 /* set at unload: jobs end at once instead of waiting */
@@ -101,6 +107,9 @@ static bool ppt_agent_send(struct ppt_sanitise_job *job)
 	int ret;
 
 	lockdep_assert_held(&ppt_agent_lock);
+	if (job->inspect && !ppt_agent_inspects)
+		return ppt_agent_job_end(job, -EOPNOTSUPP,
+					 "the sanitise agent cannot inspect without erasing (it is older than inspection): update it");
 	ret = ppt_nl_send_sanitise_req(ppt_agent_portid, job, timeout);
 	if (ret) {
 		pci_warn(job->pdev, "the sanitise request could not be sent to the agent (%d)\n",
@@ -225,6 +234,7 @@ static void ppt_agent_tell(struct list_head *ended)
 /**
  * ppt_agent_register() - make a socket the sanitise agent
  * @portid: the socket's netlink port id
+ * @inspects: it registered with %PPT_A_INSPECT: it can be sent inspections
  * @why: set to a constant reason on failure
  *
  * Jobs waiting for an agent are sent to it at once.
@@ -233,7 +243,7 @@ static void ppt_agent_tell(struct list_head *ended)
  * Return: 0, -EBUSY while another socket is registered, -EALREADY when
  * this one is, -ESHUTDOWN while ppt unloads.
  */
-int ppt_agent_register(u32 portid, const char **why)
+int ppt_agent_register(u32 portid, bool inspects, const char **why)
 {
 	struct ppt_sanitise_job *job, *next;
 	LIST_HEAD(ended);
@@ -254,9 +264,11 @@ int ppt_agent_register(u32 portid, const char **why)
 		goto unlock;
 	ppt_agent_portid = portid;
 	ppt_agent_pid = task_tgid_nr(current);
-	pr_info("sanitise agent registered: pid %d, netlink port %u, %u request%s waiting\n",
+	ppt_agent_inspects = inspects;
+	pr_info("sanitise agent registered: pid %d, netlink port %u, %u request%s waiting%s\n",
 		ppt_agent_pid, portid, ppt_agent_njobs,
-		ppt_agent_njobs == 1 ? "" : "s");
+		ppt_agent_njobs == 1 ? "" : "s",
+		inspects ? "" : "; it cannot inspect");
 	list_for_each_entry_safe(job, next, &ppt_agent_jobs, node)
 		if (!job->sent_to && ppt_agent_send(job))
 			list_add_tail(&job->node, &ended);

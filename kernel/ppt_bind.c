@@ -32,6 +32,8 @@
  * notifier sees every unbind, so it notes the functions such a driver
  * lets go of (the untrusted list); ppt's probe takes the note and the
  * function arrives tainted (dirty), whichever way it was bound to ppt.
+ * The one exception is ppt's own lending: an untainted function that a
+ * sanitise operation put with vfio-pci for the agent (sanitising).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -234,16 +236,25 @@ static int ppt_bus_notify(struct notifier_block *nb, unsigned long action,
 	case BUS_NOTIFY_UNBIND_DRIVER:
 		/* under device_lock, the driver still bound: who had it? */
 		if (ppt_bind_driver_for_others(pdev->dev.driver)) {
-			bool mark;
+			bool mark, own;
 
-			ppt_untrusted_note(pdev);
 			mutex_lock(&ppt_table_lock);
 			pd = ppt_table_find(pdev);
-			if (pd)
+			/*
+			 * Lent to vfio-pci by ppt's own sanitise operation while
+			 * untainted (an inspection, or a group mate going along
+			 * with the function erased): the agent had it, no
+			 * tenant, so it comes back as it was.
+			 */
+			own = pd && pd->state == PPT_STATE_SANITISING &&
+			      !pd->tainted;
+			if (pd && !own)
 				pd->tainted = true;
 			mark = pd && (pd->state == PPT_STATE_ASSIGNED ||
 				      pd->state == PPT_STATE_DETACHED);
 			mutex_unlock(&ppt_table_lock);
+			if (!own)
+				ppt_untrusted_note(pdev);
 			/*
 			 * A tenant's device ppt keeps comes back to ppt, never
 			 * to a host driver, even when whoever unbinds it

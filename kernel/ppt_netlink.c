@@ -447,6 +447,7 @@ static int ppt_nl_req_common(struct genl_info *info, struct ppt_req *req)
 	req->force = nla_get_flag(info->attrs[PPT_A_FORCE]);
 	req->force_host = nla_get_flag(info->attrs[PPT_A_FORCE_HOST]);
 	req->unclean = nla_get_flag(info->attrs[PPT_A_UNCLEAN]);
+	req->inspect = nla_get_flag(info->attrs[PPT_A_INSPECT]);
 	if (info->attrs[PPT_A_RESET_METHOD])
 		req->method = nla_get_u32(info->attrs[PPT_A_RESET_METHOD]);
 	if (info->attrs[PPT_A_DEV_RESET_PREF])
@@ -1046,7 +1047,8 @@ int ppt_nl_send_sanitise_req(u32 portid, const struct ppt_sanitise_job *job,
 	if (!hdr || nla_put_string(msg, PPT_A_DEV_ADDR, pci_name(job->pdev)) ||
 	    nla_put_u64_64bit(msg, PPT_A_SANITISE_ID, job->id, PPT_A_PAD) ||
 	    nla_put_string(msg, PPT_A_SANITISER, job->res.spec) ||
-	    nla_put_u32(msg, PPT_A_SANITISE_TIMEOUT, timeout)) {
+	    nla_put_u32(msg, PPT_A_SANITISE_TIMEOUT, timeout) ||
+	    (job->inspect && nla_put_flag(msg, PPT_A_INSPECT))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -1064,7 +1066,8 @@ static int ppt_nl_agent_register_doit(struct sk_buff *skb,
 	ret = ppt_nl_capable(skb, info);
 	if (ret)
 		return ret;
-	ret = ppt_agent_register(info->snd_portid, &why);
+	ret = ppt_agent_register(info->snd_portid,
+				 nla_get_flag(info->attrs[PPT_A_INSPECT]), &why);
 	if (ret && info->extack)
 		info->extack->_msg = why;
 	return ret;
@@ -1257,6 +1260,16 @@ static const struct nla_policy ppt_nl_reset_policy[PPT_A_MAX + 1] = {
 	[PPT_A_RESET_METHOD] = NLA_POLICY_MAX(NLA_U32, PPT_RESET_MAX),
 };
 
+static const struct nla_policy ppt_nl_clean_policy[PPT_A_MAX + 1] = {
+	[PPT_A_DEV_ADDR] = { .type = NLA_NUL_STRING, .len = PPT_ADDR_MAX_LEN },
+	[PPT_A_RESET_METHOD] = NLA_POLICY_MAX(NLA_U32, PPT_RESET_MAX),
+	[PPT_A_INSPECT] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy ppt_nl_agent_register_policy[PPT_A_MAX + 1] = {
+	[PPT_A_INSPECT] = { .type = NLA_FLAG },
+};
+
 static const struct nla_policy ppt_nl_match_policy[PPT_A_MAX + 1] = {
 	[PPT_A_MATCH_IDS] = { .type = NLA_NUL_STRING, .len = PPT_PATH_MAX - 1 },
 	[PPT_A_MATCH_DEVICE] = { .type = NLA_NUL_STRING, .len = PPT_PATH_MAX - 1 },
@@ -1316,7 +1329,7 @@ static const struct genl_ops ppt_nl_ops[] = {
 	PPT_NL_OP(PPT_CMD_DEVICE_ASSIGN, ppt_nl_async_doit, ppt_nl_assign_policy),
 	PPT_NL_OP(PPT_CMD_DEVICE_UNASSIGN, ppt_nl_async_doit, ppt_nl_owner_policy),
 	PPT_NL_OP(PPT_CMD_DEVICE_RESET, ppt_nl_async_doit, ppt_nl_reset_policy),
-	PPT_NL_OP(PPT_CMD_DEVICE_CLEAN, ppt_nl_async_doit, ppt_nl_reset_policy),
+	PPT_NL_OP(PPT_CMD_DEVICE_CLEAN, ppt_nl_async_doit, ppt_nl_clean_policy),
 	PPT_NL_OP(PPT_CMD_MATCH_ADD, ppt_nl_match_doit, ppt_nl_match_policy),
 	PPT_NL_OP(PPT_CMD_MATCH_DEL, ppt_nl_match_doit, ppt_nl_match_policy),
 	{
@@ -1345,7 +1358,7 @@ static const struct genl_ops ppt_nl_ops[] = {
 		.maxattr = PPT_A_MAX,
 	},
 	PPT_NL_OP(PPT_CMD_AGENT_REGISTER, ppt_nl_agent_register_doit,
-		  ppt_nl_none_policy),
+		  ppt_nl_agent_register_policy),
 	PPT_NL_OP(PPT_CMD_AGENT_GET, ppt_nl_agent_get_doit, ppt_nl_none_policy),
 	PPT_NL_OP(PPT_CMD_SANITISE_DONE, ppt_nl_sanitise_done_doit,
 		  ppt_nl_sanitise_done_policy),

@@ -179,14 +179,15 @@ const char *ppt_cmd_name(u8 cmd)
  */
 static void ppt_audit(const struct ppt_req *req, struct pci_dev *pdev, int err)
 {
+	const char *what = req->inspect ? "inspect" : ppt_cmd_name(req->cmd);
+
 	if (err)
 		pr_info("%s: %s by uid %u pid %d owner \"%s\": failed (%d): %s\n",
-			pci_name(pdev), ppt_cmd_name(req->cmd), req->uid,
-			req->pid, req->owner, err, req->why ?: "-");
+			pci_name(pdev), what, req->uid, req->pid, req->owner,
+			err, req->why ?: "-");
 	else
 		pr_info("%s: %s by uid %u pid %d owner \"%s\": done\n",
-			pci_name(pdev), ppt_cmd_name(req->cmd), req->uid,
-			req->pid, req->owner);
+			pci_name(pdev), what, req->uid, req->pid, req->owner);
 }
 
 /**
@@ -645,6 +646,31 @@ static int ppt_op_check_group(struct ppt_req *req, struct ppt_op *op)
 }
 
 /*
+ * An inspection (%PPT_A_INSPECT) reads a device with its sanitiser and
+ * erases nothing, so it is only for a reserved device that holds no
+ * tenant's data: one that may hold some is cleaned, which erases it.
+ * Its sanitiser goes to @spec.
+ */
+static int ppt_op_inspect_check(struct ppt_req *req, struct ppt_device *pd,
+				char *spec, size_t len)
+{
+	lockdep_assert_held(&ppt_table_lock);
+	if (pd->state != PPT_STATE_RESERVED)
+		return ppt_refuse(req, -EINVAL,
+				  "only a reserved device is inspected", NULL);
+	if (pd->tainted)
+		return ppt_refuse(req, -EUCLEAN,
+				  "the device may hold a tenant's data: clean it, which runs its sanitiser",
+				  NULL);
+	ppt_sanitise_lookup(pd->pdev, spec, len);
+	if (!strcmp(spec, "none"))
+		return ppt_refuse(req, -EOPNOTSUPP,
+				  "the device's sanitiser policy is none: nothing inspects it",
+				  NULL);
+	return 0;
+}
+
+/*
  * Check a request and move its functions to their transitional state.
  * Reserve adds a function ppt does not know yet.
  */
@@ -683,6 +709,12 @@ static int ppt_op_begin(struct ppt_req *req, struct ppt_op *op)
 		ret = ppt_state_check(pd->state, to, &why);
 		if (ret)
 			return ppt_refuse(req, ret, why, NULL);
+		if (req->inspect) {
+			ret = ppt_op_inspect_check(req, pd, op->devs[0].spec,
+						   sizeof(op->devs[0].spec));
+			if (ret)
+				return ret;
+		}
 		/* planned from an earlier look: the device changed since */
 		if (req->cmd == PPT_CMD_DEVICE_RELEASE && !op->sanitise &&
 		    ppt_op_release_cleans(req, pd) != op->clean_first)
@@ -715,7 +747,10 @@ static int ppt_op_begin(struct ppt_req *req, struct ppt_op *op)
 		}
 		if (req->cmd == PPT_CMD_DEVICE_ASSIGN)
 			strscpy(pd->owner, req->owner, sizeof(pd->owner));
-		if (op->sanitise)
+		/* an inspection reads the function it names, none else */
+		if (req->inspect)
+			op->devs[i].owed = !i;
+		else if (op->sanitise)
 			op->devs[i].owed = ppt_sanitise_owed(pd, op->devs[i].spec,
 							     sizeof(op->devs[i].spec));
 		ppt_table_set_state(pd, to);
@@ -1468,6 +1503,7 @@ static int ppt_run_sanitise(struct ppt_op *op)
 			ret = -ENOMEM;
 			goto fail;
 		}
+		op->devs[i].job->inspect = op->req.inspect;
 	}
 	ret = ppt_op_to_vfio(op,
 			     "vfio-pci did not bind the device for its sanitiser (is vfio-pci available?)");
@@ -1546,11 +1582,13 @@ static int ppt_sanitise_record(struct ppt_op *op, const char **why,
 		if (!job)
 			continue;
 		if (job->res.err)
-			pci_warn(job->pdev, "sanitiser %s failed after %llu ms (%d): %s\n",
+			pci_warn(job->pdev, "%s %s failed after %llu ms (%d): %s\n",
+				 job->inspect ? "inspection by sanitiser" : "sanitiser",
 				 job->res.spec, div_u64(job->res.usec, 1000), job->res.err,
 				 job->res.msg);
 		else
-			pci_info(job->pdev, "sanitised with %s (%s) in %llu ms: %s\n",
+			pci_info(job->pdev, "%s with %s (%s) in %llu ms: %s\n",
+				 job->inspect ? "inspected" : "sanitised",
 				 job->res.spec, job->res.method, div_u64(job->res.usec, 1000),
 				 job->res.verified);
 		if (job->res.err && !err) {
@@ -1559,7 +1597,8 @@ static int ppt_sanitise_record(struct ppt_op *op, const char **why,
 			*answered = job->answered;
 		}
 		pd = ppt_table_find(job->pdev);
-		if (!pd)
+		/* an inspection erased nothing: the last sanitise stands */
+		if (!pd || job->inspect)
 			continue;
 		if (job->last) {
 			*job->last = job->res;
@@ -1677,8 +1716,14 @@ static void ppt_sanitise_end_work(struct work_struct *work)
 		err = -EBUSY;
 		goto out;
 	}
-	op->sanitised = !err;
+	op->sanitised = !err && !op->req.inspect;
 	ppt_op_finish(op, PPT_STATE_UNSPEC);
+	/* inspected: reserved again, whatever the sanitiser found */
+	if (op->req.inspect) {
+		if (err)
+			ppt_sanitise_refuse(op, err, why);
+		goto out;
+	}
 	if (!err) {
 		/*
 		 * Prepared again, that operation reports the request; a
@@ -1854,9 +1899,11 @@ int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 	ret = ppt_sriov_refuse(req, pdev, ppt_op_pf_risk(req->cmd));
 	if (ret)
 		goto out;
-	if (req->cmd == PPT_CMD_DEVICE_RESET ||
-	    req->cmd == PPT_CMD_DEVICE_CLEAN ||
-	    req->cmd == PPT_CMD_DEVICE_RELEASE) {
+	/* an inspection resets nothing: it needs no reset method */
+	if (!req->inspect &&
+	    (req->cmd == PPT_CMD_DEVICE_RESET ||
+	     req->cmd == PPT_CMD_DEVICE_CLEAN ||
+	     req->cmd == PPT_CMD_DEVICE_RELEASE)) {
 		plan = ppt_op_check_reset(req, pdev);
 		clean_first = req->cmd == PPT_CMD_DEVICE_RELEASE &&
 			      plan != PPT_OP_NO_CLEAN;
@@ -1866,8 +1913,9 @@ int ppt_op_prepare(struct ppt_req *req, struct pci_dev *pdev,
 		if (ret)
 			goto out;
 	}
-	sanitise = (req->cmd == PPT_CMD_DEVICE_CLEAN || clean_first) &&
-		   ppt_op_owes_sanitiser(pdev);
+	sanitise = req->inspect ||
+		   ((req->cmd == PPT_CMD_DEVICE_CLEAN || clean_first) &&
+		    ppt_op_owes_sanitiser(pdev));
 	if (sanitise)
 		op = ppt_op_alloc(req, pdev, true, &ret);
 	else if (plan == PPT_RESET_SBR)

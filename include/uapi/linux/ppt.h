@@ -231,7 +231,11 @@ enum ppt_stats_op {
  *	the config space ppt saved when it reserved the device, and verify
  *	(the device answers with its own ids, bus mastering is off).  Success
  *	makes it reserved; failure quarantines it.  Cleaning a quarantined
- *	device is how an administrator clears it.  Asynchronous.
+ *	device is how an administrator clears it.  Asynchronous.  With
+ *	%PPT_A_INSPECT, inspect a reserved device that holds no tenant's data
+ *	instead: its sanitiser reads the device's state (an NVMe controller's
+ *	baseline) without erasing it; the device goes back to reserved
+ *	whatever the outcome.
  * @PPT_CMD_MATCH_ADD: add a runtime match, the twin of a boot list entry:
  *	exactly one of %PPT_A_MATCH_IDS, %PPT_A_MATCH_DEVICE,
  *	%PPT_A_MATCH_PATH or %PPT_A_MATCH_VFS, in the syntax of the ids=,
@@ -307,15 +311,18 @@ enum ppt_stats_op {
  * @PPT_CMD_AGENT_REGISTER: make the sending socket ppt's sanitise agent,
  *	until it closes.  One agent at a time: -EBUSY while another socket
  *	is registered.  Requests that waited for an agent are sent to it at
- *	once.  Synchronous.
+ *	once.  With %PPT_A_INSPECT the agent says it can inspect (read a
+ *	device without erasing it); an agent registered without it is sent
+ *	no inspection: they fail with -EOPNOTSUPP.  Synchronous.
  * @PPT_CMD_AGENT_GET: the registered agent: %PPT_A_AGENT_PORTID,
  *	%PPT_A_AGENT_PID and %PPT_A_AGENT_PENDING (doit); -ENOENT when none
  *	is registered.  Open to everyone.
  * @PPT_CMD_SANITISE_REQ_NTF: sent to the agent's socket only (unicast):
  *	erase a device, which ppt has bound to vfio-pci for it:
  *	%PPT_A_DEV_ADDR, %PPT_A_SANITISE_ID, %PPT_A_SANITISER and
- *	%PPT_A_SANITISE_TIMEOUT.  The agent answers with
- *	%PPT_CMD_SANITISE_DONE once it has closed the device.
+ *	%PPT_A_SANITISE_TIMEOUT, and %PPT_A_INSPECT when the sanitiser is
+ *	to read the device's state without erasing it.  The agent answers
+ *	with %PPT_CMD_SANITISE_DONE once it has closed the device.
  * @PPT_CMD_SANITISE_DONE: the answer to a request, from the agent or a
  *	process working for it (CAP_SYS_ADMIN): %PPT_A_SANITISE_ID,
  *	%PPT_A_DEV_ADDR, %PPT_A_REQ_ERRNO (0: erased and verified),
@@ -543,6 +550,10 @@ enum ppt_cmd {
  * @PPT_A_DEV_LAST_SANITISE_VERIFIED: string, %PPT_A_SANITISE_VERIFIED of
  *	its answer; absent when there was none
  * @PPT_A_DEV_LAST_SANITISE_MSG: string, why it failed; absent on success
+ * @PPT_A_INSPECT: flag, with %PPT_CMD_DEVICE_CLEAN: inspect a reserved
+ *	device instead of cleaning it; in a %PPT_CMD_SANITISE_REQ_NTF: the
+ *	request is such an inspection (read, do not erase); with
+ *	%PPT_CMD_AGENT_REGISTER: the agent can be sent inspections
  */
 enum ppt_attr {
 	PPT_A_UNSPEC,
@@ -622,6 +633,7 @@ enum ppt_attr {
 	PPT_A_DEV_LAST_SANITISE_METHOD,
 	PPT_A_DEV_LAST_SANITISE_VERIFIED,
 	PPT_A_DEV_LAST_SANITISE_MSG,
+	PPT_A_INSPECT,
 
 	__PPT_A_MAX,
 	PPT_A_MAX = __PPT_A_MAX - 1
