@@ -73,7 +73,7 @@ int main(void)
 	is_str(ppt_cmd_name(PPT_CMD_AGENT_REGISTER), "agent-register", "agent-register");
 	is_str(ppt_cmd_name(PPT_CMD_MAX + 1), "unknown", "past the last");
 
-	is_str(ppt_attr_name(PPT_A_MAX), "PPT_A_DEV_LAST_SANITISE_MSG", "the last attribute has a name");
+	is_str(ppt_attr_name(PPT_A_MAX), "PPT_A_INSPECT", "the last attribute has a name");
 	is_str(ppt_match_kind_name(PPT_MATCH_PATH), "path", "match kind name");
 	is_str(ppt_match_kind_name(PPT_MATCH_VFS), "vfs", "the vfs kind's name");
 	is_str(ppt_match_kind_name((enum ppt_match_kind)4), "invalid", "bad kind");

@@ -668,8 +668,12 @@ static void test_local_checks(void)
 	   "reset: a method outside the enum");
 	is_str(ppt_errmsg(&h), "unknown reset method 6", "... named");
 	ok(ppt_device_clean(&h, "01:00.0", 99, 0, 0, NULL) == -EINVAL, "clean: likewise");
-	ok(ppt_device_clean(&h, "01:00.0", PPT_RESET_ACPI, 1, 0, NULL) == -EINVAL,
+	ok(ppt_device_clean(&h, "01:00.0", PPT_RESET_ACPI, PPT_CLEAN_INSPECT << 1, 0, NULL) == -EINVAL,
 	   "clean: an unknown flag");
+	ok(ppt_device_clean(&h, "01:00.0", PPT_RESET_FLR, PPT_CLEAN_INSPECT, 0, NULL) == -EINVAL,
+	   "clean: an inspection with a reset method");
+	is_str(ppt_errmsg(&h), "an inspection resets nothing: PPT_CLEAN_INSPECT takes PPT_RESET_AUTO",
+	       "... said");
 	test_batch_checks();
 	test_batch_after_busy();
 	test_claim_checks();
@@ -1167,9 +1171,18 @@ static void test_agent(void)
 	   !strcmp(ppt_sanitise_req_sanitiser(r2), "exec:/usr/libexec/scrub"),
 	   "... the second, without a timeout");
 	ok(!ppt__agent_pop(&h.agent), "... and nothing more");
+	ok(!ppt_sanitise_req_inspect(r) && !ppt_sanitise_req_inspect(r2),
+	   "... neither an inspection: erase them");
 	ppt_sanitise_req_free(r);
 	ppt_sanitise_req_free(r2);
 	ppt_sanitise_req_free(NULL);
+	m = req_ntf(11, "0000:04:00.0", "nvme", 600);
+	nla_put_flag(m, PPT_A_INSPECT);
+	ok(take(m), "an inspection request");
+	r = ppt__agent_pop(&h.agent);
+	ok(r && ppt_sanitise_req_inspect(r) && ppt_sanitise_req_id(r) == 11,
+	   "... is one: read the device, erase nothing");
+	ppt_sanitise_req_free(r);
 
 	/* what answers a request is not the agent's */
 	m = nlmsg_alloc();
@@ -1197,7 +1210,8 @@ static void test_agent(void)
 	/* the calls' own checks, before any socket is touched */
 	ok(ppt_agent_fd(&h) == -EINVAL, "no descriptor before registering");
 	ok(ppt_agent_next(&h, &r, 0) == -EINVAL && !r, "... nor requests");
-	ok(ppt_agent_register(&h, 1) == -EINVAL, "register: unknown flags refused");
+	ok(ppt_agent_register(&h, PPT_AGENT_INSPECTS << 1) == -EINVAL,
+	   "register: unknown flags refused");
 	ok(ppt_sanitise_done(&h, 7, "04:00", 0, NULL, NULL, NULL, 0) == -EINVAL,
 	   "done: a malformed address refused");
 	ok(ppt_sanitise_done(&h, 7, "04:00.0", EIO, NULL, NULL, NULL, 0) == -EINVAL,

@@ -584,13 +584,23 @@ int ppt_device_unassign(struct ppt_handle *h, const char *addr,
 int ppt_device_reset(struct ppt_handle *h, const char *addr, uint32_t method,
 		     unsigned int flags, int timeout_ms, uint64_t *req_id);
 
+#define PPT_CLEAN_INSPECT	(1u << 0)	/* inspect, do not clean (PPT_A_INSPECT); since 1.4 */
+
 /**
  * ppt_device_clean() - reset, restore and verify a dirty or quarantined device
  * @method: enum ppt_reset_method; %PPT_RESET_AUTO lets the kernel choose
- * @flags: none defined yet: 0
+ * @flags: %PPT_CLEAN_INSPECT inspects a reserved device instead
  *
  * Success makes the device reserved; failure quarantines it.  Cleaning a
  * quarantined device is how an administrator clears it.
+ *
+ * With %PPT_CLEAN_INSPECT (@method %PPT_RESET_AUTO), the device must be
+ * reserved, hold no tenant's data (ppt_dev_tainted()) and have a sanitiser
+ * (ppt_dev_sanitiser()): the agent's sanitiser reads its state without
+ * erasing it (pptadm's nvme sanitiser keeps the controller's baseline),
+ * and the device is reserved again whatever the outcome.  -EOPNOTSUPP
+ * from a module older than inspection, or when the registered agent
+ * cannot inspect.
  */
 int ppt_device_clean(struct ppt_handle *h, const char *addr, uint32_t method,
 		     unsigned int flags, int timeout_ms, uint64_t *req_id);
@@ -1003,12 +1013,21 @@ const char *ppt_sanitise_req_sanitiser(const struct ppt_sanitise_req *r);
  * the kernel gave none.
  */
 uint32_t ppt_sanitise_req_timeout(const struct ppt_sanitise_req *r);
+/**
+ * ppt_sanitise_req_inspect() - is the request an inspection?
+ *
+ * True when the sanitiser is to read the device's state and erase nothing
+ * (ppt_device_clean() with %PPT_CLEAN_INSPECT).  Only an agent registered
+ * with %PPT_AGENT_INSPECTS is sent such requests.  Since 1.4.
+ */
+bool ppt_sanitise_req_inspect(const struct ppt_sanitise_req *r);
 /** ppt_sanitise_req_free() - free a request; NULL is allowed. */
 void ppt_sanitise_req_free(struct ppt_sanitise_req *r);
 
 /**
  * ppt_agent_register() - make @h's socket the sanitise agent
- * @flags: none defined yet: 0
+ * @flags: %PPT_AGENT_INSPECTS when the agent honours
+ *	ppt_sanitise_req_inspect(); since 1.4
  *
  * The kernel sends its requests to @h's request socket from then on;
  * ppt_agent_next() reads them.  A request that arrives while another call
@@ -1019,6 +1038,13 @@ void ppt_sanitise_req_free(struct ppt_sanitise_req *r);
  * the loaded module has no agents; or another negative errno.
  */
 int ppt_agent_register(struct ppt_handle *h, unsigned int flags);
+
+/*
+ * The agent reads a device without erasing it when a request says so
+ * (ppt_sanitise_req_inspect()).  The kernel sends inspections only to an
+ * agent that registered with it: one that did not would erase instead.
+ */
+#define PPT_AGENT_INSPECTS	(1u << 0)
 
 /**
  * ppt_agent_fd() - the descriptor to poll for sanitise requests

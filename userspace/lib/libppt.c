@@ -797,6 +797,7 @@ struct change {
 	bool force;		/* PPT_A_FORCE */
 	bool force_host;	/* PPT_A_FORCE_HOST */
 	bool unclean;		/* PPT_A_UNCLEAN */
+	bool inspect;		/* PPT_A_INSPECT */
 	bool lease;		/* PPT_A_LEASE */
 	bool recycle;		/* PPT_A_RECYCLE */
 	bool has_method;	/* PPT_A_RESET_METHOD: method */
@@ -829,6 +830,7 @@ static int send_change(struct ppt_handle *h, const struct change *c,
 		     ppt_supports_attr(h, c->cmd, PPT_A_FORCE_HOST) == 1,
 		     PPT_A_FORCE_HOST) < 0 ||
 	    put_flag(msg, c->unclean, PPT_A_UNCLEAN) < 0 ||
+	    put_flag(msg, c->inspect, PPT_A_INSPECT) < 0 ||
 	    put_flag(msg, c->lease, PPT_A_LEASE) < 0 ||
 	    put_flag(msg, c->recycle, PPT_A_RECYCLE) < 0 ||
 	    (c->has_method && nla_put_u32(msg, PPT_A_RESET_METHOD, c->method) < 0) ||
@@ -916,6 +918,14 @@ static int change(struct ppt_handle *h, const struct change *c,
 	}
 	if (ppt__check_addr(h, addr, canon))
 		return -EINVAL;
+	if (c->inspect && c->method != PPT_RESET_AUTO) {
+		ppt__set_errmsg(h, "an inspection resets nothing: PPT_CLEAN_INSPECT takes PPT_RESET_AUTO");
+		return -EINVAL;
+	}
+	if (c->inspect && ppt_supports_attr(h, c->cmd, PPT_A_INSPECT) != 1) {
+		ppt__set_errmsg(h, "the loaded ppt module cannot inspect devices (PPT_A_INSPECT)");
+		return -EOPNOTSUPP;
+	}
 	if (c->recycle && ppt_supports_attr(h, c->cmd, PPT_A_RECYCLE) != 1) {
 		ppt__set_errmsg(h, "the loaded ppt module cannot recycle assignments (PPT_A_RECYCLE)");
 		return -EOPNOTSUPP;
@@ -1026,7 +1036,11 @@ int ppt_device_clean(struct ppt_handle *h, const char *addr, uint32_t method,
 		     unsigned int flags, int timeout_ms, uint64_t *req_id)
 {
 	struct change c = { .cmd = PPT_CMD_DEVICE_CLEAN, .flags = flags,
-			    .has_method = true, .method = method, .async = true };
+			    .allowed = PPT_CLEAN_INSPECT,
+			    .inspect = flags & PPT_CLEAN_INSPECT,
+			    /* an inspection resets nothing */
+			    .has_method = !(flags & PPT_CLEAN_INSPECT),
+			    .method = method, .async = true };
 
 	return change(h, &c, addr, timeout_ms, req_id);
 }

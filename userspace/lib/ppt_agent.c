@@ -39,6 +39,7 @@ struct ppt_sanitise_req *ppt__sanitise_req_parse(struct nlattr **tb, int *err)
 	ppt__copy_str(r->sanitiser, sizeof(r->sanitiser), tb[PPT_A_SANITISER]);
 	if (tb[PPT_A_SANITISE_TIMEOUT])
 		r->timeout = nla_get_u32(tb[PPT_A_SANITISE_TIMEOUT]);
+	r->inspect = tb[PPT_A_INSPECT] != NULL;
 	return r;
 }
 
@@ -106,11 +107,18 @@ int ppt_agent_register(struct ppt_handle *h, unsigned int flags)
 	int ret;
 
 	ppt__clear_error(h);
-	if (ppt__check_flags(h, flags, 0))
+	if (ppt__check_flags(h, flags, PPT_AGENT_INSPECTS))
 		return -EINVAL;
 	msg = ppt__new_request(h, PPT_CMD_AGENT_REGISTER, 0);
 	if (!msg)
 		return -ENOMEM;
+	/* a module older than inspection sends none: nothing to say */
+	if ((flags & PPT_AGENT_INSPECTS) &&
+	    ppt_supports_attr(h, PPT_CMD_AGENT_REGISTER, PPT_A_INSPECT) == 1 &&
+	    nla_put_flag(msg, PPT_A_INSPECT) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
 	ret = ppt__transact(h, msg, &req);
 	if (!ret)
 		h->agent.registered = true;
@@ -215,6 +223,11 @@ const char *ppt_sanitise_req_sanitiser(const struct ppt_sanitise_req *r)
 uint32_t ppt_sanitise_req_timeout(const struct ppt_sanitise_req *r)
 {
 	return r->timeout;
+}
+
+bool ppt_sanitise_req_inspect(const struct ppt_sanitise_req *r)
+{
+	return r->inspect;
 }
 
 void ppt_sanitise_req_free(struct ppt_sanitise_req *r)

@@ -60,6 +60,7 @@ struct ppt_sanitise_req {
 	char addr[PPT_ADDR_BUFLEN];
 	char sanitiser[PPT_SANITISER_MAX];
 	uint32_t timeout;		/* seconds; 0: the kernel gave none */
+	bool inspect;			/* PPT_A_INSPECT: read, erase nothing */
 };
 
 /* The registered agent, as PPT_CMD_AGENT_GET reports it. */
