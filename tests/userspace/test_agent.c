@@ -21,11 +21,11 @@ static void test_queue(void)
 
 	ok(!agent_jobs_next(&js), "no job: nothing to start");
 	ok(agent_jobs_wait_ms(&js, 0) == -1, "... and no deadline to wait for");
-	ok(agent_jobs_add(&js, 1, "0000:04:00.0", "nvme", 600) == 0 &&
-	   agent_jobs_add(&js, 2, "0000:05:00.0", "bar", 60) == 0 &&
-	   agent_jobs_add(&js, 3, "0000:06:00.0", "bar", 0) == 0,
+	ok(agent_jobs_add(&js, 1, "0000:04:00.0", "nvme", 600, false) == 0 &&
+	   agent_jobs_add(&js, 2, "0000:05:00.0", "bar", 60, false) == 0 &&
+	   agent_jobs_add(&js, 3, "0000:06:00.0", "bar", 0, false) == 0,
 	   "three requests queued");
-	ok(agent_jobs_add(&js, 2, "0000:05:00.0", "bar", 60) == -EEXIST,
+	ok(agent_jobs_add(&js, 2, "0000:05:00.0", "bar", 60, false) == -EEXIST,
 	   "a request id twice is refused");
 	ok(js.v[0].report_fd == -1 && !js.v[0].pid, "a new job waits, without a pipe");
 
@@ -61,7 +61,8 @@ static void test_queue(void)
 	ok(js.n == 2 && j && j->id == 3, "its end lets the third start");
 
 	/* a request for a device that is being erased waits for that erase */
-	ok(agent_jobs_add(&js, 4, "0000:04:00.0", "nvme", 600) == 0, "a second request for a busy device");
+	ok(agent_jobs_add(&js, 4, "0000:04:00.0", "nvme", 600, true) == 0 && js.v[js.n - 1].inspect,
+	   "a second request for a busy device (an inspection, kept as one)");
 	j->pid = 102;
 	js.max_running = 4;
 	ok(!agent_jobs_next(&js), "... waits while the first erase of that device runs");
@@ -141,6 +142,14 @@ static void test_lines(void)
 	agent_line_outcome(line, sizeof(line), &j, -5, &r);
 	is_str(line, "0000:04:00.0 nvme: failed in 0.0 s (request 17): ETIMEDOUT: Connection timed out",
 	       "no why: strerror; no negative duration");
+	j.inspect = true;
+	agent_line_start(line, sizeof(line), &j);
+	is_str(line, "0000:04:00.0 nvme: started to inspect (request 17, pid 2345, timeout 600 s)",
+	       "an inspection: started");
+	r = (struct agent_report){ .method = "inspect", .verified = "baseline kept" };
+	agent_line_outcome(line, sizeof(line), &j, 400, &r);
+	is_str(line, "0000:04:00.0 nvme: inspected in 0.4 s (request 17): inspect; verified: baseline kept",
+	       "... inspected, not erased");
 }
 
 int main(void)

@@ -227,6 +227,8 @@ int main(void)
 	ok(parse("reset", "01:00.0", NULL) == ARGS_OK && a.method == -1,
 	   "reset without --method");
 	ok(parse("clean", "--all-dirty", NULL) == ARGS_OK && a.all_dirty, "clean --all-dirty");
+	ok(parse("clean", "--inspect", "01:00.0", "02:00.0", NULL) == ARGS_OK && a.inspect &&
+	   a.argc == 2, "clean --inspect DEVICE...");
 	ok(parse("set", "--reset-pref", "pm", "1234:1111", NULL) == ARGS_OK &&
 	   a.verb->id == V_SET && a.reset_pref == PPT_RESET_PM && a.argc == 1,
 	   "set --reset-pref pm vendor:device");
@@ -391,6 +393,12 @@ int main(void)
 		  "match del does not take --reset-pref", "--reset-pref with match del");
 	usage_err(parse("clean", "--all-dirty", "01:00.0", NULL),
 		  "clean takes DEVICE... or --all-dirty, not both", "clean of both");
+	usage_err(parse("clean", "--inspect", "--all-dirty", NULL),
+		  "clean --inspect resets nothing: it takes neither --all-dirty", "--inspect --all-dirty");
+	usage_err(parse("clean", "--inspect", "--method", "flr", "01:00.0", NULL),
+		  "clean --inspect resets nothing: it takes neither --method", "--inspect --method");
+	usage_err(parse("reset", "--inspect", "01:00.0", NULL), "reset does not take --inspect",
+		  "--inspect with reset");
 	usage_err(parse("list", "-p", NULL), "-p needs -o FIELD", "-p without -o");
 	test_pretty();
 	test_global();

@@ -351,8 +351,8 @@ static void test_baseline(void)
 	expect(check_baseline, "baseline", CHECK_WARN,
 	       "1 of 2 NVMe controller(s) have no baseline kept: what their next tenant changes (firmware, namespaces, formats, Opal locking) is not caught: 0000:05:00.0",
 	       "one without: WARN naming it");
-	ok(has_fix("echo ADDRESS >/sys/module/ppt/parameters/tainted"),
-	   "... the fix marks it tainted, so its clean keeps one");
+	ok(has_fix("pptadm clean --inspect ADDRESS"),
+	   "... the fix inspects it, which keeps one and erases nothing");
 	E.nunbaselined = 2;
 	expect(check_baseline, "baseline", CHECK_WARN, "2 of 2 NVMe controller(s) have no baseline kept",
 	       "two: counted");

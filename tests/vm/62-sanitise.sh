@@ -33,7 +33,8 @@
 #   tenant who formats the namespace to another LBA format through VFIO
 #   (nvme-tenant) fails the next clean, which erases it and quarantines it
 #   with the difference named; removing the file accepts the change, and
-#   the next clean keeps a new one.
+#   the next clean keeps a new one.  One ppt claims at boot is inspected
+#   by the agent as it starts: its baseline kept, nothing erased (see below).
 # - pptadm sanitise run by hand: each erase QEMU's controller offers runs
 #   and verifies; one it does not offer (Sanitize) fails saying so; the
 #   controller's baseline (firmware, namespaces, formats) compares equal
@@ -340,6 +341,10 @@ is "... nvme0 is dirty" "$(st "$nv")" dirty
 is "... saying why" "$(last "$nv" reason)" "a previous boot left it with a tenant's data (tainted=)"
 like "... tainted" "$(last "$nv" tainted)" 'yes|true|1'
 like "... the kernel log says so" "$(dmesg)" "$nv: dirty: a previous boot left it"
+out=$(pptadm clean --inspect "$nv" 2>&1)
+isnt "a dirty device is not inspected (its clean erases it)" "$?" 0
+like "... saying why" "$out" "only a reserved device is inspected"
+is "... still dirty" "$(st "$nv")" dirty
 is "... the entry is spent: the parameter shows none waiting" "$(cat "$param")" ""
 agent_start
 ok "its clean runs its sanitiser" pptadm clean "$nv"
@@ -376,6 +381,54 @@ agent_start
 ok "its clean" pptadm clean "$nv"
 is "... reserved" "$(st "$nv")" reserved
 nvme_back_to_host
+
+# --- a controller ppt claims at boot: inspected for its baseline -------------------
+# It never had the host's nvme driver, through which reserve reads the
+# baseline: the agent has the kernel hand it over, keeps its baseline and
+# erases nothing, before any tenant.
+bl=/var/lib/ppt/baseline/nvme-$nv.baseline
+agent_stop
+ok "the host writes the pattern again" sh -c \
+	"yes PPT-TENANT-SECRET | dd of=/dev/nvme0n1 bs=4096 count=256 conv=fsync 2>/dev/null; sync"
+ok "no baseline is kept for nvme0" rm -f "$bl"
+ok "a reboot with devices= naming nvme0: ppt claims it, no host driver had it" reboot_nvme
+wait_for "... reserved" 20 sh -c "[ \"\$(pptadm -p -o state show $nv 2>/dev/null)\" = reserved ]"
+like "pptadm check warns: no baseline kept for it" "$(pptadm check 2>&1 | grep baseline)" \
+	"^WARN +baseline .*: $nv; fix: .*pptadm clean --inspect ADDRESS"
+out=$(pptadm clean --inspect --method flr "$nv" 2>&1)
+is "clean --inspect with --method is a usage error" "$?" 2
+like "... saying why" "$out" "clean --inspect resets nothing: it takes neither --method"
+out=$(pptadm clean --inspect "$nv" 2>&1)
+isnt "an inspection without an agent waits agent_wait seconds, and fails" "$?" 0
+like "... saying why" "$out" "no sanitise agent is registered"
+is "... nvme0 is reserved again" "$(st "$nv")" reserved
+ok "... no baseline kept" test ! -e "$bl"
+ok "sanitise set device nvme0 none" pptadm sanitise set device "$nv" none
+out=$(pptadm clean --inspect "$nv" 2>&1)
+isnt "an inspection of a device whose policy is none is refused" "$?" 0
+like "... saying why" "$out" "sanitiser policy is none"
+ok "sanitise del device nvme0: nvme again" pptadm sanitise del device "$nv"
+dmesg -c >/dev/null
+: >/tmp/agent.log
+agent_start
+wait_for "the agent inspects nvme0 as it starts: its baseline is kept" 20 test -s "$bl"
+wait_for "... nvme0 is reserved again" 10 \
+	sh -c "[ \"\$(pptadm -p -o state show $nv)\" = reserved ]"
+wait_for "... the agent says what came of it" 10 \
+	grep -q "$nv nvme: inspected in .*: inspect; verified: baseline kept" /tmp/agent.log
+like "... and why it asked" "$(cat /tmp/agent.log)" \
+	"$nv: no NVMe baseline is kept: inspecting it for one"
+like "... the kernel log says so" "$(dmesg)" "$nv: inspected with nvme \\(inspect\\)"
+like "... the controller as it is: firmware, namespace 1" "$(cat "$bl")" \
+	'^nvme-baseline/1 sn=[^ ]+ .* fr=[^ ]+ .* ns=1:[0-9]+:[^ ]* sec=none$'
+like "... still untainted" "$(last "$nv" tainted)" 'no|false|0'
+like "pptadm check passes it" "$(pptadm check 2>&1 | grep baseline)" '^PASS +baseline '
+ok "clean --inspect by hand" pptadm clean --inspect "$nv"
+wait_for "... compares the controller with the kept baseline: unchanged" 10 \
+	grep -q "$nv nvme: inspected in .*: inspect; verified: baseline unchanged" /tmp/agent.log
+is "... reserved" "$(st "$nv")" reserved
+nvme_back_to_host
+is "the host reads its data back: the inspections erased nothing" "$(secrets)" "$n0"
 unset PPT_TAINTED_FILE
 
 case $RIG_KNAME in
@@ -384,7 +437,10 @@ esac
 
 # --- the controller baseline: kept at reservation, compared after every tenant ----
 bl=/var/lib/ppt/baseline/nvme-$nv.baseline
-ok "the agent kept nvme0's controller baseline at an erase (its directories made)" test -s "$bl"
+# no agent until the tenant: it would inspect nvme0 for the baseline that
+# this part checks reserve keeps
+agent_stop
+ok "nvme0's controller baseline was kept (its directories made)" test -s "$bl"
 ok "... forget it" rm "$bl"
 pptadm reserve "$nv" >/dev/null 2>&1
 isnt "a reserve the kernel refuses (no --force: nvme0 is the host's nvme driver's)" "$?" 0
@@ -395,7 +451,7 @@ like "... saying so, and why" "$out" \
 	"^pptadm: reserve $nv: its NVMe controller baseline was not kept \\(.*/proc/ppt-baseline.*\\): its first erase keeps one"
 is "... reserved" "$(st "$nv")" reserved
 like "pptadm check warns: nvme0 has no baseline kept" "$(pptadm check 2>&1 | grep baseline)" \
-	"^WARN +baseline +1 of 1 NVMe controller\\(s\\) have no baseline kept: .*: $nv; fix: .*parameters/tainted"
+	"^WARN +baseline +1 of 1 NVMe controller\\(s\\) have no baseline kept: .*: $nv; fix: .*pptadm clean --inspect ADDRESS"
 nvme_back_to_host
 ok "reserve nvme0 from the host's nvme driver" pptadm reserve --force "$nv"
 ok "... kept its controller baseline, read through the host's driver before any tenant" \
@@ -404,6 +460,7 @@ like "... pptadm check passes it" "$(pptadm check 2>&1 | grep baseline)" '^PASS 
 like "... the controller as the host had it: firmware, namespace 1, no security protocols" \
 	"$(cat "$bl")" '^nvme-baseline/1 sn=[^ ]+ .* fr=[^ ]+ .* ns=1:[0-9]+:[^ ]* sec=none$'
 cp "$bl" /tmp/bl.reserve
+agent_start
 ok "nvme0 to its first tenant, t10, and back" sh -c \
 	"pptadm claim --owner t10 $nv >/dev/null && pptadm assign --owner t10 $nv >/dev/null && pptadm unassign --owner t10 $nv >/dev/null"
 ok "... its clean" pptadm clean "$nv"

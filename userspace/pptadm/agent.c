@@ -48,6 +48,7 @@ struct agent {
 	int fatal;		/* exit status once the loop ends */
 	struct taint_set kept;	/* the tainted functions on disk (taint_file.h) */
 	struct taint_set seen;	/* addresses this agent saw tainted */
+	struct taint_set asked;	/* addresses this agent asked to inspect */
 	const char *kept_file;
 };
 
@@ -100,8 +101,9 @@ static void child(struct agent *ag, const struct agent_job *j, int report)
 	if (sanitiser_parse(j->sanitiser, &spec, r.why, sizeof(r.why))) {
 		r.err = -EINVAL;
 	} else {
-		r.err = sanitise_run(j->addr, &spec, agent_erase_timeout(j->timeout_s),
-				     baseline_dir(), &res);
+		r.err = j->inspect ? sanitise_inspect(j->addr, &spec, baseline_dir(), &res) :
+			 sanitise_run(j->addr, &spec, agent_erase_timeout(j->timeout_s),
+				      baseline_dir(), &res);
 		snprintf(r.method, sizeof(r.method), "%s", res.method);
 		snprintf(r.verified, sizeof(r.verified), "%s", res.verified);
 		if (r.err)
@@ -255,7 +257,8 @@ static void take_requests(struct agent *ag)
 			return;
 		}
 		ret = agent_jobs_add(&ag->jobs, ppt_sanitise_req_id(req), ppt_sanitise_req_addr(req),
-				     ppt_sanitise_req_sanitiser(req), ppt_sanitise_req_timeout(req));
+				     ppt_sanitise_req_sanitiser(req), ppt_sanitise_req_timeout(req),
+				     ppt_sanitise_req_inspect(req));
 		if (ret == -ENOMEM) {
 			say(ag, "%s %s: out of memory: request %llu dropped (the kernel times it out)",
 			    ppt_sanitise_req_addr(req), ppt_sanitise_req_sanitiser(req),
@@ -336,9 +339,63 @@ static int keep_load(struct agent *ag)
 	return 0;
 }
 
+/* --- inspections ------------------------------------------------------------ */
+
+/*
+ * An NVMe controller that ppt claimed at boot (ppt.ids=, ppt.devices=)
+ * never had the host's nvme driver, through which pptadm reserve reads a
+ * controller's baseline: without this, its first baseline would be taken
+ * after its first tenant, who could have changed it unseen.  So the agent
+ * asks the kernel to inspect each reserved, untainted controller whose
+ * sanitiser is nvme and that has no baseline kept: the kernel hands it
+ * over as for a sanitise, and the agent keeps its baseline, erasing
+ * nothing.  Once per controller while the agent runs, so that one whose
+ * inspection fails is not asked again and again.
+ */
+static void inspect_note(struct agent *ag, const struct ppt_dev *d)
+{
+	const char *addr = ppt_dev_addr(d), *sanitiser = ppt_dev_sanitiser(d);
+	struct sanitiser_spec spec;
+	char err[256];
+	uint64_t id;
+	int ret;
+
+	if (ppt_dev_state(d) != PPT_STATE_RESERVED || ppt_dev_tainted(d) || !sanitiser ||
+	    sanitiser_parse(sanitiser, &spec, err, sizeof(err)) || spec.kind != SANITISER_NVME ||
+	    taint_has(&ag->asked, addr) || baseline_kept_has(baseline_dir(), addr))
+		return;
+	if (taint_add(&ag->asked, addr))
+		return;
+	ret = ppt_device_clean(ag->c->h, addr, PPT_RESET_AUTO, PPT_CLEAN_INSPECT, 0, &id);
+	if (ret)
+		say(ag, "%s: no NVMe baseline is kept, and it cannot be inspected for one: %s",
+		    addr, ppt_errmsg(ag->c->h) ? ppt_errmsg(ag->c->h) : strerror(-ret));
+	else
+		say(ag, "%s: no NVMe baseline is kept: inspecting it for one (request %llu)", addr,
+		    (unsigned long long)id);
+}
+
+/* Every device ppt holds, at the start. */
+static void inspect_sync(struct agent *ag)
+{
+	struct ppt_dev **devs = NULL;
+	size_t n = 0, i;
+	int ret;
+
+	ret = ppt_device_list(ag->c->h, &devs, &n);
+	if (ret) {
+		say(ag, "listing ppt's devices to inspect: %s", strerror(-ret));
+		return;
+	}
+	for (i = 0; i < n; i++)
+		inspect_note(ag, devs[i]);
+	ppt_dev_list_free(devs);
+}
+
 /*
  * Events tell the agent which functions become tainted or clean (kept on
- * disk), and that ppt went away: its registration with it.
+ * disk), which are reserved with no baseline (inspected), and that ppt
+ * went away: its registration with it.
  */
 static void take_events(struct agent *ag)
 {
@@ -358,6 +415,10 @@ static void take_events(struct agent *ag)
 		} else if (ppt_event_type(ev) == PPT_EVENT_DEVICE && !ppt_event_removed(ev)) {
 			/* one ppt no longer knows still owes its erase: kept */
 			changed |= keep_note(ag, ppt_event_dev(ev));
+			inspect_note(ag, ppt_event_dev(ev));
+		} else if (ppt_event_type(ev) == PPT_EVENT_DEVICE) {
+			/* reserved again later, it is inspected again */
+			taint_drop(&ag->asked, ppt_dev_addr(ppt_event_dev(ev)));
 		}
 		ppt_event_free(ev);
 	}
@@ -444,7 +505,7 @@ static int setup(struct agent *ag)
 		ctx_report_what(c, ret, "cannot subscribe to ppt's events", "agent");
 		return EXIT_FAIL;
 	}
-	ret = ppt_agent_register(c->h, 0);
+	ret = ppt_agent_register(c->h, PPT_AGENT_INSPECTS);
 	if (ret == -EBUSY && !ppt_agent_get(c->h, &other)) {
 		say(ag, "another sanitise agent is registered (pid %u, netlink port %u): only one may run",
 		    ppt_agent_pid(other), ppt_agent_portid(other));
@@ -460,6 +521,7 @@ static int setup(struct agent *ag)
 	    c->a.grace_s);
 	/* subscribed before: no change between this list and the events is missed */
 	keep_sync(ag);
+	inspect_sync(ag);
 	return 0;
 }
 
@@ -510,6 +572,7 @@ static int serve(struct ctx *c)
 	agent_jobs_free(&ag.jobs);
 	taint_free(&ag.kept);
 	taint_free(&ag.seen);
+	taint_free(&ag.asked);
 	close(ag.sfd);
 	sigprocmask(SIG_SETMASK, &ag.old_mask, NULL);
 	if (!ret && ag.stop && !ag.fatal)

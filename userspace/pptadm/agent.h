@@ -44,6 +44,7 @@ struct agent_job {
 	char addr[PPT_ADDR_BUFLEN];
 	char sanitiser[PPT_SANITISER_MAX];
 	uint32_t timeout_s;		/* the kernel's; 0: it gave none */
+	bool inspect;			/* read the device, erase nothing */
 	pid_t pid;			/* 0: waiting */
 	int report_fd;			/* the child's report pipe; -1: none */
 	long long started_ms;		/* on a clock that does not jump */
@@ -63,7 +64,7 @@ struct agent_jobs {
 
 /* Add a waiting job.  0, -EEXIST for a request id that is there already, or -ENOMEM. */
 int agent_jobs_add(struct agent_jobs *js, uint64_t id, const char *addr,
-		   const char *sanitiser, uint32_t timeout_s);
+		   const char *sanitiser, uint32_t timeout_s, bool inspect);
 /* How many jobs run. */
 size_t agent_jobs_running(const struct agent_jobs *js);
 /*

@@ -14,7 +14,7 @@
 #include "output.h"
 
 int agent_jobs_add(struct agent_jobs *js, uint64_t id, const char *addr,
-		   const char *sanitiser, uint32_t timeout_s)
+		   const char *sanitiser, uint32_t timeout_s, bool inspect)
 {
 	struct agent_job *j;
 	size_t i;
@@ -37,6 +37,7 @@ int agent_jobs_add(struct agent_jobs *js, uint64_t id, const char *addr,
 	snprintf(j->addr, sizeof(j->addr), "%s", addr);
 	snprintf(j->sanitiser, sizeof(j->sanitiser), "%s", sanitiser);
 	j->timeout_s = timeout_s;
+	j->inspect = inspect;
 	j->report_fd = -1;
 	return 0;
 }
@@ -187,8 +188,9 @@ static void duration(char *buf, size_t len, long long ms)
 
 void agent_line_start(char *buf, size_t len, const struct agent_job *j)
 {
-	snprintf(buf, len, "%s %s: started (request %llu, pid %d, timeout %u s)", j->addr,
-		 j->sanitiser, (unsigned long long)j->id, (int)j->pid, timeout_of(j->timeout_s));
+	snprintf(buf, len, "%s %s: started%s (request %llu, pid %d, timeout %u s)", j->addr,
+		 j->sanitiser, j->inspect ? " to inspect" : "", (unsigned long long)j->id,
+		 (int)j->pid, timeout_of(j->timeout_s));
 }
 
 void agent_line_waiting(char *buf, size_t len, const struct agent_job *j, size_t running)
@@ -205,8 +207,9 @@ void agent_line_outcome(char *buf, size_t len, const struct agent_job *j, long l
 
 	duration(took, sizeof(took), ms);
 	if (!r->err)
-		n = snprintf(buf, len, "%s %s: erased in %s (request %llu): %s; verified: %s",
-			     j->addr, j->sanitiser, took, (unsigned long long)j->id,
+		n = snprintf(buf, len, "%s %s: %s in %s (request %llu): %s; verified: %s",
+			     j->addr, j->sanitiser, j->inspect ? "inspected" : "erased", took,
+			     (unsigned long long)j->id,
 			     r->method[0] ? r->method : "-", r->verified[0] ? r->verified : "-");
 	else
 		n = snprintf(buf, len, "%s %s: failed in %s (request %llu): %s: %s", j->addr,

@@ -140,12 +140,16 @@ static const struct verb verbs[] = {
 	  "It keeps its state; a failed reset quarantines it.  A reset does not make\n"
 	  "a dirty device clean.\n"
 	  WAIT_HELP RECORD_HELP DEVICE_HELP },
-	{ "clean", V_CLEAN, OPT_METHOD | OPT_NO_WAIT | OPT_TIMEOUT | OPT_ALL_DIRTY, 0, -1,
-	  "clean [--method METHOD] DEVICE... | --all-dirty",
+	{ "clean", V_CLEAN, OPT_METHOD | OPT_NO_WAIT | OPT_TIMEOUT | OPT_ALL_DIRTY | OPT_INSPECT,
+	  0, -1,
+	  "clean [--method METHOD] DEVICE... | --all-dirty | --inspect DEVICE...",
 	  "Clean dirty or quarantined devices: reset, restore the configuration\n"
 	  "saved at reserve, verify; they become reserved, or quarantined when it\n"
 	  "fails.  Cleaning a quarantined device is how it is cleared.\n"
-	  "--all-dirty cleans every dirty device.\n" WAIT_HELP RECORD_HELP DEVICE_HELP },
+	  "--all-dirty cleans every dirty device.\n"
+	  "--inspect inspects reserved devices that hold no tenant's data instead:\n"
+	  "the agent's sanitiser reads each one and erases nothing (nvme keeps the\n"
+	  "controller's baseline); they stay reserved.\n" WAIT_HELP RECORD_HELP DEVICE_HELP },
 	{ "add", V_ADD, OPT_FORCE | OPT_NO_WAIT | OPT_TIMEOUT | OPT_VFS, 1, -1,
 	  "add [--force] DEVICE...\n"
 	  "add --vfs COUNT PF",
@@ -406,6 +410,7 @@ void args_usage(FILE *f)
 		"  --method M          with reset and clean: auto, flr, pm, sbr, device_specific, acpi\n"
 		"  --reset-pref M      with set and match add: a device's preferred reset method\n"
 		"  --all-dirty         with clean: every dirty device\n"
+		"  --inspect           with clean: read reserved devices, erase nothing\n"
 		"  --unclean           with release: a dirty device as it is, not cleaned first\n"
 		"  --recycle           with assign: clean the device and assign it again each\n"
 		"                      time its VFIO user closes it\n"
@@ -563,7 +568,7 @@ static const char *const opt_names[] = {
 	"--timeout-clean", "--format", "--variants", "--unclean", "--pretty",
 	"-t/--timestamps", "-b/--batch", "-V/--version", "--numa-policy", "--by-id",
 	"--prefix", "--external-provider", "--kind", "--vfs", "--recycle", "--persist",
-	"--jobs", "--timeout-grace",
+	"--jobs", "--timeout-grace", "--inspect",
 };
 
 /* export FORMAT: the format, and the options each format takes */
@@ -623,6 +628,7 @@ enum {
 	L_RESET_PREF, L_VARIANT, L_COUNT, L_MATCH, L_USER, L_TIMEOUT_CLEAN,
 	L_FORMAT, L_VARIANTS, L_UNCLEAN, L_RECYCLE, L_PERSIST, L_PRETTY, L_PARSEABLE,
 	L_NUMA_POLICY, L_BY_ID, L_PREFIX, L_EXTERNAL, L_KIND, L_VFS, L_JOBS, L_GRACE,
+	L_INSPECT,
 };
 
 /* devlink's one-dash spellings, and ours */
@@ -788,6 +794,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		{ "vfs", required_argument, NULL, L_VFS },
 		{ "jobs", required_argument, NULL, L_JOBS },
 		{ "timeout-grace", required_argument, NULL, L_GRACE },
+		{ "inspect", no_argument, NULL, L_INSPECT },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool help = false, version = false, short_p = false;
@@ -1060,6 +1067,7 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			}
 			a->jobs = (unsigned int)secs;
 			break;
+		case L_INSPECT: a->given |= OPT_INSPECT; a->inspect = true; break;
 		case L_GRACE:
 			a->given |= OPT_GRACE;
 			errno = 0;
@@ -1272,6 +1280,11 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		}
 		if (!a->all_dirty && !a->argc) {
 			snprintf(err, errlen, "clean needs DEVICE... or --all-dirty");
+			return ARGS_USAGE;
+		}
+		if (a->inspect && (a->all_dirty || a->method >= 0)) {
+			snprintf(err, errlen, "clean --inspect resets nothing: it takes neither %s",
+				 a->all_dirty ? "--all-dirty" : "--method");
 			return ARGS_USAGE;
 		}
 		return ARGS_OK;

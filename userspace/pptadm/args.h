@@ -62,6 +62,7 @@ enum {
 #define OPT_PERSIST	(1ull << 31)	/* sanitise set|del --persist */
 #define OPT_JOBS	(1ull << 32)	/* agent --jobs */
 #define OPT_GRACE	(1ull << 33)	/* agent --timeout-grace */
+#define OPT_INSPECT	(1ull << 34)	/* clean --inspect */
 
 /* Options every command takes. */
 #define OPT_GLOBAL	(OPT_JSON | OPT_PRETTY | OPT_VARIANTS)
@@ -87,7 +88,7 @@ struct args {
 	enum out_format fmt;
 	const char *fields;	/* -o */
 	const char *owner;	/* --owner */
-	bool force, all, all_dirty;
+	bool force, all, all_dirty, inspect;
 	bool force_critical;	/* --force twice: host-critical devices too */
 	bool unclean;		/* release --unclean: a tainted device as it is */
 	bool recycle;		/* assign --recycle: clean and give back at each close */

@@ -111,7 +111,8 @@ int cmd_device_op(struct ctx *c, const char *addr, uint64_t *id)
 	case V_RESET:
 		return ppt_device_reset(c->h, addr, method, 0, a->timeout_ms, id);
 	case V_CLEAN:
-		return ppt_device_clean(c->h, addr, method, 0, a->timeout_ms, id);
+		return ppt_device_clean(c->h, addr, method, a->inspect ? PPT_CLEAN_INSPECT : 0,
+					a->timeout_ms, id);
 	case V_SET:
 		return ppt_device_set_reset_pref(c->h, addr, (uint32_t)a->reset_pref, 0);
 	default:
@@ -197,7 +198,8 @@ int cmd_change(struct ctx *c)
 		free(t);
 		return EXIT_FAIL;
 	}
-	if (a->verb->id == V_CLEAN && nt) {
+	/* inspections one by one: a batch of cleans resets */
+	if (a->verb->id == V_CLEAN && nt && !a->inspect) {
 		status = clean_targets(c, t, nt);
 		free(t);
 		return status;

@@ -819,8 +819,9 @@ void check_sanitise(const struct check_env *e, struct check_list *l)
  * baseline it keeps.  One with none kept gets its first at its first
  * erase, as its first tenant left it: what that tenant flashed, reformatted
  * or locked is then the reference.  pptadm reserve keeps one for a
- * controller it takes from the host's nvme driver; one ppt claimed at boot
- * has none until it is erased.
+ * controller it takes from the host's nvme driver; the agent inspects one
+ * ppt claimed at boot (clean --inspect) for one.  A warning means the
+ * agent has not run since, or the inspection failed.
  */
 void check_baseline(const struct check_env *e, struct check_list *l)
 {
@@ -837,7 +838,7 @@ void check_baseline(const struct check_env *e, struct check_list *l)
 	add(l, "baseline", CHECK_WARN,
 	    "%zu of %zu NVMe controller(s) have no baseline kept: what their next tenant changes (firmware, namespaces, formats, Opal locking) is not caught: %s%s",
 	    e->nunbaselined, e->nnvme, e->unbaselined[0], more);
-	fix(l, "mark each tainted before its first tenant, so its clean erases it and keeps the baseline: echo ADDRESS >/sys/module/ppt/parameters/tainted (a controller reserved from the host's nvme driver gets one at once)");
+	fix(l, "inspect each for one before its first tenant: pptadm clean --inspect ADDRESS (the agent inspects such controllers as it starts; its log says why one failed)");
 }
 
 void check_recycle(const struct check_env *e, struct check_list *l)

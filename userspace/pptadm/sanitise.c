@@ -16,6 +16,8 @@
 #include "sanitise.h"
 #include "vfio_dev.h"
 
+static long long now_ms(void);
+
 /*
  * With baselines (the agent's): the controller as the tenant left it,
  * compared after the erase with the one kept (baseline_kept.h).
@@ -93,6 +95,69 @@ int sanitise_nvme_baseline(const char *addr, char *text, size_t len, char *why, 
 		nvme_close(ctrl);
 	}
 	vfio_dev_close(&d);
+	return ret;
+}
+
+/*
+ * An inspection (the kernel's PPT_A_INSPECT): the controller's baseline
+ * kept, or compared with the one kept, and nothing erased.  This is how
+ * a controller that ppt claimed at boot, which never had the host's nvme
+ * driver for pptadm reserve to read it through, gets a baseline before
+ * its first tenant.
+ */
+static int inspect_nvme(const char *addr, const char *baselines, struct sanitise_result *r)
+{
+	struct nvme_baseline now;
+	struct nvme_ctrl *ctrl;
+	struct nvme_vfio nv;
+	struct vfio_dev d;
+	struct nvme_io io;
+	int ret, diff;
+
+	ret = nvme_vfio_open(&d, &nv, &io, addr, r->why, sizeof(r->why));
+	if (ret)
+		return ret;
+	ret = nvme_open(&io, &ctrl, r->why, sizeof(r->why));
+	if (!ret) {
+		ret = nvme_baseline_take(ctrl, &now, r->why, sizeof(r->why));
+		nvme_close(ctrl);
+	}
+	if (nv.err && !ret) {
+		ret = nv.err;
+		snprintf(r->why, sizeof(r->why), "BAR0 access: %s", strerror(-ret));
+	}
+	vfio_dev_close(&d);
+	if (ret)
+		return ret;
+	snprintf(r->method, sizeof(r->method), "inspect");
+	diff = baseline_kept_check(baselines, addr, &now, r->verified, sizeof(r->verified),
+				   r->why, sizeof(r->why));
+	if (diff)
+		return diff > 0 ? -EIO : diff;
+	/* keeping it was the point: a baseline that could not be kept fails */
+	if (!baseline_kept_has(baselines, addr)) {
+		snprintf(r->why, sizeof(r->why), "%s", r->verified);
+		return -EIO;
+	}
+	return 0;
+}
+
+int sanitise_inspect(const char *addr, const struct sanitiser_spec *s, const char *baselines,
+		     struct sanitise_result *r)
+{
+	long long t0 = now_ms();
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	if (s->kind == SANITISER_NVME) {
+		ret = inspect_nvme(addr, baselines, r);
+	} else {
+		ret = -EOPNOTSUPP;
+		snprintf(r->why, sizeof(r->why),
+			 "the %s sanitiser keeps no baseline: only nvme inspects a device",
+			 s->kind == SANITISER_BAR ? "bar" : "exec");
+	}
+	r->ms = now_ms() - t0;
 	return ret;
 }
 

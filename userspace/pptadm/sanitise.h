@@ -68,6 +68,16 @@ int sanitise_run(const char *addr, const struct sanitiser_spec *s, unsigned int 
 		 const char *baselines, struct sanitise_result *r);
 
 /*
+ * Inspect addr with sanitiser s, erasing nothing: for nvme, the
+ * controller's baseline is kept in baselines when none is, else compared
+ * with it (a difference fails, named in r->why); r->method is "inspect"
+ * and r->verified says which.  The other sanitisers keep no baseline:
+ * -EOPNOTSUPP.
+ */
+int sanitise_inspect(const char *addr, const struct sanitiser_spec *s, const char *baselines,
+		     struct sanitise_result *r);
+
+/*
  * The exec sanitiser: run prog on addr (sanitise_exec.c).  0 when it
  * exited 0, else a negative errno with r->why.
  */
