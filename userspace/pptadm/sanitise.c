@@ -69,9 +69,10 @@ static int run_nvme(const char *addr, const struct sanitiser_spec *s, unsigned i
 	return ret;
 }
 
-int sanitise_nvme_baseline(const char *addr, char *text, size_t len, char *why, size_t whylen)
+/* The controller's baseline, read through VFIO: 0, or a negative errno with why. */
+static int baseline_through_vfio(const char *addr, struct nvme_baseline *b, char *why,
+				 size_t whylen)
 {
-	struct nvme_baseline b;
 	struct nvme_ctrl *ctrl;
 	struct nvme_vfio nv;
 	struct vfio_dev d;
@@ -83,19 +84,31 @@ int sanitise_nvme_baseline(const char *addr, char *text, size_t len, char *why, 
 		return ret;
 	ret = nvme_open(&io, &ctrl, why, whylen);
 	if (!ret) {
-		ret = nvme_baseline_take(ctrl, &b, why, whylen);
-		if (!ret) {
-			int n = nvme_baseline_format(&b, text, len);
-
-			if (n < 0 || (size_t)n >= len) {
-				ret = n < 0 ? n : -ENOSPC;
-				snprintf(why, whylen, "the baseline does not fit in %zu bytes", len);
-			}
-		}
+		ret = nvme_baseline_take(ctrl, b, why, whylen);
 		nvme_close(ctrl);
+	}
+	if (nv.err && !ret) {
+		ret = nv.err;
+		snprintf(why, whylen, "BAR0 access: %s", strerror(-ret));
 	}
 	vfio_dev_close(&d);
 	return ret;
+}
+
+int sanitise_nvme_baseline(const char *addr, char *text, size_t len, char *why, size_t whylen)
+{
+	struct nvme_baseline b;
+	int ret, n;
+
+	ret = baseline_through_vfio(addr, &b, why, whylen);
+	if (ret)
+		return ret;
+	n = nvme_baseline_format(&b, text, len);
+	if (n < 0 || (size_t)n >= len) {
+		snprintf(why, whylen, "the baseline does not fit in %zu bytes", len);
+		return n < 0 ? n : -ENOSPC;
+	}
+	return 0;
 }
 
 /*
@@ -108,25 +121,9 @@ int sanitise_nvme_baseline(const char *addr, char *text, size_t len, char *why, 
 static int inspect_nvme(const char *addr, const char *baselines, struct sanitise_result *r)
 {
 	struct nvme_baseline now;
-	struct nvme_ctrl *ctrl;
-	struct nvme_vfio nv;
-	struct vfio_dev d;
-	struct nvme_io io;
 	int ret, diff;
 
-	ret = nvme_vfio_open(&d, &nv, &io, addr, r->why, sizeof(r->why));
-	if (ret)
-		return ret;
-	ret = nvme_open(&io, &ctrl, r->why, sizeof(r->why));
-	if (!ret) {
-		ret = nvme_baseline_take(ctrl, &now, r->why, sizeof(r->why));
-		nvme_close(ctrl);
-	}
-	if (nv.err && !ret) {
-		ret = nv.err;
-		snprintf(r->why, sizeof(r->why), "BAR0 access: %s", strerror(-ret));
-	}
-	vfio_dev_close(&d);
+	ret = baseline_through_vfio(addr, &now, r->why, sizeof(r->why));
 	if (ret)
 		return ret;
 	snprintf(r->method, sizeof(r->method), "inspect");
