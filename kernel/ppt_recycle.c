@@ -94,6 +94,28 @@ static DECLARE_WORK(ppt_recycle_work, ppt_recycle_scan);
 /* Set at unload: no new watch, and the scan starts nothing. */
 static bool ppt_recycle_stopping;
 
+/*
+ * Serialises ppt_recycle_watch(): its supplier device is named after the
+ * function, so two watches of one function registered at once (an assign
+ * and a refused unassign of the same group, on two workers) would collide
+ * in sysfs and stop the recycling.  Taken with no other ppt lock held;
+ * ppt_table_lock nests inside it.
+ */
+static DEFINE_MUTEX(ppt_recycle_watch_lock);
+
+/* Is @pdev watched already? */
+static bool ppt_recycle_watched(struct pci_dev *pdev)
+{
+	struct ppt_device *pd;
+	bool watched;
+
+	mutex_lock(&ppt_table_lock);
+	pd = ppt_table_find(pdev);
+	watched = pd && pd->watch;
+	mutex_unlock(&ppt_table_lock);
+	return watched;
+}
+
 static struct ppt_recycle_watch *to_watch(struct device *dev)
 {
 	return container_of(dev, struct ppt_recycle_watch, sup);
@@ -182,27 +204,14 @@ static struct ppt_recycle_watch *ppt_recycle_take(struct ppt_device *pd)
 	return w;
 }
 
-/**
- * ppt_recycle_watch() - watch a recycled function for its user's close
- * @pdev: the function, just assigned (with vfio-pci), or still assigned
- *	after a recycle's unassign found a VFIO user holding its group
- * @used: a VFIO user had it (the refused unassign): its next suspend is a
- *	close even if the user lets go of the group before the watch looks
- *
- * Does nothing unless its entry is assigned and recycles.  A function
- * that cannot be watched stops recycling, with the reason.
- *
- * Context: process context, no ppt lock held.
- */
-void ppt_recycle_watch(struct pci_dev *pdev, bool used)
+/* ppt_recycle_watch() without its checks, under ppt_recycle_watch_lock. */
+static void ppt_recycle_watch_new(struct pci_dev *pdev, bool used)
 {
 	struct ppt_recycle_watch *w;
 	struct ppt_device *pd;
 	const char *why = NULL;
 	int ret;
 
-	if (READ_ONCE(ppt_recycle_stopping))
-		return;
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w) {
 		why = "out of memory";
@@ -280,6 +289,29 @@ stop:
 	}
 	mutex_unlock(&ppt_table_lock);
 	pci_warn(pdev, "not recycled: %s\n", why);
+}
+
+/**
+ * ppt_recycle_watch() - watch a recycled function for its user's close
+ * @pdev: the function, just assigned (with vfio-pci), or still assigned
+ *	after a recycle's unassign found a VFIO user holding its group
+ * @used: a VFIO user had it (the refused unassign): its next suspend is a
+ *	close even if the user lets go of the group before the watch looks
+ *
+ * Does nothing unless its entry is assigned and recycles, nor when it is
+ * watched already (a refused unassign of a group that an assign gave back
+ * meanwhile, with its watches).  A function that cannot be watched stops
+ * recycling, with the reason.
+ *
+ * Context: process context, no ppt lock held; takes
+ * ppt_recycle_watch_lock.
+ */
+void ppt_recycle_watch(struct pci_dev *pdev, bool used)
+{
+	mutex_lock(&ppt_recycle_watch_lock);
+	if (!READ_ONCE(ppt_recycle_stopping) && !ppt_recycle_watched(pdev))
+		ppt_recycle_watch_new(pdev, used);
+	mutex_unlock(&ppt_recycle_watch_lock);
 }
 
 /**
